@@ -1,0 +1,32 @@
+//! One file per section of `rampart.toml`. Each pillar owns its section's file; the top-level
+//! shape lives in `lib.rs`.
+
+mod assets;
+mod hosts;
+mod logs;
+mod monitors;
+mod policy;
+mod project;
+mod scope;
+mod sla;
+mod threats;
+mod web;
+
+pub use assets::{AssetSection, RiskSection};
+pub use hosts::HostSection;
+pub use logs::{LogSourceSection, LogsSection};
+pub use monitors::{MonitorKind, MonitorSection};
+pub use policy::PolicySection;
+pub use project::ProjectSection;
+pub use scope::ScopeSection;
+pub use sla::SlaClauseSection;
+pub use threats::ThreatsSection;
+pub use web::WebTargetSection;
+
+use crate::load::Problems;
+
+/// Range and consistency checks that serde's types cannot express. Each section reports into
+/// `problems` with the dotted key path of the bad value.
+pub(crate) trait Check {
+    fn check(&self, path: &str, problems: &mut Problems);
+}

@@ -1,0 +1,120 @@
+use crate::Duration;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a monitor probes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MonitorKind {
+    /// An HTTP(S) request with conditions on the answer.
+    #[default]
+    Http,
+    /// A TCP connect to `target` (`host:port`).
+    Tcp,
+    /// A TLS handshake to `target`; fails when the certificate expires within `min_days_left`.
+    Tls,
+}
+
+/// `[[monitors]]`: one endpoint probed at a fixed cadence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorSection {
+    pub name: String,
+    #[serde(default)]
+    pub kind: MonitorKind,
+    /// For `http`: the URL to request.
+    #[serde(default)]
+    pub url: Option<url::Url>,
+    /// For `tcp` and `tls`: `host:port`.
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default = "default_interval")]
+    pub interval: Duration,
+    #[serde(default = "default_timeout")]
+    pub timeout: Duration,
+    #[serde(default = "default_method")]
+    pub method: String,
+    /// Acceptable statuses (default: any 2xx).
+    #[serde(default)]
+    pub status: Vec<u16>,
+    /// The probe fails when it takes longer than this.
+    #[serde(default)]
+    pub max_latency: Option<Duration>,
+    #[serde(default)]
+    pub body_contains: Option<String>,
+    #[serde(default)]
+    pub body_regex: Option<String>,
+    /// `{ "/status" = "ok" }`: JSON pointer → expected value (compared as text).
+    #[serde(default)]
+    pub json: BTreeMap<String, String>,
+    /// Header name → expected value (case-insensitive name, exact value).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Reuse one connection between probes (default: a fresh connection per probe, like
+    /// blackbox_exporter, so connect and TLS time are measured every time).
+    #[serde(default)]
+    pub keep_alive: bool,
+    /// For `tls`: fail when fewer days than this are left on the certificate.
+    #[serde(default = "default_min_days")]
+    pub min_days_left: u32,
+}
+
+fn default_interval() -> Duration {
+    Duration::from_secs(30)
+}
+fn default_timeout() -> Duration {
+    Duration::from_secs(10)
+}
+fn default_method() -> String {
+    "GET".into()
+}
+fn default_min_days() -> u32 {
+    14
+}
+
+impl crate::sections::Check for MonitorSection {
+    fn check(&self, path: &str, problems: &mut crate::load::Problems) {
+        if self.interval.std() < std::time::Duration::from_millis(100) {
+            problems.push(
+                format!("{path}.interval"),
+                format!("found {}; expected at least 100ms", self.interval),
+            );
+        }
+        if self.timeout.std().is_zero() || self.timeout > self.interval {
+            problems.push(
+                format!("{path}.timeout"),
+                format!(
+                    "found {}; expected more than 0 and at most the interval ({})",
+                    self.timeout, self.interval
+                ),
+            );
+        }
+        for (i, s) in self.status.iter().enumerate() {
+            if !(100..=599).contains(s) {
+                problems.push(
+                    format!("{path}.status[{i}]"),
+                    format!("found {s}; expected an HTTP status between 100 and 599"),
+                );
+            }
+        }
+        match self.kind {
+            MonitorKind::Http if self.url.is_none() => problems.push(
+                format!("{path}.url"),
+                "missing; an http monitor needs `url = \"http://...\"`",
+            ),
+            MonitorKind::Tcp | MonitorKind::Tls if self.target.is_none() => problems.push(
+                format!("{path}.target"),
+                "missing; a tcp or tls monitor needs `target = \"host:port\"`",
+            ),
+            _ => {}
+        }
+        if let Some(re) = &self.body_regex {
+            if re.is_empty() {
+                problems.push(
+                    format!("{path}.body_regex"),
+                    "found an empty pattern; expected a regular expression",
+                );
+            }
+        }
+    }
+}

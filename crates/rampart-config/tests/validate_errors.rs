@@ -1,0 +1,104 @@
+use rampart_config::{load_str, starter_file};
+use std::path::Path;
+
+const BAD: &str = r#"[project]
+name = "minitwit"
+
+[scope]
+hosts = ["127.0.0.1"]
+
+[[monitors]]
+name = "api"
+url = "http://127.0.0.1:8080/api/latest"
+intervall = "5s"
+
+[[monitors]]
+name = "web"
+url = "http://127.0.0.1:8080/"
+timeout = 5
+
+[[sla]]
+name = "uptime"
+monitor = "api"
+uptime_percent = 150.0
+"#;
+
+#[test]
+fn typo_wrong_type_and_out_of_range_give_three_located_errors() {
+    let errs = load_str(BAD, Path::new("rampart.toml")).unwrap_err().0;
+    let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errs.len(), 3, "{text:#?}");
+
+    assert_eq!((errs[0].line, errs[0].column), (10, 1), "{}", text[0]);
+    assert!(text[0].contains("unknown field `intervall`"), "{}", text[0]);
+    assert!(text[0].contains("did you mean `interval`"), "{}", text[0]);
+
+    assert_eq!((errs[1].line, errs[1].column), (15, 11), "{}", text[1]);
+    assert!(text[1].contains("monitors[1].timeout"), "{}", text[1]);
+    assert!(text[1].contains("found integer"), "{}", text[1]);
+
+    assert_eq!((errs[2].line, errs[2].column), (20, 18), "{}", text[2]);
+    assert!(text[2].contains("150"), "{}", text[2]);
+    assert!(text[2].contains("between 0 and 100"), "{}", text[2]);
+    assert!(
+        text[2].starts_with("rampart.toml:20:18: `sla[0].uptime_percent`"),
+        "{}",
+        text[2]
+    );
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let errs = load_str("[project]\nname = \"x\nfoo", Path::new("p.toml"))
+        .unwrap_err()
+        .0;
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].line, 2, "{}", errs[0]);
+    assert!(errs[0].message.starts_with("invalid TOML"));
+}
+
+#[test]
+fn missing_project_section_is_reported() {
+    let errs = load_str("[scope]\nhosts = []\n", Path::new("p.toml"))
+        .unwrap_err()
+        .0;
+    assert!(
+        errs[0].message.contains("missing field `project`"),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn unknown_key_inside_a_later_array_entry_keeps_its_place() {
+    let text = "[project]\nname = \"x\"\n[[hosts]]\naddress = \"a\"\n[[hosts]]\naddres = \"b\"\nports = [0]\n";
+    let errs = load_str(text, Path::new("p.toml")).unwrap_err().0;
+    let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("p.toml:6:1") && t.contains("addres")),
+        "{text:#?}"
+    );
+    // `address` is then missing: that is a consequence of the typo and is reported once, not as noise.
+    assert!(errs.len() <= 2, "{text:#?}");
+}
+
+#[test]
+fn starter_file_is_valid_and_scopes_its_targets() {
+    let text = starter_file(
+        "svc",
+        &[
+            "127.0.0.1".into(),
+            "10.0.0.0/24".into(),
+            "http://127.0.0.1:8080/".into(),
+        ],
+    );
+    let pf = load_str(&text, Path::new("rampart.toml")).expect(&text);
+    assert_eq!(pf.scope.hosts, vec!["127.0.0.1"]);
+    assert_eq!(pf.scope.cidrs.len(), 1);
+    assert_eq!(pf.monitors.len(), 1);
+    assert_eq!(
+        pf.monitors[0].url.as_ref().unwrap().as_str(),
+        "http://127.0.0.1:8080/"
+    );
+}
