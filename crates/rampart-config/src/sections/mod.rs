@@ -14,7 +14,11 @@ mod web;
 
 pub use assets::{AssetSection, RiskSection};
 pub use hosts::HostSection;
-pub use logs::{LogSourceSection, LogsSection};
+pub use logs::{
+    BruteForceSection, DetectorsSection, ErrorBurstSection, FloodSection, InjectionSection,
+    LogSourceSection, LogsSection, ProbingSection, SecretsSection, SshSection,
+    TrafficClassesSection,
+};
 pub use monitors::{MonitorKind, MonitorSection};
 pub use policy::PolicySection;
 pub use project::ProjectSection;
