@@ -95,6 +95,8 @@ impl Ssh {
                 Severity::Critical
             } else if verdict == Verdict::Attack {
                 Severity::High
+            } else if verdict == Verdict::Person {
+                Severity::Low
             } else {
                 Severity::Medium
             };
