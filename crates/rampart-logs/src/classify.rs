@@ -217,6 +217,9 @@ pub struct Classifier {
     static_ext: Vec<Vec<u8>>,
     login: Vec<Vec<u8>>,
     sensitive: Vec<Vec<u8>>,
+    /// Indexes into `sensitive` by the path's second byte (after the slash), lowercase: most
+    /// paths are checked against none or one or two entries.
+    sensitive_by_second: Vec<Vec<usize>>,
     scanners: Vec<Vec<u8>>,
     secrets: Vec<Vec<u8>>,
     api_marker: Vec<u8>,
@@ -256,7 +259,13 @@ impl Classifier {
         secrets.extend(lower(&cfg.detectors.secrets.names));
         let marker = cfg.classes.api_marker.clone().into_bytes();
         let marker_finder = (!marker.is_empty()).then(|| memmem::Finder::new(&marker).into_owned());
+        let mut sensitive_by_second = vec![Vec::new(); 256];
+        for (i, s) in sensitive.iter().enumerate() {
+            let c = s.get(1).map_or(0, |c| c.to_ascii_lowercase());
+            sensitive_by_second[c as usize].push(i);
+        }
         Classifier {
+            sensitive_by_second,
             api: cfg
                 .classes
                 .api
@@ -307,11 +316,11 @@ impl Classifier {
             }) {
                 ev.flags |= flag::LOGIN;
             }
-            if self
-                .sensitive
-                .iter()
-                .any(|s| path.len() >= s.len() && path[..s.len()].eq_ignore_ascii_case(s))
-            {
+            let second = path.get(1).map_or(0, |c| c.to_ascii_lowercase());
+            if self.sensitive_by_second[second as usize].iter().any(|&i| {
+                let s = &self.sensitive[i];
+                path.len() >= s.len() && path[..s.len()].eq_ignore_ascii_case(s)
+            }) {
                 ev.flags |= flag::SENSITIVE;
             }
             let query = get(ev.query);
@@ -322,7 +331,7 @@ impl Classifier {
         }
         let agent = get(ev.agent);
         if !agent.is_empty() {
-            let h = hash_bytes(agent);
+            let h = crate::hash::agent_hash(agent);
             let slot = (h as usize) & (cache.ua.len() - 1);
             let scanner = if cache.ua[slot].0 == h {
                 cache.ua[slot].1
@@ -338,9 +347,7 @@ impl Classifier {
             if scanner {
                 ev.flags |= flag::SCANNER_UA;
             }
-            if memchr::memchr2(b'$', b'<', agent).is_some()
-                || memmem::find(agent, b"() {").is_some()
-            {
+            if memchr::memchr3(b'$', b'<', b'{', agent).is_some() {
                 let lowered = agent.to_ascii_lowercase();
                 if [&b"${jndi:"[..], b"<script", b"() {"]
                     .iter()
@@ -373,9 +380,9 @@ impl Classifier {
 
     fn payloads(&self, path: &[u8], query: &[u8], cache: &mut WorkerCache) -> u32 {
         let triggered = path.iter().chain(query).any(|&c| TRIGGER[c as usize])
-            || memmem::find(path, b"..").is_some()
-            || memmem::find(query, b"..").is_some()
-            || memmem::find(query, b"/etc/").is_some();
+            || has_pair(path, b'.', b'.')
+            || has_pair(query, b'.', b'.')
+            || has_pair(query, b'/', b'e');
         if !triggered {
             return 0;
         }
@@ -467,6 +474,12 @@ impl Classifier {
             // nothing else to learn from a bare message
         }
     }
+}
+
+/// Whether `a` is directly followed by `b` somewhere (memchr for the first byte: no searcher
+/// to build, unlike a one-shot memmem).
+fn has_pair(h: &[u8], a: u8, b: u8) -> bool {
+    memchr::memchr_iter(a, h).any(|i| h.get(i + 1) == Some(&b))
 }
 
 pub fn span_bytes<'a>(buf: &'a [u8], arena: &'a [u8], s: Span) -> &'a [u8] {

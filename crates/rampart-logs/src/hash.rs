@@ -36,21 +36,45 @@ pub fn combine(a: u64, b: u64) -> u64 {
 /// Hash of method + path with every digit run collapsed, so `/api/msgs/user212` and
 /// `/api/msgs/user7` are one endpoint.
 pub fn endpoint_hash(method: u8, path: &[u8]) -> u64 {
-    let mut h: u64 = method as u64;
+    // Collapse digit runs into a stack buffer, then hash 8 bytes at a time.
+    let mut buf = [0u8; 256];
+    buf[0] = method;
+    let mut n = 1;
     let mut in_digits = false;
     for &c in path {
+        if n == buf.len() {
+            break;
+        }
         if c.is_ascii_digit() {
-            if in_digits {
-                continue;
+            if !in_digits {
+                buf[n] = b'#';
+                n += 1;
             }
             in_digits = true;
-            h = (h.rotate_left(5) ^ b'#' as u64).wrapping_mul(K);
         } else {
             in_digits = false;
-            h = (h.rotate_left(5) ^ c as u64).wrapping_mul(K);
+            buf[n] = c;
+            n += 1;
         }
     }
-    mix(h)
+    let h = hash_bytes(&buf[..n]);
+    if path.len() > 255 {
+        combine(h, hash_bytes(path))
+    } else {
+        h
+    }
+}
+
+/// A cheap identity for a user agent (for the per-worker scanner cache): its length, head and
+/// tail, where scanners name themselves.
+pub fn agent_hash(a: &[u8]) -> u64 {
+    if a.len() <= 64 {
+        return hash_bytes(a);
+    }
+    combine(
+        hash_bytes(&a[..48]),
+        hash_bytes(&a[a.len() - 16..]) ^ a.len() as u64,
+    )
 }
 
 /// The display form of an endpoint path: digit runs shown as `{n}`.

@@ -27,6 +27,8 @@ pub struct ChartBuilder {
     bucket: i64,
     tz: i32,
     map: BTreeMap<i64, (u64, u64, u64)>,
+    /// The bucket being filled: lines come in time order, so the map is touched once a bucket.
+    cur: (i64, (u64, u64, u64)),
 }
 
 impl Default for ChartBuilder {
@@ -35,6 +37,7 @@ impl Default for ChartBuilder {
             bucket: 60,
             tz: 0,
             map: BTreeMap::new(),
+            cur: (i64::MIN, (0, 0, 0)),
         }
     }
 }
@@ -43,12 +46,28 @@ impl ChartBuilder {
     pub fn add(&mut self, ts: i64, tz: i32, status: u16) {
         self.tz = tz;
         let k = ts.div_euclid(self.bucket) * self.bucket;
-        let e = self.map.entry(k).or_default();
+        if k != self.cur.0 {
+            self.flush();
+            self.cur.0 = k;
+        }
+        let e = &mut self.cur.1;
         e.0 += 1;
         if (400..500).contains(&status) {
             e.1 += 1;
         } else if status >= 500 {
             e.2 += 1;
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.cur.0 != i64::MIN {
+            let v = std::mem::take(&mut self.cur.1);
+            let k = self.cur.0.div_euclid(self.bucket) * self.bucket;
+            let e = self.map.entry(k).or_default();
+            e.0 += v.0;
+            e.1 += v.1;
+            e.2 += v.2;
+            self.cur.0 = i64::MIN;
         }
         if self.map.len() > MAX_POINTS {
             self.widen();
@@ -70,10 +89,12 @@ impl ChartBuilder {
     }
 
     pub fn merge(&mut self, o: &ChartBuilder) {
+        self.flush();
         while self.bucket < o.bucket {
             self.widen();
         }
-        for (k, v) in &o.map {
+        let pending = (o.cur.0 != i64::MIN).then_some(&o.cur);
+        for (k, v) in o.map.iter().chain(pending.map(|(k, v)| (k, v))) {
             let e = self
                 .map
                 .entry(k.div_euclid(self.bucket) * self.bucket)
@@ -88,7 +109,8 @@ impl ChartBuilder {
         }
     }
 
-    pub fn build(&self) -> Chart {
+    pub fn build(&mut self) -> Chart {
+        self.flush();
         Chart {
             bucket_secs: self.bucket,
             tz: self.tz,

@@ -88,9 +88,12 @@ impl ErrorBursts {
                     ep.fired = true;
                     ep.fired_at = ev.ts;
                 }
-            } else if let Some(ep) = tracker.map.get_mut(&key).and_then(|s| s.ep.as_mut()) {
-                if ev.ts - ep.last <= tracker.gap {
-                    ep.requests += 1;
+                tracker.mark_open(key);
+            } else if tracker.maybe_open(key) {
+                if let Some(ep) = tracker.map.get_mut(&key).and_then(|s| s.ep.as_mut()) {
+                    if ev.ts - ep.last <= tracker.gap {
+                        ep.requests += 1;
+                    }
                 }
             }
         }

@@ -232,6 +232,9 @@ pub struct Tracker {
     /// Episodes that ended (gap, eviction, end of input); the detector turns fired ones into
     /// incidents.
     pub closed: Vec<Box<Episode>>,
+    /// A bitmap of keys that may have an open episode, so a detector can skip the map lookup
+    /// for the (vast) majority of lines whose key has none.
+    open_bits: Vec<u64>,
 }
 
 impl Tracker {
@@ -243,6 +246,30 @@ impl Tracker {
             max_keys,
             map: IdMap::default(),
             closed: Vec::new(),
+            open_bits: vec![0; 1024],
+        }
+    }
+
+    pub fn mark_open(&mut self, key: u64) {
+        let b = (key & 0xffff) as usize;
+        self.open_bits[b >> 6] |= 1 << (b & 63);
+    }
+
+    pub fn maybe_open(&self, key: u64) -> bool {
+        let b = (key & 0xffff) as usize;
+        self.open_bits[b >> 6] & (1 << (b & 63)) != 0
+    }
+
+    fn rebuild_bits(&mut self) {
+        self.open_bits.iter_mut().for_each(|w| *w = 0);
+        let keys: Vec<u64> = self
+            .map
+            .iter()
+            .filter(|(_, s)| s.ep.is_some())
+            .map(|(k, _)| *k)
+            .collect();
+        for k in keys {
+            self.mark_open(k);
         }
     }
 
@@ -295,6 +322,7 @@ impl Tracker {
             }
             slot.ep.is_some() || now - slot.last <= idle_after
         });
+        self.rebuild_bits();
     }
 
     fn evict(&mut self, now: i64) {
