@@ -45,10 +45,8 @@ fn main() {
     let step = span as f64 / lines as f64;
     for n in 0..lines {
         let t = start + (n as f64 * step) as i64;
-        let days = t.div_euclid(86_400) + 2 * 3600 / 86_400;
         let local = t + 7200;
         let (y, m, d) = civil(local.div_euclid(86_400));
-        let _ = days;
         let sod = local.rem_euclid(86_400);
         let roll = r.below(1000);
         let client = if roll >= 996 {
