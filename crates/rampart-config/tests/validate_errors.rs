@@ -102,3 +102,27 @@ fn starter_file_is_valid_and_scopes_its_targets() {
         "http://127.0.0.1:8080/"
     );
 }
+
+#[test]
+fn logs_section_thresholds_are_range_checked() {
+    let text = "[project]\nname = \"x\"\n\n[logs]\nlogin_paths = [\"login\"]\n\n[logs.detectors.error_burst]\ncapacity = 0\nmin_ratio = 1.5\n\n[[logs.sources]]\npath = \"a.log\"\nformat = \"nginx\"\n";
+    let errs = load_str(text, Path::new("rampart.toml")).unwrap_err().0;
+    let all: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errs.len(), 4, "{all:#?}");
+    assert!(all.iter().any(|e| e.contains("logs.login_paths[0]")));
+    assert!(all
+        .iter()
+        .any(|e| e.contains("logs.detectors.error_burst.capacity")));
+    assert!(all.iter().any(|e| e.contains("min_ratio")));
+    assert!(all.iter().any(|e| e.contains("needs `log_format`")));
+    let ok = load_str(
+        "[project]\nname = \"x\"\n[logs.detectors.ssh]\ncapacity = 3\nleak = \"1m\"\n",
+        Path::new("rampart.toml"),
+    )
+    .unwrap();
+    assert_eq!(ok.logs.detectors.ssh.capacity, 3);
+    assert_eq!(
+        ok.logs.detectors.probing.capacity, 10,
+        "defaults fill the rest"
+    );
+}

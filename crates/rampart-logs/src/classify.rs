@@ -397,7 +397,7 @@ impl Classifier {
             decode_lower(&once, s);
         }
         let mut f = 0;
-        let has = |list: &[&str]| list.iter().any(|p| memmem::find(s, p.as_bytes()).is_some());
+        let has = |list: &[&str]| list.iter().any(|p| find_bytes(s, p.as_bytes()).is_some());
         if has(SQLI) {
             f |= flag::SQLI;
         }
@@ -451,12 +451,12 @@ impl Classifier {
         }
         if AUTH_FAIL
             .iter()
-            .any(|p| memmem::find(s, p.as_bytes()).is_some())
+            .any(|p| find_bytes(s, p.as_bytes()).is_some())
         {
             ev.flags |= flag::AUTH_FAIL;
         } else if AUTH_OK
             .iter()
-            .any(|p| memmem::find(s, p.as_bytes()).is_some())
+            .any(|p| find_bytes(s, p.as_bytes()).is_some())
         {
             ev.flags |= flag::AUTH_OK;
         }
@@ -474,6 +474,13 @@ impl Classifier {
             // nothing else to learn from a bare message
         }
     }
+}
+
+/// Substring search for short needles without building a searcher (one-shot `memmem::find`
+/// costs more than it saves on short lines).
+fn find_bytes(h: &[u8], n: &[u8]) -> Option<usize> {
+    let first = *n.first()?;
+    memchr::memchr_iter(first, h).find(|&i| h[i..].starts_with(n))
 }
 
 /// Whether `a` is directly followed by `b` somewhere (memchr for the first byte: no searcher
@@ -524,8 +531,12 @@ fn decode_lower(b: &[u8], out: &mut Vec<u8>) {
 /// Where the value of `name` starts and ends in lowercase text: `name=v`, `name: v`,
 /// `"name":"v"`, `bearer v`. The name must not be the tail of a longer word.
 fn secret_value_at(s: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    // Cheap rejection before any search: a secret needs a separator after its name.
+    if memchr::memchr3(b'=', b':', b' ', s).is_none() || s.len() < name.len() {
+        return None;
+    }
     let mut from = 0;
-    while let Some(i) = memmem::find(&s[from..], name).map(|i| i + from) {
+    while let Some(i) = find_bytes(&s[from..], name).map(|i| i + from) {
         from = i + name.len();
         if i > 0 && (s[i - 1].is_ascii_alphanumeric() || s[i - 1] == b'_') {
             continue;

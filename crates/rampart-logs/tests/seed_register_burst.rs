@@ -50,3 +50,33 @@ fn seed_burst_is_exactly_one_incident() {
     );
     assert_eq!(report.sources[0].malformed, 0);
 }
+
+#[test]
+fn seed_burst_renders_in_every_format() {
+    let log = format!("{DATA}/seed-register-burst.access.log");
+    let r = analyze(&[&log], &serde_json::from_str("{}").unwrap()).unwrap();
+    let html = rampart_logs::render::html(&r);
+    assert!(
+        html.contains("<svg") && html.contains("<rect"),
+        "chart with the incident marked"
+    );
+    assert!(!html.contains("src=\"http"), "no external assets");
+    let md = rampart_logs::render::markdown(&r);
+    assert!(md.contains("83.92.14.201") && md.contains("## Logging coverage"));
+    let text = rampart_logs::render::text(&r);
+    assert!(text.contains("Timeline: 1 incident(s)"), "{text}");
+    let sarif: Value = serde_json::from_str(&rampart_logs::render::sarif(&r)).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        "RA-LOG-ERROR-BURST"
+    );
+    // The chart is per minute over the two days, bounded.
+    assert_eq!(r.chart.bucket_secs, 60);
+    assert!(r.chart.points.len() <= 2 * 24 * 60);
+    let f = &r.findings()[0];
+    assert_eq!(f.rule, "RA-LOG-ERROR-BURST");
+    assert_eq!(
+        r.model_incidents()[0].kind,
+        rampart_model::IncidentKind::ErrorBurst
+    );
+}

@@ -376,7 +376,8 @@ fn d_pr_sensitive() -> u32 {
     2
 }
 fn d_in_gap() -> Duration {
-    Duration::from_secs(600)
+    // A payload campaign is one incident while it goes on, even when it is slow.
+    Duration::from_secs(6 * 3600)
 }
 fn d_fl_capacity() -> u32 {
     300
