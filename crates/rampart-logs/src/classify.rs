@@ -302,7 +302,6 @@ impl Classifier {
         let path = get(ev.path);
         if !path.is_empty() {
             ev.endpoint_h = endpoint_hash(ev.method as u8, path);
-            ev.path_h = hash_bytes(path);
             if self.api.iter().any(|p| path.starts_with(p)) {
                 ev.flags |= flag::API;
             }

@@ -124,8 +124,6 @@ pub struct Ev {
     pub query: Span,
     /// Hash of method + path with digit runs collapsed: the endpoint.
     pub endpoint_h: u64,
-    /// Hash of the raw path (for "distinct paths").
-    pub path_h: u64,
     pub status: u16,
     pub bytes: u64,
     pub user: Span,

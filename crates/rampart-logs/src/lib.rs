@@ -102,6 +102,7 @@ pub fn analyze_inputs(
                     reported.push(identity(i));
                 }
             }
+            c.buf
         })
         .map_err(io_err)?;
         let mut found = engine.finish();

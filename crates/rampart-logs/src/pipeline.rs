@@ -85,12 +85,14 @@ pub fn run(
     parser: &Parser,
     classifier: &Classifier,
     workers: usize,
-    mut sink: impl FnMut(ParsedChunk),
+    mut sink: impl FnMut(ParsedChunk) -> Vec<u8>,
 ) -> std::io::Result<u64> {
     let workers = workers.max(1);
     let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
     let (done_tx, done_rx) = sync_channel::<ParsedChunk>(workers * 2);
     let raw_rx = Mutex::new(raw_rx);
+    let (pool_tx, pool_rx) = sync_channel::<Vec<u8>>(workers * 4 + 4);
+    reader.pool = Some(pool_rx);
     std::thread::scope(|s| {
         let reader_handle = s.spawn(move || -> std::io::Result<u64> {
             let mut seq = 0u64;
@@ -124,7 +126,10 @@ pub fn run(
             });
         }
         drop(done_tx);
-        in_order(done_rx, &mut sink);
+        in_order(done_rx, &mut |c: ParsedChunk| {
+            let buf = sink(c);
+            let _ = pool_tx.try_send(buf);
+        });
         reader_handle
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("reader thread panicked")))

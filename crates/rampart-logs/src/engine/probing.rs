@@ -50,12 +50,13 @@ impl Probing {
         let (cap, leak) = (self.fast.capacity, self.fast.leak);
         let slot = self.fast.slot(ev.client_h, ev.ts);
         let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
-        let new_path = !ep.path_set.contains(ev.path_h);
+        let path_h = ctx.path_h(ev);
+        let new_path = !ep.path_set.contains(path_h);
         ep.add(ev, ctx, 1);
         // CrowdSec's `distinct`: only a path new to the bucket is poured.
         let over = new_path && miss && slot.bucket.pour(ev.ts, 1.0, cap, leak);
         if sensitive {
-            ep.sensitive.insert(ev.path_h);
+            ep.sensitive.insert(path_h);
         }
         if !ep.fired && (over || scanner || ep.sensitive.count >= self.cfg.sensitive_min as u64) {
             ep.fired = true;

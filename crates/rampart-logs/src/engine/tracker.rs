@@ -39,6 +39,12 @@ impl Ctx<'_> {
     pub fn string(&self, s: Span) -> String {
         String::from_utf8_lossy(self.text(s)).into_owned()
     }
+    /// Hash of the raw path, for "distinct paths": computed here, for the few lines that
+    /// need it, rather than by the workers for every line.
+    pub fn path_h(&self, ev: &Ev) -> u64 {
+        crate::hash::hash_bytes(self.text(ev.path))
+    }
+
     pub fn line_no(&self, ev: &Ev) -> u64 {
         self.line_base + ev.line as u64 + 1
     }
@@ -137,7 +143,7 @@ impl Episode {
             bump(&mut self.clients, ctx.text(ev.client), new);
         }
         if !ev.path.is_empty() {
-            let new = self.path_set.insert(ev.path_h);
+            let new = self.path_set.insert(ctx.path_h(ev));
             bump(&mut self.paths, ctx.text(ev.path), new);
         }
         if !ev.user.is_empty() && self.user_set.insert(ev.user_h) && self.users.len() < 50 {
