@@ -57,6 +57,8 @@ enum Command {
     Validate(commands::validate::Args),
     /// Start a deliberately weak demo service on 127.0.0.1 and assess it with every pillar.
     Demo(commands::demo::Args),
+    /// The risk register: likelihood × severity → level from the project's matrix, with derivations.
+    Risks(commands::risks::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Init(a) => commands::init::run(&cli.global, a),
         Command::Validate(a) => commands::validate::run(&cli.global, a),
         Command::Demo(a) => commands::demo::run(&cli.global, a),
+        Command::Risks(a) => commands::risks::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -12,7 +12,9 @@ mod sla;
 mod threats;
 mod web;
 
-pub use assets::{AssetSection, RiskSection};
+pub use assets::{
+    AssetSection, LikelihoodBandSection, LikelihoodSection, RiskMatrixSection, RiskSection,
+};
 pub use hosts::HostSection;
 pub use logs::{LogSourceSection, LogsSection};
 pub use monitors::{MonitorKind, MonitorSection};
