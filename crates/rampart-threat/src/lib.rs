@@ -14,6 +14,9 @@ pub mod filter;
 mod generate;
 pub mod kb;
 pub mod threat;
+pub mod tm7;
+mod toml_pos;
+pub mod triage;
 mod xml;
 
 pub use dfd::{Boundary, Dfd, Element, Flow, Meta, Rect};
@@ -21,3 +24,5 @@ pub use error::{Located, ThreatError};
 pub use generate::RuleSet;
 pub use kb::KnowledgeBase;
 pub use threat::{threat_id, Priority, State, Threat, TitleSource};
+pub use tm7::{load_tm7, parse_tm7, Tm7Model, Tm7Threat};
+pub use triage::{Triage, TriageEntry, TriageOutcome};

@@ -29,6 +29,13 @@ impl Node {
         self.child(name).map(|c| c.text.as_str()).unwrap_or("")
     }
 
+    /// The `i:type` of a DataContract node, namespace prefix dropped (`b:ListDisplayAttribute`
+    /// → `ListDisplayAttribute`).
+    pub fn xsi_type(&self) -> &str {
+        let t = self.attr("type").unwrap_or("");
+        t.rsplit(':').next().unwrap_or(t)
+    }
+
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
