@@ -420,8 +420,10 @@ fn segments_cross(p1: (f64, f64), p2: (f64, f64), p3: (f64, f64), p4: (f64, f64)
     let d2 = d(p3, p4, p2);
     let d3 = d(p1, p2, p3);
     let d4 = d(p1, p2, p4);
-    ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
-        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+    // Touching counts as crossing; collinear overlap does not.
+    let opposite =
+        |a: f64, b: f64| (a >= 0.0 && b <= 0.0 || a <= 0.0 && b >= 0.0) && !(a == 0.0 && b == 0.0);
+    opposite(d1, d2) && opposite(d3, d4)
 }
 
 #[cfg(test)]
