@@ -412,7 +412,12 @@ fn polylines_cross(a: &[(f64, f64)], b: &[(f64, f64)]) -> bool {
         .any(|s| b.windows(2).any(|t| segments_cross(s[0], s[1], t[0], t[1])))
 }
 
-fn segments_cross(p1: (f64, f64), p2: (f64, f64), p3: (f64, f64), p4: (f64, f64)) -> bool {
+pub(crate) fn segments_cross(
+    p1: (f64, f64),
+    p2: (f64, f64),
+    p3: (f64, f64),
+    p4: (f64, f64),
+) -> bool {
     let d = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
         (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
     };
