@@ -1,0 +1,174 @@
+//! The one door through which rampart touches the network.
+//!
+//! Every TCP connect, TLS handshake and HTTP request of every pillar goes through [`Net`], which
+//! checks the target against the project's [`Scope`] *before* anything is sent, identifies rampart
+//! with its User-Agent, bounds the request rate and the request budget, and times each phase of an
+//! HTTP exchange (DNS, connect, TLS, first byte, total) with an instrumented connector.
+
+mod error;
+mod http_client;
+mod limit;
+mod scope;
+mod tls;
+
+pub use error::NetError;
+pub use http_client::{HttpRequest, HttpResponse, TlsInfo};
+pub use limit::Politeness;
+pub use scope::Scope;
+pub use tls::{tls_config, TlsVerify};
+
+use limit::Limiter;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+/// A connected TCP stream and what it took to get it.
+#[derive(Debug)]
+pub struct Connected {
+    pub stream: TcpStream,
+    pub peer: SocketAddr,
+    /// Name resolution time; `None` for IP literals.
+    pub dns: Option<Duration>,
+    pub connect: Duration,
+}
+
+/// The client factory: cheap to clone, shared by every task of a run.
+#[derive(Clone)]
+pub struct Net {
+    scope: Arc<Scope>,
+    limiter: Arc<Limiter>,
+    user_agent: Arc<str>,
+}
+
+impl Net {
+    pub fn new(scope: Scope) -> Self {
+        Net::with_politeness(scope, Politeness::default())
+    }
+
+    pub fn with_politeness(scope: Scope, politeness: Politeness) -> Self {
+        Net {
+            scope: Arc::new(scope),
+            limiter: Arc::new(Limiter::new(politeness)),
+            user_agent: Arc::from(rampart_model::USER_AGENT),
+        }
+    }
+
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Requests left in this run's budget (`None` when unbounded).
+    pub fn budget_left(&self) -> Option<u64> {
+        self.limiter.budget_left()
+    }
+
+    /// Resolves `host` and keeps only in-scope addresses. A host declared by name may resolve to
+    /// anything; an undeclared name is allowed only when every address it resolves to is in scope.
+    pub async fn resolve(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<(Vec<SocketAddr>, Option<Duration>), NetError> {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+            let addr = SocketAddr::new(ip, port);
+            self.scope.check_addr(addr)?;
+            return Ok((vec![addr], None));
+        }
+        let declared =
+            self.scope.host_declared(host) || self.scope.url_host_port_declared(host, port);
+        if !declared && !self.scope.has_address_ranges() {
+            return Err(NetError::out_of_scope(format!("{host}:{port}")));
+        }
+        let started = Instant::now();
+        let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| NetError::Dns(format!("{host}: {e}")))?
+            .collect();
+        let dns = started.elapsed();
+        if addrs.is_empty() {
+            return Err(NetError::Dns(format!("{host}: no addresses")));
+        }
+        if !declared {
+            for a in &addrs {
+                self.scope.check_addr(*a).map_err(|_| {
+                    NetError::out_of_scope(format!(
+                        "{host}:{port} (resolves to {}, outside the scope)",
+                        a.ip()
+                    ))
+                })?;
+            }
+        }
+        Ok((addrs, Some(dns)))
+    }
+
+    /// Connects to `host:port` (first address that answers), after the scope check.
+    pub async fn connect(
+        &self,
+        host: &str,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<Connected, NetError> {
+        self.limiter.acquire().await?;
+        let (addrs, dns) = self.resolve(host, port).await?;
+        let mut last = NetError::Refused(format!("{host}:{port}"));
+        for addr in addrs {
+            let started = Instant::now();
+            match connect_raw(addr, timeout).await {
+                Ok(stream) => {
+                    return Ok(Connected {
+                        stream,
+                        peer: addr,
+                        dns,
+                        connect: started.elapsed(),
+                    })
+                }
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    /// Connects to one address, after the scope check. For port scans: no rate limit per port,
+    /// since the scanner bounds its own concurrency.
+    pub async fn connect_addr(
+        &self,
+        addr: SocketAddr,
+        timeout: Duration,
+    ) -> Result<TcpStream, NetError> {
+        self.scope.check_addr(addr)?;
+        connect_raw(addr, timeout).await
+    }
+
+    /// Checks an address against the scope without connecting (for planning a scan).
+    pub fn check_addr(&self, addr: SocketAddr) -> Result<(), NetError> {
+        self.scope.check_addr(addr)
+    }
+}
+
+async fn connect_raw(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, NetError> {
+    match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+        Err(_) => Err(NetError::Timeout(format!("connect to {addr}"))),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Err(NetError::Refused(addr.to_string()))
+        }
+        Ok(Err(e)) => Err(NetError::Io(format!("connect to {addr}: {e}"))),
+        Ok(Ok(s)) => {
+            // On loopback a connect to an ephemeral port can be given that same port as its source
+            // and "connect to itself" (TCP simultaneous open). Nothing is listening there.
+            if let (Ok(local), Ok(peer)) = (s.local_addr(), s.peer_addr()) {
+                if local == peer {
+                    return Err(NetError::Refused(format!(
+                        "{addr} (self-connect discarded)"
+                    )));
+                }
+            }
+            Ok(s)
+        }
+    }
+}
