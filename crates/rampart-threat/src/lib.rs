@@ -10,6 +10,7 @@
 
 pub mod dfd;
 mod dfd_toml;
+pub mod diff;
 pub mod dragon;
 mod error;
 pub mod filter;

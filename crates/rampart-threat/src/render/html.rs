@@ -5,30 +5,13 @@ use crate::threat::TitleSource;
 use std::fmt::Write;
 
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    rampart_report::html::escape(s)
 }
 
 pub fn render(r: &Report<'_>) -> String {
     let mut s = String::new();
     let m = &r.dfd.meta;
-    let title = if m.name.is_empty() {
-        "Threat Modeling Report".to_string()
-    } else {
-        format!("Threat Modeling Report: {}", m.name)
-    };
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
-         <style>body{{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}}\
-         table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}}\
-         .threat{{margin:1em 0;padding:.5em;border-left:4px solid #999}}.s-not-started,.s-needs-investigation{{border-color:#c33}}\
-         .s-mitigated{{border-color:#393}}.s-not-applicable{{border-color:#999}}</style></head><body>\n",
-        esc(&title)
-    );
-    let _ = writeln!(s, "<h1>Threat Modeling Report</h1>");
+    s.push_str("<section>\n");
     for (k, v) in [
         ("Threat Model Name", &m.name),
         ("Owner", &m.owner),
@@ -46,7 +29,7 @@ pub fn render(r: &Report<'_>) -> String {
         esc(r.rules),
         esc(&r.title_note())
     );
-    let _ = writeln!(s, "<h2>Summary</h2><table>");
+    let _ = writeln!(s, "</section><section><h2>Summary</h2><table>");
     for (k, n) in r.summary() {
         let _ = writeln!(s, "<tr><td>{k}</td><td>{n}</td></tr>");
     }
@@ -56,7 +39,7 @@ pub fn render(r: &Report<'_>) -> String {
         super::svg::render(r.dfd)
     );
     for (heading, items) in r.sections() {
-        let _ = writeln!(s, "<h2>{}</h2>", esc(&heading));
+        let _ = writeln!(s, "<section><h2>{}</h2>", esc(&heading));
         for (n, t) in items {
             let mark = if t.title_source == TitleSource::Stored {
                 " <em>(stored title)</em>"
@@ -96,9 +79,13 @@ pub fn render(r: &Report<'_>) -> String {
             }
             let _ = writeln!(s, "</table></div>");
         }
+        s.push_str("</section>\n");
     }
     if !r.unmatched.is_empty() {
-        let _ = writeln!(s, "<h2>Triage entries that match no threat</h2><ul>");
+        let _ = writeln!(
+            s,
+            "<section><h2>Triage entries that match no threat</h2><ul>"
+        );
         for e in r.unmatched {
             let _ = writeln!(
                 s,
@@ -110,8 +97,14 @@ pub fn render(r: &Report<'_>) -> String {
                 esc(&e.title)
             );
         }
-        let _ = writeln!(s, "</ul>");
+        let _ = writeln!(s, "</ul></section>");
     }
-    s.push_str("</body></html>\n");
-    s
+    let style = "<style>.threat{margin:1em 0;padding:.5em;border-left:4px solid #999}\
+                 .s-not-started,.s-needs-investigation{border-color:#b42318}.s-mitigated{border-color:#067647}</style>";
+    let name = if m.name.is_empty() {
+        "threat model"
+    } else {
+        m.name.as_str()
+    };
+    rampart_report::html::page("Threat Modeling Report", name, &format!("{style}\n{s}"))
 }

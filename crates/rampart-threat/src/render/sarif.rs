@@ -7,7 +7,7 @@
 
 use crate::threat::{Priority, Threat};
 use rampart_model::{Evidence, Finding, Severity};
-use serde_json::{json, Value};
+use rampart_report::sarif::{sarif_log, RuleInfo};
 
 pub fn severity(p: Priority) -> Severity {
     match p {
@@ -46,49 +46,24 @@ pub fn findings(threats: &[Threat]) -> Vec<Finding> {
         .collect()
 }
 
-/// A SARIF log; `model_uri` (the model file) becomes each result's location.
-pub fn render(threats: &[Threat], model_uri: Option<&str>) -> String {
+/// A SARIF 2.1.0 log of the open threats, built with rampart-report's SARIF builder.
+pub fn render(threats: &[Threat]) -> String {
     let open: Vec<&Threat> = threats.iter().filter(|t| t.state.is_open()).collect();
-    let mut rules: Vec<Value> = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
+    let mut rules: Vec<RuleInfo> = Vec::new();
     for t in &open {
-        if seen.insert(t.rule.clone()) {
-            rules.push(json!({
-                "id": format!("TH-{}", t.rule),
-                "name": t.category.replace(' ', ""),
-                "shortDescription": {"text": format!("{}: {}", t.category, t.generated_title)},
-                "help": {"text": t.remediation},
-            }));
+        let id = format!("TH-{}", t.rule);
+        if !rules.iter().any(|r| r.id == id) {
+            rules.push(RuleInfo {
+                id,
+                name: t.category.replace(' ', ""),
+                short: format!("{}: {}", t.category, t.generated_title),
+                help: t.remediation.clone(),
+                severity: severity(t.priority),
+            });
         }
     }
-    let results: Vec<Value> = open
-        .iter()
-        .map(|t| {
-            let f = finding(t);
-            let mut loc = json!({
-                "logicalLocations": [{"name": t.flow_id, "fullyQualifiedName": format!("{} -> {} -> {}", t.source_id, t.flow_id, t.target_id), "kind": "member"}]
-            });
-            if let Some(uri) = model_uri {
-                loc["physicalLocation"] = json!({"artifactLocation": {"uri": uri}});
-            }
-            json!({
-                "ruleId": f.rule,
-                "level": f.severity.sarif_level(),
-                "message": {"text": format!("{} on interaction \"{}\" ({}). {}", t.title, t.interaction, t.state, t.description)},
-                "locations": [loc],
-                "partialFingerprints": {"rampartThreatId/v1": t.id},
-                "properties": {"state": t.state, "priority": t.priority, "category": t.category, "groups": t.groups},
-            })
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "rampart", "informationUri": "https://github.com/rampart-sec/rampart", "rules": rules}},
-            "results": results,
-        }]
-    });
+    let found: Vec<Finding> = open.iter().map(|t| finding(t)).collect();
+    let log = sarif_log(env!("CARGO_PKG_VERSION"), &found, &rules);
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
     s.push('\n');
     s
