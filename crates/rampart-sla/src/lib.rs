@@ -1,0 +1,12 @@
+//! SLA monitoring: probes that keep their cadence, and SLA reports that tell the truth.
+//!
+//! - [`math`] is pure (no clock, no I/O): coverage, uptime by probes and by time, incidents,
+//!   MTTR/MTBF, business-hours calendars, exact latency readings, error budget and burn rate.
+//! - [`csv`] imports and exports the probe CSV format.
+//! - [`report`] turns observations and [`clause::Clause`]s into a verdict per clause and renders
+//!   it (text, Markdown, HTML with an SVG graph, JSON).
+
+pub mod clause;
+pub mod csv;
+pub mod math;
+pub mod report;
