@@ -25,7 +25,10 @@ pub use monitors::{MonitorKind, MonitorSection};
 pub use policy::PolicySection;
 pub use project::ProjectSection;
 pub use scope::ScopeSection;
-pub use sla::SlaClauseSection;
+pub use sla::{
+    parse_hours, parse_weekday, valid_reading, BusinessHoursSection, LatencyMeasure,
+    MaintenanceSection, MttrReading, SlaClauseSection, SlaPeriod,
+};
 pub use threats::ThreatsSection;
 pub use web::WebTargetSection;
 
