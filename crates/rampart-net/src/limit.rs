@@ -5,21 +5,12 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 /// How hard rampart may lean on a target: requests per second and a total budget per run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Politeness {
     /// Maximum requests (and connects through [`crate::Net::connect`]) per second; `None` = no cap.
     pub max_rate: Option<f64>,
     /// Maximum requests in this run; `None` = no cap.
     pub budget: Option<u64>,
-}
-
-impl Default for Politeness {
-    fn default() -> Self {
-        Politeness {
-            max_rate: None,
-            budget: None,
-        }
-    }
 }
 
 impl Politeness {
