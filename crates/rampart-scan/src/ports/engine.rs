@@ -115,12 +115,16 @@ pub(crate) async fn connect_scan(
             };
             let net = net.clone();
             let rtt = rtt.clone();
-            // Each retry waits twice as long as the last try.
+            // A retry is for a lost SYN, not a slow host: it waits only half as long again.
             let base = rtt
                 .lock()
                 .map(|r| r.timeout(&cfg))
                 .unwrap_or(cfg.max_timeout);
-            let timeout = (base * 2u32.pow(tries.min(4))).min(cfg.max_timeout * 2);
+            let timeout = if tries == 0 {
+                base
+            } else {
+                (base * 3 / 2).min(cfg.max_timeout)
+            };
             inflight.spawn(async move {
                 let r = net.probe_connect(SocketAddr::new(ip, port), timeout).await;
                 (port, tries, hiccups, r)
