@@ -13,9 +13,11 @@
 pub mod ports;
 mod rule;
 pub mod rules;
+pub mod web;
 
 pub use ports::{scan_ports, PortOptions, PortReport, PortResult, PortSpec, PortState};
 pub use rule::Rule;
+pub use web::{scan_web, WebOptions, WebReport};
 
 /// Why a scan could not run at all (a scan that ran and found a target down is not an error).
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]

@@ -11,8 +11,20 @@ fn dropped_ports_are_filtered() {
         println!("SKIP: iptables not installed");
         return;
     }
-    let Some(ns) = NetNs::new("filtered") else { return };
-    if !ns.exec(&["iptables", "-A", "INPUT", "-p", "tcp", "--dport", "20000:20199", "-j", "DROP"]) {
+    let Some(ns) = NetNs::new("filtered") else {
+        return;
+    };
+    if !ns.exec(&[
+        "iptables",
+        "-A",
+        "INPUT",
+        "-p",
+        "tcp",
+        "--dport",
+        "20000:20199",
+        "-j",
+        "DROP",
+    ]) {
         println!("SKIP: iptables cannot add rules in a namespace here");
         return;
     }
@@ -24,7 +36,10 @@ fn dropped_ports_are_filtered() {
         scan_ports(&net, "127.0.0.1", &opts).await.expect("scan")
     });
     assert_eq!(report.open_ports(), vec![19999, 20300]);
-    assert_eq!(report.filtered_ports(), (20000..=20199).collect::<Vec<u16>>());
+    assert_eq!(
+        report.filtered_ports(),
+        (20000..=20199).collect::<Vec<u16>>()
+    );
     assert_eq!(report.closed, 501 - 2 - 200);
     let f = report.ports.iter().find(|p| p.port == 20000).unwrap();
     assert_eq!(f.state, PortState::Filtered);

@@ -8,7 +8,9 @@ use rampart_scan::{scan_ports, PortOptions, PortSpec};
 
 #[test]
 fn ten_full_scans_report_only_the_real_listeners() {
-    let Some(ns) = NetNs::new("selfconn") else { return };
+    let Some(ns) = NetNs::new("selfconn") else {
+        return;
+    };
     // Listeners inside and outside the ephemeral range (32768-60999).
     let listening = vec![22u16, 8080, 33000, 45678, 60000];
     let _held = ns.listeners(&listening);
@@ -19,7 +21,11 @@ fn ten_full_scans_report_only_the_real_listeners() {
         let mut runs = Vec::new();
         for _ in 0..10 {
             let r = scan_ports(&net, "127.0.0.1", &opts).await.expect("scan");
-            runs.push((r.open_ports(), r.filtered_ports(), r.self_connects_discarded));
+            runs.push((
+                r.open_ports(),
+                r.filtered_ports(),
+                r.self_connects_discarded,
+            ));
         }
         runs
     });

@@ -4,6 +4,16 @@
 pub mod port_datastore_exposed;
 pub mod port_expected_closed;
 pub mod port_unexpected;
+pub mod web_cookie_flags;
+pub mod web_csrf_missing;
+pub mod web_directory_listing;
+pub mod web_exposed_path;
+pub mod web_header_missing;
+pub mod web_login_rate_limit;
+pub mod web_sensitive_file;
+pub mod web_sqli;
+pub mod web_version_disclosure;
+pub mod web_xss_reflected;
 
 use crate::Rule;
 
@@ -13,6 +23,16 @@ pub fn all() -> Vec<Rule> {
         port_datastore_exposed::RULE,
         port_expected_closed::RULE,
         port_unexpected::RULE,
+        web_sqli::RULE,
+        web_xss_reflected::RULE,
+        web_header_missing::RULE,
+        web_cookie_flags::RULE,
+        web_csrf_missing::RULE,
+        web_directory_listing::RULE,
+        web_version_disclosure::RULE,
+        web_sensitive_file::RULE,
+        web_exposed_path::RULE,
+        web_login_rate_limit::RULE,
     ];
     v.sort_by_key(|r| r.id);
     v

@@ -207,3 +207,134 @@ pub fn nginx_conf(dir: &Path, servers: &str) -> PathBuf {
     std::fs::write(&path, conf).expect("write nginx.conf");
     path
 }
+
+/// The Python venv with the PyPI test targets (scripts/setup-web-targets.sh makes it).
+pub fn test_venv() -> Option<PathBuf> {
+    let venv = std::env::var_os("RAMPART_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-venv"));
+    venv.join("bin/python").exists().then_some(venv)
+}
+
+pub fn web_targets_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/web-targets")
+}
+
+/// A port nothing listens on right now (on the host's loopback).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `args` as the unprivileged user `nobody` (when root), output to `log`.
+pub fn spawn_as_nobody(args: &[&str], env: &[(&str, &str)], log: &Path) -> Proc {
+    let out = std::fs::File::create(log).expect("log file");
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"]);
+        c.args(args);
+        c
+    } else {
+        let mut c = Command::new(args[0]);
+        c.args(&args[1..]);
+        c
+    };
+    cmd.envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().expect("dup"))
+        .stderr(out);
+    Proc(cmd.spawn().expect("spawn"))
+}
+
+/// Starts sqlmap's vulnserver.py on a free port; `None` (after a SKIP line) when not installed.
+pub fn start_vulnserver(dir: &Path) -> Option<(Proc, u16)> {
+    let Some(venv) = test_venv() else {
+        println!("SKIP: sqlmap venv missing (run scripts/setup-web-targets.sh)");
+        return None;
+    };
+    let py = venv.join("bin/python");
+    let out = Command::new(&py)
+        .args([
+            "-c",
+            "import sqlmap,os;print(os.path.dirname(sqlmap.__file__))",
+        ])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        println!(
+            "SKIP: sqlmap not installed in {} (run scripts/setup-web-targets.sh)",
+            venv.display()
+        );
+        return None;
+    }
+    let server = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+        .join("extra/vulnserver/vulnserver.py");
+    let port = free_port();
+    let p = spawn_as_nobody(
+        &[
+            &py.display().to_string(),
+            &server.display().to_string(),
+            "127.0.0.1",
+            &port.to_string(),
+        ],
+        &[("TMPDIR", &dir.display().to_string())],
+        &dir.join("vulnserver.log"),
+    );
+    assert!(
+        wait_port(port, Duration::from_secs(20)),
+        "vulnserver did not start"
+    );
+    Some((p, port))
+}
+
+/// Starts MiniTwit (Flask 0.12.5's example) on a free port with a private database.
+pub fn start_minitwit(dir: &Path) -> Option<(Proc, u16)> {
+    let root = web_targets_dir();
+    let venv = root.join("minitwit-venv");
+    if !root.join("minitwit/.installed").exists() {
+        println!("SKIP: MiniTwit not installed (run scripts/setup-web-targets.sh)");
+        return None;
+    }
+    // MiniTwit reads DATABASE from its module; MINITWIT_SETTINGS points at an override file.
+    let db = dir.join("minitwit.db");
+    let settings = dir.join("settings.py");
+    std::fs::write(
+        &settings,
+        format!("DATABASE = {:?}\n", db.display().to_string()),
+    )
+    .unwrap();
+    let flask = venv.join("bin/flask").display().to_string();
+    let env = [
+        ("FLASK_APP", "minitwit.minitwit"),
+        ("MINITWIT_SETTINGS", settings.to_str().unwrap()),
+        ("LC_ALL", "C.UTF-8"),
+        ("LANG", "C.UTF-8"),
+    ];
+    let _ = Command::new("chmod")
+        .args(["777", &dir.display().to_string()])
+        .status();
+    let init = spawn_as_nobody(&[&flask, "initdb"], &env, &dir.join("initdb.log"));
+    let mut init = init;
+    let _ = init.0.wait();
+    let port = free_port();
+    let p = spawn_as_nobody(
+        &[
+            &flask,
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ],
+        &env,
+        &dir.join("minitwit.log"),
+    );
+    assert!(
+        wait_port(port, Duration::from_secs(20)),
+        "MiniTwit did not start"
+    );
+    Some((p, port))
+}
