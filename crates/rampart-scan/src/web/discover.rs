@@ -241,11 +241,25 @@ async fn probe(
         _ => {}
     }
     // HEAD refused (405/501), or a body is needed to tell a real page from a soft-404.
-    let page = match client.send(&Req::get(u)).await {
+    let mut page = match client.send(&Req::get(u.clone())).await {
         Ok(p) => p,
         Err(NetError::Timeout(_)) | Err(NetError::Protocol(_)) => return Ok(None),
         Err(e) => return Err(e),
     };
+    // `/files` -> 301 `/files/`: a folder; look at the folder itself.
+    let folder = page
+        .header("location")
+        .and_then(|l| u.join(l).ok())
+        .filter(|l| l.path() == format!("{}/", u.path()) && l.host_str() == u.host_str());
+    if (300..400).contains(&page.status) {
+        if let Some(f) = folder {
+            match client.send(&Req::get(f)).await {
+                Ok(p) => page = p,
+                Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
+                Err(_) => {}
+            }
+        }
+    }
     let probe_path = word.trim_end_matches('/');
     if nf.matches(&page, probe_path) {
         return Ok(None);
@@ -261,7 +275,14 @@ fn found(state: &mut State, word: &str, page: Page) {
             format!("Sensitive file exposed: {} ({what})", page.url.path()),
             target.clone(),
             page.url.path(),
-            Evidence::exchange(request.clone(), page.excerpt_around("", 200)),
+            Evidence::exchange(
+                request.clone(),
+                format!(
+                    "HTTP {} | {}",
+                    page.status,
+                    super::passive::masked_excerpt(word, &page.body)
+                ),
+            ),
         ));
     } else {
         let bare = word.trim_end_matches('/');

@@ -186,7 +186,7 @@ pub fn sensitive_content(word: &str, page: &Page) -> Option<&'static str> {
         ".git/config" if b.contains("[core]") => Some("git repository configuration"),
         ".git/HEAD" if b.starts_with("ref: refs/") => Some("git HEAD"),
         ".env" | ".env.local" | ".env.production"
-            if !page.is_html()
+            if !b.trim_start().starts_with('<')
                 && lines().count() > 0
                 && lines().all(|l| {
                     l.split_once('=').is_some_and(|(k, _)| {
@@ -220,6 +220,30 @@ pub fn sensitive_content(word: &str, page: &Page) -> Option<&'static str> {
         "actuator/env" if b.contains("propertySources") => Some("Spring actuator environment"),
         _ => None,
     }
+}
+
+/// An excerpt of a leaked file with the secrets in it masked: `.env` values, password hashes.
+pub fn masked_excerpt(word: &str, body: &str) -> String {
+    let masked: Vec<String> = body
+        .lines()
+        .take(8)
+        .map(|l| {
+            if word.starts_with(".env") {
+                match l.split_once('=') {
+                    Some((k, _)) => format!("{k}=<masked>"),
+                    None => l.to_string(),
+                }
+            } else if word == ".htpasswd" {
+                match l.split_once(':') {
+                    Some((u, _)) => format!("{u}:<masked>"),
+                    None => l.to_string(),
+                }
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    crate::excerpt(&masked.join(" \\n "), 240)
 }
 
 /// Names that CSRF tokens go by in the frameworks people use.
