@@ -328,7 +328,7 @@ impl Store {
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            out.sort_by(|a, b| b.finding.severity.cmp(&a.finding.severity));
+            out.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
             Ok(out)
         })
     }

@@ -132,7 +132,10 @@ async fn story(store: Store) {
         summary: "140 × 400 from one client".into(),
         details: serde_json::json!({"client": "83.92.14.201", "count": 140}),
     };
-    store.insert_incidents(&[incident.clone()]).await.unwrap();
+    store
+        .insert_incidents(std::slice::from_ref(&incident))
+        .await
+        .unwrap();
     assert_eq!(store.incidents(None).await.unwrap(), vec![incident]);
     store.close().await;
 }

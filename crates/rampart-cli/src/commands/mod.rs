@@ -1,0 +1,5 @@
+//! One module per command (group). Each has an `Args` struct and a `run` function.
+
+pub mod demo;
+pub mod init;
+pub mod validate;

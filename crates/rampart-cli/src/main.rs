@@ -1,0 +1,90 @@
+//! `rampart`: the command line. Parses arguments, sets up logging, runs one command and turns its
+//! outcome into an exit code: 0 ran fine, 1 ran and a policy failed, 2 usage or input error.
+//! The only crate that prints.
+
+mod commands;
+mod exit;
+mod output;
+
+use clap::{Parser, Subcommand};
+use exit::CliError;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rampart",
+    version,
+    about = "Assess the reliability and security of a web service from one project file",
+    long_about = "rampart monitors SLAs and reports them honestly, checks ports, SSH, TLS and the web \
+application, finds attacks in logs, generates STRIDE threats from a data-flow diagram, and keeps a \
+risk register — all from one project file (rampart.toml), touching only the targets it declares.\n\n\
+Exit codes: 0 ran fine, 1 ran and a policy failed, 2 usage or input error.",
+    after_help = "Start with `rampart demo`, or `rampart init --scope https://your.service/` then `rampart validate`."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command understands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Global {
+    /// The project file.
+    #[arg(
+        short = 'p',
+        long = "project",
+        global = true,
+        default_value = "rampart.toml",
+        env = "RAMPART_PROJECT"
+    )]
+    pub project: PathBuf,
+    /// Database URL (`sqlite://FILE` or `postgres://...`); overrides the project file.
+    #[arg(long, global = true, env = "RAMPART_DATABASE")]
+    pub database: Option<String>,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write a commented starter rampart.toml with the given targets in scope.
+    Init(commands::init::Args),
+    /// Check a project file: every error with file:line:column, what was found and what was expected.
+    Validate(commands::validate::Args),
+    /// Start a deliberately weak demo service on 127.0.0.1 and assess it with every pillar.
+    Demo(commands::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    let result = match cli.command {
+        Command::Init(a) => commands::init::run(&cli.global, a),
+        Command::Validate(a) => commands::validate::run(&cli.global, a),
+        Command::Demo(a) => commands::demo::run(&cli.global, a),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(e) => CliError(e).report(),
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
