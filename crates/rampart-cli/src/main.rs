@@ -5,6 +5,7 @@
 mod commands;
 mod exit;
 mod output;
+mod project;
 
 use clap::{Parser, Subcommand};
 use exit::CliError;
@@ -59,6 +60,12 @@ enum Command {
     Demo(commands::demo::Args),
     /// The risk register: likelihood × severity → level from the project's matrix, with derivations.
     Risks(commands::risks::Args),
+    /// Run every check the project declares (monitors, scans, logs, threats), bounded in time.
+    Assess(commands::assess::Args),
+    /// One report of everything: SLA, findings, log incidents, threats, mitigations, risks.
+    Report(commands::report::Args),
+    /// Apply the project's policy for CI: exit 1 with an explanation when it fails.
+    Check(commands::check::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +76,9 @@ fn main() -> ExitCode {
         Command::Validate(a) => commands::validate::run(&cli.global, a),
         Command::Demo(a) => commands::demo::run(&cli.global, a),
         Command::Risks(a) => commands::risks::run(&cli.global, a),
+        Command::Assess(a) => commands::assess::run(&cli.global, a),
+        Command::Report(a) => commands::report::run(&cli.global, a),
+        Command::Check(a) => commands::check::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -98,29 +98,3 @@ fn usage_errors_exit_2_and_missing_files_are_named() {
     let out = rampart(dir.path(), &["validate", "--format", "pdf", "x.toml"]);
     assert_eq!(out.status.code(), Some(2));
 }
-
-#[test]
-fn demo_runs_and_names_its_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = rampart(dir.path(), &["demo", "--dir", "d", "--duration", "3s"]);
-    let t = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{t}");
-    let report = dir.path().join("d/report.html");
-    assert!(
-        t.contains(&report.canonicalize().unwrap().display().to_string()),
-        "{t}"
-    );
-    let html = std::fs::read_to_string(&report).unwrap();
-    assert!(
-        html.contains("api-latest") && html.contains("RA-PORT-UNEXPECTED"),
-        "the admin port is found"
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("d/report.json")).unwrap())
-            .unwrap();
-    assert!(json["probes_sent"].as_u64().unwrap() >= 4);
-    assert_eq!(
-        rampart(&dir.path().join("d"), &["validate"]).status.code(),
-        Some(0)
-    );
-}

@@ -1,6 +1,9 @@
 //! One module per command (group). Each has an `Args` struct and a `run` function.
 
+pub mod assess;
+pub mod check;
 pub mod demo;
 pub mod init;
+pub mod report;
 pub mod risks;
 pub mod validate;
