@@ -4,8 +4,14 @@
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: bench_generate MODEL.toml [RUNS]")?;
-    let runs: usize = std::env::args().nth(2).map(|r| r.parse()).transpose()?.unwrap_or(5);
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: bench_generate MODEL.toml [RUNS]")?;
+    let runs: usize = std::env::args()
+        .nth(2)
+        .map(|r| r.parse())
+        .transpose()?
+        .unwrap_or(5);
     let t0 = Instant::now();
     let rules = rampart_threat::RuleSet::builtin()?;
     let compile = t0.elapsed();

@@ -7,19 +7,37 @@ use rampart_threat::render::{self, GroupBy, Report};
 use rampart_threat::{diff, dragon, kb::KnowledgeBase, load_project, State};
 
 fn misp() -> rampart_threat::ProjectThreats {
-    let project = rampart_config::load_file(&repo_root().join("examples/misp/rampart.toml")).unwrap();
+    let project =
+        rampart_config::load_file(&repo_root().join("examples/misp/rampart.toml")).unwrap();
     load_project(&project).unwrap()
 }
 
 #[test]
 fn json_threats_carry_the_interface_fields() {
     let pt = misp();
-    let r = Report { dfd: &pt.dfd, threats: &pt.threats, unmatched: &[], rules: &pt.rules, group_by: GroupBy::Interaction };
+    let r = Report {
+        dfd: &pt.dfd,
+        threats: &pt.threats,
+        unmatched: &[],
+        rules: &pt.rules,
+        group_by: GroupBy::Interaction,
+    };
     let v: serde_json::Value = serde_json::from_str(&render::json::render(&r)).unwrap();
     let threats = v["threats"].as_array().unwrap();
     assert_eq!(threats.len(), 35);
     for t in threats {
-        for k in ["id", "rule", "category", "title", "interaction", "source", "target", "state", "priority", "justification"] {
+        for k in [
+            "id",
+            "rule",
+            "category",
+            "title",
+            "interaction",
+            "source",
+            "target",
+            "state",
+            "priority",
+            "justification",
+        ] {
             assert!(t.get(k).is_some(), "missing {k} in {t}");
         }
     }
@@ -31,7 +49,13 @@ fn json_threats_carry_the_interface_fields() {
 #[test]
 fn text_md_html_show_tmt_layout_and_views() {
     let pt = misp();
-    let mut r = Report { dfd: &pt.dfd, threats: &pt.threats, unmatched: &[], rules: &pt.rules, group_by: GroupBy::Interaction };
+    let mut r = Report {
+        dfd: &pt.dfd,
+        threats: &pt.threats,
+        unmatched: &[],
+        rules: &pt.rules,
+        group_by: GroupBy::Interaction,
+    };
     let text = render::text::render(&r);
     assert!(text.contains("Interaction: HTTP REST request"));
     assert!(text.contains("1. Spoofing the 1.0 MISP Apache Process Process"));
@@ -43,14 +67,26 @@ fn text_md_html_show_tmt_layout_and_views() {
     assert!(html.contains("<svg") && html.contains("Interaction: SQL query"));
     r.group_by = GroupBy::Category;
     let by_cat = render::text::render(&r);
-    let order: Vec<usize> = ["Category: Spoofing", "Category: Tampering", "Category: Repudiation", "Category: Information Disclosure", "Category: Denial Of Service", "Category: Elevation Of Privilege"]
-        .iter()
-        .map(|h| by_cat.find(h).unwrap_or_else(|| panic!("{h}")))
-        .collect();
+    let order: Vec<usize> = [
+        "Category: Spoofing",
+        "Category: Tampering",
+        "Category: Repudiation",
+        "Category: Information Disclosure",
+        "Category: Denial Of Service",
+        "Category: Elevation Of Privilege",
+    ]
+    .iter()
+    .map(|h| by_cat.find(h).unwrap_or_else(|| panic!("{h}")))
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]));
     r.group_by = GroupBy::Group;
     let by_group = render::text::render(&r);
-    for g in ["Group: apache-config", "Group: firewall", "Group: smtp", "No group"] {
+    for g in [
+        "Group: apache-config",
+        "Group: firewall",
+        "Group: smtp",
+        "No group",
+    ] {
         assert!(by_group.contains(g), "{g}");
     }
     r.group_by = GroupBy::State;
@@ -64,7 +100,8 @@ fn csv_sarif_and_drawings() {
     assert_eq!(csv.lines().count(), 36);
     assert!(csv.starts_with("number,id,rule,category,title,interaction"));
     // Nothing open: SARIF has no results; reopen one and it appears with TH-<rule>.
-    let empty: serde_json::Value = serde_json::from_str(&render::sarif::render(&pt.threats)).unwrap();
+    let empty: serde_json::Value =
+        serde_json::from_str(&render::sarif::render(&pt.threats)).unwrap();
     assert_eq!(empty["runs"][0]["results"].as_array().unwrap().len(), 0);
     pt.threats[0].state = State::NeedsInvestigation;
     let one: serde_json::Value = serde_json::from_str(&render::sarif::render(&pt.threats)).unwrap();
@@ -96,8 +133,19 @@ fn threat_dragon_round_trip_keeps_model_and_triage() {
     let mut threats = rules.generate(&dfd).unwrap();
     let out = triage.apply(&mut threats);
     assert!(out.unmatched.is_empty());
-    let key = |t: &rampart_threat::Threat| (t.id.clone(), t.title.clone(), t.state, t.justification.clone(), t.groups.clone());
-    assert_eq!(threats.iter().map(key).collect::<Vec<_>>(), pt.threats.iter().map(key).collect::<Vec<_>>());
+    let key = |t: &rampart_threat::Threat| {
+        (
+            t.id.clone(),
+            t.title.clone(),
+            t.state,
+            t.justification.clone(),
+            t.groups.clone(),
+        )
+    };
+    assert_eq!(
+        threats.iter().map(key).collect::<Vec<_>>(),
+        pt.threats.iter().map(key).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -117,9 +165,13 @@ fn threat_dragon_native_file_maps_flags_and_geometry() {
             {"shape": "trust-boundary-curve", "id": "b2", "source": {"x": 550, "y": -100}, "target": {"x": 550, "y": 200}, "data": {"type": "tm.Boundary", "name": "Host"}}
         ]}]}
     });
-    let (dfd, triage) = dragon::parse_dragon(&doc.to_string(), std::path::Path::new("td.json"), &kb).unwrap();
+    let (dfd, triage) =
+        dragon::parse_dragon(&doc.to_string(), std::path::Path::new("td.json"), &kb).unwrap();
     assert_eq!(dfd.element("web").unwrap().kind, "SE.P.TMCore.WebApp");
-    assert_eq!(dfd.element("logs").unwrap().attributes["storesLogData"], "Yes");
+    assert_eq!(
+        dfd.element("logs").unwrap().attributes["storesLogData"],
+        "Yes"
+    );
     assert_eq!(dfd.flows[0].kind, "SE.DF.TMCore.HTTPS");
     assert_eq!(dfd.flows[1].attributes["providesConfidentiality"], "Yes");
     assert_eq!(dfd.boundaries[0].contains, ["web"]);
