@@ -59,6 +59,8 @@ enum Command {
     Demo(commands::demo::Args),
     /// STRIDE threats from a data-flow diagram (TOML, TMT .tm7, Threat Dragon), with triage.
     Threats(commands::threats::Args),
+    /// The risk register: likelihood × severity → level from the project's matrix, with derivations.
+    Risks(commands::risks::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => commands::validate::run(&cli.global, a),
         Command::Demo(a) => commands::demo::run(&cli.global, a),
         Command::Threats(a) => commands::threats::run(&cli.global, a),
+        Command::Risks(a) => commands::risks::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -26,7 +26,7 @@ fn validate_reports_every_error_with_line_and_column_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("rampart.toml"),
-        "[project]\nname = \"x\"\n\n[scope]\nhosts = [\"127.0.0.1\"]\n\n[[monitors]]\nname = \"api\"\nurl = \"http://127.0.0.1/\"\nintervall = \"5s\"\n\n[[hosts]]\naddress = \"127.0.0.1\"\nports = \"22\"\n\n[[risks]]\nid = \"r1\"\nasset = \"a\"\ntitle = \"t\"\nlikelihood_percent = 140.0\n",
+        "[project]\nname = \"x\"\n\n[scope]\nhosts = [\"127.0.0.1\"]\n\n[[monitors]]\nname = \"api\"\nurl = \"http://127.0.0.1/\"\nintervall = \"5s\"\n\n[[hosts]]\naddress = \"127.0.0.1\"\nports = \"22\"\n\n[[risks]]\nid = \"r1\"\nasset = \"a\"\ntitle = \"t\"\nseverity = \"Critical\"\nlikelihood = { percent = 140.0, horizon = \"1 year\" }\n",
     )
     .unwrap();
     let out = rampart(dir.path(), &["validate"]);
@@ -43,7 +43,7 @@ fn validate_reports_every_error_with_line_and_column_and_exits_2() {
         "{t}"
     );
     assert!(
-        t.contains("rampart.toml:20:22:") && t.contains("between 0 and 100"),
+        t.contains("rampart.toml:21:26:") && t.contains("between 0 and 100"),
         "{t}"
     );
     assert!(t.contains("3 errors"), "{t}");

@@ -2,5 +2,6 @@
 
 pub mod demo;
 pub mod init;
+pub mod risks;
 pub mod threats;
 pub mod validate;

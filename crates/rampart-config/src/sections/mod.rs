@@ -12,14 +12,23 @@ mod sla;
 mod threats;
 mod web;
 
-pub use assets::{AssetSection, RiskSection};
+pub use assets::{
+    AssetSection, LikelihoodBandSection, LikelihoodSection, RiskMatrixSection, RiskSection,
+};
 pub use hosts::HostSection;
-pub use logs::{LogSourceSection, LogsSection};
+pub use logs::{
+    BruteForceSection, DetectorsSection, ErrorBurstSection, FloodSection, InjectionSection,
+    LogSourceSection, LogsSection, ProbingSection, SecretsSection, SshSection,
+    TrafficClassesSection,
+};
 pub use monitors::{MonitorKind, MonitorSection};
 pub use policy::PolicySection;
 pub use project::ProjectSection;
 pub use scope::ScopeSection;
-pub use sla::SlaClauseSection;
+pub use sla::{
+    parse_hours, parse_weekday, valid_reading, BusinessHoursSection, LatencyMeasure,
+    MaintenanceSection, MttrReading, SlaClauseSection, SlaPeriod,
+};
 pub use threats::ThreatsSection;
 pub use web::WebTargetSection;
 
