@@ -58,6 +58,8 @@ enum Command {
     Validate(commands::validate::Args),
     /// Start a deliberately weak demo service on 127.0.0.1 and assess it with every pillar.
     Demo(commands::demo::Args),
+    /// STRIDE threats from a data-flow diagram (TOML, TMT .tm7, Threat Dragon), with triage.
+    Threats(commands::threats::Args),
     /// The risk register: likelihood × severity → level from the project's matrix, with derivations.
     Risks(commands::risks::Args),
     /// Run every check the project declares (monitors, scans, logs, threats), bounded in time.
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Init(a) => commands::init::run(&cli.global, a),
         Command::Validate(a) => commands::validate::run(&cli.global, a),
         Command::Demo(a) => commands::demo::run(&cli.global, a),
+        Command::Threats(a) => commands::threats::run(&cli.global, a),
         Command::Risks(a) => commands::risks::run(&cli.global, a),
         Command::Assess(a) => commands::assess::run(&cli.global, a),
         Command::Report(a) => commands::report::run(&cli.global, a),

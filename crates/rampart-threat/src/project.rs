@@ -70,8 +70,13 @@ pub fn load_project_with(
         Some(t) => RuleSet::from_template(t)?,
         None => RuleSet::builtin()?,
     };
+    let mut embedded = None;
     let (dfd, model_path) = match pick(&opts.model, &section.model) {
-        Some(m) => (load_model(&m, &rules)?.0, m),
+        Some(m) => {
+            let (dfd, t) = load_model(&m, &rules)?;
+            embedded = t;
+            (dfd, m)
+        }
         None => {
             let text = crate::error::read(&project.path)?;
             let dfd = crate::dfd_toml::parse_inline_dfd(&text, &project.path, rules.kb())?
@@ -84,9 +89,10 @@ pub fn load_project_with(
             (dfd, project.path.clone())
         }
     };
+    // A .tm7 or Threat Dragon model carries its own triage; a triage file wins over it.
     let triage = match &triage_path {
         Some(p) => Triage::load(p)?,
-        None => Triage::default(),
+        None => embedded.unwrap_or_default(),
     };
     let mut threats = rules.generate(&dfd)?;
     let outcome = triage.apply(&mut threats);

@@ -6,4 +6,5 @@ pub mod demo;
 pub mod init;
 pub mod report;
 pub mod risks;
+pub mod threats;
 pub mod validate;

@@ -246,6 +246,19 @@ impl KnowledgeBase {
 
     /// The kind name the TOML writer uses for a type: its slug when that resolves back to it.
     pub fn kind_name(&self, t: usize) -> String {
+        // The generic types read better by their short aliases.
+        let short = match self.types[t].id.as_str() {
+            "GE.P" => Some("process"),
+            "GE.EI" => Some("external-entity"),
+            "GE.DS" => Some("data-store"),
+            "GE.DF" => Some("data-flow"),
+            "GE.TB.B" => Some("border-boundary"),
+            "GE.TB.L" => Some("line-boundary"),
+            _ => None,
+        };
+        if let Some(a) = short.filter(|a| self.by_slug.get(*a) == Some(&t)) {
+            return a.to_string();
+        }
         let s = slug(&self.types[t].name);
         if self.by_slug.get(&s) == Some(&t) {
             s
