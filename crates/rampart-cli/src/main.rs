@@ -68,6 +68,8 @@ enum Command {
     Report(commands::report::Args),
     /// Apply the project's policy for CI: exit 1 with an explanation when it fails.
     Check(commands::check::Args),
+    /// Find attacks (and confused users) in access, application and SSH logs.
+    Logs(commands::logs::Args),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::Assess(a) => commands::assess::run(&cli.global, a),
         Command::Report(a) => commands::report::run(&cli.global, a),
         Command::Check(a) => commands::check::run(&cli.global, a),
+        Command::Logs(a) => commands::logs::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -7,4 +7,5 @@ pub mod init;
 pub mod report;
 pub mod risks;
 pub mod threats;
+pub mod logs;
 pub mod validate;
