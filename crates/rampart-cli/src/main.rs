@@ -57,6 +57,10 @@ enum Command {
     Validate(commands::validate::Args),
     /// Start a deliberately weak demo service on 127.0.0.1 and assess it with every pillar.
     Demo(commands::demo::Args),
+    /// SLA reports over stored or imported probes: `sla import`, `sla report`, `sla export`.
+    Sla(commands::sla::Args),
+    /// Run the project's monitors at a fixed cadence, storing every observation.
+    Monitor(commands::monitor::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,8 @@ fn main() -> ExitCode {
         Command::Init(a) => commands::init::run(&cli.global, a),
         Command::Validate(a) => commands::validate::run(&cli.global, a),
         Command::Demo(a) => commands::demo::run(&cli.global, a),
+        Command::Sla(a) => commands::sla::run(&cli.global, a),
+        Command::Monitor(a) => commands::monitor::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -2,4 +2,6 @@
 
 pub mod demo;
 pub mod init;
+pub mod monitor;
+pub mod sla;
 pub mod validate;
