@@ -13,7 +13,9 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_cover_the_dashboard() {
-    let Some(nginx) = common::Nginx::start() else { return };
+    let Some(nginx) = common::Nginx::start() else {
+        return;
+    };
     let toml = format!(
         "[project]\nname = \"t\"\n[scope]\nhosts = [\"127.0.0.1\"]\n\
          [[monitors]]\nname = \"web\"\nurl = \"http://127.0.0.1:{}/\"\ninterval = \"200ms\"\ntimeout = \"200ms\"\n",
@@ -25,7 +27,9 @@ async fn metrics_cover_the_dashboard() {
         ..Default::default()
     }));
     let metrics = Arc::new(Metrics::new());
-    let (addr, server) = serve(metrics.clone(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let (addr, server) = serve(metrics.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let summary = run(
         net.clone(),
@@ -47,7 +51,10 @@ async fn metrics_cover_the_dashboard() {
     let resp = net.http(&HttpRequest::get(url)).await.unwrap();
     assert_eq!(resp.status, 200);
     let text = resp.text();
-    assert!(text.contains("rampart_probe_success{monitor=\"web\",agent=\"eu-west\"} 1"), "{text}");
+    assert!(
+        text.contains("rampart_probe_success{monitor=\"web\",agent=\"eu-west\"} 1"),
+        "{text}"
+    );
     assert!(text.contains(&format!(
         "rampart_probes_total{{monitor=\"web\",agent=\"eu-west\",outcome=\"up\"}} {}",
         summary.probes
@@ -55,14 +62,21 @@ async fn metrics_cover_the_dashboard() {
     assert!(text.contains("phase=\"connect\""));
     assert!(text.contains("rampart_probe_lateness_seconds_bucket"));
 
-    let dash = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../dashboards/rampart-sla.json")).unwrap();
+    let dash = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../dashboards/rampart-sla.json"
+    ))
+    .unwrap();
     let re = regex::Regex::new(r"rampart_[a-z_]+").unwrap();
     let used: BTreeSet<&str> = re.find_iter(&dash).map(|m| m.as_str()).collect();
     assert!(used.len() >= 5, "{used:?}");
     for name in used {
         // Counters without samples yet (errors, skips) still have their HELP line.
         let base = name.trim_end_matches("_bucket").trim_end_matches("_total");
-        assert!(text.contains(&format!("# HELP {base}")), "dashboard queries {name}, not exposed:\n{text}");
+        assert!(
+            text.contains(&format!("# HELP {base}")),
+            "dashboard queries {name}, not exposed:\n{text}"
+        );
     }
     server.abort();
 }
