@@ -70,6 +70,10 @@ enum Command {
     Check(commands::check::Args),
     /// Find attacks (and confused users) in access, application and SSH logs.
     Logs(commands::logs::Args),
+    /// SLA reports over stored or imported probes: `sla import`, `sla report`, `sla export`.
+    Sla(commands::sla::Args),
+    /// Run the project's monitors at a fixed cadence, storing every observation.
+    Monitor(commands::monitor::Args),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +89,8 @@ fn main() -> ExitCode {
         Command::Report(a) => commands::report::run(&cli.global, a),
         Command::Check(a) => commands::check::run(&cli.global, a),
         Command::Logs(a) => commands::logs::run(&cli.global, a),
+        Command::Sla(a) => commands::sla::run(&cli.global, a),
+        Command::Monitor(a) => commands::monitor::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -8,4 +8,6 @@ pub mod report;
 pub mod risks;
 pub mod threats;
 pub mod logs;
+pub mod monitor;
+pub mod sla;
 pub mod validate;
