@@ -57,6 +57,8 @@ enum Command {
     Validate(commands::validate::Args),
     /// Start a deliberately weak demo service on 127.0.0.1 and assess it with every pillar.
     Demo(commands::demo::Args),
+    /// Security scans: ports, web, ssh, tls, smtp.
+    Scan(commands::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Init(a) => commands::init::run(&cli.global, a),
         Command::Validate(a) => commands::validate::run(&cli.global, a),
         Command::Demo(a) => commands::demo::run(&cli.global, a),
+        Command::Scan(a) => commands::scan::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -2,4 +2,5 @@
 
 pub mod demo;
 pub mod init;
+pub mod scan;
 pub mod validate;
