@@ -25,6 +25,19 @@ pub enum What {
     Ports(PortsArgs),
     /// Crawl, discover paths, check headers/cookies/CSRF, probe XSS and SQL injection.
     Web(WebArgs),
+    /// SSH version, weak algorithms, and whether password login is offered (nothing guessed).
+    Ssh(SshArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SshArgs {
+    /// HOST or HOST:PORT (default port 22).
+    pub target: String,
+    /// User name for the "none" authentication request.
+    #[arg(long, default_value = "rampart-probe")]
+    pub user: String,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(clap::Args, Debug)]
@@ -114,6 +127,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         match args.what {
             What::Ports(a) => ports(&project, a).await,
             What::Web(a) => web(&project, a).await,
+            What::Ssh(a) => ssh(&project, a).await,
         }
     })
 }
@@ -242,6 +256,38 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
         rows,
         findings: report.findings.clone(),
         json: serde_json::to_value(&report)?,
+    };
+    emit(&view, format, &a.common)
+}
+
+async fn ssh(project: &rampart_config::Project, a: SshArgs) -> CliResult {
+    let format = a.common.output.require(ALL_FORMATS)?;
+    let net = Net::new(Scope::from_section(&project.file.scope));
+    let opts = scan::SshOptions {
+        user: a.user.clone(),
+        ..Default::default()
+    };
+    let r = scan::scan_ssh(&net, &a.target, &opts).await?;
+    let methods = r
+        .auth_methods
+        .as_ref()
+        .map(|m| m.join(", "))
+        .unwrap_or_else(|| format!("unknown ({})", r.auth_error.clone().unwrap_or_default()));
+    let rows = vec![
+        vec!["version".into(), r.banner.clone()],
+        vec!["auth methods".into(), methods],
+        vec!["key exchange".into(), r.kex.join(", ")],
+        vec!["host keys".into(), r.host_key.join(", ")],
+        vec!["ciphers".into(), r.ciphers.join(", ")],
+        vec!["MACs".into(), r.macs.join(", ")],
+    ];
+    let view = View {
+        title: format!("SSH scan of {}", r.target),
+        summary: format!("{} in {:.0} ms", r.banner, r.duration_ms),
+        header: vec!["what", "offered"],
+        rows,
+        findings: r.findings.clone(),
+        json: serde_json::to_value(&r)?,
     };
     emit(&view, format, &a.common)
 }

@@ -4,6 +4,9 @@
 pub mod port_datastore_exposed;
 pub mod port_expected_closed;
 pub mod port_unexpected;
+pub mod ssh_password;
+pub mod ssh_weak_algorithm;
+pub mod ssh_weak_mac;
 pub mod web_cookie_flags;
 pub mod web_csrf_missing;
 pub mod web_directory_listing;
@@ -23,6 +26,9 @@ pub fn all() -> Vec<Rule> {
         port_datastore_exposed::RULE,
         port_expected_closed::RULE,
         port_unexpected::RULE,
+        ssh_password::RULE,
+        ssh_weak_algorithm::RULE,
+        ssh_weak_mac::RULE,
         web_sqli::RULE,
         web_xss_reflected::RULE,
         web_header_missing::RULE,
