@@ -27,6 +27,25 @@ pub enum What {
     Web(WebArgs),
     /// SSH version, weak algorithms, and whether password login is offered (nothing guessed).
     Ssh(SshArgs),
+    /// Certificate chain, expiry, host name, key size, signature, protocol versions, HSTS.
+    Tls(TlsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TlsArgs {
+    /// HOST or HOST:PORT (default port 443).
+    pub target: String,
+    /// Server name for SNI and the certificate check (default: the host).
+    #[arg(long)]
+    pub sni: Option<String>,
+    /// PEM file of extra trusted CA certificates (e.g. an internal CA).
+    #[arg(long)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Days left under which a certificate is a finding.
+    #[arg(long, default_value_t = 21)]
+    pub warn_days: i64,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(clap::Args, Debug)]
@@ -128,6 +147,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             What::Ports(a) => ports(&project, a).await,
             What::Web(a) => web(&project, a).await,
             What::Ssh(a) => ssh(&project, a).await,
+            What::Tls(a) => tls(&project, a).await,
         }
     })
 }
@@ -285,6 +305,76 @@ async fn ssh(project: &rampart_config::Project, a: SshArgs) -> CliResult {
         title: format!("SSH scan of {}", r.target),
         summary: format!("{} in {:.0} ms", r.banner, r.duration_ms),
         header: vec!["what", "offered"],
+        rows,
+        findings: r.findings.clone(),
+        json: serde_json::to_value(&r)?,
+    };
+    emit(&view, format, &a.common)
+}
+
+async fn tls(project: &rampart_config::Project, a: TlsArgs) -> CliResult {
+    let format = a.common.output.require(ALL_FORMATS)?;
+    let net = Net::new(Scope::from_section(&project.file.scope));
+    let mut opts = scan::TlsOptions {
+        server_name: a.sni.clone(),
+        warn_days: a.warn_days,
+        ..Default::default()
+    };
+    if let Some(f) = &a.ca_file {
+        let text = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read --ca-file {}", f.display()))?;
+        opts.extra_roots = scan::tls::pem::certificates(&text);
+        anyhow::ensure!(
+            !opts.extra_roots.is_empty(),
+            "--ca-file {}: no PEM CERTIFICATE block found",
+            f.display()
+        );
+    }
+    let r = scan::scan_tls(&net, &a.target, &opts).await?;
+    let mut rows: Vec<Vec<String>> = r
+        .protocols
+        .iter()
+        .map(|p| {
+            vec![
+                p.version.clone(),
+                match p.accepted {
+                    Some(true) => "accepted".into(),
+                    Some(false) => "refused".into(),
+                    None => "no answer".into(),
+                },
+            ]
+        })
+        .collect();
+    for (i, c) in r.chain.iter().enumerate() {
+        rows.push(vec![
+            format!("certificate {i}"),
+            format!(
+                "{} (issuer {}), {} {} bits, {}, until {}",
+                c.subject,
+                c.issuer,
+                c.key_type,
+                c.key_bits,
+                c.signature_algorithm,
+                c.not_after.map(|d| d.to_rfc3339()).unwrap_or_default()
+            ),
+        ]);
+    }
+    let view = View {
+        title: format!("TLS scan of {}", r.target),
+        summary: format!(
+            "{} {}; {} days left; host name {}; chain {}; HSTS: {}",
+            r.negotiated_version,
+            r.negotiated_cipher,
+            r.days_left.map(|d| d.to_string()).unwrap_or("?".into()),
+            if r.hostname_match {
+                "matches"
+            } else {
+                "does NOT match"
+            },
+            if r.trusted { "trusted" } else { "NOT trusted" },
+            r.hsts.clone().unwrap_or_else(|| "n/a (not HTTP)".into())
+        ),
+        header: vec!["what", "result"],
         rows,
         findings: r.findings.clone(),
         json: serde_json::to_value(&r)?,
