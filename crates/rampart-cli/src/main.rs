@@ -74,6 +74,8 @@ enum Command {
     Sla(commands::sla::Args),
     /// Run the project's monitors at a fixed cadence, storing every observation.
     Monitor(commands::monitor::Args),
+    /// Security scans: ports, web, ssh, tls, smtp.
+    Scan(commands::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         Command::Logs(a) => commands::logs::run(&cli.global, a),
         Command::Sla(a) => commands::sla::run(&cli.global, a),
         Command::Monitor(a) => commands::monitor::run(&cli.global, a),
+        Command::Scan(a) => commands::scan::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -10,4 +10,5 @@ pub mod threats;
 pub mod logs;
 pub mod monitor;
 pub mod sla;
+pub mod scan;
 pub mod validate;
