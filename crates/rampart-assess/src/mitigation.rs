@@ -149,7 +149,11 @@ mod tests {
         let (o, c) = verify(&["RA-WEB-SQLI".into()], &ran, std::slice::from_ref(&sqli));
         assert_eq!(o, Verification::Contradicted);
         assert!(c[0].evidence[0].contains("SQL injection in user"));
-        let (o, _) = verify(&["RA-WEB-XSS-REFLECTED".into()], &ran, std::slice::from_ref(&sqli));
+        let (o, _) = verify(
+            &["RA-WEB-XSS-REFLECTED".into()],
+            &ran,
+            std::slice::from_ref(&sqli),
+        );
         assert_eq!(o, Verification::Verified);
         let (o, c) = verify(&["RA-TLS-*".into()], &ran, &[sqli]);
         assert_eq!(o, Verification::Unverified);
