@@ -356,6 +356,7 @@ pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
 
     if let Some(r) = &a.risks {
         b.push_str(&rampart_risk::render::html_section(r));
+        b.push_str(&risk_evidence_html(a, r));
     }
     html::page(
         &format!("rampart assessment: {}", a.project),
@@ -365,6 +366,69 @@ pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
         ),
         &b,
     )
+}
+
+/// What each risk cites, and what rampart found for it, linked to the findings.
+fn risk_evidence_html(a: &Assessment, reg: &rampart_risk::Register) -> String {
+    let mut rows = String::new();
+    for r in &reg.risks {
+        for rule in &r.evidence_findings {
+            let hits: Vec<&FindingRow> = a
+                .findings
+                .iter()
+                .filter(|f| crate::mitigation::rule_matches(rule, &f.finding.rule))
+                .collect();
+            let kind = crate::mitigation::kind_of(rule);
+            let what = if !hits.is_empty() {
+                hits.iter()
+                    .map(|f| {
+                        format!(
+                            "<a href=\"#{}\">{} on {}</a>",
+                            anchor(&f.finding.fingerprint.0),
+                            escape(&f.finding.title),
+                            escape(&f.finding.target)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            } else if a.runs.iter().any(|x| x.kind == kind) {
+                format!("none found (the {kind} check ran)")
+            } else {
+                format!("not checked (no {kind} check has run)")
+            };
+            rows.push_str(&format!(
+                "<tr><td>{}</td><td><code>{}</code></td><td>{what}</td></tr>",
+                escape(&r.id),
+                escape(rule)
+            ));
+        }
+        for m in &r.evidence_monitors {
+            let what = a
+                .sla
+                .as_ref()
+                .and_then(|s| s.monitors.iter().find(|x| &x.monitor == m))
+                .map(|x| {
+                    format!(
+                        "{} probes, uptime {} by time, <a href=\"#sla\">SLA section</a>",
+                        x.probes,
+                        x.uptime
+                            .by_time_percent
+                            .map(|u| format!("{u:.3} %"))
+                            .unwrap_or_else(|| "n/a".into())
+                    )
+                })
+                .unwrap_or_else(|| "no observations yet".into());
+            rows.push_str(&format!(
+                "<tr><td>{}</td><td>monitor <code>{}</code></td><td>{what}</td></tr>",
+                escape(&r.id),
+                escape(m)
+            ));
+        }
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!("<section id=\"risk-evidence\"><h2>Risk evidence</h2><table><thead><tr><th>risk</th><th>cites</th><th>what rampart found</th></tr></thead><tbody>{rows}</tbody></table></section>")
 }
 
 pub fn markdown(a: &Assessment, policy: &[PolicyResult]) -> String {

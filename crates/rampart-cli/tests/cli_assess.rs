@@ -65,6 +65,7 @@ fn demo_report_shows_every_pillar_and_the_contradicted_mitigations() {
         "Claimed mitigations, checked live",
         "contradicted",
         "aria-label=\"risk heat map\"",
+        "id=\"risk-evidence\"",
     ] {
         assert!(html.contains(needle), "report.html lacks {needle}");
     }
