@@ -241,6 +241,21 @@ impl Net {
             ConnectProbe::Timeout => return Err(NetError::Timeout(format!("connect to {addr}"))),
             other => return Err(NetError::Refused(format!("{addr}: {other:?}"))),
         };
+        self.tls_upgrade(stream, server_name, timeout).await
+    }
+
+    /// Starts TLS on a connection that is already open (SMTP STARTTLS), with the same read-only
+    /// verification as [`Net::tls_stream`].
+    pub async fn tls_upgrade(
+        &self,
+        stream: tokio::net::TcpStream,
+        server_name: &str,
+        timeout: Duration,
+    ) -> Result<(TlsStream<tokio::net::TcpStream>, crate::TlsInfo), NetError> {
+        let addr = stream
+            .peer_addr()
+            .map_err(|e| NetError::Io(e.to_string()))?;
+        self.check_addr(addr)?;
         let name = rustls::pki_types::ServerName::try_from(
             server_name.trim_matches(['[', ']']).to_string(),
         )

@@ -29,6 +29,16 @@ pub enum What {
     Ssh(SshArgs),
     /// Certificate chain, expiry, host name, key size, signature, protocol versions, HSTS.
     Tls(TlsArgs),
+    /// Banner, STARTTLS, AUTH before TLS, open relay (envelope commands only, no message).
+    Smtp(SmtpArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SmtpArgs {
+    /// HOST or HOST:PORT (default port 25).
+    pub target: String,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(clap::Args, Debug)]
@@ -148,6 +158,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             What::Web(a) => web(&project, a).await,
             What::Ssh(a) => ssh(&project, a).await,
             What::Tls(a) => tls(&project, a).await,
+            What::Smtp(a) => smtp(&project, a).await,
         }
     })
 }
@@ -374,6 +385,35 @@ async fn tls(project: &rampart_config::Project, a: TlsArgs) -> CliResult {
             if r.trusted { "trusted" } else { "NOT trusted" },
             r.hsts.clone().unwrap_or_else(|| "n/a (not HTTP)".into())
         ),
+        header: vec!["what", "result"],
+        rows,
+        findings: r.findings.clone(),
+        json: serde_json::to_value(&r)?,
+    };
+    emit(&view, format, &a.common)
+}
+
+async fn smtp(project: &rampart_config::Project, a: SmtpArgs) -> CliResult {
+    let format = a.common.output.require(ALL_FORMATS)?;
+    let net = Net::new(Scope::from_section(&project.file.scope));
+    let r = scan::scan_smtp(&net, &a.target, &scan::SmtpOptions::default()).await?;
+    let yes_no = |b: Option<bool>| match b {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "n/a".to_string(),
+    };
+    let rows = vec![
+        vec!["banner".into(), r.banner.clone()],
+        vec!["EHLO".into(), r.ehlo.join(", ")],
+        vec!["STARTTLS offered".into(), yes_no(Some(r.starttls_offered))],
+        vec!["STARTTLS works".into(), yes_no(r.starttls_works)],
+        vec!["AUTH before TLS".into(), r.auth_before_tls.join(" ")],
+        vec!["AUTH after TLS".into(), r.auth_after_tls.join(" ")],
+        vec!["open relay".into(), yes_no(r.open_relay)],
+    ];
+    let view = View {
+        title: format!("SMTP scan of {}", r.target),
+        summary: r.relay_transcript.join(" | "),
         header: vec!["what", "result"],
         rows,
         findings: r.findings.clone(),

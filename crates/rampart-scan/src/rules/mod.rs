@@ -4,6 +4,9 @@
 pub mod port_datastore_exposed;
 pub mod port_expected_closed;
 pub mod port_unexpected;
+pub mod smtp_auth_plaintext;
+pub mod smtp_no_starttls;
+pub mod smtp_open_relay;
 pub mod ssh_password;
 pub mod ssh_weak_algorithm;
 pub mod ssh_weak_mac;
@@ -34,6 +37,9 @@ pub fn all() -> Vec<Rule> {
         port_datastore_exposed::RULE,
         port_expected_closed::RULE,
         port_unexpected::RULE,
+        smtp_open_relay::RULE,
+        smtp_no_starttls::RULE,
+        smtp_auth_plaintext::RULE,
         tls_expired::RULE,
         tls_expiring::RULE,
         tls_hostname::RULE,
