@@ -76,7 +76,8 @@ pub struct ReportArgs {
     /// A duration the data is said to cover (e.g. 24h); coverage confirms or refutes it.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub claimed_duration: Option<CfgDuration>,
-    /// Also write the first monitor's response-time graph (SVG) to FILE.
+    /// Also write the first monitor's response-time graph to FILE: SVG, or PNG when FILE ends in
+    /// .png (converted with rsvg-convert, Debian package librsvg2-bin).
     #[arg(long, value_name = "FILE")]
     pub graph: Option<PathBuf>,
     /// Exit 1 when a clause is breached.
@@ -274,6 +275,7 @@ async fn report(store: &Store, project: Option<&Project>, a: ReportArgs) -> CliR
     a.output.write(&render(&report, format))?;
     if let Some(path) = &a.graph {
         match rampart_sla::report::graph_svg(&report, 0) {
+            Some(svg) if is_png(path) => write_png(path, &svg)?,
             Some(svg) => rampart_report::write_output(Some(path), &svg)?,
             None => eprintln!("no monitor in the window: no graph written"),
         }
@@ -294,6 +296,42 @@ async fn report(store: &Store, project: Option<&Project>, a: ReportArgs) -> CliR
     } else {
         Outcome::Ok
     })
+}
+
+fn is_png(p: &std::path::Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+/// Rasterizes the SVG graph with rsvg-convert (librsvg), which draws its text with system fonts.
+fn write_png(path: &std::path::Path, svg: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rsvg-convert")
+        .args(["-f", "png", "-o"])
+        .arg(path)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot run rsvg-convert to write {} ({e}); install it (Debian: apt-get install librsvg2-bin) or write an .svg",
+                path.display()
+            )
+        })?;
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(svg.as_bytes())?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        anyhow::bail!(
+            "rsvg-convert failed to write {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
 }
 
 async fn export(store: &Store, a: ExportArgs) -> CliResult {
