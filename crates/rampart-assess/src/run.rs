@@ -137,6 +137,21 @@ pub async fn assess(
                 summary.findings += n;
                 summary.runs += 1;
                 progress(Step::Finished { step, findings: n });
+                // What answers decides what to look at next, as a person with nmap would.
+                for p in report
+                    .ports
+                    .iter()
+                    .filter(|p| p.state == rampart_scan::PortState::Open)
+                {
+                    let target = format!("{}:{}", host.address, p.port);
+                    let kind = match p.service.as_str() {
+                        "ssh" => "ssh",
+                        "smtp" | "submission" | "smtps" => "smtp",
+                        "https" | "ssl" | "tls" | "imaps" | "pop3s" => "tls",
+                        _ => continue,
+                    };
+                    follow_up(store, &scan_net, kind, &target, &mut summary, progress).await?;
+                }
             }
             Err(e) => {
                 summary.skipped.push(format!("{step}: {e}"));
@@ -149,6 +164,14 @@ pub async fn assess(
     }
 
     for web in &pf.web {
+        if web.url.scheme() == "https" {
+            let target = format!(
+                "{}:{}",
+                web.url.host_str().unwrap_or_default(),
+                web.url.port_or_known_default().unwrap_or(443)
+            );
+            follow_up(store, &scan_net, "tls", &target, &mut summary, progress).await?;
+        }
         let step = format!("web scan of {}", web.url);
         progress(Step::Started(step.clone()));
         let started = Utc::now();
@@ -271,6 +294,65 @@ pub async fn assess(
         });
     }
     Ok(summary)
+}
+
+/// An SSH, TLS or SMTP check of one `host:port`, recorded like any other run.
+async fn follow_up(
+    store: &Store,
+    net: &Net,
+    kind: &str,
+    target: &str,
+    summary: &mut AssessSummary,
+    progress: &(dyn Fn(Step) + Sync),
+) -> Result<(), AssessError> {
+    let step = format!("{kind} check of {target}");
+    progress(Step::Started(step.clone()));
+    let started = Utc::now();
+    let result = match kind {
+        "ssh" => rampart_scan::scan_ssh(net, target, &rampart_scan::SshOptions::default())
+            .await
+            .map(|r| {
+                (
+                    r.findings.clone(),
+                    serde_json::to_value(&r).unwrap_or_default(),
+                )
+            }),
+        "smtp" => rampart_scan::scan_smtp(net, target, &rampart_scan::SmtpOptions::default())
+            .await
+            .map(|r| {
+                (
+                    r.findings.clone(),
+                    serde_json::to_value(&r).unwrap_or_default(),
+                )
+            }),
+        _ => rampart_scan::scan_tls(net, target, &rampart_scan::TlsOptions::default())
+            .await
+            .map(|r| {
+                (
+                    r.findings.clone(),
+                    serde_json::to_value(&r).unwrap_or_default(),
+                )
+            }),
+    };
+    match result {
+        Ok((findings, value)) => {
+            record(store, kind, target, started, &findings, value).await?;
+            summary.findings += findings.len();
+            summary.runs += 1;
+            progress(Step::Finished {
+                step,
+                findings: findings.len(),
+            });
+        }
+        Err(e) => {
+            summary.skipped.push(format!("{step}: {e}"));
+            progress(Step::Skipped {
+                step,
+                why: e.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Stores one check's findings and its run.
