@@ -223,13 +223,14 @@ pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
     for (source, rows) in by_source {
         b.push_str(&format!("<h3>{}</h3><table><thead><tr><th>severity</th><th>rule</th><th>title</th><th>target</th><th>evidence</th><th>fix</th></tr></thead><tbody>", escape(source)));
         for (f, cells) in rows.iter().zip(finding_rows(&rows)) {
-            b.push_str(&format!(
-                "<tr id=\"{}\" class=\"sev-{}\">",
-                anchor(&f.finding.fingerprint.0),
-                f.finding.severity
-            ));
-            for c in cells {
-                b.push_str(&format!("<td>{}</td>", escape(&c)));
+            b.push_str(&format!("<tr id=\"{}\">", anchor(&f.finding.fingerprint.0)));
+            for (i, c) in cells.iter().enumerate() {
+                let class = if i == 0 {
+                    format!(" class=\"sev-{}\"", f.finding.severity)
+                } else {
+                    String::new()
+                };
+                b.push_str(&format!("<td{class}>{}</td>", escape(c)));
             }
             b.push_str("</tr>");
         }
