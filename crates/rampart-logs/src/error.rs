@@ -3,12 +3,8 @@ use std::path::PathBuf;
 /// What can stop an analysis. Malformed lines never do: they are counted and sampled.
 #[derive(Debug, thiserror::Error)]
 pub enum LogsError {
-    #[error("cannot read \"{}\": {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read \"{}\": {err}", path.display())]
+    Io { path: PathBuf, err: std::io::Error },
     #[error("log format: {what}")]
     Format { what: String },
 }

@@ -52,7 +52,7 @@ pub fn open(input: &Input) -> Result<(Box<dyn Read + Send>, i32), LogsError> {
         Input::File(p) => {
             let f = File::open(p).map_err(|e| LogsError::Io {
                 path: p.clone(),
-                source: e,
+                err: e,
             })?;
             let year = file_year(p);
             let mut r = BufReader::with_capacity(64 * 1024, f);
@@ -60,7 +60,7 @@ pub fn open(input: &Input) -> Result<(Box<dyn Read + Send>, i32), LogsError> {
                 use std::io::BufRead;
                 let head = r.fill_buf().map_err(|e| LogsError::Io {
                     path: p.clone(),
-                    source: e,
+                    err: e,
                 })?;
                 head.starts_with(&[0x1f, 0x8b])
             };

@@ -85,7 +85,7 @@ pub fn analyze_inputs(
         let (read, year) = input::open(input)?;
         let io_err = |e| LogsError::Io {
             path: input.name().into(),
-            source: e,
+            err: e,
         };
         let mut reader = ChunkReader::new(read, opts.follow.clone());
         let first = reader.next_chunk().map_err(io_err)?;
@@ -93,11 +93,13 @@ pub fn analyze_inputs(
         let mut engine = Engine::new(&input.name(), cfg);
         engine.eager = opts.follow.is_some();
         let mut cb = opts.on_incident.take();
+        let mut reported = Vec::new();
         let bytes = pipeline::run(reader, first, &parser, &classifier, opts.workers, |c| {
             let new = engine.feed(&c);
             if let Some(cb) = cb.as_mut() {
                 for i in &new {
                     cb(i);
+                    reported.push(identity(i));
                 }
             }
         })
@@ -105,7 +107,7 @@ pub fn analyze_inputs(
         let mut found = engine.finish();
         if let Some(cb) = cb.as_mut() {
             // Incidents still open at the end were not reported yet.
-            for i in found.iter().filter(|i| !incidents_contains(&incidents, i)) {
+            for i in found.iter().filter(|i| !reported.contains(&identity(i))) {
                 cb(i);
             }
         }
@@ -135,8 +137,9 @@ pub fn analyze_inputs(
     })
 }
 
-fn incidents_contains(v: &[LogIncident], i: &LogIncident) -> bool {
-    v.iter().any(|o| o == i)
+/// What identifies an incident across the merge at the end (which may widen its window).
+fn identity(i: &LogIncident) -> (String, Vec<String>, i64) {
+    (i.kind_str(), i.clients.clone(), i.from_ts)
 }
 
 /// The project file's settings for this input, when it lists it; else `default_format`.

@@ -7,6 +7,7 @@ use crate::{ConnectProbe, Net, NetError};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+pub use tokio_rustls::client::TlsStream;
 
 pub const SSL3: u16 = 0x0300;
 pub const TLS10: u16 = 0x0301;
@@ -211,6 +212,127 @@ impl Net {
             Ok(Ok(buf)) => Ok(parse_reply(&buf)),
         }
     }
+}
+
+impl Net {
+    /// A full TLS handshake (rustls, TLS 1.2/1.3, any certificate and signature accepted) to read
+    /// what the server presents: version, suite and certificate chain. Scope-checked.
+    pub async fn tls_handshake(
+        &self,
+        addr: SocketAddr,
+        server_name: &str,
+        timeout: Duration,
+    ) -> Result<crate::TlsInfo, NetError> {
+        self.tls_stream(addr, server_name, timeout)
+            .await
+            .map(|(_, i)| i)
+    }
+
+    /// Like [`Net::tls_handshake`], keeping the stream open, e.g. to read one HTTP answer's
+    /// headers from a server whose certificate or key a verifying client would refuse.
+    pub async fn tls_stream(
+        &self,
+        addr: SocketAddr,
+        server_name: &str,
+        timeout: Duration,
+    ) -> Result<(TlsStream<tokio::net::TcpStream>, crate::TlsInfo), NetError> {
+        let stream = match self.probe_connect(addr, timeout).await? {
+            ConnectProbe::Open { stream, .. } => stream,
+            ConnectProbe::Timeout => return Err(NetError::Timeout(format!("connect to {addr}"))),
+            other => return Err(NetError::Refused(format!("{addr}: {other:?}"))),
+        };
+        self.tls_upgrade(stream, server_name, timeout).await
+    }
+
+    /// Starts TLS on a connection that is already open (SMTP STARTTLS), with the same read-only
+    /// verification as [`Net::tls_stream`].
+    pub async fn tls_upgrade(
+        &self,
+        stream: tokio::net::TcpStream,
+        server_name: &str,
+        timeout: Duration,
+    ) -> Result<(TlsStream<tokio::net::TcpStream>, crate::TlsInfo), NetError> {
+        let addr = stream
+            .peer_addr()
+            .map_err(|e| NetError::Io(e.to_string()))?;
+        self.check_addr(addr)?;
+        let name = rustls::pki_types::ServerName::try_from(
+            server_name.trim_matches(['[', ']']).to_string(),
+        )
+        .map_err(|e| NetError::Invalid(format!("{server_name}: {e}")))?;
+        let connector = tokio_rustls::TlsConnector::from(read_only_config());
+        let tls = tokio::time::timeout(timeout, connector.connect(name, stream))
+            .await
+            .map_err(|_| NetError::Timeout(format!("TLS handshake with {addr}")))?
+            .map_err(|e| NetError::Tls(format!("{addr}: {e}")))?;
+        let (_, session) = tls.get_ref();
+        let info = crate::TlsInfo {
+            version: session
+                .protocol_version()
+                .map(|v| format!("{v:?}"))
+                .unwrap_or_default(),
+            cipher: session
+                .negotiated_cipher_suite()
+                .map(|c| format!("{:?}", c.suite()))
+                .unwrap_or_default(),
+            peer_certificates: session
+                .peer_certificates()
+                .map(|cs| cs.iter().map(|c| c.to_vec()).collect())
+                .unwrap_or_default(),
+        };
+        Ok((tls, info))
+    }
+}
+
+/// A client configuration that accepts any certificate *and any handshake signature* (e.g. made
+/// with an RSA-1024 key, which ring refuses to verify): only for reading what a server presents,
+/// never for sending data.
+fn read_only_config() -> std::sync::Arc<rustls::ClientConfig> {
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    #[derive(Debug)]
+    struct ReadOnly(Vec<rustls::SignatureScheme>);
+    impl ServerCertVerifier for ReadOnly {
+        fn verify_server_cert(
+            &self,
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &[rustls::pki_types::CertificateDer<'_>],
+            _: &rustls::pki_types::ServerName<'_>,
+            _: &[u8],
+            _: rustls::pki_types::UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+        fn verify_tls12_signature(
+            &self,
+            _: &[u8],
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &rustls::DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            Ok(HandshakeSignatureValid::assertion())
+        }
+        fn verify_tls13_signature(
+            &self,
+            _: &[u8],
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &rustls::DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            Ok(HandshakeSignatureValid::assertion())
+        }
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            self.0.clone()
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let schemes = provider
+        .signature_verification_algorithms
+        .supported_schemes();
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(ReadOnly(schemes)))
+        .with_no_client_auth();
+    std::sync::Arc::new(config)
 }
 
 #[cfg(test)]

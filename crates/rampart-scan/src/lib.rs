@@ -13,10 +13,16 @@
 pub mod ports;
 mod rule;
 pub mod rules;
+pub mod smtp;
+pub mod ssh;
+pub mod tls;
 pub mod web;
 
 pub use ports::{scan_ports, PortOptions, PortReport, PortResult, PortSpec, PortState};
 pub use rule::Rule;
+pub use smtp::{scan_smtp, SmtpOptions, SmtpReport};
+pub use ssh::{scan_ssh, SshOptions, SshReport};
+pub use tls::{scan_tls, TlsOptions, TlsReport};
 pub use web::{scan_web, WebOptions, WebReport};
 
 /// Why a scan could not run at all (a scan that ran and found a target down is not an error).

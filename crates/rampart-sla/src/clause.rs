@@ -17,6 +17,9 @@ pub enum ClauseSource {
     Project,
     /// `--latency-threshold` / `--uptime-target` on the command line.
     Flag,
+    /// No clause anywhere: the report applies the seed SLA's defaults (latency 500 ms with the
+    /// reading unstated, uptime 99.5 % per calendar month), labelled as such.
+    Default,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +134,18 @@ impl Clause {
             calendar: None,
             maintenance: Vec::new(),
         }
+    }
+
+    /// The clauses used when neither the project file nor the command line states any.
+    pub fn defaults() -> Vec<Clause> {
+        let mut v = vec![
+            Clause::ad_hoc_uptime(99.5, SlaPeriod::Month),
+            Clause::ad_hoc_latency(500.0, None),
+        ];
+        for c in &mut v {
+            c.source = ClauseSource::Default;
+        }
+        v
     }
 
     pub fn applies_to(&self, monitor: &str) -> bool {

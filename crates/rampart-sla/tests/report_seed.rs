@@ -95,7 +95,7 @@ fn every_format_renders_the_key_figures() {
     assert!(text.contains("span 30.6 h, not 24 h"));
     let md = render(&r, ReportFormat::Md);
     assert!(
-        md.contains("### latency ≤ 500 ms — AMBIGUOUS, ambiguous"),
+        md.contains("### latency ≤ 500 ms — AMBIGUOUS (latency on"),
         "{md}"
     );
     let html = render(&r, ReportFormat::Html);

@@ -476,6 +476,7 @@ fn collect_threats(data: &Value, out: &mut Vec<TriageEntry>) {
                 .unwrap_or(Priority::High),
             justification: s(&t["mitigation"]),
             owner: s(&rp["owner"]),
+            checks: Vec::new(),
             groups: rp["groups"]
                 .as_array()
                 .map(|a| {

@@ -184,6 +184,7 @@ impl RuleSet {
                     justification: String::new(),
                     owner: String::new(),
                     groups: Vec::new(),
+                    checks: Vec::new(),
                 });
             }
         }

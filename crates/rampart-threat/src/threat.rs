@@ -174,6 +174,9 @@ pub struct Threat {
     pub owner: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    /// Checks that back a "Mitigated" state (rule ids or patterns such as `RA-TLS-*`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
 }
 
 /// The stable id of a threat: 12 hex digits of SHA-256 over rule, source, flow and target ids.

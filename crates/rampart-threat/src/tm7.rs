@@ -63,6 +63,7 @@ impl Tm7Model {
                     justification: t.justification.clone(),
                     owner: String::new(),
                     groups: Vec::new(),
+                    checks: Vec::new(),
                     line: 0,
                 }
             })

@@ -25,6 +25,9 @@ pub struct TriageEntry {
     pub justification: String,
     pub owner: String,
     pub groups: Vec<String>,
+    /// Checks that back a "Mitigated" state: rule ids or patterns (`RA-WEB-SQLI`, `RA-TLS-*`).
+    /// The combined report marks the claim verified, contradicted or unverified.
+    pub checks: Vec<String>,
     /// 1-based line of the entry in its file (0 when built in memory).
     pub line: usize,
 }
@@ -63,6 +66,8 @@ struct EntryShape {
     owner: String,
     #[serde(default)]
     groups: Vec<String>,
+    #[serde(default)]
+    checks: Vec<String>,
 }
 
 /// What applying a triage to generated threats left over.
@@ -133,6 +138,7 @@ impl Triage {
                 justification: e.justification,
                 owner: e.owner,
                 groups: e.groups,
+                checks: e.checks,
                 line,
             });
         }
@@ -162,6 +168,7 @@ impl Triage {
             t.justification = e.justification.clone();
             t.owner = e.owner.clone();
             t.groups = e.groups.clone();
+            t.checks = e.checks.clone();
             if let Some(st) = &e.stored_title {
                 t.stored_title = Some(st.clone());
                 t.title = st.clone();
@@ -187,6 +194,7 @@ impl Triage {
                     justification: t.justification.clone(),
                     owner: t.owner.clone(),
                     groups: t.groups.clone(),
+                    checks: t.checks.clone(),
                     line: 0,
                 })
                 .collect(),
@@ -229,6 +237,10 @@ impl Triage {
             if !e.groups.is_empty() {
                 let g: Vec<String> = e.groups.iter().map(|g| q(g)).collect();
                 s.push_str(&format!("groups = [{}]\n", g.join(", ")));
+            }
+            if !e.checks.is_empty() {
+                let c: Vec<String> = e.checks.iter().map(|c| q(c)).collect();
+                s.push_str(&format!("checks = [{}]\n", c.join(", ")));
             }
         }
         s

@@ -215,7 +215,7 @@ pub async fn scan_ports(
     if opts.identify {
         identify_all(net, ip, &mut ports, opts.probe_timeout).await;
     }
-    let findings = findings(host, ip, &ports, opts.expected.as_deref());
+    let findings = findings(host, ip, &ports, opts.expected.as_deref(), &opts.ports);
     let open = ports.iter().filter(|p| p.state == PortState::Open).count();
     Ok(PortReport {
         host: host.to_string(),
@@ -273,6 +273,7 @@ fn findings(
     ip: IpAddr,
     ports: &[PortResult],
     expected: Option<&[u16]>,
+    scanned: &PortSpec,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let target = |port: u16| format!("{host}:{port}");
@@ -308,12 +309,16 @@ fn findings(
         }
     }
     if let Some(expected) = expected {
-        for port in expected {
+        // Only ports this scan looked at: a port outside --ports says nothing.
+        for port in expected
+            .iter()
+            .filter(|p| scanned.ports().binary_search(p).is_ok())
+        {
             let state = ports.iter().find(|p| p.port == *port).map(|p| p.state);
             if state != Some(PortState::Open) {
                 let seen = match state {
                     Some(PortState::Filtered) => "filtered (no answer)",
-                    _ => "closed (connection refused) or not scanned",
+                    _ => "closed (connection refused)",
                 };
                 out.push(rules::port_expected_closed::RULE.finding(
                     format!("Expected port {port} is not open"),

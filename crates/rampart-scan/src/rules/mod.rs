@@ -4,6 +4,20 @@
 pub mod port_datastore_exposed;
 pub mod port_expected_closed;
 pub mod port_unexpected;
+pub mod smtp_auth_plaintext;
+pub mod smtp_no_starttls;
+pub mod smtp_open_relay;
+pub mod ssh_password;
+pub mod ssh_weak_algorithm;
+pub mod ssh_weak_mac;
+pub mod tls_expired;
+pub mod tls_expiring;
+pub mod tls_hostname;
+pub mod tls_hsts;
+pub mod tls_old_protocol;
+pub mod tls_untrusted;
+pub mod tls_weak_key;
+pub mod tls_weak_signature;
 pub mod web_cookie_flags;
 pub mod web_csrf_missing;
 pub mod web_directory_listing;
@@ -23,6 +37,20 @@ pub fn all() -> Vec<Rule> {
         port_datastore_exposed::RULE,
         port_expected_closed::RULE,
         port_unexpected::RULE,
+        smtp_open_relay::RULE,
+        smtp_no_starttls::RULE,
+        smtp_auth_plaintext::RULE,
+        tls_expired::RULE,
+        tls_expiring::RULE,
+        tls_hostname::RULE,
+        tls_untrusted::RULE,
+        tls_weak_key::RULE,
+        tls_weak_signature::RULE,
+        tls_old_protocol::RULE,
+        tls_hsts::RULE,
+        ssh_password::RULE,
+        ssh_weak_algorithm::RULE,
+        ssh_weak_mac::RULE,
         web_sqli::RULE,
         web_xss_reflected::RULE,
         web_header_missing::RULE,

@@ -26,6 +26,9 @@ pub fn fmt_count(n: u64) -> String {
 
 /// A duration in seconds the way a person writes it: `5 s`, `1.5 s`, `30 min`, `24 h`, `2 d 3 h`.
 pub fn fmt_secs(s: f64) -> String {
+    if s == 0.0 {
+        return "0 s".into();
+    }
     if s < 1.0 {
         return format!("{} ms", trim(s * 1000.0));
     }

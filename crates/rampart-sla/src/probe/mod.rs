@@ -9,8 +9,31 @@ use chrono::Utc;
 use conditions::{Answer, ConditionError, Conditions};
 use rampart_config::{MonitorKind, MonitorSection};
 use rampart_model::{ErrorClass, Outcome, Phases};
-use rampart_net::{HttpRequest, Net, NetError, TlsVerify};
+use rampart_net::{HttpRequest, HttpSession, Net, NetError, TlsVerify};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// Idle keep-alive connections of one monitor (used only with `keep_alive = true`). A probe takes
+/// one (or opens one) and puts it back, so overlapping probes never share a connection.
+#[derive(Default)]
+pub struct SessionPool(Mutex<Vec<HttpSession>>);
+
+impl std::fmt::Debug for SessionPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionPool")
+    }
+}
+
+impl SessionPool {
+    fn take(&self, net: &Net) -> HttpSession {
+        let mut v = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        v.pop().unwrap_or_else(|| net.session())
+    }
+
+    fn give_back(&self, s: HttpSession) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(s);
+    }
+}
 
 /// What one probe saw.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +83,8 @@ pub enum Probe {
     Http {
         request: HttpRequest,
         conditions: Box<Conditions>,
+        /// `Some` when the monitor keeps connections alive between probes.
+        keep_alive: Option<Arc<SessionPool>>,
     },
     Tcp {
         host: String,
@@ -115,6 +140,7 @@ impl Probe {
                 Ok(Probe::Http {
                     request,
                     conditions: Box::new(Conditions::from_monitor(m)?),
+                    keep_alive: m.keep_alive.then(|| Arc::new(SessionPool::default())),
                 })
             }
             MonitorKind::Tcp | MonitorKind::Tls => {
@@ -158,7 +184,8 @@ impl Probe {
             Probe::Http {
                 request,
                 conditions,
-            } => match net.http(request).await {
+                keep_alive,
+            } => match send(net, request, keep_alive.as_deref()).await {
                 Err(e) => ProbeResult::from_net(e, started),
                 Ok(resp) => {
                     let latency = resp.phases.total_ms.unwrap_or(0.0);
@@ -217,6 +244,24 @@ impl Probe {
                     ),
                 }
             }
+        }
+    }
+}
+
+async fn send(
+    net: &Net,
+    request: &HttpRequest,
+    pool: Option<&SessionPool>,
+) -> Result<rampart_net::HttpResponse, NetError> {
+    match pool {
+        None => net.http(request).await,
+        Some(pool) => {
+            let mut s = pool.take(net);
+            let r = s.send(request).await;
+            if r.is_ok() && s.is_open() {
+                pool.give_back(s);
+            }
+            r
         }
     }
 }

@@ -27,6 +27,7 @@ fn base(c: &Clause, monitor: &str, agent: &str) -> ClauseResult {
         source: match c.source {
             ClauseSource::Project => "project".into(),
             ClauseSource::Flag => "flag".into(),
+            ClauseSource::Default => "default".into(),
         },
         kind: c.obligation.kind().into(),
         verdict: Verdict::NoData,
@@ -95,6 +96,13 @@ pub(crate) fn evaluate(
     if counted.is_empty() {
         r.measured = "no observations inside the clause's time in the window".into();
         return r;
+    }
+    if c.source == ClauseSource::Default {
+        r.notes.push(
+            "default clause: no [[sla]] in a project file and no --latency-threshold / \
+             --uptime-target flag, so the common defaults were applied"
+                .into(),
+        );
     }
     match &c.obligation {
         Obligation::Uptime {
@@ -195,8 +203,8 @@ fn uptime(
         "{} by time, {} by probes ({} of {} probes good)",
         pct(by_time),
         pct(by_probes),
-        ok_all,
-        n_all
+        crate::math::fmt_count(ok_all),
+        crate::math::fmt_count(n_all)
     );
     r.formula = format!(
         "per {}: up time ÷ (up + down time) ≥ {target} %; downtime from the first failed probe to \
@@ -261,8 +269,9 @@ fn latency(
         LatencyMeasure::Ttfb => "request sent to first byte of the answer",
     };
     r.measured = format!(
-        "{above} of {} requests strictly above {t} ms ({} %); mean {} ms; max {} ms",
-        vals.len(),
+        "{} of {} requests strictly above {t} ms ({} %); mean {} ms; max {} ms",
+        crate::math::fmt_count(above),
+        crate::math::fmt_count(vals.len() as u64),
         round(above as f64 * 100.0 / n, 2),
         round(vals.mean().unwrap_or(0.0), 2),
         round(vals.values().last().copied().unwrap_or(0.0), 3)

@@ -58,7 +58,11 @@ fn lines(r: &SlaReport) -> Vec<Line> {
             "{} — {}{} ({} on {}{})",
             c.name,
             c.verdict.label().to_uppercase(),
-            if c.ambiguous { ", ambiguous" } else { "" },
+            if c.ambiguous && c.verdict != Verdict::Ambiguous {
+                " (reading unstated)"
+            } else {
+                ""
+            },
             c.kind,
             c.monitor,
             if c.agent == "all" {

@@ -106,9 +106,14 @@ pub fn response_time_svg(
         } else {
             t.format("%m-%d %H:%M").to_string()
         };
+        let anchor = match i {
+            0 => "start",
+            i if i == ticks => "end",
+            _ => "middle",
+        };
         let _ = write!(
             s,
-            r##"<line x1="{xx:.1}" y1="{:.1}" x2="{xx:.1}" y2="{:.1}" stroke="#999"/><text x="{xx:.1}" y="{:.1}" text-anchor="middle">{label}</text>"##,
+            r##"<line x1="{xx:.1}" y1="{:.1}" x2="{xx:.1}" y2="{:.1}" stroke="#999"/><text x="{xx:.1}" y="{:.1}" text-anchor="{anchor}">{label}</text>"##,
             TOP + ph,
             TOP + ph + 4.0,
             TOP + ph + 16.0
@@ -139,11 +144,12 @@ pub fn response_time_svg(
         b.sort_by(f64::total_cmp);
         let xx = LEFT + c as f64 + 0.5;
         let _ = write!(range, "M{xx:.1} {:.1}V{:.1}", y(b[0]), y(b[b.len() - 1]));
-        let _ = write!(median, "M{xx:.1} {:.1}h1", y(b[b.len() / 2]));
+        let cmd = if median.is_empty() { 'M' } else { 'L' };
+        let _ = write!(median, "{cmd}{xx:.1} {:.1}", y(b[b.len() / 2]));
     }
     let _ = write!(
         s,
-        r##"<path d="{range}" stroke="#90caf9" stroke-width="1"/><path d="{median}" stroke="#1565c0" stroke-width="1.5"/>"##
+        r##"<path d="{range}" stroke="#90caf9" stroke-width="1"/><path d="{median}" fill="none" stroke="#1565c0" stroke-width="1"/>"##
     );
     for (c, f) in failed.iter().enumerate() {
         if *f {

@@ -27,6 +27,11 @@ pub struct Nginx {
 impl Nginx {
     /// `None` (after printing SKIP) when nginx is not installed.
     pub fn start() -> Option<Nginx> {
+        Nginx::start_with("")
+    }
+
+    /// Like `start`, with extra `server` blocks (`{dir}` is replaced by the temp dir).
+    pub fn start_with(extra_servers: &str) -> Option<Nginx> {
         if !Path::new(NGINX).exists() {
             println!("SKIP: nginx not installed ({NGINX})");
             return None;
@@ -42,7 +47,8 @@ impl Nginx {
                  events {{ worker_connections 4096; }}\n\
                  http {{\n  access_log off;\n  client_body_temp_path {d}/tmp;\n  proxy_temp_path {d}/tmp;\n\
                  fastcgi_temp_path {d}/tmp;\n  uwsgi_temp_path {d}/tmp;\n  scgi_temp_path {d}/tmp;\n\
-                 server {{\n    listen 127.0.0.1:{port} reuseport;\n    location / {{ return 200 \"ok\\n\"; }}\n  }}\n}}\n"
+                 server {{\n    listen 127.0.0.1:{port} reuseport;\n    location / {{ return 200 \"ok\\n\"; }}\n    location /json {{ default_type application/json; return 200 '{{\"latest\": 42}}'; }}\n  }}\n{extra}\n}}\n",
+                extra = extra_servers.replace("{dir}", &d.to_string())
             ),
         )
         .unwrap();
