@@ -272,6 +272,30 @@ fn examples(kb: &KnowledgeBase, want: &[Family]) -> String {
     v.join(", ")
 }
 
+/// Attributes may be written with TMT's display names (`"Source Authenticated"`); they are stored
+/// under TMT's attribute names (`authenticatesSource`).
+fn canonical(
+    kb: &KnowledgeBase,
+    t: Option<usize>,
+    attrs: BTreeMap<String, S>,
+) -> BTreeMap<String, S> {
+    let Some(t) = t else { return attrs };
+    attrs
+        .into_iter()
+        .map(|(k, v)| {
+            if kb.attribute(t, &k).is_some() {
+                return (k, v);
+            }
+            let by_display = kb
+                .attributes_of(t)
+                .into_iter()
+                .find(|(d, _)| d.display.eq_ignore_ascii_case(&k))
+                .map(|(d, _)| d.name.clone());
+            (by_display.unwrap_or(k), v)
+        })
+        .collect()
+}
+
 fn plain(attrs: BTreeMap<String, S>) -> BTreeMap<String, String> {
     attrs
         .into_iter()
@@ -343,10 +367,11 @@ fn build(
             ],
             "an element",
         );
+        let attributes = canonical(kb, t, e.attributes);
         c.attributes(
             kb,
             t,
-            &e.attributes,
+            &attributes,
             &format!("element \"{}\"", e.id.get_ref()),
         );
         let id = e.id.into_inner();
@@ -354,7 +379,7 @@ fn build(
             name: e.name.unwrap_or_else(|| id.clone()),
             id,
             kind: t.map(|t| kb.types[t].id.clone()).unwrap_or_default(),
-            attributes: plain(e.attributes),
+            attributes: plain(attributes),
             out_of_scope: e.out_of_scope,
             tmt_guid: e.tmt_guid,
             layout: e.layout,
@@ -386,12 +411,8 @@ fn build(
             Some(k) => c.kind(kb, k, &[Family::DataFlow], "a flow"),
             None => kb.type_index("GE.DF"),
         };
-        c.attributes(
-            kb,
-            t,
-            &f.attributes,
-            &format!("flow \"{}\"", f.id.get_ref()),
-        );
+        let attributes = canonical(kb, t, f.attributes);
+        c.attributes(kb, t, &attributes, &format!("flow \"{}\"", f.id.get_ref()));
         let id = f.id.into_inner();
         dfd.flows.push(Flow {
             name: f.name.unwrap_or_else(|| id.clone()),
@@ -399,7 +420,7 @@ fn build(
             source: f.source.into_inner(),
             target: f.target.into_inner(),
             kind: t.map(|t| kb.types[t].id.clone()).unwrap_or_default(),
-            attributes: plain(f.attributes),
+            attributes: plain(attributes),
             out_of_scope: f.out_of_scope,
             tmt_guid: f.tmt_guid,
         });

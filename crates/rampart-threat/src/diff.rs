@@ -67,6 +67,7 @@ pub fn diff(old: &[Threat], new: &[Threat]) -> ThreatDiff {
                 );
                 cmp("owner", o.owner.clone(), t.owner.clone());
                 cmp("groups", o.groups.join(", "), t.groups.join(", "));
+                cmp("checks", o.checks.join(", "), t.checks.join(", "));
                 if changes.is_empty() {
                     d.unchanged += 1;
                 } else {

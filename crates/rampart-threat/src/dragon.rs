@@ -137,7 +137,7 @@ pub fn export(dfd: &Dfd, threats: &[Threat], kb: &KnowledgeBase) -> Value {
                     "threatId": t.id, "title": t.title, "status": td_status(t.state), "severity": t.priority.as_str(),
                     "type": td_type(&t.category_id), "description": t.description, "mitigation": t.justification,
                     "modelType": "STRIDE", "number": number, "score": "",
-                    "rampart": {"rule": t.rule, "state": t.state, "owner": t.owner, "groups": t.groups, "stored_title": t.stored_title},
+                    "rampart": {"rule": t.rule, "state": t.state, "owner": t.owner, "groups": t.groups, "checks": t.checks, "stored_title": t.stored_title},
                 })
             })
             .collect();
@@ -476,7 +476,14 @@ fn collect_threats(data: &Value, out: &mut Vec<TriageEntry>) {
                 .unwrap_or(Priority::High),
             justification: s(&t["mitigation"]),
             owner: s(&rp["owner"]),
-            checks: Vec::new(),
+            checks: rp["checks"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
             groups: rp["groups"]
                 .as_array()
                 .map(|a| {

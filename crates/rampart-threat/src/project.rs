@@ -90,7 +90,9 @@ pub fn load_project_with(
         }
     };
     // A .tm7 or Threat Dragon model carries its own triage; a triage file wins over it.
+    // A triage file that does not exist yet is empty: `rampart threats triage` writes it.
     let triage = match &triage_path {
+        Some(p) if !p.exists() => Triage::default(),
         Some(p) => Triage::load(p)?,
         None => embedded.unwrap_or_default(),
     };

@@ -107,3 +107,19 @@ fn written_model_reads_back_identical() {
         tm7.dfd
     );
 }
+
+#[test]
+fn attributes_may_use_tmt_display_names() {
+    let kb = KnowledgeBase::builtin();
+    let dfd = parse_dfd(
+        "[[element]]\nid = \"a\"\nkind = \"process\"\nattributes = { \"Code Type\" = \"Managed\" }\n[[flow]]\nid = \"f\"\nsource = \"a\"\ntarget = \"a\"\nattributes = { \"Forgery Protection\" = \"None\" }\n",
+        Path::new("m.toml"),
+        &kb,
+    )
+    .unwrap();
+    assert_eq!(dfd.elements[0].attributes["codeType"], "Managed");
+    assert_eq!(
+        dfd.flows[0].attributes["54851a3b-65da-4902-b4e0-94ef015be735"],
+        "None"
+    );
+}

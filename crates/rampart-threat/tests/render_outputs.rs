@@ -121,7 +121,8 @@ fn csv_sarif_and_drawings() {
 
 #[test]
 fn threat_dragon_round_trip_keeps_model_and_triage() {
-    let pt = misp();
+    let mut pt = misp();
+    pt.threats[3].checks = vec!["RA-TLS-*".into()];
     let kb = KnowledgeBase::builtin();
     let doc = dragon::export(&pt.dfd, &pt.threats, &kb);
     assert_eq!(doc["version"], "2.2.0");

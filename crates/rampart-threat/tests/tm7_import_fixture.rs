@@ -109,3 +109,26 @@ fn rejects_what_is_not_a_model() {
         rampart_threat::parse_tm7("<ThreatModel><a>", std::path::Path::new("x.tm7")).unwrap_err();
     assert!(err.to_string().contains("x.tm7"), "{err}");
 }
+
+#[test]
+fn annotations_dangling_connectors_and_out_of_scope_flows() {
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/mobile-https.tm7"
+    ));
+    let m = load_tm7(&p).unwrap();
+    // The free-text annotation is not an element; the connector with no target is dropped.
+    assert_eq!(m.dfd.elements.len(), 2);
+    assert_eq!(m.dfd.flows.len(), 2);
+    assert!(m.dfd.flows[1].out_of_scope);
+    assert_eq!(m.dfd.boundaries[0].contains, ["orders-api"]);
+    let threats = RuleSet::builtin().unwrap().generate(&m.dfd).unwrap();
+    // Only the in-scope HTTPS flow generates; HTTPS escapes sniffing, input validation and S2.
+    assert!(threats.iter().all(|t| t.flow_id == "place-order"));
+    let rules: Vec<&str> = threats.iter().map(|t| t.rule.as_str()).collect();
+    assert!(
+        !rules.contains(&"I6") && !rules.contains(&"T1") && !rules.contains(&"S2"),
+        "{rules:?}"
+    );
+    assert!(rules.contains(&"E6") && rules.contains(&"D4"), "{rules:?}");
+}

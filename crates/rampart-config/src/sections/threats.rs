@@ -42,6 +42,21 @@ impl crate::sections::Check for ThreatsSection {
                 "found both `model` and inline [[threats.element]] tables; expected one of them",
             );
         }
+        if let Some(m) = &self.model {
+            let ext = m.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !["toml", "tm7", "json"]
+                .iter()
+                .any(|x| ext.eq_ignore_ascii_case(x))
+            {
+                problems.push(
+                    format!("{path}.model"),
+                    format!(
+                        "found \"{}\"; expected a data-flow diagram ending in .toml (rampart), .tm7 (TMT) or .json (Threat Dragon)",
+                        m.display()
+                    ),
+                );
+            }
+        }
         if let Some(t) = &self.template {
             let ext = t.extension().and_then(|e| e.to_str()).unwrap_or("");
             if !ext.eq_ignore_ascii_case("tb7") {
