@@ -83,7 +83,7 @@ impl HttpResponse {
     }
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
@@ -122,38 +122,55 @@ impl Net {
             "http" => exchange(conn.stream, req, &host, port, started, phases, peer, None).await,
             "https" => {
                 let tls_started = Instant::now();
-                let name = rustls::pki_types::ServerName::try_from(
-                    host.trim_start_matches('[')
-                        .trim_end_matches(']')
-                        .to_string(),
-                )
-                .map_err(|e| NetError::Invalid(format!("{host}: {e}")))?;
-                let connector = tokio_rustls::TlsConnector::from(tls_config(req.tls));
-                let tls = connector
-                    .connect(name, conn.stream)
-                    .await
-                    .map_err(|e| NetError::Tls(format!("{host}:{port}: {e}")))?;
+                let (tls, info) = tls_handshake(conn.stream, &host, port, req.tls).await?;
                 phases.tls_ms = Some(ms(tls_started.elapsed()));
-                let (_, session) = tls.get_ref();
-                let info = TlsInfo {
-                    version: session
-                        .protocol_version()
-                        .map(|v| format!("{v:?}"))
-                        .unwrap_or_default(),
-                    cipher: session
-                        .negotiated_cipher_suite()
-                        .map(|c| format!("{:?}", c.suite()))
-                        .unwrap_or_default(),
-                    peer_certificates: session
-                        .peer_certificates()
-                        .map(|cs| cs.iter().map(|c| c.to_vec()).collect())
-                        .unwrap_or_default(),
-                };
                 exchange(tls, req, &host, port, started, phases, peer, Some(info)).await
             }
             other => Err(NetError::Invalid(format!("unsupported scheme {other}"))),
         }
     }
+}
+
+/// A TLS handshake on a connected stream, and what it settled on.
+pub(crate) async fn tls_handshake(
+    stream: tokio::net::TcpStream,
+    host: &str,
+    port: u16,
+    verify: TlsVerify,
+) -> Result<
+    (
+        tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
+        TlsInfo,
+    ),
+    NetError,
+> {
+    let name = rustls::pki_types::ServerName::try_from(
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string(),
+    )
+    .map_err(|e| NetError::Invalid(format!("{host}: {e}")))?;
+    let connector = tokio_rustls::TlsConnector::from(tls_config(verify));
+    let tls = connector
+        .connect(name, stream)
+        .await
+        .map_err(|e| NetError::Tls(format!("{host}:{port}: {e}")))?;
+    let (_, session) = tls.get_ref();
+    let info = TlsInfo {
+        version: session
+            .protocol_version()
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default(),
+        cipher: session
+            .negotiated_cipher_suite()
+            .map(|c| format!("{:?}", c.suite()))
+            .unwrap_or_default(),
+        peer_certificates: session
+            .peer_certificates()
+            .map(|cs| cs.iter().map(|c| c.to_vec()).collect())
+            .unwrap_or_default(),
+    };
+    Ok((tls, info))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -176,6 +193,35 @@ where
     let driver = tokio::spawn(async move {
         let _ = connection.await;
     });
+    let request = build_request(req, host, port, false)?;
+    let sent = Instant::now();
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| NetError::Protocol(e.to_string()))?;
+    phases.ttfb_ms = Some(ms(sent.elapsed()));
+    let (status, headers, kept, truncated) = read_body(response, req).await?;
+    phases.total_ms = Some(ms(started.elapsed()));
+    driver.abort();
+    Ok(HttpResponse {
+        status,
+        headers,
+        body: Bytes::from(kept),
+        truncated,
+        phases,
+        peer,
+        tls,
+    })
+}
+
+/// The request as sent: Host, rampart's User-Agent, `Connection: close` unless the connection is
+/// to be kept, then the caller's headers.
+pub(crate) fn build_request(
+    req: &HttpRequest,
+    host: &str,
+    port: u16,
+    keep_alive: bool,
+) -> Result<http::Request<Full<Bytes>>, NetError> {
     let path = match req.url.query() {
         Some(q) => format!("{}?{q}", req.url.path()),
         None => req.url.path().to_string(),
@@ -195,21 +241,24 @@ where
         http::header::USER_AGENT,
         HeaderValue::from_static(rampart_model::USER_AGENT),
     );
-    headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+    if !keep_alive {
+        headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+    }
     for (k, v) in &req.headers {
         let name = http::HeaderName::from_bytes(k.as_bytes())
             .map_err(|e| NetError::Invalid(format!("header {k}: {e}")))?;
         headers.insert(name, value(v)?);
     }
-    let request = builder
+    builder
         .body(Full::new(req.body.clone().unwrap_or_default()))
-        .map_err(|e| NetError::Invalid(e.to_string()))?;
-    let sent = Instant::now();
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| NetError::Protocol(e.to_string()))?;
-    phases.ttfb_ms = Some(ms(sent.elapsed()));
+        .map_err(|e| NetError::Invalid(e.to_string()))
+}
+
+/// Reads the body to the end (or to the cap with `stop_at_cap`), keeping `max_body` bytes.
+pub(crate) async fn read_body(
+    response: http::Response<hyper::body::Incoming>,
+    req: &HttpRequest,
+) -> Result<(u16, HeaderMap, Vec<u8>, bool), NetError> {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let mut body = response.into_body();
@@ -230,19 +279,9 @@ where
             }
         }
     }
-    phases.total_ms = Some(ms(started.elapsed()));
-    driver.abort();
-    Ok(HttpResponse {
-        status,
-        headers,
-        body: Bytes::from(kept),
-        truncated,
-        phases,
-        peer,
-        tls,
-    })
+    Ok((status, headers, kept, truncated))
 }
 
-fn value(v: &str) -> Result<HeaderValue, NetError> {
+pub(crate) fn value(v: &str) -> Result<HeaderValue, NetError> {
     HeaderValue::from_str(v).map_err(|e| NetError::Invalid(format!("header value {v:?}: {e}")))
 }

@@ -27,7 +27,8 @@ section { background: #fff; border: 1px solid #dde1e7; border-radius: 8px; paddi
 h2 { font-size: 18px; margin: 0 0 12px; }
 h3 { font-size: 15px; margin: 16px 0 8px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 14px; }
-th, td { border-bottom: 1px solid #e6e9ee; padding: 6px 8px; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid #e6e9ee; padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; white-space: pre-line; }
+table { table-layout: auto; }
 th { background: #f0f2f5; font-weight: 600; }
 code, pre { font: 13px/1.4 ui-monospace, "SFMono-Regular", Menlo, monospace; }
 pre { background: #f3f4f6; padding: 8px; overflow-x: auto; white-space: pre-wrap; }

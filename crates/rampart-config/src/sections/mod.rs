@@ -12,7 +12,9 @@ mod sla;
 mod threats;
 mod web;
 
-pub use assets::{AssetSection, RiskSection};
+pub use assets::{
+    AssetSection, LikelihoodBandSection, LikelihoodSection, RiskMatrixSection, RiskSection,
+};
 pub use hosts::HostSection;
 pub use logs::{
     BruteForceSection, DetectorsSection, ErrorBurstSection, FloodSection, InjectionSection,
@@ -23,7 +25,10 @@ pub use monitors::{MonitorKind, MonitorSection};
 pub use policy::PolicySection;
 pub use project::ProjectSection;
 pub use scope::ScopeSection;
-pub use sla::SlaClauseSection;
+pub use sla::{
+    parse_hours, parse_weekday, valid_reading, BusinessHoursSection, LatencyMeasure,
+    MaintenanceSection, MttrReading, SlaClauseSection, SlaPeriod,
+};
 pub use threats::ThreatsSection;
 pub use web::WebTargetSection;
 

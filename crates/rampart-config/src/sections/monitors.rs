@@ -54,6 +54,10 @@ pub struct MonitorSection {
     /// blackbox_exporter, so connect and TLS time are measured every time).
     #[serde(default)]
     pub keep_alive: bool,
+    /// Skip certificate verification (self-signed test servers); the TLS monitor still reads the
+    /// expiry date.
+    #[serde(default)]
+    pub insecure: bool,
     /// For `tls`: fail when fewer days than this are left on the certificate.
     #[serde(default = "default_min_days")]
     pub min_days_left: u32,

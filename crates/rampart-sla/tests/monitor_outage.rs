@@ -1,0 +1,111 @@
+//! A real run against nginx on 127.0.0.1: the test stops nginx for ~20 s. The incident must be
+//! found with start and end within one interval of the truth, and the cadence must hold (every
+//! tick scheduled exactly one interval after the previous one, none skipped).
+
+mod common;
+
+use chrono::{Duration as CDuration, Utc};
+use rampart_config::{MonitorSection, ScopeSection};
+use rampart_net::{Net, Scope};
+use rampart_sla::monitor::{run, Live, MonitorSpec, RunOptions};
+use rampart_sla::report::{build, ReportInput};
+use rampart_store::{ObservationFilter, Store};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn monitor(port: u16) -> MonitorSection {
+    let toml = format!(
+        "[project]\nname = \"t\"\n[scope]\nhosts = [\"127.0.0.1\"]\n\
+         [[monitors]]\nname = \"nginx\"\nurl = \"http://127.0.0.1:{port}/health\"\n\
+         interval = \"1s\"\ntimeout = \"500ms\"\nstatus = [200]\nbody_contains = \"ok\"\n"
+    );
+    let pf = rampart_config::load_str(&toml, std::path::Path::new("rampart.toml")).unwrap();
+    pf.monitors[0].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outage_is_found_within_one_interval_and_cadence_holds() {
+    let Some(mut nginx) = common::Nginx::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("rampart.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let net = Net::new(Scope::from_section(&ScopeSection {
+        hosts: vec!["127.0.0.1".into()],
+        ..Default::default()
+    }));
+    let spec = MonitorSpec::from_section(&monitor(nginx.port)).unwrap();
+    let interval = spec.interval;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let live = Arc::new(Live::default());
+    let runner = tokio::spawn(run(
+        net,
+        vec![spec],
+        RunOptions {
+            duration: Some(Duration::from_secs(40)),
+            ..RunOptions::default()
+        },
+        Some(store.clone()),
+        live.clone(),
+        None,
+        stop_rx,
+    ));
+
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let down_at = Utc::now();
+    let (nginx, up_at) = tokio::task::spawn_blocking(move || {
+        nginx.down();
+        std::thread::sleep(Duration::from_secs(20));
+        nginx.up();
+        (nginx, Utc::now())
+    })
+    .await
+    .unwrap();
+    let summary = runner.await.unwrap();
+    drop(stop_tx);
+    drop(nginx);
+
+    assert_eq!(summary.skipped, 0, "{summary:?}");
+    assert_eq!(summary.write_errors, 0);
+    let obs = store
+        .observations(&ObservationFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(obs.len() as u64, summary.probes);
+    assert_eq!(obs.len(), 40, "one probe per second for 40 s");
+    // Cadence: tick n at t0 + n·interval, exactly.
+    let one = CDuration::from_std(interval).unwrap();
+    for w in obs.windows(2) {
+        assert_eq!(w[1].scheduled_at - w[0].scheduled_at, one);
+    }
+    let report = build(&ReportInput {
+        observations: &obs,
+        clauses: &[],
+        window: None,
+        intervals: HashMap::from([("nginx".to_string(), 1.0)]),
+        by_agent: false,
+        claimed_secs: None,
+        generated_at: Utc::now(),
+        source: url.clone(),
+    });
+    let m = &report.monitors[0];
+    assert_eq!(m.incidents.len(), 1, "{:#?}", m.incidents);
+    let inc = &m.incidents[0];
+    let end = inc.end.expect("the incident ended");
+    assert!(
+        inc.start >= down_at && inc.start - down_at <= one,
+        "start {} vs nginx stopped {down_at}",
+        inc.start
+    );
+    assert!(
+        end >= up_at && end - up_at <= one,
+        "end {end} vs nginx back {up_at}"
+    );
+    assert!(inc.cause.starts_with("refused"), "{}", inc.cause);
+    assert_eq!(m.coverage.gaps.len(), 0);
+    assert_eq!(m.failed, inc.failed_probes);
+    let rows = live.snapshot();
+    assert_eq!(rows[0].down, inc.failed_probes);
+}

@@ -1,0 +1,179 @@
+//! Probes against a real nginx: HTTP conditions (status, body, JSON pointer, header), keep-alive
+//! reuse, refused connections, TCP connects and TLS certificate expiry.
+
+mod common;
+
+use rampart_config::{MonitorSection, ScopeSection};
+use rampart_model::{ErrorClass, Outcome};
+use rampart_net::{Net, Scope};
+use rampart_sla::probe::Probe;
+use std::process::Command;
+
+fn net() -> Net {
+    Net::new(Scope::from_section(&ScopeSection {
+        hosts: vec!["127.0.0.1".into()],
+        ..Default::default()
+    }))
+}
+
+fn monitor(body: &str) -> MonitorSection {
+    let toml = format!(
+        "[project]\nname = \"t\"\n[scope]\nhosts = [\"127.0.0.1\"]\n[[monitors]]\nname = \"m\"\n{body}\n"
+    );
+    rampart_config::load_str(&toml, std::path::Path::new("rampart.toml"))
+        .unwrap()
+        .monitors
+        .remove(0)
+}
+
+#[tokio::test]
+async fn http_conditions_keep_alive_tcp_and_refused() {
+    let Some(nginx) = common::Nginx::start() else {
+        return;
+    };
+    let net = net();
+    let p = nginx.port;
+
+    let ok = Probe::from_monitor(&monitor(&format!(
+        "url = \"http://127.0.0.1:{p}/json\"\nstatus = [200]\nbody_regex = '\"latest\":\\s*\\d+'\n\
+         json = {{ \"/latest\" = \"42\" }}\nheaders = {{ \"Content-Type\" = \"application/json\" }}"
+    )))
+    .unwrap();
+    let r = ok.run(&net).await;
+    assert_eq!(r.outcome, Outcome::Up, "{r:?}");
+    assert_eq!(r.status, Some(200));
+    assert!(
+        r.phases.connect_ms.is_some() && r.phases.ttfb_ms.is_some() && r.phases.total_ms.is_some()
+    );
+    assert!(r.phases.dns_ms.is_none(), "an IP literal needs no DNS");
+
+    let bad = Probe::from_monitor(&monitor(&format!(
+        "url = \"http://127.0.0.1:{p}/json\"\nstatus = [201]\njson = {{ \"/latest\" = \"41\" }}"
+    )))
+    .unwrap();
+    let r = bad.run(&net).await;
+    assert_eq!(
+        (r.outcome, r.error_class),
+        (Outcome::Down, Some(ErrorClass::Condition))
+    );
+    let e = r.error.unwrap();
+    assert!(
+        e.contains("[STATUS] (200) in [201]") && e.contains("[BODY]/latest (42) == \"41\""),
+        "{e}"
+    );
+
+    // Keep-alive: the first probe connects, the next ones reuse the connection.
+    let ka = Probe::from_monitor(&monitor(&format!(
+        "url = \"http://127.0.0.1:{p}/\"\nkeep_alive = true"
+    )))
+    .unwrap();
+    let first = ka.run(&net).await;
+    let second = ka.run(&net).await;
+    let third = ka.run(&net).await;
+    assert_eq!(first.outcome, Outcome::Up);
+    assert!(first.phases.connect_ms.is_some());
+    assert!(
+        second.phases.connect_ms.is_none() && third.phases.connect_ms.is_none(),
+        "{second:?}"
+    );
+    assert_eq!(third.outcome, Outcome::Up);
+
+    let tcp = Probe::from_monitor(&monitor(&format!(
+        "kind = \"tcp\"\ntarget = \"127.0.0.1:{p}\""
+    )))
+    .unwrap();
+    assert_eq!(tcp.run(&net).await.outcome, Outcome::Up);
+
+    let closed = common::free_port();
+    let refused =
+        Probe::from_monitor(&monitor(&format!("url = \"http://127.0.0.1:{closed}/\""))).unwrap();
+    let r = refused.run(&net).await;
+    assert_eq!(
+        (r.outcome, r.error_class),
+        (Outcome::Down, Some(ErrorClass::Refused))
+    );
+
+    // Out of scope: refused before anything is sent.
+    let other = Probe::from_monitor(&monitor("url = \"http://127.0.0.2:80/\"")).unwrap();
+    assert_eq!(
+        other.run(&net).await.error_class,
+        Some(ErrorClass::OutOfScope)
+    );
+}
+
+#[tokio::test]
+async fn tls_monitor_reads_days_left() {
+    if Command::new("openssl").arg("version").output().is_err() {
+        println!("SKIP: openssl not installed");
+        return;
+    }
+    let certs = tempfile::tempdir().unwrap();
+    let d = certs.path();
+    let ok = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(d.join("key.pem"))
+        .arg("-out")
+        .arg(d.join("cert.pem"))
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let tls_port = common::free_port();
+    let server = format!(
+        "server {{ listen 127.0.0.1:{tls_port} ssl; ssl_certificate {c}; ssl_certificate_key {k}; location / {{ return 200 \"ok\"; }} }}",
+        c = d.join("cert.pem").display(),
+        k = d.join("key.pem").display()
+    );
+    let Some(_nginx) = common::Nginx::start_with(&server) else {
+        return;
+    };
+    let net = net();
+    let fresh = Probe::from_monitor(&monitor(&format!(
+        "kind = \"tls\"\ntarget = \"127.0.0.1:{tls_port}\"\ninsecure = true\nmin_days_left = 14"
+    )))
+    .unwrap();
+    let r = fresh.run(&net).await;
+    assert_eq!(r.outcome, Outcome::Up, "{r:?}");
+    assert!(r.phases.tls_ms.is_some());
+    let strict = Probe::from_monitor(&monitor(&format!(
+        "kind = \"tls\"\ntarget = \"127.0.0.1:{tls_port}\"\ninsecure = true\nmin_days_left = 60"
+    )))
+    .unwrap();
+    let r = strict.run(&net).await;
+    assert_eq!(r.outcome, Outcome::Down);
+    let e = r.error.unwrap();
+    let days: f64 = e
+        .strip_prefix("[CERTIFICATE_EXPIRATION] (")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("{e}"));
+    assert!((29.0..=30.0).contains(&days), "a 30-day certificate: {e}");
+    // Verification on: a self-signed certificate fails the handshake.
+    let verified = Probe::from_monitor(&monitor(&format!(
+        "kind = \"tls\"\ntarget = \"127.0.0.1:{tls_port}\""
+    )))
+    .unwrap();
+    assert_eq!(verified.run(&net).await.error_class, Some(ErrorClass::Tls));
+    // HTTPS with phases.
+    let https = Probe::from_monitor(&monitor(&format!(
+        "url = \"https://127.0.0.1:{tls_port}/\"\ninsecure = true"
+    )))
+    .unwrap();
+    let r = https.run(&net).await;
+    assert_eq!(r.outcome, Outcome::Up, "{r:?}");
+    assert!(r.phases.tls_ms.is_some());
+}
