@@ -5,6 +5,7 @@
 mod commands;
 mod exit;
 mod output;
+mod project;
 
 use clap::{Parser, Subcommand};
 use exit::CliError;
@@ -57,10 +58,24 @@ enum Command {
     Validate(commands::validate::Args),
     /// Start a deliberately weak demo service on 127.0.0.1 and assess it with every pillar.
     Demo(commands::demo::Args),
+    /// STRIDE threats from a data-flow diagram (TOML, TMT .tm7, Threat Dragon), with triage.
+    Threats(commands::threats::Args),
+    /// The risk register: likelihood × severity → level from the project's matrix, with derivations.
+    Risks(commands::risks::Args),
+    /// Run every check the project declares (monitors, scans, logs, threats), bounded in time.
+    Assess(commands::assess::Args),
+    /// One report of everything: SLA, findings, log incidents, threats, mitigations, risks.
+    Report(commands::report::Args),
+    /// Apply the project's policy for CI: exit 1 with an explanation when it fails.
+    Check(commands::check::Args),
+    /// Find attacks (and confused users) in access, application and SSH logs.
+    Logs(commands::logs::Args),
     /// SLA reports over stored or imported probes: `sla import`, `sla report`, `sla export`.
     Sla(commands::sla::Args),
     /// Run the project's monitors at a fixed cadence, storing every observation.
     Monitor(commands::monitor::Args),
+    /// Security scans: ports, web, ssh, tls, smtp.
+    Scan(commands::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,8 +85,15 @@ fn main() -> ExitCode {
         Command::Init(a) => commands::init::run(&cli.global, a),
         Command::Validate(a) => commands::validate::run(&cli.global, a),
         Command::Demo(a) => commands::demo::run(&cli.global, a),
+        Command::Threats(a) => commands::threats::run(&cli.global, a),
+        Command::Risks(a) => commands::risks::run(&cli.global, a),
+        Command::Assess(a) => commands::assess::run(&cli.global, a),
+        Command::Report(a) => commands::report::run(&cli.global, a),
+        Command::Check(a) => commands::check::run(&cli.global, a),
+        Command::Logs(a) => commands::logs::run(&cli.global, a),
         Command::Sla(a) => commands::sla::run(&cli.global, a),
         Command::Monitor(a) => commands::monitor::run(&cli.global, a),
+        Command::Scan(a) => commands::scan::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -26,7 +26,7 @@ fn validate_reports_every_error_with_line_and_column_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("rampart.toml"),
-        "[project]\nname = \"x\"\n\n[scope]\nhosts = [\"127.0.0.1\"]\n\n[[monitors]]\nname = \"api\"\nurl = \"http://127.0.0.1/\"\nintervall = \"5s\"\n\n[[hosts]]\naddress = \"127.0.0.1\"\nports = \"22\"\n\n[[risks]]\nid = \"r1\"\nasset = \"a\"\ntitle = \"t\"\nlikelihood_percent = 140.0\n",
+        "[project]\nname = \"x\"\n\n[scope]\nhosts = [\"127.0.0.1\"]\n\n[[monitors]]\nname = \"api\"\nurl = \"http://127.0.0.1/\"\nintervall = \"5s\"\n\n[[hosts]]\naddress = \"127.0.0.1\"\nports = \"22\"\n\n[[risks]]\nid = \"r1\"\nasset = \"a\"\ntitle = \"t\"\nseverity = \"Critical\"\nlikelihood = { percent = 140.0, horizon = \"1 year\" }\n",
     )
     .unwrap();
     let out = rampart(dir.path(), &["validate"]);
@@ -43,7 +43,7 @@ fn validate_reports_every_error_with_line_and_column_and_exits_2() {
         "{t}"
     );
     assert!(
-        t.contains("rampart.toml:20:22:") && t.contains("between 0 and 100"),
+        t.contains("rampart.toml:21:26:") && t.contains("between 0 and 100"),
         "{t}"
     );
     assert!(t.contains("3 errors"), "{t}");
@@ -99,28 +99,92 @@ fn usage_errors_exit_2_and_missing_files_are_named() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// True when a real listener was contacted.
+fn contacted(listener: &std::net::TcpListener) -> bool {
+    listener.set_nonblocking(true).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    listener.accept().is_ok()
+}
+
 #[test]
-fn demo_runs_and_names_its_report() {
+fn scans_and_probes_of_undeclared_hosts_are_refused_before_any_connection() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
     let dir = tempfile::tempdir().unwrap();
-    let out = rampart(dir.path(), &["demo", "--dir", "d", "--duration", "3s"]);
-    let t = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{t}");
-    let report = dir.path().join("d/report.html");
+    // 127.0.0.1 is not declared: only 127.0.0.2 is.
+    std::fs::write(
+        dir.path().join("rampart.toml"),
+        format!("[project]\nname = \"x\"\n[scope]\nhosts = [\"127.0.0.2\"]\n[[monitors]]\nname = \"m\"\nurl = \"http://127.0.0.1:{port}/\"\ninterval = \"1s\"\ntimeout = \"500ms\"\n"),
+    )
+    .unwrap();
+    let p = port.to_string();
+    let url = format!("http://127.0.0.1:{port}/");
+    let hostport = format!("127.0.0.1:{port}");
+    for args in [
+        vec!["scan", "ports", "127.0.0.1", "--ports", p.as_str()],
+        vec!["scan", "web", url.as_str()],
+        vec!["scan", "tls", hostport.as_str()],
+        vec!["scan", "ssh", hostport.as_str()],
+    ] {
+        let out = rampart(dir.path(), &args);
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {t}");
+        assert!(t.contains("not in the project's scope"), "{args:?}: {t}");
+    }
+    // A monitor of an undeclared target records the refusal as data; nothing is sent.
+    let out = rampart(dir.path(), &["monitor", "--duration", "2s"]);
+    assert!(out.status.code().is_some(), "{}", text(&out));
+    assert!(!contacted(&listener), "the undeclared host was contacted");
+}
+
+#[test]
+fn database_precedence_is_default_then_file_then_environment_then_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |extra_env: Option<&str>, flag: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
+        cmd.current_dir(d)
+            .env_remove("RAMPART_PROJECT")
+            .env_remove("RAMPART_DATABASE");
+        if let Some(e) = extra_env {
+            cmd.env("RAMPART_DATABASE", e);
+        }
+        if let Some(f) = flag {
+            cmd.args(["--database", f]);
+        }
+        let out = cmd.args(["report", "--format", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    };
+    std::fs::write(d.join("rampart.toml"), "[project]\nname = \"x\"\n").unwrap();
+    run(None, None);
     assert!(
-        t.contains(&report.canonicalize().unwrap().display().to_string()),
-        "{t}"
+        d.join("rampart.db").exists(),
+        "default: rampart.db next to the project file"
     );
-    let html = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(
+        d.join("rampart.toml"),
+        "[project]\nname = \"x\"\ndatabase = \"file.db\"\n",
+    )
+    .unwrap();
+    run(None, None);
     assert!(
-        html.contains("api-latest") && html.contains("RA-PORT-UNEXPECTED"),
-        "the admin port is found"
+        d.join("file.db").exists(),
+        "the project file wins over the default"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("d/report.json")).unwrap())
-            .unwrap();
-    assert!(json["probes_sent"].as_u64().unwrap() >= 4);
-    assert_eq!(
-        rampart(&dir.path().join("d"), &["validate"]).status.code(),
-        Some(0)
+    run(
+        Some(&format!("sqlite://{}", d.join("env.db").display())),
+        None,
+    );
+    assert!(
+        d.join("env.db").exists(),
+        "the environment wins over the project file"
+    );
+    run(
+        Some(&format!("sqlite://{}", d.join("env2.db").display())),
+        Some(&format!("sqlite://{}", d.join("flag.db").display())),
+    );
+    assert!(
+        d.join("flag.db").exists() && !d.join("env2.db").exists(),
+        "the command line wins over the environment"
     );
 }

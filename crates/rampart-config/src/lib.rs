@@ -44,6 +44,8 @@ pub struct ProjectFile {
     #[serde(default)]
     pub assets: Vec<AssetSection>,
     #[serde(default)]
+    pub risk_matrix: Option<RiskMatrixSection>,
+    #[serde(default)]
     pub risks: Vec<RiskSection>,
     #[serde(default)]
     pub policy: Option<PolicySection>,

@@ -137,6 +137,12 @@ impl ProjectFile {
         }
         for (i, r) in self.risks.iter().enumerate() {
             r.check(&format!("risks[{i}]"), p);
+            if !self.assets.is_empty() && !self.assets.iter().any(|a| a.id == r.asset) {
+                p.push(format!("risks[{i}].asset"), format!("found \"{}\", which names no asset; expected the id of an [[assets]] entry", r.asset));
+            }
+        }
+        if let Some(m) = &self.risk_matrix {
+            m.check("risk_matrix", p);
         }
         if let Some(pol) = &self.policy {
             pol.check("policy", p);

@@ -20,7 +20,14 @@ fn layout(title: &str, body: &str) -> String {
 pub fn timeline(msgs: &[(String, String)]) -> String {
     let items: String = msgs
         .iter()
-        .map(|(u, t)| format!("<li><strong>{}</strong> {}</li>", esc(u), esc(t)))
+        .map(|(u, t)| {
+            format!(
+                "<li><strong><a href=\"/api/msgs?user={}\">{}</a></strong> {}</li>",
+                esc(u),
+                esc(u),
+                esc(t)
+            )
+        })
         .collect();
     layout(
         "Public Timeline",

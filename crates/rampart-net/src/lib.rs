@@ -8,13 +8,16 @@
 mod error;
 mod http_client;
 mod limit;
+mod probe;
 mod scope;
 mod session;
 mod tls;
+pub mod tls_probe;
 
 pub use error::NetError;
 pub use http_client::{HttpRequest, HttpResponse, TlsInfo};
 pub use limit::Politeness;
+pub use probe::ConnectProbe;
 pub use scope::Scope;
 pub use session::HttpSession;
 pub use tls::{tls_config, TlsVerify};

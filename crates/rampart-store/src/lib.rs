@@ -9,4 +9,4 @@ mod convert;
 mod migrate;
 mod store;
 
-pub use store::{Backend, ObservationFilter, Store, StoreError, StoredFinding};
+pub use store::{Backend, ObservationFilter, Run, Store, StoreError, StoredFinding};

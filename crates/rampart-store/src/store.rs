@@ -79,6 +79,17 @@ pub struct StoredFinding {
     pub last_seen: DateTime<Utc>,
 }
 
+/// One check that ran: what, on what, when, and its whole result as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// `ports`, `web`, `tls`, `ssh`, `smtp`, `logs`, `threats`, `monitor`, ...
+    pub kind: String,
+    pub target: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub summary: serde_json::Value,
+}
+
 /// The one storage interface, over SQLite or PostgreSQL.
 #[derive(Clone)]
 pub struct Store {
@@ -378,6 +389,45 @@ impl Store {
                         ended_at: ended.map(from_us),
                         summary: r.try_get("summary")?,
                         details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Records a check that ran.
+    pub async fn insert_run(&self, run: &Run) -> Result<(), StoreError> {
+        on_pool!(&self.pool, p => {
+            sqlx::query("INSERT INTO runs (kind, target, started_us, finished_us, summary) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&run.kind)
+                .bind(&run.target)
+                .bind(to_us(run.started_at))
+                .bind(to_us(run.finished_at))
+                .bind(run.summary.to_string())
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The latest run of each (kind, target), oldest first.
+    pub async fn latest_runs(&self) -> Result<Vec<Run>, StoreError> {
+        on_pool!(&self.pool, p => {
+            let rows = sqlx::query(
+                "SELECT kind, target, started_us, finished_us, summary FROM runs r WHERE started_us = \
+                 (SELECT MAX(started_us) FROM runs x WHERE x.kind = r.kind AND x.target = r.target) ORDER BY started_us, id",
+            )
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let summary: String = r.try_get("summary")?;
+                    Ok(Run {
+                        kind: r.try_get("kind")?,
+                        target: r.try_get("target")?,
+                        started_at: from_us(r.try_get("started_us")?),
+                        finished_at: from_us(r.try_get("finished_us")?),
+                        summary: serde_json::from_str(&summary).map_err(|e| StoreError::Corrupt(format!("run summary: {e}")))?,
                     })
                 })
                 .collect()

@@ -137,6 +137,21 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert_eq!(store.incidents(None).await.unwrap(), vec![incident]);
+
+    // Checks that ran: the latest run per kind and target is what a report shows.
+    for (i, open) in [[22, 80, 3000], [22, 80, 0]].iter().enumerate() {
+        let run = rampart_store::Run {
+            kind: "ports".into(),
+            target: "127.0.0.1".into(),
+            started_at: t1 + Duration::minutes(i as i64),
+            finished_at: t1 + Duration::minutes(i as i64) + Duration::seconds(3),
+            summary: serde_json::json!({ "open": open }),
+        };
+        store.insert_run(&run).await.unwrap();
+    }
+    let runs = store.latest_runs().await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].summary["open"], serde_json::json!([22, 80, 0]));
     store.close().await;
 }
 

@@ -1,7 +1,14 @@
 //! One module per command (group). Each has an `Args` struct and a `run` function.
 
+pub mod assess;
+pub mod check;
 pub mod demo;
 pub mod init;
+pub mod logs;
 pub mod monitor;
+pub mod report;
+pub mod risks;
+pub mod scan;
 pub mod sla;
+pub mod threats;
 pub mod validate;

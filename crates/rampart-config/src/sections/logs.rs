@@ -1,11 +1,35 @@
+use crate::Duration;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// `[logs]`: log sources and detector settings. The log pillar owns this section.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `[logs]`: log sources, how to read them, how to classify traffic, and the detectors'
+/// thresholds. The log pillar owns this section. Every key has a default, so an empty `[logs]`
+/// (or none) analyses nginx/Apache `combined` logs with the documented thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogsSection {
     #[serde(default)]
     pub sources: Vec<LogSourceSection>,
+    /// Default nginx `log_format` string for sources with `format = "nginx"` (and for files given
+    /// on the command line when their lines are not `combined`).
+    #[serde(default)]
+    pub log_format: Option<String>,
+    /// Default regex (named groups) for `format = "regex"` application logs.
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// Default JSON field mapping for `format = "json"`: rampart field → JSON key (dotted for nested).
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// Year for syslog lines, which carry none (default: the file's modification year).
+    #[serde(default)]
+    pub syslog_year: Option<i32>,
+    #[serde(default)]
+    pub classes: TrafficClassesSection,
+    /// Paths where users log in; POSTs to them are login attempts.
+    #[serde(default = "default_login_paths")]
+    pub login_paths: Vec<String>,
+    #[serde(default)]
+    pub detectors: DetectorsSection,
 }
 
 /// `[[logs.sources]]`: one log file and how to read it.
@@ -13,30 +37,471 @@ pub struct LogsSection {
 #[serde(deny_unknown_fields)]
 pub struct LogSourceSection {
     pub path: std::path::PathBuf,
-    /// `combined`, `common`, `sshd`, `json`, `regex`, or `nginx` with `log_format`.
+    /// `auto`, `combined`, `common`, `sshd`, `json`, `regex`, or `nginx` with `log_format`.
     #[serde(default = "default_format")]
     pub format: String,
+    #[serde(default)]
+    pub log_format: Option<String>,
+    #[serde(default)]
+    pub regex: Option<String>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
-fn default_format() -> String {
-    "combined".into()
+/// `[logs.classes]`: path prefixes per traffic class. A request matching none is `web`.
+/// A line of an application log starting with `api_marker` (the seed team's
+/// "API endpoint <path>" convention) is `api` too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficClassesSection {
+    #[serde(default = "default_api_prefixes")]
+    pub api: Vec<String>,
+    #[serde(default = "default_static_prefixes")]
+    pub static_prefixes: Vec<String>,
+    /// File extensions that make a path static wherever it is (CrowdSec's list, roughly).
+    #[serde(default = "default_static_extensions")]
+    pub static_extensions: Vec<String>,
+    #[serde(default = "default_api_marker")]
+    pub api_marker: String,
 }
+
+impl Default for TrafficClassesSection {
+    fn default() -> Self {
+        TrafficClassesSection {
+            api: default_api_prefixes(),
+            static_prefixes: default_static_prefixes(),
+            static_extensions: default_static_extensions(),
+            api_marker: default_api_marker(),
+        }
+    }
+}
+
+/// `[logs.detectors]`: one table per detector; the defaults are justified in docs/logs.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectorsSection {
+    #[serde(default)]
+    pub error_burst: ErrorBurstSection,
+    #[serde(default)]
+    pub brute_force: BruteForceSection,
+    #[serde(default)]
+    pub probing: ProbingSection,
+    #[serde(default)]
+    pub injection: InjectionSection,
+    #[serde(default)]
+    pub flood: FloodSection,
+    #[serde(default)]
+    pub secrets: SecretsSection,
+    #[serde(default)]
+    pub ssh: SshSection,
+    /// Most distinct keys (clients, client×endpoint pairs) kept at once; idle ones are evicted
+    /// first. Bounds memory whatever the log's size.
+    #[serde(default = "default_max_keys")]
+    pub max_keys: usize,
+    /// Evidence lines kept per incident.
+    #[serde(default = "default_evidence_lines")]
+    pub evidence_lines: usize,
+}
+
+/// Error bursts: 4xx (but 404, which is probing's) per client × endpoint, in a leaky bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBurstSection {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Errors that fit in the bucket; one more overflows it.
+    #[serde(default = "d_eb_capacity")]
+    pub capacity: u32,
+    /// Time for one error to leak out.
+    #[serde(default = "d_eb_leak")]
+    pub leak: Duration,
+    /// A quiet gap that ends an episode.
+    #[serde(default = "d_eb_gap")]
+    pub gap: Duration,
+    /// The client's error ratio on the endpoint must be at least this ...
+    #[serde(default = "d_eb_min_ratio")]
+    pub min_ratio: f64,
+    /// ... and at least this many times the endpoint's normal error ratio.
+    #[serde(default = "d_eb_factor")]
+    pub baseline_factor: f64,
+    /// Endpoint-wide bursts (many clients): errors in `window` at least this many.
+    #[serde(default = "d_eb_endpoint_min")]
+    pub endpoint_min_errors: u32,
+    #[serde(default = "d_eb_window")]
+    pub window: Duration,
+}
+
+/// Login brute force / credential stuffing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BruteForceSection {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default = "d_bf_capacity")]
+    pub capacity: u32,
+    #[serde(default = "d_bf_leak")]
+    pub leak: Duration,
+    #[serde(default = "d_bf_gap")]
+    pub gap: Duration,
+    /// Distinct usernames from one client that make it credential stuffing.
+    #[serde(default = "d_bf_distinct_users")]
+    pub distinct_users: u32,
+    /// Distributed: failed logins across all clients within `window` ...
+    #[serde(default = "d_bf_dist_min")]
+    pub distributed_min_failures: u32,
+    /// ... from at least this many clients.
+    #[serde(default = "d_bf_dist_clients")]
+    pub distributed_min_clients: u32,
+    #[serde(default = "d_eb_window")]
+    pub window: Duration,
+}
+
+/// Path probing by scanners.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbingSection {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Distinct missing non-static paths that fit in the bucket (CrowdSec http-probing: 10).
+    #[serde(default = "d_pr_capacity")]
+    pub capacity: u32,
+    #[serde(default = "d_pr_leak")]
+    pub leak: Duration,
+    #[serde(default = "d_eb_gap")]
+    pub gap: Duration,
+    /// Low and slow: this many distinct missing paths from one client within `slow_window`.
+    #[serde(default = "d_pr_slow_distinct")]
+    pub slow_distinct: u32,
+    #[serde(default = "d_pr_slow_window")]
+    pub slow_window: Duration,
+    /// Distinct sensitive paths (/.env, /.git/, /wp-admin/ …) that make an incident.
+    #[serde(default = "d_pr_sensitive")]
+    pub sensitive_min: u32,
+    /// Extra sensitive path prefixes beyond the built-in list.
+    #[serde(default)]
+    pub sensitive_paths: Vec<String>,
+    /// Extra scanner user-agent substrings (case-insensitive) beyond the built-in list.
+    #[serde(default)]
+    pub scanner_agents: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InjectionSection {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Payload-carrying requests from one client that make an incident.
+    #[serde(default = "one")]
+    pub min_hits: u32,
+    #[serde(default = "d_in_gap")]
+    pub gap: Duration,
+}
+
+/// Floods: per-client and total request rate, and the onset of 5xx.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloodSection {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Per client: requests that fit in the bucket ...
+    #[serde(default = "d_fl_capacity")]
+    pub client_capacity: u32,
+    /// ... and the time one request takes to leak (so 1/leak is the sustained rate allowed).
+    #[serde(default = "d_fl_leak")]
+    pub client_leak: Duration,
+    /// Total: a minute with at least this many times the trailing hour's mean rate ...
+    #[serde(default = "d_fl_factor")]
+    pub total_factor: f64,
+    /// ... and at least this many requests.
+    #[serde(default = "d_fl_total_min")]
+    pub total_min_per_minute: u32,
+    /// 5xx onset: a minute with at least this many 5xx ...
+    #[serde(default = "d_fl_5xx_min")]
+    pub server_errors_min_per_minute: u32,
+    /// ... making at least this share of the minute's requests.
+    #[serde(default = "d_fl_5xx_ratio")]
+    pub server_errors_min_ratio: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsSection {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Query/field names whose values are secrets (case-insensitive), beyond the built-in list.
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+/// SSH brute force, fail2ban-style: `capacity` failures leak one per `leak`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SshSection {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default = "d_ssh_capacity")]
+    pub capacity: u32,
+    #[serde(default = "d_ssh_leak")]
+    pub leak: Duration,
+    #[serde(default = "d_eb_gap")]
+    pub gap: Duration,
+    #[serde(default = "d_bf_distinct_users")]
+    pub distinct_users: u32,
+}
+
+macro_rules! default_impl {
+    ($($t:ty),*) => {$(
+        impl Default for $t {
+            fn default() -> Self {
+                // serde's defaults are the single source of truth for every field.
+                serde_json::from_str("{}").expect("every field has a serde default")
+            }
+        }
+    )*};
+}
+default_impl!(
+    LogsSection,
+    DetectorsSection,
+    ErrorBurstSection,
+    BruteForceSection,
+    ProbingSection,
+    InjectionSection,
+    FloodSection,
+    SecretsSection,
+    SshSection
+);
+
+fn yes() -> bool {
+    true
+}
+fn one() -> u32 {
+    1
+}
+fn default_format() -> String {
+    "auto".into()
+}
+fn default_login_paths() -> Vec<String> {
+    [
+        "/login",
+        "/signin",
+        "/sign_in",
+        "/api/login",
+        "/user/login",
+        "/wp-login.php",
+        "/session",
+        "/auth/login",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn default_api_prefixes() -> Vec<String> {
+    vec!["/api/".into()]
+}
+fn default_static_prefixes() -> Vec<String> {
+    [
+        "/static/", "/assets/", "/css/", "/js/", "/images/", "/img/", "/fonts/",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn default_static_extensions() -> Vec<String> {
+    [
+        "css", "js", "png", "jpg", "jpeg", "gif", "ico", "svg", "webp", "woff", "woff2", "ttf",
+        "eot", "map", "txt",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn default_api_marker() -> String {
+    "API endpoint".into()
+}
+fn default_max_keys() -> usize {
+    100_000
+}
+fn default_evidence_lines() -> usize {
+    5
+}
+fn d_eb_capacity() -> u32 {
+    20
+}
+fn d_eb_leak() -> Duration {
+    Duration::from_secs(30)
+}
+fn d_eb_gap() -> Duration {
+    Duration::from_secs(300)
+}
+fn d_eb_min_ratio() -> f64 {
+    0.5
+}
+fn d_eb_factor() -> f64 {
+    3.0
+}
+fn d_eb_endpoint_min() -> u32 {
+    50
+}
+fn d_eb_window() -> Duration {
+    Duration::from_secs(600)
+}
+fn d_bf_capacity() -> u32 {
+    10
+}
+fn d_bf_leak() -> Duration {
+    Duration::from_secs(30)
+}
+fn d_bf_gap() -> Duration {
+    Duration::from_secs(600)
+}
+fn d_bf_distinct_users() -> u32 {
+    5
+}
+fn d_bf_dist_min() -> u32 {
+    100
+}
+fn d_bf_dist_clients() -> u32 {
+    10
+}
+fn d_pr_capacity() -> u32 {
+    10
+}
+fn d_pr_leak() -> Duration {
+    Duration::from_secs(10)
+}
+fn d_pr_slow_distinct() -> u32 {
+    30
+}
+fn d_pr_slow_window() -> Duration {
+    Duration::from_secs(6 * 3600)
+}
+fn d_pr_sensitive() -> u32 {
+    2
+}
+fn d_in_gap() -> Duration {
+    Duration::from_secs(600)
+}
+fn d_fl_capacity() -> u32 {
+    300
+}
+fn d_fl_leak() -> Duration {
+    Duration::from_millis(200)
+}
+fn d_fl_factor() -> f64 {
+    10.0
+}
+fn d_fl_total_min() -> u32 {
+    1000
+}
+fn d_fl_5xx_min() -> u32 {
+    10
+}
+fn d_fl_5xx_ratio() -> f64 {
+    0.2
+}
+fn d_ssh_capacity() -> u32 {
+    5
+}
+fn d_ssh_leak() -> Duration {
+    Duration::from_secs(120)
+}
+
+const FORMATS: &str = "auto, combined, common, sshd, json, regex, nginx";
 
 impl crate::sections::Check for LogsSection {
     fn check(&self, path: &str, problems: &mut crate::load::Problems) {
         for (i, s) in self.sources.iter().enumerate() {
+            let p = format!("{path}.sources[{i}]");
             if !matches!(
                 s.format.as_str(),
-                "combined" | "common" | "sshd" | "json" | "regex" | "nginx"
+                "auto" | "combined" | "common" | "sshd" | "json" | "regex" | "nginx"
             ) {
                 problems.push(
-                    format!("{path}.sources[{i}].format"),
-                    format!(
-                        "found \"{}\"; expected one of combined, common, sshd, json, regex, nginx",
-                        s.format
-                    ),
+                    format!("{p}.format"),
+                    format!("found \"{}\"; expected one of {FORMATS}", s.format),
+                );
+            }
+            if s.format == "nginx" && s.log_format.is_none() && self.log_format.is_none() {
+                problems.push(
+                    format!("{p}.format"),
+                    "format \"nginx\" needs `log_format` (here or in [logs])",
+                );
+            }
+            if s.format == "regex" && s.regex.is_none() && self.regex.is_none() {
+                problems.push(
+                    format!("{p}.format"),
+                    "format \"regex\" needs `regex` with named groups (here or in [logs])",
                 );
             }
         }
+        for (i, l) in self.login_paths.iter().enumerate() {
+            if !l.starts_with('/') {
+                problems.push(
+                    format!("{path}.login_paths[{i}]"),
+                    format!("found \"{l}\"; expected a path starting with /"),
+                );
+            }
+        }
+        let d = &self.detectors;
+        let dp = format!("{path}.detectors");
+        let mut positive = |key: &str, v: u64| {
+            if v == 0 {
+                problems.push(format!("{dp}.{key}"), "found 0; expected at least 1");
+            }
+        };
+        positive("error_burst.capacity", d.error_burst.capacity.into());
+        positive("brute_force.capacity", d.brute_force.capacity.into());
+        positive("probing.capacity", d.probing.capacity.into());
+        positive("flood.client_capacity", d.flood.client_capacity.into());
+        positive("ssh.capacity", d.ssh.capacity.into());
+        positive("injection.min_hits", d.injection.min_hits.into());
+        positive("max_keys", d.max_keys as u64);
+        positive(
+            "error_burst.leak",
+            d.error_burst.leak.std().as_millis() as u64,
+        );
+        positive(
+            "brute_force.leak",
+            d.brute_force.leak.std().as_millis() as u64,
+        );
+        positive("probing.leak", d.probing.leak.std().as_millis() as u64);
+        positive(
+            "flood.client_leak",
+            d.flood.client_leak.std().as_millis() as u64,
+        );
+        positive("ssh.leak", d.ssh.leak.std().as_millis() as u64);
+        for (key, v) in [
+            ("error_burst.min_ratio", d.error_burst.min_ratio),
+            (
+                "flood.server_errors_min_ratio",
+                d.flood.server_errors_min_ratio,
+            ),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                problems.push(
+                    format!("{dp}.{key}"),
+                    format!("found {v}; expected a ratio between 0 and 1"),
+                );
+            }
+        }
+        if d.max_keys > 10_000_000 {
+            problems.push(
+                format!("{dp}.max_keys"),
+                format!("found {}; expected at most 10000000 (memory)", d.max_keys),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_come_from_serde() {
+        let d = DetectorsSection::default();
+        // `Default` on the outer struct uses `Default` of the inner ones, which use serde's.
+        assert_eq!(d.error_burst.capacity, 20);
+        assert_eq!(d.ssh.capacity, 5);
+        let s: LogsSection = serde_json::from_str("{}").unwrap();
+        assert_eq!(s.detectors.probing.capacity, 10);
+        assert!(s.login_paths.contains(&"/login".to_string()));
     }
 }

@@ -12,9 +12,15 @@ mod sla;
 mod threats;
 mod web;
 
-pub use assets::{AssetSection, RiskSection};
+pub use assets::{
+    AssetSection, LikelihoodBandSection, LikelihoodSection, RiskMatrixSection, RiskSection,
+};
 pub use hosts::HostSection;
-pub use logs::{LogSourceSection, LogsSection};
+pub use logs::{
+    BruteForceSection, DetectorsSection, ErrorBurstSection, FloodSection, InjectionSection,
+    LogSourceSection, LogsSection, ProbingSection, SecretsSection, SshSection,
+    TrafficClassesSection,
+};
 pub use monitors::{MonitorKind, MonitorSection};
 pub use policy::PolicySection;
 pub use project::ProjectSection;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Log analysis benchmark: rampart (every detector on) vs GoAccess vs `wc -l`, on the same
+# generated ~1 GB nginx `combined` log (5 M lines), in one run. Prints throughput, peak memory
+# and the ratios. Usage: bench/logs.sh [LINES] (default 5000000). Needs goaccess (Debian).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LINES="${1:-5000000}"
+WORK="${RAMPART_BENCH_DIR:-${TMPDIR:-/tmp}/rampart-bench-logs}"
+mkdir -p "$WORK"
+LOG="$WORK/combined-$LINES.log"
+
+cargo build --release -q -p rampart-cli -p rampart-logs --example gen_combined_log
+RAMPART=target/release/rampart
+[ -f "$LOG" ] || target/release/examples/gen_combined_log "$LOG" "$LINES"
+BYTES=$(stat -c %s "$LOG")
+cat "$LOG" > /dev/null # page cache warm for every tool alike
+
+measure() { # name, command...; prints "seconds maxrss_kb"
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/$name.time" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || {
+    echo "$name failed:"; tail -5 "$WORK/$name.err"; exit 1; }
+  cat "$WORK/$name.time" | tail -1
+}
+
+read -r WC_S WC_KB <<<"$(measure wc wc -l "$LOG")"
+read -r RA_S RA_KB <<<"$(measure rampart "$RAMPART" -p /nonexistent.toml logs analyze --format json "$LOG")"
+if command -v goaccess > /dev/null; then
+  read -r GA_S GA_KB <<<"$(measure goaccess goaccess "$LOG" --log-format=COMBINED --no-progress -o "$WORK/goaccess.json")"
+else
+  echo "SKIP: goaccess not installed"; GA_S=0; GA_KB=0
+fi
+INCIDENTS=$(python3 -c "import json,sys; print(len(json.load(open('$WORK/rampart.out'))['incidents']))" 2>/dev/null || echo "?")
+
+python3 - "$BYTES" "$LINES" "$WC_S" "$WC_KB" "$RA_S" "$RA_KB" "$GA_S" "$GA_KB" "$INCIDENTS" <<'PY'
+import sys
+b, lines, wc, wckb, ra, rakb, ga, gakb, inc = sys.argv[1:]
+b = int(b); mb = b / 1e6
+row = lambda n, s, kb: print(f"{n:<10} {float(s):8.2f} s {mb/max(float(s),1e-9):9.1f} MB/s {int(kb)/1024:8.1f} MB peak")
+print(f"file: {mb:.0f} MB, {lines} lines; rampart incidents: {inc}")
+row("wc -l", wc, wckb)
+row("rampart", ra, rakb)
+if float(ga) > 0:
+    row("goaccess", ga, gakb)
+    print(f"rampart vs goaccess throughput: {float(ga)/float(ra):.1f}x (goal >= 50x)")
+print(f"rampart time / wc -l time: {float(ra)/float(wc):.1f}x (goal <= 10x)")
+print(f"rampart peak memory: {int(rakb)/1024:.0f} MB (goal < 200 MB)")
+PY

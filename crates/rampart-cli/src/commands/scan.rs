@@ -1,0 +1,560 @@
+//! `rampart scan ports|web|ssh|tls|smtp`: the security scans of rampart-scan, with the project
+//! file's scope (and its expected ports and web targets), rendered as text, json, md, html or
+//! sarif. `--fail-on SEVERITY` turns findings into exit code 1 for CI.
+
+use crate::exit::{CliResult, Outcome};
+use crate::output::OutputArgs;
+use crate::Global;
+use anyhow::Context;
+use rampart_model::{Finding, Severity};
+use rampart_net::{Net, Politeness, Scope};
+use rampart_report::{sarif, Format};
+use rampart_scan as scan;
+use serde_json::Value;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub what: What,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum What {
+    /// TCP connect scan with banner grabbing; open ports not listed in [[hosts]] are findings.
+    Ports(PortsArgs),
+    /// Crawl, discover paths, check headers/cookies/CSRF, probe XSS and SQL injection.
+    Web(WebArgs),
+    /// SSH version, weak algorithms, and whether password login is offered (nothing guessed).
+    Ssh(SshArgs),
+    /// Certificate chain, expiry, host name, key size, signature, protocol versions, HSTS.
+    Tls(TlsArgs),
+    /// Banner, STARTTLS, AUTH before TLS, open relay (envelope commands only, no message).
+    Smtp(SmtpArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SmtpArgs {
+    /// HOST or HOST:PORT (default port 25).
+    pub target: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TlsArgs {
+    /// HOST or HOST:PORT (default port 443).
+    pub target: String,
+    /// Server name for SNI and the certificate check (default: the host).
+    #[arg(long)]
+    pub sni: Option<String>,
+    /// PEM file of extra trusted CA certificates (e.g. an internal CA).
+    #[arg(long)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Days left under which a certificate is a finding.
+    #[arg(long, default_value_t = 21)]
+    pub warn_days: i64,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SshArgs {
+    /// HOST or HOST:PORT (default port 22).
+    pub target: String,
+    /// User name for the "none" authentication request.
+    #[arg(long, default_value = "rampart-probe")]
+    pub user: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Common {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Exit 1 when a finding has at least this severity (info, low, medium, high, critical).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PortsArgs {
+    /// Host name or address (must be in the project's scope).
+    pub host: String,
+    /// Ports: 1-65535, 22,80,443, top:1000, or a mix (1-1024,8080).
+    #[arg(long, default_value = "top:1000")]
+    pub ports: String,
+    /// Longest wait for one connect (the scanner adapts below it), e.g. 1s, 500ms.
+    #[arg(long, default_value = "1s", value_parser = dur)]
+    pub timeout: rampart_config::Duration,
+    /// Extra tries for ports that gave no answer.
+    #[arg(long, default_value_t = 1)]
+    pub retries: u32,
+    /// Connects in flight (default: from the file-descriptor limit).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Skip banner grabbing and service naming.
+    #[arg(long)]
+    pub no_banners: bool,
+    /// Ports the host should expose (default: the host's [[hosts]] entry).
+    #[arg(long, value_delimiter = ',')]
+    pub expect: Option<Vec<u16>>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct WebArgs {
+    /// Start URL (must be in the project's scope).
+    pub url: String,
+    /// Pages the crawler fetches at most.
+    #[arg(long, default_value_t = 60)]
+    pub max_pages: usize,
+    /// Extra entry points, as URLs or paths (repeatable).
+    #[arg(long = "seed", value_name = "URL")]
+    pub seeds: Vec<String>,
+    /// Extra words for path discovery (repeatable).
+    #[arg(long = "word")]
+    pub words: Vec<String>,
+    #[arg(long)]
+    pub no_discovery: bool,
+    /// Skip the XSS and SQL injection probes.
+    #[arg(long)]
+    pub passive: bool,
+    /// Wrong passwords sent to the login form (0 = skip the rate-limit check).
+    #[arg(long, default_value_t = 20)]
+    pub login_burst: u32,
+    /// Path of the login form (default: from [[web]] login_path, else found by the crawl).
+    #[arg(long)]
+    pub login_path: Option<String>,
+    /// Requests per second at most.
+    #[arg(long, default_value_t = 50.0)]
+    pub rate: f64,
+    /// Requests in this scan at most.
+    #[arg(long, default_value_t = 5000)]
+    pub budget: u64,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+fn dur(s: &str) -> Result<rampart_config::Duration, String> {
+    rampart_config::Duration::parse(s)
+}
+
+pub fn run(global: &Global, args: Args) -> CliResult {
+    let project = rampart_config::load_file(&global.project).map_err(|e| {
+        anyhow::anyhow!(
+            "{e}\nscans need a project file with the targets in [scope] \
+             (hint: `rampart init --scope TARGET`, or --project FILE)"
+        )
+    })?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        match args.what {
+            What::Ports(a) => ports(&project, a).await,
+            What::Web(a) => web(&project, a).await,
+            What::Ssh(a) => ssh(&project, a).await,
+            What::Tls(a) => tls(&project, a).await,
+            What::Smtp(a) => smtp(&project, a).await,
+        }
+    })
+}
+
+async fn ports(project: &rampart_config::Project, a: PortsArgs) -> CliResult {
+    let format = a.common.output.require(ALL_FORMATS)?;
+    let net = Net::new(Scope::from_section(&project.file.scope));
+    let spec: scan::PortSpec = a.ports.parse()?;
+    let mut opts = scan::PortOptions::new(spec);
+    opts.timeout = a.timeout.std();
+    opts.min_timeout = opts.min_timeout.min(opts.timeout);
+    opts.retries = a.retries;
+    opts.concurrency = a.concurrency;
+    opts.identify = !a.no_banners;
+    opts.expected = a.expect.clone().or_else(|| {
+        project
+            .file
+            .hosts
+            .iter()
+            .find(|h| h.address.eq_ignore_ascii_case(&a.host))
+            .map(|h| h.ports.clone())
+    });
+    let report = scan::scan_ports(&net, &a.host, &opts).await?;
+    let rows = report
+        .ports
+        .iter()
+        .map(|p| {
+            vec![
+                p.port.to_string(),
+                format!("{:?}", p.state).to_lowercase(),
+                p.service.clone(),
+                [p.product.clone(), p.version.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                p.title.clone().or(p.banner.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let view = View {
+        title: format!("Port scan of {} ({})", report.host, report.address),
+        summary: format!(
+            "{} ports scanned in {:.1} s: {} open, {} closed, {} filtered ({} loopback self-connects discarded; {} connects in flight)",
+            report.scanned,
+            report.duration_ms / 1000.0,
+            report.open,
+            report.closed,
+            report.filtered,
+            report.self_connects_discarded,
+            report.concurrency
+        ),
+        header: vec!["port", "state", "service", "software", "title / banner"],
+        rows,
+        findings: report.findings.clone(),
+        json: serde_json::to_value(&report)?,
+    };
+    emit(&view, format, &a.common)
+}
+
+async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
+    let format = a.common.output.require(ALL_FORMATS)?;
+    let politeness = Politeness {
+        max_rate: (a.rate > 0.0).then_some(a.rate),
+        budget: Some(a.budget),
+    };
+    let net = Net::with_politeness(Scope::from_section(&project.file.scope), politeness);
+    let base = url::Url::parse(&a.url).with_context(|| format!("\"{}\" is not a URL", a.url))?;
+    let declared = project
+        .file
+        .web
+        .iter()
+        .find(|w| w.url.as_str().trim_end_matches('/') == a.url.trim_end_matches('/'));
+    let mut opts = scan::WebOptions {
+        max_pages: a.max_pages,
+        discovery: !a.no_discovery,
+        extra_words: a.words.clone(),
+        active: !a.passive,
+        login_burst: a.login_burst,
+        login_path: a
+            .login_path
+            .clone()
+            .or_else(|| declared.and_then(|w| w.login_path.clone())),
+        ..scan::WebOptions::default()
+    };
+    for s in &a.seeds {
+        opts.seeds.push(
+            base.join(s)
+                .with_context(|| format!("--seed \"{s}\" is not a URL or path"))?,
+        );
+    }
+    opts.timeout = Duration::from_secs(10);
+    let report = scan::scan_web(&net, &a.url, &opts).await?;
+    let rows = report
+        .pages
+        .iter()
+        .map(|p| {
+            vec![
+                p.status.to_string(),
+                format!("{:?}", p.source).to_lowercase(),
+                p.url.clone(),
+                p.title.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let view = View {
+        title: format!("Web scan of {}", report.target),
+        summary: format!(
+            "{} requests in {:.1} s; {} pages, {} parameters probed{}{}",
+            report.requests,
+            report.duration_ms / 1000.0,
+            report.pages.len(),
+            report.parameters.len(),
+            report
+                .not_found_behaviour
+                .as_ref()
+                .map(|n| format!("; {n}"))
+                .unwrap_or_default(),
+            if report.budget_exhausted {
+                "; REQUEST BUDGET EXHAUSTED (scan incomplete)"
+            } else {
+                ""
+            }
+        ),
+        header: vec!["status", "found by", "url", "title"],
+        rows,
+        findings: report.findings.clone(),
+        json: serde_json::to_value(&report)?,
+    };
+    emit(&view, format, &a.common)
+}
+
+async fn ssh(project: &rampart_config::Project, a: SshArgs) -> CliResult {
+    let format = a.common.output.require(ALL_FORMATS)?;
+    let net = Net::new(Scope::from_section(&project.file.scope));
+    let opts = scan::SshOptions {
+        user: a.user.clone(),
+        ..Default::default()
+    };
+    let r = scan::scan_ssh(&net, &a.target, &opts).await?;
+    let methods = r
+        .auth_methods
+        .as_ref()
+        .map(|m| m.join(", "))
+        .unwrap_or_else(|| format!("unknown ({})", r.auth_error.clone().unwrap_or_default()));
+    let rows = vec![
+        vec!["version".into(), r.banner.clone()],
+        vec!["auth methods".into(), methods],
+        vec!["key exchange".into(), r.kex.join(", ")],
+        vec!["host keys".into(), r.host_key.join(", ")],
+        vec!["ciphers".into(), r.ciphers.join(", ")],
+        vec!["MACs".into(), r.macs.join(", ")],
+    ];
+    let view = View {
+        title: format!("SSH scan of {}", r.target),
+        summary: format!("{} in {:.0} ms", r.banner, r.duration_ms),
+        header: vec!["what", "offered"],
+        rows,
+        findings: r.findings.clone(),
+        json: serde_json::to_value(&r)?,
+    };
+    emit(&view, format, &a.common)
+}
+
+async fn tls(project: &rampart_config::Project, a: TlsArgs) -> CliResult {
+    let format = a.common.output.require(ALL_FORMATS)?;
+    let net = Net::new(Scope::from_section(&project.file.scope));
+    let mut opts = scan::TlsOptions {
+        server_name: a.sni.clone(),
+        warn_days: a.warn_days,
+        ..Default::default()
+    };
+    if let Some(f) = &a.ca_file {
+        let text = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read --ca-file {}", f.display()))?;
+        opts.extra_roots = scan::tls::pem::certificates(&text);
+        anyhow::ensure!(
+            !opts.extra_roots.is_empty(),
+            "--ca-file {}: no PEM CERTIFICATE block found",
+            f.display()
+        );
+    }
+    let r = scan::scan_tls(&net, &a.target, &opts).await?;
+    let mut rows: Vec<Vec<String>> = r
+        .protocols
+        .iter()
+        .map(|p| {
+            vec![
+                p.version.clone(),
+                match p.accepted {
+                    Some(true) => "accepted".into(),
+                    Some(false) => "refused".into(),
+                    None => "no answer".into(),
+                },
+            ]
+        })
+        .collect();
+    for (i, c) in r.chain.iter().enumerate() {
+        rows.push(vec![
+            format!("certificate {i}"),
+            format!(
+                "{} (issuer {}), {} {} bits, {}, until {}",
+                c.subject,
+                c.issuer,
+                c.key_type,
+                c.key_bits,
+                c.signature_algorithm,
+                c.not_after.map(|d| d.to_rfc3339()).unwrap_or_default()
+            ),
+        ]);
+    }
+    let view = View {
+        title: format!("TLS scan of {}", r.target),
+        summary: format!(
+            "{} {}; {} days left; host name {}; chain {}; HSTS: {}",
+            r.negotiated_version,
+            r.negotiated_cipher,
+            r.days_left.map(|d| d.to_string()).unwrap_or("?".into()),
+            if r.hostname_match {
+                "matches"
+            } else {
+                "does NOT match"
+            },
+            if r.trusted { "trusted" } else { "NOT trusted" },
+            r.hsts.clone().unwrap_or_else(|| "n/a (not HTTP)".into())
+        ),
+        header: vec!["what", "result"],
+        rows,
+        findings: r.findings.clone(),
+        json: serde_json::to_value(&r)?,
+    };
+    emit(&view, format, &a.common)
+}
+
+async fn smtp(project: &rampart_config::Project, a: SmtpArgs) -> CliResult {
+    let format = a.common.output.require(ALL_FORMATS)?;
+    let net = Net::new(Scope::from_section(&project.file.scope));
+    let r = scan::scan_smtp(&net, &a.target, &scan::SmtpOptions::default()).await?;
+    let yes_no = |b: Option<bool>| match b {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "n/a".to_string(),
+    };
+    let rows = vec![
+        vec!["banner".into(), r.banner.clone()],
+        vec!["EHLO".into(), r.ehlo.join(", ")],
+        vec!["STARTTLS offered".into(), yes_no(Some(r.starttls_offered))],
+        vec!["STARTTLS works".into(), yes_no(r.starttls_works)],
+        vec!["AUTH before TLS".into(), r.auth_before_tls.join(" ")],
+        vec!["AUTH after TLS".into(), r.auth_after_tls.join(" ")],
+        vec!["open relay".into(), yes_no(r.open_relay)],
+    ];
+    let view = View {
+        title: format!("SMTP scan of {}", r.target),
+        summary: r.relay_transcript.join(" | "),
+        header: vec!["what", "result"],
+        rows,
+        findings: r.findings.clone(),
+        json: serde_json::to_value(&r)?,
+    };
+    emit(&view, format, &a.common)
+}
+
+const ALL_FORMATS: &[Format] = &[
+    Format::Text,
+    Format::Json,
+    Format::Md,
+    Format::Html,
+    Format::Sarif,
+];
+
+/// A scan's report, ready for any format.
+struct View {
+    title: String,
+    summary: String,
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+    findings: Vec<Finding>,
+    json: Value,
+}
+
+fn emit(view: &View, format: Format, common: &Common) -> CliResult {
+    let out = match format {
+        Format::Json => serde_json::to_string_pretty(&view.json)?,
+        Format::Sarif => serde_json::to_string_pretty(&sarif::sarif_log(
+            env!("CARGO_PKG_VERSION"),
+            &view.findings,
+            &rule_table(),
+        ))?,
+        Format::Md => {
+            let mut s = format!("# {}\n\n{}\n\n", view.title, view.summary);
+            if !view.rows.is_empty() {
+                s.push_str(&rampart_report::md::table(&view.header, &view.rows));
+                s.push('\n');
+            }
+            s.push_str("\n## Findings\n\n");
+            s.push_str(&rampart_report::md::table(
+                &["rule", "severity", "title", "target", "evidence", "fix"],
+                &finding_rows(&view.findings),
+            ));
+            s
+        }
+        Format::Html => {
+            let mut body = String::new();
+            if !view.rows.is_empty() {
+                body.push_str(&rampart_report::html::table(&view.header, &view.rows));
+            }
+            body.push_str("<h2>Findings</h2>");
+            body.push_str(&rampart_report::html::table(
+                &["rule", "severity", "title", "target", "evidence", "fix"],
+                &finding_rows(&view.findings),
+            ));
+            rampart_report::html::page(&view.title, &view.summary, &body)
+        }
+        _ => text(view),
+    };
+    common.output.write(&out)?;
+    let failed = common
+        .fail_on
+        .is_some_and(|min| view.findings.iter().any(|f| f.severity >= min));
+    Ok(if failed {
+        Outcome::PolicyFailed
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn finding_rows(findings: &[Finding]) -> Vec<Vec<String>> {
+    findings
+        .iter()
+        .map(|f| {
+            vec![
+                f.rule.clone(),
+                f.severity.to_string(),
+                f.title.clone(),
+                f.target.clone(),
+                f.evidence.summary(),
+                f.remediation.clone(),
+            ]
+        })
+        .collect()
+}
+
+fn text(view: &View) -> String {
+    let mut s = format!("{}\n{}\n", view.title, view.summary);
+    if !view.rows.is_empty() {
+        let widths: Vec<usize> = (0..view.header.len())
+            .map(|i| {
+                view.rows
+                    .iter()
+                    .map(|r| r[i].chars().count().min(60))
+                    .chain([view.header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        s.push('\n');
+        let line = |cells: Vec<String>| {
+            let mut l = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                let c: String = c.chars().take(60).collect();
+                l.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            }
+            l.trim_end().to_string() + "\n"
+        };
+        s.push_str(&line(
+            view.header.iter().map(|h| h.to_uppercase()).collect(),
+        ));
+        for r in &view.rows {
+            s.push_str(&line(r.clone()));
+        }
+    }
+    s.push_str(&format!("\n{} finding(s)\n", view.findings.len()));
+    for f in &view.findings {
+        s.push_str(&format!(
+            "  [{}] {} {}\n      target: {}\n      evidence: {}\n      fix: {}\n",
+            f.severity,
+            f.rule,
+            f.title,
+            f.target,
+            f.evidence.summary(),
+            f.remediation
+        ));
+    }
+    s
+}
+
+fn rule_table() -> Vec<sarif::RuleInfo> {
+    scan::rules::all()
+        .into_iter()
+        .map(|r| sarif::RuleInfo {
+            id: r.id.into(),
+            name: r.title.into(),
+            short: r.title.into(),
+            help: format!("{}\n\nWhy: {}\n\nFix: {}", r.what, r.why, r.fix),
+            severity: r.severity,
+        })
+        .collect()
+}

@@ -1,0 +1,139 @@
+//! `rampart logs analyze` through the real binary: the seed fixture, stdin, the store, --follow.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../rampart-logs/tests/data/seed-register-burst.access.log")
+}
+
+fn rampart(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"));
+    c.current_dir(dir)
+        .env_remove("RAMPART_PROJECT")
+        .env_remove("RAMPART_DATABASE");
+    c
+}
+
+#[test]
+fn seed_fixture_gives_one_incident_in_json_and_saves_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rampart.toml"),
+        format!(
+            "[project]\nname = \"minitwit\"\n\n[logs]\nsources = [{{ path = \"{}\" }}]\n",
+            fixture().display()
+        ),
+    )
+    .unwrap();
+    let out = rampart(dir.path())
+        .args(["logs", "analyze", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inc = v["incidents"].as_array().unwrap();
+    assert_eq!(inc.len(), 1);
+    for key in [
+        "kind", "clients", "paths", "from", "to", "count", "verdict", "why", "evidence",
+    ] {
+        assert!(inc[0].get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(inc[0]["clients"][0], "83.92.14.201");
+    assert_eq!(inc[0]["count"], 140);
+    assert!(inc[0]["evidence"][0]["line"].as_u64().unwrap() > 0);
+    let db = dir.path().join("rampart.db");
+    assert!(
+        db.exists() && std::fs::metadata(&db).unwrap().len() > 0,
+        "findings not stored"
+    );
+}
+
+#[test]
+fn stdin_and_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = rampart(dir.path())
+        .args(["logs", "analyze", "-", "--format", "md"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let data = std::fs::read(fixture()).unwrap();
+    child.stdin.take().unwrap().write_all(&data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("## Incidents (1)"), "{md}");
+    let out = rampart(dir.path())
+        .args(["logs", "analyze", "no-such.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such.log"));
+}
+
+#[test]
+fn follow_reports_incidents_as_the_file_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("access.log");
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Start with the quiet first day; the burst is appended while rampart follows the file.
+    let split = lines
+        .iter()
+        .position(|l| l.contains("15/Apr/2020:18:00"))
+        .unwrap();
+    std::fs::write(&log, lines[..split].join("\n") + "\n").unwrap();
+    let child = rampart(dir.path())
+        .args(["logs", "analyze", "--follow", "--format", "json"])
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    f.write_all((lines[split..].join("\n") + "\n").as_bytes())
+        .unwrap();
+    drop(f);
+    // Wait (at most 60 s) for the incident line on stderr while following, then stop with
+    // SIGINT as a user would with Ctrl-C.
+    let mut child = child;
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("Error burst from 83.92.14.201") {
+                let _ = tx.send(());
+            }
+            seen.push(line);
+        }
+        seen
+    });
+    let live = rx.recv_timeout(Duration::from_secs(60)).is_ok();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = reader.join().unwrap().join("\n");
+    assert!(live, "no incident reported while following: {err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("Error burst").count(),
+        1,
+        "reported once: {err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["incidents"].as_array().unwrap().len(), 1);
+    assert_eq!(v["sources"][0]["lines"], 43434);
+}

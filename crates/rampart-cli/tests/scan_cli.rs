@@ -1,0 +1,117 @@
+//! `rampart scan ports` end to end: the JSON interface (a `ports` array with port/state/service/
+//! banner, a `findings` array with rule/severity/title/target/evidence/remediation), SARIF, the
+//! exit codes, and the scope guard.
+
+use std::io::Write;
+use std::process::Command;
+
+fn project(dir: &std::path::Path, expected: &[u16]) -> std::path::PathBuf {
+    let p = dir.join("rampart.toml");
+    let mut f = std::fs::File::create(&p).unwrap();
+    writeln!(
+        f,
+        "[project]\nname = \"t\"\n[scope]\nhosts = [\"127.0.0.1\"]\n[[hosts]]\naddress = \"127.0.0.1\"\nports = {expected:?}"
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn scan_ports_json_sarif_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // A server that speaks first, like SSH, so the banner is known.
+    std::thread::spawn(move || {
+        for s in listener.incoming().flatten() {
+            let mut s = s;
+            let _ = s.write_all(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+        }
+    });
+    let proj = project(dir.path(), &[]);
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let out = Command::new(bin)
+        .args(["-p", proj.to_str().unwrap(), "scan", "ports", "127.0.0.1"])
+        .args(["--ports", &format!("{port}"), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ports = v["ports"].as_array().unwrap();
+    assert_eq!(ports.len(), 1);
+    assert_eq!(ports[0]["port"].as_u64(), Some(port as u64));
+    assert_eq!(ports[0]["state"], "open");
+    assert_eq!(ports[0]["service"], "ssh");
+    assert!(ports[0]["banner"]
+        .as_str()
+        .unwrap()
+        .starts_with("SSH-2.0-OpenSSH"));
+    let f = &v["findings"].as_array().unwrap()[0];
+    for k in [
+        "rule",
+        "severity",
+        "title",
+        "target",
+        "evidence",
+        "remediation",
+    ] {
+        assert!(f.get(k).is_some(), "finding lacks {k}");
+    }
+    assert_eq!(f["rule"], "RA-PORT-UNEXPECTED");
+
+    // SARIF, and --fail-on turns the medium finding into exit code 1.
+    let out = Command::new(bin)
+        .args(["-p", proj.to_str().unwrap(), "scan", "ports", "127.0.0.1"])
+        .args([
+            "--ports",
+            &format!("{port}"),
+            "--format",
+            "sarif",
+            "--fail-on",
+            "medium",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        "RA-PORT-UNEXPECTED"
+    );
+
+    // Out of scope: refused before anything is sent, exit code 2.
+    let out = Command::new(bin)
+        .args([
+            "-p",
+            proj.to_str().unwrap(),
+            "scan",
+            "ports",
+            "127.0.0.2",
+            "--ports",
+            "80",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not in the project's scope"));
+    // A bad port list is a usage error naming the input.
+    let out = Command::new(bin)
+        .args([
+            "-p",
+            proj.to_str().unwrap(),
+            "scan",
+            "ports",
+            "127.0.0.1",
+            "--ports",
+            "90-80",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("90-80"));
+}

@@ -1,0 +1,204 @@
+//! `rampart threats` through the real binary: import, report, check, draw, diff, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rampart(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RAMPART_PROJECT")
+        .env_remove("RAMPART_DATABASE")
+        .output()
+        .expect("run rampart")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn shared_tmt(name: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("RAMPART_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared"));
+    let p = base.join("reference/tmt").join(name);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("SKIP: {} not present (../shared is absent)", p.display());
+        None
+    }
+}
+
+#[test]
+fn import_misp_then_report_gives_the_35_mitigated_threats() {
+    let Some(tm7) = shared_tmt("misp-level1.tm7") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(dir.path(), &["threats", "import", tm7.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(dir.path().join("misp-level1.dfd.toml").exists());
+    let out = rampart(
+        dir.path(),
+        &[
+            "threats",
+            "report",
+            "--model",
+            "misp-level1.dfd.toml",
+            "--triage",
+            "misp-level1.triage.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let threats = v["threats"].as_array().unwrap();
+    assert_eq!(threats.len(), 35);
+    let count = |name: &str| threats.iter().filter(|t| t["interaction"] == name).count();
+    assert_eq!(
+        [
+            count("HTTP REST request"),
+            count("HTTP REST response"),
+            count("SQL query"),
+            count("Result Set"),
+            count("SMTP")
+        ],
+        [11, 4, 8, 9, 3]
+    );
+    assert!(threats
+        .iter()
+        .all(|t| t["state"] == "Mitigated" && t["justification"] != ""));
+    // Same with TMT's own template.
+    let tb7 = shared_tmt("default.tb7").unwrap();
+    let out2 = rampart(
+        dir.path(),
+        &[
+            "threats",
+            "report",
+            "--model",
+            "misp-level1.dfd.toml",
+            "--triage",
+            "misp-level1.triage.toml",
+            "--template",
+            tb7.to_str().unwrap(),
+            "-f",
+            "csv",
+        ],
+    );
+    assert_eq!(out2.status.code(), Some(0), "{}", text(&out2));
+    assert_eq!(String::from_utf8_lossy(&out2.stdout).lines().count(), 36);
+}
+
+#[test]
+fn example_project_report_check_draw_and_exit_codes() {
+    let ex = repo().join("examples/misp/rampart.toml");
+    let p = ex.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(dir.path(), &["-p", p, "threats", "check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("35 threats (0 open)"), "{}", text(&out));
+    let out = rampart(
+        dir.path(),
+        &[
+            "-p",
+            p,
+            "threats",
+            "report",
+            "--group-by",
+            "group",
+            "--fail-on-open",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("Group: firewall"));
+    let out = rampart(dir.path(), &["-p", p, "threats", "draw", "-f", "mermaid"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("flowchart LR"));
+    let out = rampart(dir.path(), &["-p", p, "threats", "draw", "-o", "dfd.svg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(std::fs::read_to_string(dir.path().join("dfd.svg"))
+        .unwrap()
+        .starts_with("<svg"));
+
+    // A model with an open threat fails --fail-on-open; a stale triage entry fails check.
+    std::fs::write(
+        dir.path().join("m.toml"),
+        "[[element]]\nid = \"u\"\nkind = \"external-entity\"\n[[element]]\nid = \"p\"\nkind = \"process\"\n[[flow]]\nid = \"f\"\nsource = \"u\"\ntarget = \"p\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("t.toml"),
+        "[[threat]]\nid = \"ffffffffffff\"\nstate = \"mitigated\"\n",
+    )
+    .unwrap();
+    let out = rampart(
+        dir.path(),
+        &["threats", "report", "--model", "m.toml", "--fail-on-open"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = rampart(
+        dir.path(),
+        &[
+            "threats", "check", "--model", "m.toml", "--triage", "t.toml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("t.toml:1: triage entry ffffffffffff"),
+        "{}",
+        text(&out)
+    );
+    // A bad model is an input error with its location.
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[[flow]]\nid = \"f\"\nsource = \"a\"\ntarget = \"b\"\n",
+    )
+    .unwrap();
+    let out = rampart(dir.path(), &["threats", "report", "--model", "bad.toml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("bad.toml:3:10"), "{}", text(&out));
+}
+
+#[test]
+fn diff_between_two_model_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = "[[element]]\nid = \"u\"\nname = \"User\"\nkind = \"external-entity\"\n[[element]]\nid = \"p\"\nname = \"App\"\nkind = \"process\"\n[[flow]]\nid = \"f\"\nname = \"Req\"\nsource = \"u\"\ntarget = \"p\"\n";
+    let v2 = format!(
+        "{}[[boundary]]\nid = \"b\"\ncontains = [\"p\"]\n",
+        v1.replace("name = \"App\"", "name = \"App v2\"")
+    );
+    std::fs::write(dir.path().join("v1.toml"), v1).unwrap();
+    std::fs::write(dir.path().join("v2.toml"), v2).unwrap();
+    let out = rampart(dir.path(), &["threats", "diff", "v1.toml", "v2.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("added") && t.contains("+ ") && t.contains("~ "),
+        "{t}"
+    );
+    assert!(t.contains("Elevation Using Impersonation"), "{t}");
+    let out = rampart(
+        dir.path(),
+        &[
+            "threats",
+            "diff",
+            "v1.toml",
+            "v2.toml",
+            "-f",
+            "json",
+            "--fail-on-change",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!v["added"].as_array().unwrap().is_empty());
+}

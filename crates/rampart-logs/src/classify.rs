@@ -1,0 +1,660 @@
+//! Per-line classification, done by the parse workers in parallel: traffic class, login path,
+//! sensitive path, scanner agent, injection payloads, secrets, auth outcome. Each check first
+//! looks for a cheap trigger so ordinary lines cost a few byte comparisons.
+
+use crate::event::{flag, Ev, EvKind, Span};
+use crate::hash::{endpoint_hash, hash_bytes};
+use memchr::memmem;
+use rampart_config::LogsSection;
+
+/// Paths nobody but a scanner asks for on a typical service.
+pub const SENSITIVE: &[&str] = &[
+    "/.env",
+    "/.git",
+    "/.svn",
+    "/.hg",
+    "/.aws",
+    "/.ssh",
+    "/.htaccess",
+    "/.htpasswd",
+    "/.ds_store",
+    "/.vscode",
+    "/.idea",
+    "/.docker",
+    "/wp-admin",
+    "/wp-login.php",
+    "/wp-config",
+    "/wp-content",
+    "/wp-includes",
+    "/xmlrpc.php",
+    "/phpmyadmin",
+    "/pma/",
+    "/myadmin",
+    "/adminer",
+    "/server-status",
+    "/server-info",
+    "/actuator",
+    "/config.php",
+    "/configuration.php",
+    "/config.json",
+    "/config.yml",
+    "/backup",
+    "/db.sql",
+    "/dump.sql",
+    "/database.sql",
+    "/cgi-bin/",
+    "/phpinfo.php",
+    "/info.php",
+    "/vendor/phpunit",
+    "/solr/",
+    "/manager/html",
+    "/_ignition",
+    "/telescope",
+    "/elmah.axd",
+    "/web.config",
+    "/owa/",
+    "/boaform",
+    "/hnap1",
+    "/etc/passwd",
+    "/shell.php",
+    "/cmd.php",
+    "/.well-known/../",
+];
+
+/// User-agent substrings of known scanners (lowercase).
+pub const SCANNERS: &[&str] = &[
+    "sqlmap",
+    "nikto",
+    "nmap",
+    "masscan",
+    "zgrab",
+    "gobuster",
+    "dirbuster",
+    "dirb/",
+    "wpscan",
+    "nuclei",
+    "ffuf",
+    "feroxbuster",
+    "acunetix",
+    "nessus",
+    "openvas",
+    "w3af",
+    "whatweb",
+    "zmeu",
+    "hydra",
+    "wfuzz",
+    "arachni",
+    "skipfish",
+    "jorgee",
+    "netsparker",
+    "l9explore",
+    "fuzz faster",
+    "morfeus",
+    "nsplayer",
+    "struts-pwn",
+    "httpx - open-source",
+];
+
+/// Names whose values are secrets (lowercase). The first four are passwords.
+pub const SECRET_NAMES: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "auth",
+    "authorization",
+    "session",
+    "sessionid",
+    "jwt",
+    "client_secret",
+    "private_key",
+    "bearer",
+];
+const PASSWORD_NAMES: usize = 4;
+
+const SQLI: &[&str] = &[
+    "union select",
+    "union all select",
+    "' or ",
+    "\" or ",
+    " or 1=1",
+    "'or'",
+    "' and ",
+    "'--",
+    "' --",
+    "';",
+    "sleep(",
+    "benchmark(",
+    "waitfor delay",
+    "information_schema",
+    "select * from",
+    "drop table",
+    "xp_cmdshell",
+    "pg_sleep",
+    "extractvalue(",
+    "updatexml(",
+    "' or'",
+    "or '1'='1",
+];
+const XSS: &[&str] = &[
+    "<script",
+    "javascript:",
+    "onerror=",
+    "onload=",
+    "<img",
+    "<svg",
+    "alert(",
+    "document.cookie",
+    "<iframe",
+    "prompt(",
+];
+const TRAVERSAL: &[&str] = &[
+    "../",
+    "..\\",
+    "/etc/passwd",
+    "win.ini",
+    "/proc/self",
+    "/etc/shadow",
+];
+const CMDI: &[&str] = &[
+    ";cat ",
+    "|cat ",
+    ";ls",
+    "$(",
+    "${jndi:",
+    ";wget",
+    ";curl",
+    "|sh",
+    "/bin/sh",
+    "/bin/bash",
+    "cmd.exe",
+    "() {",
+    "`id`",
+];
+const AUTH_FAIL: &[&str] = &[
+    "login_fail",
+    "login failed",
+    "failed login",
+    "invalid password",
+    "wrong password",
+    "authentication failed",
+    "authentication failure",
+    "invalid credentials",
+    "bad credentials",
+    "login failure",
+    "incorrect password",
+];
+const AUTH_OK: &[&str] = &[
+    "login_success",
+    "logged in",
+    "login succeeded",
+    "login successful",
+];
+
+/// Bytes that make a URI worth decoding and scanning for payloads.
+static TRIGGER: [bool; 256] = {
+    let mut t = [false; 256];
+    let set = b"%'\"<>($`;|\\+ ";
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+pub struct Classifier {
+    api: Vec<Vec<u8>>,
+    static_prefixes: Vec<Vec<u8>>,
+    static_ext: Vec<Vec<u8>>,
+    login: Vec<Vec<u8>>,
+    sensitive: Vec<Vec<u8>>,
+    /// Indexes into `sensitive` by the path's second byte (after the slash), lowercase: most
+    /// paths are checked against none or one or two entries.
+    sensitive_by_second: Vec<Vec<usize>>,
+    scanners: Vec<Vec<u8>>,
+    secrets: Vec<Vec<u8>>,
+    api_marker: Vec<u8>,
+    marker_finder: Option<memmem::Finder<'static>>,
+}
+
+/// A worker's own cache (scanner verdict per user-agent hash), so the shared classifier stays
+/// immutable.
+pub struct WorkerCache {
+    ua: Vec<(u64, bool)>,
+    pub scratch: Vec<u8>,
+}
+
+impl Default for WorkerCache {
+    fn default() -> Self {
+        WorkerCache {
+            ua: vec![(0, false); 4096],
+            scratch: Vec::with_capacity(4096),
+        }
+    }
+}
+
+fn lower(v: &[String]) -> Vec<Vec<u8>> {
+    v.iter()
+        .map(|s| s.to_ascii_lowercase().into_bytes())
+        .collect()
+}
+
+impl Classifier {
+    pub fn new(cfg: &LogsSection) -> Classifier {
+        let mut sensitive: Vec<Vec<u8>> = SENSITIVE.iter().map(|s| s.as_bytes().to_vec()).collect();
+        sensitive.extend(lower(&cfg.detectors.probing.sensitive_paths));
+        let mut scanners: Vec<Vec<u8>> = SCANNERS.iter().map(|s| s.as_bytes().to_vec()).collect();
+        scanners.extend(lower(&cfg.detectors.probing.scanner_agents));
+        let mut secrets: Vec<Vec<u8>> =
+            SECRET_NAMES.iter().map(|s| s.as_bytes().to_vec()).collect();
+        secrets.extend(lower(&cfg.detectors.secrets.names));
+        let marker = cfg.classes.api_marker.clone().into_bytes();
+        let marker_finder = (!marker.is_empty()).then(|| memmem::Finder::new(&marker).into_owned());
+        let mut sensitive_by_second = vec![Vec::new(); 256];
+        for (i, s) in sensitive.iter().enumerate() {
+            let c = s.get(1).map_or(0, |c| c.to_ascii_lowercase());
+            sensitive_by_second[c as usize].push(i);
+        }
+        Classifier {
+            sensitive_by_second,
+            api: cfg
+                .classes
+                .api
+                .iter()
+                .map(|s| s.as_bytes().to_vec())
+                .collect(),
+            static_prefixes: cfg
+                .classes
+                .static_prefixes
+                .iter()
+                .map(|s| s.as_bytes().to_vec())
+                .collect(),
+            static_ext: lower(&cfg.classes.static_extensions),
+            login: cfg
+                .login_paths
+                .iter()
+                .map(|s| s.as_bytes().to_vec())
+                .collect(),
+            sensitive,
+            scanners,
+            secrets,
+            api_marker: marker,
+            marker_finder,
+        }
+    }
+
+    pub fn classify(&self, ev: &mut Ev, buf: &[u8], arena: &[u8], cache: &mut WorkerCache) {
+        let get = |s: Span| span_bytes(buf, arena, s);
+        let client = get(ev.client);
+        ev.client_h = hash_bytes(if client.is_empty() { b"-" } else { client });
+        if !ev.user.is_empty() {
+            ev.user_h = hash_bytes(get(ev.user));
+        }
+        let path = get(ev.path);
+        if !path.is_empty() {
+            ev.endpoint_h = endpoint_hash(ev.method as u8, path);
+            ev.path_h = hash_bytes(path);
+            if self.api.iter().any(|p| path.starts_with(p)) {
+                ev.flags |= flag::API;
+            }
+            if self.is_static(path) {
+                ev.flags |= flag::STATIC;
+            }
+            if self.login.iter().any(|l| {
+                path.starts_with(l)
+                    && (path.len() == l.len()
+                        || (path.len() == l.len() + 1 && path[l.len()] == b'/'))
+            }) {
+                ev.flags |= flag::LOGIN;
+            }
+            let second = path.get(1).map_or(0, |c| c.to_ascii_lowercase());
+            if self.sensitive_by_second[second as usize].iter().any(|&i| {
+                let s = &self.sensitive[i];
+                path.len() >= s.len() && path[..s.len()].eq_ignore_ascii_case(s)
+            }) {
+                ev.flags |= flag::SENSITIVE;
+            }
+            let query = get(ev.query);
+            ev.flags |= self.payloads(path, query, cache);
+            if !query.is_empty() {
+                ev.flags |= self.query_secrets(query);
+            }
+        }
+        let agent = get(ev.agent);
+        if !agent.is_empty() {
+            let h = crate::hash::agent_hash(agent);
+            let slot = (h as usize) & (cache.ua.len() - 1);
+            let scanner = if cache.ua[slot].0 == h {
+                cache.ua[slot].1
+            } else {
+                let lowered = agent.to_ascii_lowercase();
+                let v = self
+                    .scanners
+                    .iter()
+                    .any(|s| memmem::find(&lowered, s).is_some());
+                cache.ua[slot] = (h, v);
+                v
+            };
+            if scanner {
+                ev.flags |= flag::SCANNER_UA;
+            }
+            if memchr::memchr3(b'$', b'<', b'{', agent).is_some() {
+                let lowered = agent.to_ascii_lowercase();
+                if [&b"${jndi:"[..], b"<script", b"() {"]
+                    .iter()
+                    .any(|p| memmem::find(&lowered, p).is_some())
+                {
+                    ev.flags |= flag::CMDI;
+                }
+            }
+        }
+        if !ev.msg.is_empty() {
+            self.message(ev, get(ev.msg), cache);
+        }
+    }
+
+    fn is_static(&self, path: &[u8]) -> bool {
+        if self.static_prefixes.iter().any(|p| path.starts_with(p)) {
+            return true;
+        }
+        let seg = path.rsplit(|&c| c == b'/').next().unwrap_or(b"");
+        match seg.iter().rposition(|&c| c == b'.') {
+            Some(dot) => {
+                let ext = &seg[dot + 1..];
+                self.static_ext
+                    .iter()
+                    .any(|e| e.len() == ext.len() && e.eq_ignore_ascii_case(ext))
+            }
+            None => false,
+        }
+    }
+
+    fn payloads(&self, path: &[u8], query: &[u8], cache: &mut WorkerCache) -> u32 {
+        let triggered = path.iter().chain(query).any(|&c| TRIGGER[c as usize])
+            || has_pair(path, b'.', b'.')
+            || has_pair(query, b'.', b'.')
+            || has_pair(query, b'/', b'e');
+        if !triggered {
+            return 0;
+        }
+        let s = &mut cache.scratch;
+        s.clear();
+        decode_lower(path, s);
+        s.push(b'?');
+        decode_lower(query, s);
+        // A second pass catches double encoding (%2527 → %27 → ').
+        if memchr::memchr(b'%', s).is_some() {
+            let once = std::mem::take(s);
+            decode_lower(&once, s);
+        }
+        let mut f = 0;
+        let has = |list: &[&str]| list.iter().any(|p| memmem::find(s, p.as_bytes()).is_some());
+        if has(SQLI) {
+            f |= flag::SQLI;
+        }
+        if has(XSS) {
+            f |= flag::XSS;
+        }
+        if has(TRAVERSAL) {
+            f |= flag::TRAVERSAL;
+        }
+        if has(CMDI) {
+            f |= flag::CMDI;
+        }
+        f
+    }
+
+    fn query_secrets(&self, query: &[u8]) -> u32 {
+        let mut f = 0;
+        for pair in query.split(|&c| c == b'&') {
+            let Some(eq) = memchr::memchr(b'=', pair) else {
+                continue;
+            };
+            let (name, value) = (&pair[..eq], &pair[eq + 1..]);
+            if value.is_empty() {
+                continue;
+            }
+            if let Some(i) = self
+                .secrets
+                .iter()
+                .position(|s| s.len() == name.len() && s.eq_ignore_ascii_case(name))
+            {
+                f |= flag::SECRET;
+                if i < PASSWORD_NAMES {
+                    f |= flag::PASSWORD;
+                }
+            }
+        }
+        f
+    }
+
+    fn message(&self, ev: &mut Ev, msg: &[u8], cache: &mut WorkerCache) {
+        if let Some(fi) = &self.marker_finder {
+            if fi.find(msg).is_some() {
+                ev.flags |= flag::API_MARKER | flag::API;
+            }
+        }
+        let s = &mut cache.scratch;
+        s.clear();
+        s.extend(msg.iter().take(8192).map(u8::to_ascii_lowercase));
+        if memmem::find(s, b"channel=api").is_some() {
+            ev.flags |= flag::API_MARKER | flag::API;
+        }
+        if AUTH_FAIL
+            .iter()
+            .any(|p| memmem::find(s, p.as_bytes()).is_some())
+        {
+            ev.flags |= flag::AUTH_FAIL;
+        } else if AUTH_OK
+            .iter()
+            .any(|p| memmem::find(s, p.as_bytes()).is_some())
+        {
+            ev.flags |= flag::AUTH_OK;
+        }
+        for (i, name) in self.secrets.iter().enumerate() {
+            if let Some(v) = secret_value_at(s, name) {
+                if !is_masked(&s[v.0..v.1]) {
+                    ev.flags |= flag::SECRET;
+                    if i < PASSWORD_NAMES {
+                        ev.flags |= flag::PASSWORD;
+                    }
+                }
+            }
+        }
+        if ev.kind == EvKind::App && ev.path.is_empty() && self.api_marker.is_empty() {
+            // nothing else to learn from a bare message
+        }
+    }
+}
+
+/// Whether `a` is directly followed by `b` somewhere (memchr for the first byte: no searcher
+/// to build, unlike a one-shot memmem).
+fn has_pair(h: &[u8], a: u8, b: u8) -> bool {
+    memchr::memchr_iter(a, h).any(|i| h.get(i + 1) == Some(&b))
+}
+
+pub fn span_bytes<'a>(buf: &'a [u8], arena: &'a [u8], s: Span) -> &'a [u8] {
+    let (st, len) = (s.start as usize, s.len as usize);
+    if len == 0 {
+        return &[];
+    }
+    if st < buf.len() {
+        &buf[st..(st + len).min(buf.len())]
+    } else {
+        let a = st - buf.len();
+        &arena[a.min(arena.len())..(a + len).min(arena.len())]
+    }
+}
+
+fn decode_lower(b: &[u8], out: &mut Vec<u8>) {
+    let hex = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < b.len() && out.len() < 4096 {
+        let c = b[i];
+        if c == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l).to_ascii_lowercase());
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if c == b'+' {
+            b' '
+        } else {
+            c.to_ascii_lowercase()
+        });
+        i += 1;
+    }
+}
+
+/// Where the value of `name` starts and ends in lowercase text: `name=v`, `name: v`,
+/// `"name":"v"`, `bearer v`. The name must not be the tail of a longer word.
+fn secret_value_at(s: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(i) = memmem::find(&s[from..], name).map(|i| i + from) {
+        from = i + name.len();
+        if i > 0 && (s[i - 1].is_ascii_alphanumeric() || s[i - 1] == b'_') {
+            continue;
+        }
+        let mut j = i + name.len();
+        if j < s.len() && s[j] == b'"' {
+            j += 1;
+        }
+        let sep = if name == b"bearer" { b' ' } else { *s.get(j)? };
+        if !(sep == b'=' || sep == b':' || (name == b"bearer" && s.get(j) == Some(&b' '))) {
+            continue;
+        }
+        j += 1;
+        while j < s.len() && (s[j] == b' ' || s[j] == b'"' || s[j] == b'\'') {
+            j += 1;
+        }
+        let e = s[j..]
+            .iter()
+            .position(|c| b" \"'&,;}\t".contains(c))
+            .map_or(s.len(), |k| k + j);
+        if e > j {
+            return Some((j, e));
+        }
+    }
+    None
+}
+
+fn is_masked(v: &[u8]) -> bool {
+    v.iter().all(|&c| c == b'*' || c == b'x')
+        || v == b"[redacted]"
+        || v == b"[filtered]"
+        || v == b"redacted"
+        || v == b"null"
+        || v == b"-"
+}
+
+/// A log line with every secret value replaced by `***`, for evidence: rampart never repeats a
+/// secret it found.
+pub fn mask_secrets(line: &str) -> String {
+    let lower = line.to_ascii_lowercase();
+    let lb = lower.as_bytes();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for name in SECRET_NAMES {
+        let mut from = 0;
+        while from < lb.len() {
+            match secret_value_at(&lb[from..], name.as_bytes()) {
+                Some((s, e)) => {
+                    cuts.push((s + from, e + from));
+                    from += e;
+                }
+                None => break,
+            }
+        }
+    }
+    if cuts.is_empty() {
+        return line.to_string();
+    }
+    cuts.sort();
+    let mut out = String::with_capacity(line.len());
+    let mut pos = 0;
+    for (s, e) in cuts {
+        if s < pos || !line.is_char_boundary(s) || !line.is_char_boundary(e) {
+            continue;
+        }
+        out.push_str(&line[pos..s]);
+        out.push_str("***");
+        pos = e;
+    }
+    out.push_str(&line[pos..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Method;
+
+    fn ev_for(path: &str, query: &str) -> (Ev, Vec<u8>) {
+        let buf = format!("{path}{query}").into_bytes();
+        let ev = Ev {
+            method: Method::Get,
+            path: Span::new(0, path.len()),
+            query: Span::new(path.len(), buf.len()),
+            ..Ev::default()
+        };
+        (ev, buf)
+    }
+
+    #[test]
+    fn classifies_paths_and_payloads() {
+        let c = Classifier::new(&serde_json::from_str("{}").unwrap());
+        let mut cache = WorkerCache::default();
+        let cases: &[(&str, &str, u32)] = &[
+            ("/api/latest", "", flag::API),
+            ("/static/style.css", "", flag::STATIC),
+            ("/login", "", flag::LOGIN),
+            ("/.env", "", flag::SENSITIVE),
+            ("/.git/config", "", flag::SENSITIVE),
+            ("/search", "q=1%27%20OR%201=1--", flag::SQLI),
+            ("/search", "q=%3Cscript%3Ealert(1)%3C/script%3E", flag::XSS),
+            ("/files", "f=../../etc/passwd", flag::TRAVERSAL),
+            (
+                "/reset",
+                "token=abc&password=hunter2",
+                flag::SECRET | flag::PASSWORD,
+            ),
+            ("/api/msgs", "no=100&latest=1", flag::API),
+        ];
+        for (p, q, want) in cases {
+            let (mut ev, buf) = ev_for(p, q);
+            c.classify(&mut ev, &buf, &[], &mut cache);
+            assert_eq!(ev.flags & want, *want, "{p}?{q}: {:b}", ev.flags);
+            if *want == flag::API {
+                assert_eq!(ev.flags & flag::INJECTION, 0, "{p}?{q}");
+            }
+        }
+    }
+
+    #[test]
+    fn masks_secrets() {
+        assert_eq!(
+            mask_secrets("GET /reset?token=abc123&password=Hunter2 HTTP/1.1"),
+            "GET /reset?token=***&password=*** HTTP/1.1"
+        );
+        assert_eq!(
+            mask_secrets(r#"{"user":"bob","password":"s3cret"}"#),
+            r#"{"user":"bob","password":"***"}"#
+        );
+        assert!(!mask_secrets("Authorization: Bearer eyJabc").contains("eyJabc"));
+        assert_eq!(mask_secrets("nothing here"), "nothing here");
+    }
+}

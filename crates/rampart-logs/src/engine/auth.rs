@@ -1,0 +1,163 @@
+//! Login brute force and credential stuffing: POSTs to a login path (whatever they answer —
+//! failed logins often answer 200 with the form again) and application "login failed" lines,
+//! per client; the same across all clients (distributed); and per username across clients.
+
+use super::tracker::{Ctx, Episode, Tracker};
+use super::verdict::{human_secs, judge};
+use super::Finish;
+use crate::event::{flag, Ev, EvKind, Method};
+use crate::incident::{LogIncident, Verdict};
+use rampart_config::BruteForceSection;
+use rampart_model::{IncidentKind, Severity};
+
+pub struct Logins {
+    cfg: BruteForceSection,
+    clients: Tracker,
+    distributed: Tracker,
+    users: Tracker,
+}
+
+/// A login attempt: a POST to a login path, or an application line saying a login failed.
+pub fn attempt(ev: &Ev) -> Option<bool> {
+    if ev.kind == EvKind::Http && ev.has(flag::LOGIN) && ev.method == Method::Post {
+        // A redirect after a login POST is the usual success; anything else is a failure or the
+        // form again.
+        return Some(!(300..400).contains(&ev.status));
+    }
+    if ev.has(flag::AUTH_FAIL) {
+        return Some(true);
+    }
+    if ev.has(flag::AUTH_OK) {
+        return Some(false);
+    }
+    None
+}
+
+impl Logins {
+    pub fn new(cfg: &BruteForceSection, max_keys: usize) -> Self {
+        let leak = cfg.leak.std().as_secs_f64();
+        let gap = cfg.gap.std().as_secs() as i64;
+        let window = cfg.window.std().as_secs_f64();
+        Logins {
+            clients: Tracker::new(cfg.capacity as f64, leak, gap, max_keys),
+            distributed: Tracker::new(
+                cfg.distributed_min_failures as f64,
+                window / cfg.distributed_min_failures.max(1) as f64,
+                gap,
+                max_keys,
+            ),
+            users: Tracker::new(cfg.capacity as f64, leak, gap, max_keys),
+            cfg: cfg.clone(),
+        }
+    }
+
+    pub fn on_event(&mut self, ev: &Ev, ctx: &Ctx) {
+        if !self.cfg.enabled {
+            return;
+        }
+        let Some(failed) = attempt(ev) else { return };
+        if !failed {
+            // A success closes nothing, but it matters to the verdict.
+            for (t, key) in [
+                (&mut self.clients, ev.client_h),
+                (&mut self.users, ev.user_h),
+            ] {
+                if let Some(ep) = t.map.get_mut(&key).and_then(|s| s.ep.as_mut()) {
+                    ep.success_after = true;
+                    ep.evidence(ev, ctx);
+                }
+            }
+            return;
+        }
+        let mut keys = vec![(0usize, ev.client_h), (1, ev.endpoint_h ^ 0x5a5a)];
+        if !ev.user.is_empty() {
+            keys.push((2, ev.user_h));
+        }
+        for (which, key) in keys {
+            let t = match which {
+                0 => &mut self.clients,
+                1 => &mut self.distributed,
+                _ => &mut self.users,
+            };
+            let (over, slot) = t.pour(key, ev.ts, 1.0);
+            let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+            ep.add(ev, ctx, 1);
+            if over && !ep.fired {
+                ep.fired = true;
+                ep.fired_at = ev.ts;
+            }
+        }
+    }
+
+    pub fn sweep(&mut self, now: i64) {
+        self.clients.sweep(now);
+        self.distributed.sweep(now);
+        self.users.sweep(now);
+    }
+
+    pub fn finish(&mut self) {
+        self.clients.finish();
+        self.distributed.finish();
+        self.users.finish();
+    }
+
+    pub fn collect(&mut self, f: &Finish, out: &mut Vec<LogIncident>) {
+        for ep in std::mem::take(&mut self.clients.closed) {
+            out.push(self.client_incident(&ep, f));
+        }
+        for ep in std::mem::take(&mut self.distributed.closed) {
+            if let Some(i) = self.spread_incident(&ep, f, "login path") {
+                out.push(i);
+            }
+        }
+        for ep in std::mem::take(&mut self.users.closed) {
+            if let Some(i) = self.spread_incident(&ep, f, "username") {
+                out.push(i);
+            }
+        }
+    }
+
+    fn client_incident(&self, ep: &Episode, f: &Finish) -> LogIncident {
+        let users_logged = f.users_logged || ep.user_set.count > 0;
+        let (verdict, mut why) = judge(ep, self.cfg.distinct_users, users_logged);
+        let ok200 = ep.status_count(|s| s == 200);
+        if ok200 * 2 >= ep.count && !ep.sizes_overflow && ep.sizes.len() <= 2 {
+            why.push_str(&format!(
+                "; {ok200} of the attempts answered 200 with {} response size(s) — the login form shown again, i.e. failed logins that answer 200",
+                ep.sizes.len()
+            ));
+        }
+        let kind = if ep.user_set.count >= self.cfg.distinct_users as u64 {
+            IncidentKind::CredentialStuffing
+        } else {
+            IncidentKind::BruteForce
+        };
+        let sev = match verdict {
+            Verdict::Attack if ep.success_after => Severity::Critical,
+            Verdict::Attack => Severity::High,
+            Verdict::LikelyAttack => Severity::Medium,
+            _ => Severity::Low,
+        };
+        f.incident(kind, ep, verdict, format!("login attempts: {why}"), sev)
+    }
+
+    /// Many clients on one login path, or one username from many clients.
+    fn spread_incident(&self, ep: &Episode, f: &Finish, what: &str) -> Option<LogIncident> {
+        let top = ep.top_client().map(|c| c.1).unwrap_or(0);
+        if ep.client_set.count < self.cfg.distributed_min_clients as u64 || top * 2 >= ep.count {
+            return None;
+        }
+        let why = format!(
+            "{} failed logins on one {what} from {} clients in {} (no client more than {top}): a distributed brute force spreads its tries so that no single client stands out",
+            ep.count,
+            ep.client_set.count,
+            human_secs(ep.span_secs())
+        );
+        let kind = if ep.user_set.count >= self.cfg.distinct_users as u64 {
+            IncidentKind::CredentialStuffing
+        } else {
+            IncidentKind::BruteForce
+        };
+        Some(f.incident(kind, ep, Verdict::Attack, why, Severity::High))
+    }
+}

@@ -1,0 +1,207 @@
+//! Error bursts: 4xx (not 404, which is probing's) per client × endpoint in a leaky bucket,
+//! confirmed against the endpoint's normal error ratio so ordinary mistakes stay quiet; and
+//! endpoint-wide bursts spread over many clients.
+
+use super::tracker::{Ctx, Episode, Tracker};
+use super::verdict::{human_secs, judge};
+use super::Finish;
+use crate::event::{flag, Ev, Method};
+use crate::hash::{combine, endpoint_display, IdMap};
+use crate::incident::{LogIncident, Verdict};
+use rampart_config::ErrorBurstSection;
+use rampart_model::{IncidentKind, Severity};
+
+#[derive(Default)]
+struct EndpointStat {
+    name: String,
+    requests: u64,
+    errors: u64,
+}
+
+pub struct ErrorBursts {
+    cfg: ErrorBurstSection,
+    pairs: Tracker,
+    wide: Tracker,
+    endpoints: IdMap<EndpointStat>,
+    max_keys: usize,
+}
+
+pub fn is_error(ev: &Ev) -> bool {
+    (400..500).contains(&ev.status)
+        && ev.status != 404
+        && !(ev.has(flag::LOGIN) && ev.method == Method::Post)
+        && !ev.has(flag::STATIC)
+}
+
+impl ErrorBursts {
+    pub fn new(cfg: &ErrorBurstSection, max_keys: usize) -> Self {
+        let leak = cfg.leak.std().as_secs_f64();
+        let window = cfg.window.std().as_secs_f64();
+        let gap = cfg.gap.std().as_secs() as i64;
+        ErrorBursts {
+            pairs: Tracker::new(cfg.capacity as f64, leak, gap, max_keys),
+            wide: Tracker::new(
+                cfg.endpoint_min_errors as f64,
+                window / cfg.endpoint_min_errors.max(1) as f64,
+                gap,
+                max_keys,
+            ),
+            endpoints: IdMap::default(),
+            cfg: cfg.clone(),
+            max_keys,
+        }
+    }
+
+    pub fn on_http(&mut self, ev: &Ev, ctx: &Ctx) {
+        if !self.cfg.enabled || ev.path.is_empty() {
+            return;
+        }
+        let err = is_error(ev);
+        if self.endpoints.len() < self.max_keys || self.endpoints.contains_key(&ev.endpoint_h) {
+            let st = self
+                .endpoints
+                .entry(ev.endpoint_h)
+                .or_insert_with(|| EndpointStat {
+                    name: format!(
+                        "{} {}",
+                        ev.method.as_str(),
+                        endpoint_display(ctx.text(ev.path))
+                    ),
+                    ..EndpointStat::default()
+                });
+            st.requests += 1;
+            st.errors += err as u64;
+        }
+        let key = combine(ev.client_h, ev.endpoint_h);
+        for (tracker, key) in [(&mut self.pairs, key), (&mut self.wide, ev.endpoint_h)] {
+            if err {
+                let (over, slot) = tracker.pour(key, ev.ts, 1.0);
+                let ep = slot.ep.get_or_insert_with(|| {
+                    Box::new(Episode {
+                        label: ev.endpoint_h.to_string(),
+                        ..Episode::new(ev)
+                    })
+                });
+                ep.add(ev, ctx, 1);
+                ep.requests += 1;
+                if over && !ep.fired {
+                    ep.fired = true;
+                    ep.fired_at = ev.ts;
+                }
+                tracker.mark_open(key);
+            } else if tracker.maybe_open(key) {
+                if let Some(ep) = tracker.map.get_mut(&key).and_then(|s| s.ep.as_mut()) {
+                    if ev.ts - ep.last <= tracker.gap {
+                        ep.requests += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn sweep(&mut self, now: i64) {
+        self.pairs.sweep(now);
+        self.wide.sweep(now);
+    }
+
+    pub fn finish(&mut self) {
+        self.pairs.finish();
+        self.wide.finish();
+    }
+
+    pub fn collect(&mut self, f: &Finish, out: &mut Vec<LogIncident>) {
+        let closed = std::mem::take(&mut self.pairs.closed);
+        for ep in closed {
+            if let Some(i) = self.client_incident(&ep, f) {
+                out.push(i);
+            }
+        }
+        let closed = std::mem::take(&mut self.wide.closed);
+        for ep in closed {
+            if let Some(i) = self.endpoint_incident(&ep, f) {
+                out.push(i);
+            }
+        }
+    }
+
+    /// The endpoint's error ratio outside this episode, and its name.
+    fn baseline(&self, ep: &Episode, endpoint_h: u64) -> (f64, String) {
+        match self.endpoints.get(&endpoint_h) {
+            Some(st) => {
+                let req = st.requests.saturating_sub(ep.requests);
+                let err = st.errors.saturating_sub(ep.count);
+                let r = if req == 0 {
+                    0.0
+                } else {
+                    err as f64 / req as f64
+                };
+                (r, st.name.clone())
+            }
+            None => (0.0, String::new()),
+        }
+    }
+
+    fn client_incident(&self, ep: &Episode, f: &Finish) -> Option<LogIncident> {
+        let ratio = ep.count as f64 / ep.requests.max(1) as f64;
+        let (base, name) = self.baseline(ep, endpoint_of(ep));
+        if ratio < self.cfg.min_ratio || ratio < base * self.cfg.baseline_factor {
+            return None;
+        }
+        let (verdict, why) = judge(ep, f.distinct_users, f.users_logged);
+        let statuses = statuses_text(ep);
+        let why = format!(
+            "{statuses} on {name}: {:.0} % of this client's requests there failed, against {:.1} % normally for the endpoint; {why}",
+            ratio * 100.0,
+            base * 100.0
+        );
+        let sev = match verdict {
+            Verdict::Attack => Severity::High,
+            Verdict::LikelyAttack => Severity::Medium,
+            _ => Severity::Low,
+        };
+        Some(f.incident(IncidentKind::ErrorBurst, ep, verdict, why, sev))
+    }
+
+    fn endpoint_incident(&self, ep: &Episode, f: &Finish) -> Option<LogIncident> {
+        // Dominated by one client: that is a client burst (reported on its own, or ordinary).
+        let top = ep.top_client().map(|c| c.1).unwrap_or(0);
+        if ep.client_set.count < 3 || top * 2 >= ep.count {
+            return None;
+        }
+        let (base, name) = self.baseline(ep, endpoint_of(ep));
+        let ratio = ep.count as f64 / ep.requests.max(1) as f64;
+        if ratio < base * self.cfg.baseline_factor {
+            return None;
+        }
+        let why = format!(
+            "{} on {name} from {} clients in {} ({:.0} % of the endpoint's requests, against {:.1} % normally): the endpoint itself is failing or is under a distributed attack",
+            statuses_text(ep),
+            ep.client_set.count,
+            human_secs(ep.span_secs()),
+            ratio * 100.0,
+            base * 100.0
+        );
+        Some(f.incident(
+            IncidentKind::ErrorBurst,
+            ep,
+            Verdict::Inconclusive,
+            why,
+            Severity::Medium,
+        ))
+    }
+}
+
+/// Episodes remember their endpoint through the label.
+fn endpoint_of(ep: &Episode) -> u64 {
+    ep.label.parse().unwrap_or(0)
+}
+
+pub fn statuses_text(ep: &Episode) -> String {
+    let mut s: Vec<_> = ep.statuses.clone();
+    s.sort_by_key(|e| std::cmp::Reverse(e.1));
+    s.iter()
+        .take(3)
+        .map(|(st, n)| format!("{n} × {st}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

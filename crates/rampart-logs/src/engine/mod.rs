@@ -1,0 +1,276 @@
+//! The in-order detector pass: every parsed line goes through each detector's bounded state,
+//! using the log's own timestamps as the only clock.
+
+mod auth;
+pub mod chart;
+pub mod coverage;
+mod errors;
+mod flood;
+mod payloads;
+mod probing;
+mod ssh;
+mod tracker;
+mod verdict;
+
+use crate::event::EvKind;
+use crate::incident::{window, EvidenceLine, LogIncident, Verdict};
+use crate::pipeline::ParsedChunk;
+use rampart_config::LogsSection;
+use rampart_model::{IncidentKind, Severity};
+use std::collections::BTreeMap;
+pub use tracker::Episode;
+
+/// What every detector needs to turn an episode into an incident.
+pub struct Finish {
+    pub source: String,
+    pub distinct_users: u32,
+    pub users_logged: bool,
+}
+
+impl Finish {
+    pub fn incident(
+        &self,
+        kind: IncidentKind,
+        ep: &Episode,
+        verdict: Verdict,
+        why: String,
+        severity: Severity,
+    ) -> LogIncident {
+        let top = |v: &[(String, u64)]| {
+            let mut v = v.to_vec();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.into_iter().take(10).map(|(s, _)| s).collect::<Vec<_>>()
+        };
+        let (from, to) = window(ep.first, ep.last, ep.tz);
+        LogIncident {
+            kind,
+            source: self.source.clone(),
+            clients: top(&ep.clients),
+            paths: top(&ep.paths),
+            users: ep.users.iter().take(20).cloned().collect(),
+            from,
+            to,
+            count: ep.count,
+            statuses: ep
+                .statuses
+                .iter()
+                .map(|(s, n)| (s.to_string(), *n))
+                .collect::<BTreeMap<_, _>>(),
+            verdict,
+            why,
+            severity,
+            evidence: ep
+                .evidence
+                .iter()
+                .map(|(line, text)| EvidenceLine {
+                    line: *line,
+                    text: text.clone(),
+                })
+                .collect(),
+            from_ts: ep.first,
+            to_ts: ep.last,
+        }
+    }
+}
+
+/// Per-source facts for the report.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub lines: u64,
+    pub parsed: u64,
+    pub malformed: u64,
+    pub malformed_samples: Vec<EvidenceLine>,
+    pub first_ts: Option<i64>,
+    pub last_ts: Option<i64>,
+    pub tz: i32,
+}
+
+pub struct Engine {
+    source: String,
+    distinct_users: u32,
+    evidence_cap: usize,
+    errors: errors::ErrorBursts,
+    logins: auth::Logins,
+    probing: probing::Probing,
+    payloads: payloads::Payloads,
+    flood: flood::Floods,
+    ssh: ssh::Ssh,
+    pub coverage: coverage::Coverage,
+    pub chart: chart::ChartBuilder,
+    pub stats: Stats,
+    incidents: Vec<LogIncident>,
+    now: i64,
+    last_sweep: i64,
+    since_sweep: u64,
+    /// Sweep after every chunk (follow mode: incidents as they happen).
+    pub eager: bool,
+}
+
+impl Engine {
+    pub fn new(source: &str, cfg: &LogsSection) -> Engine {
+        let d = &cfg.detectors;
+        let k = d.max_keys;
+        Engine {
+            source: source.to_string(),
+            distinct_users: d.brute_force.distinct_users,
+            evidence_cap: d.evidence_lines,
+            errors: errors::ErrorBursts::new(&d.error_burst, k),
+            logins: auth::Logins::new(&d.brute_force, k),
+            probing: probing::Probing::new(&d.probing, k),
+            payloads: payloads::Payloads::new(&d.injection, &d.secrets, k),
+            flood: flood::Floods::new(&d.flood, k),
+            ssh: ssh::Ssh::new(&d.ssh, k),
+            coverage: coverage::Coverage::default(),
+            chart: chart::ChartBuilder::default(),
+            stats: Stats::default(),
+            incidents: Vec::new(),
+            now: i64::MIN,
+            last_sweep: i64::MIN,
+            since_sweep: 0,
+            eager: false,
+        }
+    }
+
+    /// Feeds one parsed chunk (chunks must come in input order). Returns the incidents that
+    /// closed during it.
+    pub fn feed(&mut self, c: &ParsedChunk) -> Vec<LogIncident> {
+        let ctx = tracker::Ctx {
+            buf: &c.buf,
+            arena: &c.arena,
+            line_base: self.stats.lines,
+            evidence_cap: self.evidence_cap,
+        };
+        for ev in &c.events {
+            self.chart.add(ev.ts, ev.tz, ev.status);
+            self.coverage.observe(ev, &ctx);
+            match ev.kind {
+                EvKind::Http => {
+                    self.errors.on_http(ev, &ctx);
+                    self.logins.on_event(ev, &ctx);
+                    self.probing.on_http(ev, &ctx);
+                    self.payloads.on_event(ev, &ctx);
+                    self.flood.on_http(ev, &ctx);
+                }
+                EvKind::App => {
+                    self.logins.on_event(ev, &ctx);
+                    self.payloads.on_event(ev, &ctx);
+                }
+                EvKind::SshFail | EvKind::SshInvalidUser | EvKind::SshAccept => {
+                    self.ssh.on_event(ev, &ctx)
+                }
+            }
+            if ev.ts > self.now {
+                self.now = ev.ts;
+            }
+        }
+        if let (Some(first), Some(last)) = (c.events.first(), c.events.last()) {
+            self.stats.first_ts.get_or_insert(first.ts);
+            self.stats.last_ts = Some(last.ts.max(self.stats.last_ts.unwrap_or(i64::MIN)));
+            self.stats.tz = last.tz;
+        }
+        for &(line, span) in &c.malformed_samples {
+            if self.stats.malformed_samples.len() < 10 {
+                let text = String::from_utf8_lossy(ctx.text(span)).into_owned();
+                self.stats.malformed_samples.push(EvidenceLine {
+                    line: self.stats.lines + line as u64 + 1,
+                    text: crate::classify::mask_secrets(&text),
+                });
+            }
+        }
+        self.stats.lines += c.lines as u64;
+        self.stats.parsed += c.events.len() as u64;
+        self.stats.malformed += c.malformed as u64;
+        self.since_sweep += c.events.len() as u64;
+        let before = self.incidents.len();
+        if self.eager
+            || (self.now.saturating_sub(self.last_sweep) >= 600 && self.since_sweep >= 50_000)
+        {
+            self.sweep();
+        }
+        self.incidents[before..].to_vec()
+    }
+
+    fn finisher(&self) -> Finish {
+        Finish {
+            source: self.source.clone(),
+            distinct_users: self.distinct_users,
+            users_logged: self.coverage.users_logged(),
+        }
+    }
+
+    fn sweep(&mut self) {
+        let now = self.now;
+        self.errors.sweep(now);
+        self.logins.sweep(now);
+        self.probing.sweep(now);
+        self.payloads.sweep(now);
+        self.flood.sweep(now);
+        self.ssh.sweep(now);
+        self.collect();
+        self.last_sweep = now;
+        self.since_sweep = 0;
+    }
+
+    fn collect(&mut self) {
+        let f = self.finisher();
+        let out = &mut self.incidents;
+        self.errors.collect(&f, out);
+        self.logins.collect(&f, out);
+        self.probing.collect(&f, out);
+        self.payloads.collect(&f, out);
+        self.flood.collect(&f, out);
+        self.ssh.collect(&f, out);
+    }
+
+    /// End of input: closes every episode and returns all incidents, merged and sorted.
+    pub fn finish(&mut self) -> Vec<LogIncident> {
+        self.errors.finish();
+        self.logins.finish();
+        self.probing.finish();
+        self.payloads.finish();
+        self.flood.finish();
+        self.ssh.finish();
+        self.collect();
+        merge(std::mem::take(&mut self.incidents), self.evidence_cap)
+    }
+}
+
+/// One attack seen by two rules of one detector (a fast and a slow probe, say) is one incident.
+fn merge(mut v: Vec<LogIncident>, cap: usize) -> Vec<LogIncident> {
+    v.sort_by(|a, b| {
+        (a.from_ts, a.kind_str(), &a.clients).cmp(&(b.from_ts, b.kind_str(), &b.clients))
+    });
+    let mut out: Vec<LogIncident> = Vec::with_capacity(v.len());
+    for i in v {
+        let same = out.iter_mut().rev().take(16).find(|o| {
+            o.kind == i.kind
+                && !o.clients.is_empty()
+                && o.clients.first() == i.clients.first()
+                && i.from_ts <= o.to_ts
+                && (o.paths.first() == i.paths.first() || o.kind == IncidentKind::PathProbing)
+        });
+        match same {
+            Some(o) => {
+                if i.count > o.count {
+                    o.count = i.count;
+                    o.why = i.why.clone();
+                    o.verdict = i.verdict;
+                    o.paths = i.paths.clone();
+                }
+                if i.to_ts > o.to_ts {
+                    o.to_ts = i.to_ts;
+                    o.to = i.to.clone();
+                }
+                o.severity = o.severity.max(i.severity);
+                for e in i.evidence {
+                    if o.evidence.len() < cap && !o.evidence.contains(&e) {
+                        o.evidence.push(e);
+                    }
+                }
+                o.evidence.sort_by_key(|e| e.line);
+            }
+            None => out.push(i),
+        }
+    }
+    out
+}

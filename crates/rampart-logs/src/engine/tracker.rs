@@ -1,0 +1,362 @@
+//! Bounded per-key state shared by the detectors: a leaky bucket (CrowdSec's model: `capacity`
+//! events fit, one leaks every `leak` seconds, one more than fits overflows) and an episode
+//! (the run of events with no quiet gap longer than `gap`), which becomes an incident when it
+//! overflowed. Maps are capped: idle keys go first, then the least recently seen.
+
+use crate::classify::{mask_secrets, span_bytes};
+use crate::event::{Ev, Span};
+use crate::hash::IdMap;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Bucket {
+    pub level: f64,
+    pub last: i64,
+}
+
+impl Bucket {
+    /// Pours `n` events at `ts`; true when the bucket overflows.
+    pub fn pour(&mut self, ts: i64, n: f64, capacity: f64, leak_secs: f64) -> bool {
+        // Out-of-order lines (several workers behind a proxy) do not refill the bucket.
+        let dt = (ts - self.last).max(0) as f64;
+        self.level = (self.level - dt / leak_secs).max(0.0) + n;
+        self.last = self.last.max(ts);
+        self.level > capacity
+    }
+}
+
+/// Where the current line came from, to copy evidence out of the chunk.
+pub struct Ctx<'a> {
+    pub buf: &'a [u8],
+    pub arena: &'a [u8],
+    pub line_base: u64,
+    pub evidence_cap: usize,
+}
+
+impl Ctx<'_> {
+    pub fn text(&self, s: Span) -> &[u8] {
+        span_bytes(self.buf, self.arena, s)
+    }
+    pub fn string(&self, s: Span) -> String {
+        String::from_utf8_lossy(self.text(s)).into_owned()
+    }
+    pub fn line_no(&self, ev: &Ev) -> u64 {
+        self.line_base + ev.line as u64 + 1
+    }
+}
+
+/// A small set of distinct hashes with a cap; beyond it every new value is assumed distinct
+/// (an over-count only on keys that are already far past any threshold).
+#[derive(Debug, Clone, Default)]
+pub struct Distinct {
+    seen: Vec<u64>,
+    pub count: u64,
+}
+
+impl Distinct {
+    const CAP: usize = 256;
+    pub fn contains(&self, h: u64) -> bool {
+        self.seen.contains(&h)
+    }
+    /// True when `h` is new.
+    pub fn insert(&mut self, h: u64) -> bool {
+        if self.seen.contains(&h) {
+            return false;
+        }
+        if self.seen.len() < Self::CAP {
+            self.seen.push(h);
+        }
+        self.count += 1;
+        true
+    }
+}
+
+/// A run of related events from one key.
+#[derive(Debug, Clone, Default)]
+pub struct Episode {
+    pub first: i64,
+    pub last: i64,
+    pub tz: i32,
+    /// Events of interest (errors, attempts, failures).
+    pub count: u64,
+    /// All requests of the key while the episode was open (for ratios).
+    pub requests: u64,
+    pub fired: bool,
+    pub fired_at: i64,
+    /// Display values, capped; with per-value counts.
+    pub clients: Vec<(String, u64)>,
+    pub client_set: Distinct,
+    pub paths: Vec<(String, u64)>,
+    pub path_set: Distinct,
+    pub users: Vec<String>,
+    pub user_set: Distinct,
+    pub statuses: Vec<(u16, u64)>,
+    pub sizes: Vec<(u64, u64)>,
+    pub sizes_overflow: bool,
+    pub evidence: Vec<(u64, String)>,
+    pub agents: Vec<String>,
+    /// Gap statistics between events of interest.
+    pub pauses: u64,
+    pub max_gap: i64,
+    pub flags: u32,
+    pub sensitive: Distinct,
+    pub success_after: bool,
+    /// Detector-specific tag (endpoint display, secret name, ...).
+    pub label: String,
+}
+
+const SHOWN: usize = 10;
+/// A pause long enough to read an error message and think.
+pub const PAUSE_SECS: i64 = 30;
+
+impl Episode {
+    pub fn new(ev: &Ev) -> Episode {
+        Episode {
+            first: ev.ts,
+            last: ev.ts,
+            tz: ev.tz,
+            ..Episode::default()
+        }
+    }
+
+    /// Records one event of interest.
+    pub fn add(&mut self, ev: &Ev, ctx: &Ctx, n: u64) {
+        if self.count > 0 {
+            let gap = ev.ts - self.last;
+            if gap >= PAUSE_SECS {
+                self.pauses += 1;
+            }
+            self.max_gap = self.max_gap.max(gap);
+        } else {
+            self.first = self.first.min(ev.ts);
+        }
+        self.last = self.last.max(ev.ts);
+        self.count += n;
+        self.flags |= ev.flags;
+        if !ev.client.is_empty() {
+            let new = self.client_set.insert(ev.client_h);
+            bump(&mut self.clients, ctx.text(ev.client), new);
+        }
+        if !ev.path.is_empty() {
+            let new = self.path_set.insert(ev.path_h);
+            bump(&mut self.paths, ctx.text(ev.path), new);
+        }
+        if !ev.user.is_empty() && self.user_set.insert(ev.user_h) && self.users.len() < 50 {
+            self.users.push(ctx.string(ev.user));
+        }
+        if ev.status != 0 {
+            match self.statuses.iter_mut().find(|(s, _)| *s == ev.status) {
+                Some(e) => e.1 += n,
+                None => self.statuses.push((ev.status, n)),
+            }
+            if let Some(e) = self.sizes.iter_mut().find(|(s, _)| *s == ev.bytes) {
+                e.1 += n;
+            } else if self.sizes.len() < 8 {
+                self.sizes.push((ev.bytes, n));
+            } else {
+                self.sizes_overflow = true;
+            }
+        }
+        if self.agents.is_empty() && !ev.agent.is_empty() {
+            self.agents.push(ctx.string(ev.agent));
+        }
+        self.evidence(ev, ctx);
+    }
+
+    /// Keeps the line as evidence (masked) while there is room.
+    pub fn evidence(&mut self, ev: &Ev, ctx: &Ctx) {
+        if self.evidence.len() < ctx.evidence_cap {
+            let no = ctx.line_no(ev);
+            if self.evidence.last().map(|e| e.0) != Some(no) {
+                let mut text = String::from_utf8_lossy(ctx.text(ev.raw)).into_owned();
+                if text.len() > 500 {
+                    let mut cut = 500;
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    text.truncate(cut);
+                    text.push('…');
+                }
+                self.evidence.push((no, mask_secrets(&text)));
+            }
+        }
+    }
+
+    pub fn span_secs(&self) -> i64 {
+        self.last - self.first
+    }
+
+    /// Mean seconds between events of interest.
+    pub fn mean_gap(&self) -> f64 {
+        if self.count > 1 {
+            self.span_secs() as f64 / (self.count - 1) as f64
+        } else {
+            0.0
+        }
+    }
+
+    pub fn status_count(&self, pred: impl Fn(u16) -> bool) -> u64 {
+        self.statuses
+            .iter()
+            .filter(|(s, _)| pred(*s))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn top_client(&self) -> Option<&(String, u64)> {
+        self.clients.iter().max_by_key(|(_, n)| *n)
+    }
+}
+
+fn bump(list: &mut Vec<(String, u64)>, v: &[u8], new: bool) {
+    if let Some(e) = list.iter_mut().find(|(s, _)| s.as_bytes() == v) {
+        e.1 += 1;
+    } else if new && list.len() < SHOWN * 4 {
+        list.push((String::from_utf8_lossy(v).into_owned(), 1));
+    }
+}
+
+pub struct Slot {
+    pub bucket: Bucket,
+    pub ep: Option<Box<Episode>>,
+    pub last: i64,
+}
+
+/// One detector's keyed state.
+#[allow(clippy::vec_box)] // episodes move from the map's Box into this list without a copy
+pub struct Tracker {
+    pub capacity: f64,
+    pub leak: f64,
+    pub gap: i64,
+    pub max_keys: usize,
+    pub map: IdMap<Slot>,
+    /// Episodes that ended (gap, eviction, end of input); the detector turns fired ones into
+    /// incidents.
+    pub closed: Vec<Box<Episode>>,
+    /// A bitmap of keys that may have an open episode, so a detector can skip the map lookup
+    /// for the (vast) majority of lines whose key has none.
+    open_bits: Vec<u64>,
+}
+
+impl Tracker {
+    pub fn new(capacity: f64, leak: f64, gap: i64, max_keys: usize) -> Tracker {
+        Tracker {
+            capacity,
+            leak: leak.max(1e-3),
+            gap,
+            max_keys,
+            map: IdMap::default(),
+            closed: Vec::new(),
+            open_bits: vec![0; 1024],
+        }
+    }
+
+    pub fn mark_open(&mut self, key: u64) {
+        let b = (key & 0xffff) as usize;
+        self.open_bits[b >> 6] |= 1 << (b & 63);
+    }
+
+    pub fn maybe_open(&self, key: u64) -> bool {
+        let b = (key & 0xffff) as usize;
+        self.open_bits[b >> 6] & (1 << (b & 63)) != 0
+    }
+
+    fn rebuild_bits(&mut self) {
+        self.open_bits.iter_mut().for_each(|w| *w = 0);
+        let keys: Vec<u64> = self
+            .map
+            .iter()
+            .filter(|(_, s)| s.ep.is_some())
+            .map(|(k, _)| *k)
+            .collect();
+        for k in keys {
+            self.mark_open(k);
+        }
+    }
+
+    /// The key's slot, after closing an episode that has gone quiet for longer than the gap.
+    pub fn slot(&mut self, key: u64, ts: i64) -> &mut Slot {
+        if self.map.len() >= self.max_keys && !self.map.contains_key(&key) {
+            self.evict(ts);
+        }
+        let gap = self.gap;
+        let closed = &mut self.closed;
+        let slot = self.map.entry(key).or_insert(Slot {
+            bucket: Bucket {
+                level: 0.0,
+                last: ts,
+            },
+            ep: None,
+            last: ts,
+        });
+        if slot.ep.as_ref().is_some_and(|e| ts - e.last > gap) {
+            if let Some(ep) = slot.ep.take() {
+                if ep.fired {
+                    closed.push(ep);
+                }
+            }
+        }
+        slot.last = slot.last.max(ts);
+        slot
+    }
+
+    /// Pours into the key's bucket; returns (overflowed, slot).
+    pub fn pour(&mut self, key: u64, ts: i64, n: f64) -> (bool, &mut Slot) {
+        let (cap, leak) = (self.capacity, self.leak);
+        let slot = self.slot(key, ts);
+        let over = slot.bucket.pour(ts, n, cap, leak);
+        (over, slot)
+    }
+
+    /// Closes every episode that is quiet at `now`, and drops idle keys.
+    pub fn sweep(&mut self, now: i64) {
+        let gap = self.gap;
+        let closed = &mut self.closed;
+        let idle_after = ((self.capacity * self.leak).min(1e15) as i64).saturating_add(1);
+        self.map.retain(|_, slot| {
+            if slot.ep.as_ref().is_some_and(|e| now - e.last > gap) {
+                if let Some(ep) = slot.ep.take() {
+                    if ep.fired {
+                        closed.push(ep);
+                    }
+                }
+            }
+            slot.ep.is_some() || now - slot.last <= idle_after
+        });
+        self.rebuild_bits();
+    }
+
+    fn evict(&mut self, now: i64) {
+        self.sweep(now);
+        if self.map.len() < self.max_keys * 9 / 10 {
+            return;
+        }
+        // Still full: drop the least recently seen half (their open episodes close now).
+        let mut lasts: Vec<i64> = self.map.values().map(|s| s.last).collect();
+        let mid = lasts.len() / 2;
+        let (_, cut, _) = lasts.select_nth_unstable(mid);
+        let cut = *cut;
+        let closed = &mut self.closed;
+        self.map.retain(|_, slot| {
+            if slot.last > cut {
+                return true;
+            }
+            if let Some(ep) = slot.ep.take() {
+                if ep.fired {
+                    closed.push(ep);
+                }
+            }
+            false
+        });
+    }
+
+    /// End of input: everything closes.
+    pub fn finish(&mut self) {
+        for (_, slot) in self.map.drain() {
+            if let Some(ep) = slot.ep {
+                if ep.fired {
+                    self.closed.push(ep);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Parsers: one per log format, all writing the same compact [`Ev`] record.
+
+mod combined;
+mod json;
+mod nginx;
+mod regex_app;
+mod sshd;
+
+use crate::event::{Ev, Method, Span};
+use crate::LogsError;
+use memchr::memchr;
+use rampart_config::LogsSection;
+use std::collections::BTreeMap;
+
+/// What a parser fills in; the classifier adds hashes and flags afterwards.
+pub type Fields = Ev;
+
+/// A log format, compiled once per source.
+#[derive(Debug, Clone)]
+pub enum Parser {
+    Combined,
+    Sshd { year: i32 },
+    Nginx(nginx::NginxFormat),
+    Json(json::JsonMap),
+    Regex(regex_app::AppRegex),
+}
+
+/// How to read one source, as written in the project file or on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct FormatSpec {
+    /// `auto`, `combined`, `common`, `sshd`, `json`, `regex`, `nginx`.
+    pub format: String,
+    pub log_format: Option<String>,
+    pub regex: Option<String>,
+    pub fields: BTreeMap<String, String>,
+    pub syslog_year: Option<i32>,
+}
+
+impl FormatSpec {
+    pub fn from_section(s: &LogsSection, format: &str) -> FormatSpec {
+        FormatSpec {
+            format: format.to_string(),
+            log_format: s.log_format.clone(),
+            regex: s.regex.clone(),
+            fields: s.fields.clone(),
+            syslog_year: s.syslog_year,
+        }
+    }
+}
+
+impl Parser {
+    /// Compiles `spec`; for `auto`, looks at the first lines (`sample`) to choose.
+    pub fn build(spec: &FormatSpec, sample: &[u8], default_year: i32) -> Result<Parser, LogsError> {
+        let year = spec.syslog_year.unwrap_or(default_year);
+        let format = if spec.format == "auto" || spec.format.is_empty() {
+            sniff(spec, sample)
+        } else {
+            spec.format.as_str()
+        };
+        Ok(match format {
+            "combined" | "common" => Parser::Combined,
+            "sshd" => Parser::Sshd { year },
+            "nginx" => {
+                let lf = spec.log_format.as_deref().ok_or_else(|| LogsError::Format {
+                    what: "format \"nginx\" needs a log_format string".into(),
+                })?;
+                Parser::Nginx(nginx::NginxFormat::compile(lf)?)
+            }
+            "json" => Parser::Json(json::JsonMap::new(&spec.fields)),
+            "regex" => {
+                let re = spec.regex.as_deref().ok_or_else(|| LogsError::Format {
+                    what: "format \"regex\" needs a regex with named groups".into(),
+                })?;
+                Parser::Regex(regex_app::AppRegex::compile(re)?)
+            }
+            other => {
+                return Err(LogsError::Format {
+                    what: format!(
+                        "unknown format \"{other}\"; expected auto, combined, common, sshd, json, regex or nginx"
+                    ),
+                })
+            }
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Parser::Combined => "combined",
+            Parser::Sshd { .. } => "sshd",
+            Parser::Nginx(_) => "nginx",
+            Parser::Json(_) => "json",
+            Parser::Regex(_) => "regex",
+        }
+    }
+
+    /// Parses `line` (at offset `base` of the chunk). Unescaped values go to `arena`, whose spans
+    /// start at `buf_len`. `false` for a malformed line.
+    pub fn parse(
+        &self,
+        line: &[u8],
+        base: usize,
+        buf_len: usize,
+        arena: &mut Vec<u8>,
+        f: &mut Fields,
+    ) -> bool {
+        match self {
+            Parser::Combined => combined::parse(line, base, f),
+            Parser::Sshd { year } => sshd::parse(line, base, *year, f),
+            Parser::Nginx(n) => n.parse(line, base, f),
+            Parser::Json(j) => j.parse(line, buf_len, arena, f),
+            Parser::Regex(r) => r.parse(line, base, f),
+        }
+    }
+}
+
+/// Picks a format from the first non-empty lines.
+fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
+    let first = sample
+        .split(|&c| c == b'\n')
+        .find(|l| !l.trim_ascii().is_empty())
+        .unwrap_or(b"");
+    if first.trim_ascii_start().starts_with(b"{") {
+        return "json";
+    }
+    if memchr::memmem::find(first, b"sshd[").is_some() {
+        return "sshd";
+    }
+    let mut f = Fields::default();
+    if combined::parse(first, 0, &mut f) {
+        return "combined";
+    }
+    if spec.log_format.is_some() {
+        return "nginx";
+    }
+    if spec.regex.is_some() {
+        return "regex";
+    }
+    if crate::time::parse_syslog(first, 2000).is_some() {
+        return "sshd";
+    }
+    "combined"
+}
+
+/// Splits `METHOD URI PROTO` (bytes `rs..re` of `line`) into method, path and query.
+pub(crate) fn set_request(line: &[u8], base: usize, rs: usize, re: usize, f: &mut Fields) {
+    let req = &line[rs..re];
+    let Some(m_end) = memchr(b' ', req) else {
+        // `"-"` or a bare word: no request (nginx logs 400s for garbage like this).
+        f.method = Method::parse(req);
+        return;
+    };
+    f.method = Method::parse(&req[..m_end]);
+    let mut u_end = req.len();
+    if let Some(last) = req.iter().rposition(|&c| c == b' ') {
+        if last > m_end && req[last + 1..].starts_with(b"HTTP/") {
+            u_end = last;
+        }
+    }
+    set_uri(base + rs, &req[m_end + 1..u_end], m_end + 1, f);
+}
+
+/// Sets path and query from a URI at `off` (relative offset `rel` inside the request).
+pub(crate) fn set_uri(abs: usize, uri: &[u8], rel: usize, f: &mut Fields) {
+    let start = abs + rel;
+    match memchr(b'?', uri) {
+        Some(q) => {
+            f.path = Span::new(start, start + q);
+            f.query = Span::new(start + q + 1, start + uri.len());
+        }
+        None => f.path = Span::new(start, start + uri.len()),
+    }
+}

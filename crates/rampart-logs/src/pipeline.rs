@@ -1,0 +1,145 @@
+//! The streaming pipeline: one reader thread cuts the input into chunks of whole lines, worker
+//! threads parse and classify them in parallel, and the caller's thread takes the parsed chunks
+//! back in their original order (detectors need line order). Channels are bounded, so memory
+//! holds a fixed number of chunks whatever the input's size.
+
+use crate::classify::{Classifier, WorkerCache};
+use crate::event::{Ev, Span};
+use crate::input::ChunkReader;
+use crate::parse::Parser;
+use std::collections::BTreeMap;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Mutex;
+
+/// A chunk after parsing: the bytes, the records pointing into them, and the malformed lines.
+pub struct ParsedChunk {
+    pub seq: u64,
+    pub buf: Vec<u8>,
+    pub arena: Vec<u8>,
+    pub events: Vec<Ev>,
+    pub lines: u32,
+    pub malformed: u32,
+    /// (line index in chunk, span) of the first few malformed lines.
+    pub malformed_samples: Vec<(u32, Span)>,
+}
+
+/// Parses one chunk: split at newlines, parse, classify.
+pub fn parse_chunk(
+    seq: u64,
+    buf: Vec<u8>,
+    parser: &Parser,
+    classifier: &Classifier,
+    cache: &mut WorkerCache,
+) -> ParsedChunk {
+    let mut events = Vec::with_capacity(buf.len() / 160 + 1);
+    let mut arena = Vec::new();
+    let mut malformed = 0;
+    let mut samples = Vec::new();
+    let mut line_no = 0u32;
+    let mut start = 0usize;
+    let len = buf.len();
+    while start < len {
+        let end = memchr::memchr(b'\n', &buf[start..]).map_or(len, |i| i + start);
+        let mut e = end;
+        if e > start && buf[e - 1] == b'\r' {
+            e -= 1;
+        }
+        let line = &buf[start..e];
+        if !line.is_empty() {
+            let mut ev = Ev {
+                line: line_no,
+                raw: Span::new(start, e),
+                ..Ev::default()
+            };
+            if line.len() < crate::input::MAX_LINE
+                && parser.parse(line, start, len, &mut arena, &mut ev)
+            {
+                classifier.classify(&mut ev, &buf, &arena, cache);
+                events.push(ev);
+            } else {
+                malformed += 1;
+                if samples.len() < 5 {
+                    samples.push((line_no, Span::new(start, e.min(start + 300))));
+                }
+            }
+        }
+        line_no += 1;
+        start = end + 1;
+    }
+    ParsedChunk {
+        seq,
+        buf,
+        arena,
+        events,
+        lines: line_no,
+        malformed,
+        malformed_samples: samples,
+    }
+}
+
+/// Runs the pipeline over `reader` with `workers` parse threads, calling `sink` with every
+/// parsed chunk in input order. Returns the bytes read.
+pub fn run(
+    mut reader: ChunkReader,
+    first: Option<Vec<u8>>,
+    parser: &Parser,
+    classifier: &Classifier,
+    workers: usize,
+    mut sink: impl FnMut(ParsedChunk),
+) -> std::io::Result<u64> {
+    let workers = workers.max(1);
+    let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
+    let (done_tx, done_rx) = sync_channel::<ParsedChunk>(workers * 2);
+    let raw_rx = Mutex::new(raw_rx);
+    std::thread::scope(|s| {
+        let reader_handle = s.spawn(move || -> std::io::Result<u64> {
+            let mut seq = 0u64;
+            if let Some(f) = first {
+                if raw_tx.send((seq, f)).is_err() {
+                    return Ok(reader.bytes);
+                }
+                seq += 1;
+            }
+            while let Some(chunk) = reader.next_chunk()? {
+                if raw_tx.send((seq, chunk)).is_err() {
+                    break;
+                }
+                seq += 1;
+            }
+            Ok(reader.bytes)
+        });
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let raw_rx = &raw_rx;
+            s.spawn(move || {
+                let mut cache = WorkerCache::default();
+                loop {
+                    let next = raw_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((seq, buf))) = next else { break };
+                    let parsed = parse_chunk(seq, buf, parser, classifier, &mut cache);
+                    if done_tx.send(parsed).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        in_order(done_rx, &mut sink);
+        reader_handle
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("reader thread panicked")))
+    })
+}
+
+/// Delivers chunks by sequence number; out-of-order ones wait (at most the chunks in flight).
+fn in_order(rx: Receiver<ParsedChunk>, sink: &mut impl FnMut(ParsedChunk)) {
+    let mut next = 0u64;
+    let mut waiting: BTreeMap<u64, ParsedChunk> = BTreeMap::new();
+    for c in rx {
+        waiting.insert(c.seq, c);
+        while let Some(c) = waiting.remove(&next) {
+            sink(c);
+            next += 1;
+        }
+    }
+}

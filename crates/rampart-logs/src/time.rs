@@ -1,0 +1,163 @@
+//! Timestamp parsing without allocation: the log's own clock is the only clock rampart uses.
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+pub fn month_from_abbr(b: &[u8]) -> Option<u32> {
+    if b.len() != 3 {
+        return None;
+    }
+    let m = [b[0] | 0x20, b[1] | 0x20, b[2] | 0x20];
+    Some(match &m {
+        b"jan" => 1,
+        b"feb" => 2,
+        b"mar" => 3,
+        b"apr" => 4,
+        b"may" => 5,
+        b"jun" => 6,
+        b"jul" => 7,
+        b"aug" => 8,
+        b"sep" => 9,
+        b"oct" => 10,
+        b"nov" => 11,
+        b"dec" => 12,
+        _ => return None,
+    })
+}
+
+fn num(b: &[u8]) -> Option<i64> {
+    if b.is_empty() || b.len() > 9 {
+        return None;
+    }
+    let mut v = 0i64;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (c - b'0') as i64;
+    }
+    Some(v)
+}
+
+/// `15/Apr/2020:18:24:00 +0200` (nginx `$time_local`, Apache `%t` without brackets) →
+/// (unix seconds, offset seconds).
+pub fn parse_clf(b: &[u8]) -> Option<(i64, i32)> {
+    if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' {
+        return None;
+    }
+    let d = num(&b[0..2])?;
+    let m = month_from_abbr(&b[3..6])?;
+    let y = num(&b[7..11])?;
+    let hh = num(&b[12..14])?;
+    let mm = num(&b[15..17])?;
+    let ss = num(&b[18..20])?;
+    let mut off = 0i32;
+    if b.len() >= 26 && b[20] == b' ' {
+        let sign = match b[21] {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let oh = num(&b[22..24])? as i32;
+        let om = num(&b[24..26])? as i32;
+        off = sign * (oh * 3600 + om * 60);
+    }
+    let days = days_from_civil(y, m, d as u32);
+    Some((days * 86_400 + hh * 3600 + mm * 60 + ss - off as i64, off))
+}
+
+/// RFC 3339 / ISO 8601 (`2020-04-15T18:24:00+02:00`, `...Z`, fractional seconds ignored, a space
+/// instead of `T` accepted). Without an offset the time is taken as UTC.
+pub fn parse_iso(b: &[u8]) -> Option<(i64, i32)> {
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let y = num(&b[0..4])?;
+    let m = num(&b[5..7])? as u32;
+    let d = num(&b[8..10])? as u32;
+    let hh = num(&b[11..13])?;
+    let mm = num(&b[14..16])?;
+    let ss = num(&b[17..19])?;
+    let mut i = 19;
+    if i < b.len() && (b[i] == b'.' || b[i] == b',') {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    let mut off = 0i32;
+    if i < b.len() {
+        match b[i] {
+            b'Z' | b'z' => {}
+            b'+' | b'-' if b.len() >= i + 5 => {
+                let sign = if b[i] == b'+' { 1 } else { -1 };
+                let oh = num(&b[i + 1..i + 3])? as i32;
+                let rest = if b[i + 3] == b':' { i + 4 } else { i + 3 };
+                let om = num(b.get(rest..rest + 2)?)? as i32;
+                off = sign * (oh * 3600 + om * 60);
+            }
+            _ => {}
+        }
+    }
+    let days = days_from_civil(y, m, d);
+    Some((days * 86_400 + hh * 3600 + mm * 60 + ss - off as i64, off))
+}
+
+/// Syslog `Dec 10 06:55:46` with the year supplied (syslog lines carry none); local time taken
+/// as UTC.
+pub fn parse_syslog(b: &[u8], year: i32) -> Option<i64> {
+    if b.len() < 15 || b[3] != b' ' || b[9] != b':' || b[12] != b':' {
+        return None;
+    }
+    let m = month_from_abbr(&b[0..3])?;
+    let d = num(b[4..6].trim_ascii_start())?;
+    let hh = num(&b[7..9])?;
+    let mm = num(&b[10..12])?;
+    let ss = num(&b[13..15])?;
+    Some(days_from_civil(year as i64, m, d as u32) * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// Epoch seconds (any plausible magnitude: s, ms, µs) → seconds.
+pub fn from_epoch_number(v: f64) -> i64 {
+    let mut v = v;
+    while v > 1e11 {
+        v /= 1000.0;
+    }
+    v as i64
+}
+
+/// Unix seconds + offset → RFC 3339 in the log's own zone.
+pub fn rfc3339(ts: i64, off: i32) -> String {
+    use chrono::{FixedOffset, TimeZone};
+    let tz = FixedOffset::east_opt(off).unwrap_or(FixedOffset::east_opt(0).expect("UTC"));
+    match tz.timestamp_opt(ts, 0).single() {
+        Some(t) => t.to_rfc3339(),
+        None => ts.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn clf_and_iso_agree() {
+        let (a, off) = parse_clf(b"15/Apr/2020:18:24:00 +0200").unwrap();
+        let (b, off2) = parse_iso(b"2020-04-15T18:24:00+02:00").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(off, 7200);
+        assert_eq!(off2, 7200);
+        assert_eq!(a, 1_586_967_840);
+        assert_eq!(rfc3339(a, off), "2020-04-15T18:24:00+02:00");
+        assert_eq!(parse_iso(b"2020-04-15T16:24:00.123Z").unwrap().0, a);
+        assert_eq!(parse_syslog(b"Apr 15 16:24:00", 2020), Some(a));
+        assert_eq!(parse_syslog(b"Dec  1 00:00:00", 1970), Some(334 * 86400));
+    }
+}

@@ -1,0 +1,177 @@
+//! A real nginx on 127.0.0.1, driven by a bounded, scripted mix of ordinary visitors and one
+//! probing burst; the burst is found from the access log nginx wrote, read through the nginx
+//! `log_format` the project file declares.
+
+use rampart_config::{LogSourceSection, LogsSection};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const NGINX: &str = "/usr/sbin/nginx";
+/// The client address comes from X-Forwarded-For, so one test machine can play many visitors.
+const LOG_FORMAT: &str = r#"$http_x_forwarded_for - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#;
+
+struct Nginx(Child);
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn request(port: u16, method: &str, path: &str, client: &str, agent: &str) -> u16 {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let body = if method == "POST" { "user=alice" } else { "" };
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: shop.test\r\nX-Forwarded-For: {client}\r\nUser-Agent: {agent}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn probing_burst_is_found_in_the_log_nginx_wrote() {
+    if !Path::new(NGINX).exists() {
+        println!("SKIP: nginx not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // nginx's workers run as nobody: they must be able to read the site.
+    std::fs::set_permissions(d, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let www = d.join("www");
+    std::fs::create_dir(&www).unwrap();
+    std::fs::write(www.join("index.html"), "<h1>shop</h1>").unwrap();
+    std::fs::write(www.join("style.css"), "body{}").unwrap();
+    std::fs::write(www.join("app.js"), "1").unwrap();
+    let port = free_port();
+    let log = d.join("access.log");
+    let conf = format!(
+        r#"worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log;
+events {{ worker_connections 64; }}
+http {{
+  log_format rampart '{LOG_FORMAT}';
+  access_log {log} rampart;
+  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fcgi;
+  uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    root {www};
+    location = /login {{ return 200 "login form"; }}
+    location / {{ try_files $uri $uri/ =404; }}
+  }}
+}}
+"#,
+        d = d.display(),
+        log = log.display(),
+        www = www.display(),
+    );
+    std::fs::write(d.join("nginx.conf"), conf).unwrap();
+    let child = Command::new(NGINX)
+        .args(["-p", &d.display().to_string(), "-c"])
+        .arg(d.join("nginx.conf"))
+        .args(["-g", "daemon off;"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _nginx = Nginx(child);
+    let mut up = false;
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        up,
+        "nginx did not start: {:?}",
+        std::fs::read_to_string(d.join("error.log"))
+    );
+
+    let browser = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    // Ordinary visitors: pages, assets, a login, and the odd mistyped URL.
+    for v in 1..=12 {
+        let ip = format!("198.51.100.{v}");
+        for p in ["/", "/style.css", "/app.js", "/index.html"] {
+            assert_eq!(request(port, "GET", p, &ip, browser), 200);
+        }
+        assert_eq!(request(port, "POST", "/login", &ip, browser), 200);
+        if v % 4 == 0 {
+            assert_eq!(request(port, "GET", "/indx.html", &ip, browser), 404);
+        }
+    }
+    // One scanner: 40 paths that do not exist, sensitive ones among them.
+    let scanner = "203.0.113.66";
+    let probes = [
+        "/.env",
+        "/.git/config",
+        "/wp-admin/",
+        "/wp-login.php",
+        "/phpmyadmin/",
+        "/admin.php",
+        "/backup.zip",
+        "/config.php",
+        "/server-status",
+        "/.aws/credentials",
+        "/db.sql",
+        "/old/",
+        "/test/",
+        "/dev/",
+        "/api/v1/",
+        "/console",
+        "/debug",
+        "/shell.php",
+        "/info.php",
+        "/.svn/entries",
+    ];
+    for (k, p) in probes.iter().chain(probes.iter()).enumerate() {
+        let path = if k < probes.len() {
+            p.to_string()
+        } else {
+            format!("{p}x{k}")
+        };
+        request(port, "GET", &path, scanner, browser);
+    }
+    drop(_nginx);
+
+    let mut cfg: LogsSection = serde_json::from_str("{}").unwrap();
+    cfg.log_format = Some(LOG_FORMAT.into());
+    cfg.sources.push(LogSourceSection {
+        path: log.clone(),
+        format: "nginx".into(),
+        log_format: None,
+        regex: None,
+        fields: Default::default(),
+    });
+    let report = rampart_logs::analyze(&[&log], &cfg).unwrap();
+    let dump = serde_json::to_string_pretty(&report.incidents).unwrap();
+    assert_eq!(report.sources[0].format, "nginx");
+    assert_eq!(report.sources[0].malformed, 0, "{:?}", report.sources[0]);
+    assert_eq!(report.sources[0].parsed, 12 * 5 + 3 + 40);
+    assert_eq!(report.incidents.len(), 1, "{dump}");
+    let i = &report.incidents[0];
+    assert_eq!(i.kind_str(), "path_probing");
+    assert_eq!(i.clients, vec![scanner.to_string()]);
+    assert_eq!(i.count, 40);
+    assert!(i.why.contains("sensitive"), "{}", i.why);
+    assert!(i.evidence.iter().any(|e| e.text.contains("/.env")));
+}

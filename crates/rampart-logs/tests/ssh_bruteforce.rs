@@ -1,0 +1,59 @@
+//! The real OpenSSH sample from loghub (third-party, read from ../shared, skipped when absent):
+//! the brute-forcing sources are found, the attack/person call is made per source.
+
+use rampart_logs::{analyze, Verdict};
+use std::path::Path;
+
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
+
+#[test]
+fn openssh_sample_brute_forcers_are_found() {
+    let log = format!("{SHARED}/fixtures/logs/OpenSSH_2k.log");
+    if !Path::new(&log).exists() {
+        println!("SKIP: {log} not present (third-party fixture lives in ../shared)");
+        return;
+    }
+    let cfg = serde_json::from_str("{}").unwrap();
+    let report = analyze(&[&log], &cfg).unwrap();
+    assert_eq!(report.sources[0].format, "sshd");
+    assert_eq!(report.sources[0].malformed, 0);
+    let ssh: Vec<_> = report
+        .incidents
+        .iter()
+        .filter(|i| i.kind_str() == "ssh_brute_force")
+        .collect();
+    let sources: Vec<&str> = ssh.iter().map(|i| i.clients[0].as_str()).collect();
+    // The heaviest brute-forcers in the sample (counted with grep: 286, 80, 46, 26, 17, 17
+    // failed passwords).
+    for ip in [
+        "183.62.140.253",
+        "187.141.143.180",
+        "103.99.0.122",
+        "112.95.230.3",
+        "5.188.10.180",
+        "185.190.58.151",
+    ] {
+        assert!(sources.contains(&ip), "{ip} not found in {sources:?}");
+    }
+    let top = ssh
+        .iter()
+        .find(|i| i.clients[0] == "183.62.140.253")
+        .unwrap();
+    assert_eq!(top.count, 286);
+    assert_eq!(top.verdict, Verdict::Attack);
+    assert!(top.users.len() >= 5, "{:?}", top.users);
+    assert!(top.evidence.iter().all(|e| e.text.contains("sshd[")));
+    // Many usernames from one source is called an attack, and says why.
+    let many = ssh
+        .iter()
+        .find(|i| i.clients[0] == "187.141.143.180")
+        .unwrap();
+    assert!(many.why.contains("distinct usernames"), "{}", many.why);
+    // Failed SSH logins name the user: coverage says so.
+    let c = report
+        .coverage
+        .iter()
+        .find(|c| c.id == "auth-failure-user")
+        .unwrap();
+    assert_eq!(c.answer, rampart_logs::Answer::Yes);
+}

@@ -1,0 +1,183 @@
+//! The web scanner's view of HTTP: one request through [`Net::http`] (scope guard, rate limit,
+//! budget), the answer as a [`Page`], and the request written out for evidence.
+
+use bytes::Bytes;
+use http::Method;
+use rampart_net::{HttpRequest, Net, NetError, TlsVerify};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// One answer, body decoded as text.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub url: Url,
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: String,
+    pub elapsed: Duration,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn header_all(&self, name: &str) -> Vec<String> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+
+    pub fn is_html(&self) -> bool {
+        self.header("content-type")
+            .map(|c| c.to_ascii_lowercase().contains("html"))
+            .unwrap_or_else(|| self.body.trim_start().starts_with('<'))
+    }
+
+    /// `HTTP 200` plus the body around `needle` (or its start), for evidence.
+    pub fn excerpt_around(&self, needle: &str, width: usize) -> String {
+        let body = &self.body;
+        let at = if needle.is_empty() {
+            None
+        } else {
+            body.find(needle)
+        };
+        let snippet = match at {
+            Some(i) => {
+                let mut s = i.saturating_sub(width / 2);
+                while !body.is_char_boundary(s) {
+                    s -= 1;
+                }
+                crate::excerpt(&body[s..], width)
+            }
+            None => crate::excerpt(body, width),
+        };
+        format!(
+            "HTTP {} | {}",
+            self.status,
+            snippet.replace(['\r', '\n'], " ")
+        )
+    }
+}
+
+/// A request to send: method, URL, optional form body and extra headers.
+#[derive(Debug, Clone)]
+pub struct Req {
+    pub method: Method,
+    pub url: Url,
+    pub form: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Req {
+    pub fn get(url: Url) -> Self {
+        Req {
+            method: Method::GET,
+            url,
+            form: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn head(url: Url) -> Self {
+        Req {
+            method: Method::HEAD,
+            ..Req::get(url)
+        }
+    }
+
+    pub fn post_form(url: Url, body: String) -> Self {
+        Req {
+            method: Method::POST,
+            url,
+            form: Some(body),
+            headers: Vec::new(),
+        }
+    }
+
+    /// `GET /path?q=1 HTTP/1.1` (and the form body), for evidence.
+    pub fn describe(&self) -> String {
+        let mut target = self.url.path().to_string();
+        if let Some(q) = self.url.query() {
+            target.push('?');
+            target.push_str(q);
+        }
+        match &self.form {
+            Some(b) => format!(
+                "{} {target} HTTP/1.1 [body: {}]",
+                self.method,
+                crate::excerpt(b, 300)
+            ),
+            None => format!("{} {target} HTTP/1.1", self.method),
+        }
+    }
+}
+
+/// Shared by every task of one web scan; counts what it sent.
+#[derive(Clone)]
+pub struct Client {
+    net: Net,
+    timeout: Duration,
+    sent: Arc<AtomicU64>,
+}
+
+impl Client {
+    pub fn new(net: Net, timeout: Duration) -> Self {
+        Client {
+            net,
+            timeout,
+            sent: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    pub fn net(&self) -> &Net {
+        &self.net
+    }
+
+    pub async fn send(&self, req: &Req) -> Result<Page, NetError> {
+        self.send_with_timeout(req, self.timeout).await
+    }
+
+    pub async fn send_with_timeout(&self, req: &Req, timeout: Duration) -> Result<Page, NetError> {
+        let mut r = HttpRequest::get(req.url.clone()).timeout(timeout);
+        r.method = req.method.clone();
+        r.tls = TlsVerify::Inspect;
+        r.max_body = 512 * 1024;
+        r.stop_at_cap = true;
+        r.headers
+            .push(("Accept".into(), "text/html,*/*;q=0.8".into()));
+        if let Some(body) = &req.form {
+            r.body = Some(Bytes::from(body.clone()));
+            r.headers.push((
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ));
+        }
+        r.headers.extend(req.headers.iter().cloned());
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let resp = self.net.http(&r).await?;
+        Ok(Page {
+            url: req.url.clone(),
+            status: resp.status,
+            body: resp.text(),
+            headers: resp.headers,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// `application/x-www-form-urlencoded` for `pairs`.
+pub fn encode_form(pairs: &[(String, String)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter())
+        .finish()
+}

@@ -1,0 +1,256 @@
+//! A bounded breadth-first crawl within scope: pages, links, forms and query parameters become
+//! the shared [`State`] every later check works from.
+
+use super::client::{Page, Req};
+use super::html::{self, Form};
+use super::{PageSource, State};
+use http::Method;
+use rampart_net::NetError;
+use std::collections::{HashSet, VecDeque};
+use tokio::task::JoinSet;
+use url::Url;
+
+/// Something that takes input: a URL with query parameters, or a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub method: Method,
+    /// Without query for forms sent by POST; GET endpoints keep the path only, params separate.
+    pub url: Url,
+    pub params: Vec<(String, String)>,
+    /// The page it was found on.
+    pub found_on: Url,
+    /// Parameters the scanner must not fuzz (CSRF tokens, submit buttons).
+    pub fixed: Vec<String>,
+    pub form: Option<Form>,
+}
+
+impl Endpoint {
+    /// The request with `name` set to `value` and every other parameter at its original value.
+    pub fn request_with(&self, name: &str, value: &str) -> Req {
+        let pairs: Vec<(String, String)> = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                if k == name {
+                    (k.clone(), value.to_string())
+                } else {
+                    (k.clone(), v.clone())
+                }
+            })
+            .collect();
+        if self.method == Method::POST {
+            Req::post_form(self.url.clone(), super::client::encode_form(&pairs))
+        } else {
+            let mut u = self.url.clone();
+            u.set_query(None);
+            if !pairs.is_empty() {
+                u.query_pairs_mut().extend_pairs(pairs.iter());
+            }
+            Req::get(u)
+        }
+    }
+
+    /// `GET /path?id` / `POST /login [username]`: identity of a (endpoint, parameter) pair.
+    pub fn key(&self, param: &str) -> String {
+        format!("{} {} [{param}]", self.method, self.url.path())
+    }
+
+    pub fn fuzzable(&self) -> impl Iterator<Item = &(String, String)> {
+        self.params.iter().filter(|(k, _)| !self.fixed.contains(k))
+    }
+}
+
+/// Same scheme, host and port as the start URL, and allowed by the scope guard.
+pub fn in_scope(state: &State, u: &Url) -> bool {
+    u.scheme() == state.base.scheme()
+        && u.host_str() == state.base.host_str()
+        && u.port_or_known_default() == state.base.port_or_known_default()
+        && state.client.net().scope().check_url(u).is_ok()
+}
+
+const SKIP_EXT: &[&str] = &[
+    ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".svg", ".woff", ".woff2", ".ttf",
+    ".pdf", ".zip", ".gz", ".mp4", ".mp3", ".webp", ".map",
+];
+
+/// /?id=1 and /?id=2 are one endpoint; /fp?trap=a and /fp?trap=b are two: a word-like value
+/// usually selects a mode (another code path), a number selects a record.
+pub fn param_signature(params: &[(String, String)], is_form: bool) -> Vec<String> {
+    let mut names: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            let numeric = v.is_empty() || v.chars().all(|c| c.is_ascii_digit());
+            if !is_form && !numeric && v.len() <= 32 {
+                format!("{k}={v}")
+            } else {
+                k.clone()
+            }
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn crawl_key(u: &Url) -> String {
+    let params: Vec<(String, String)> = u
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    format!("{}|{}", u.path(), param_signature(&params, false).join("&"))
+}
+
+/// Crawls from the start URL and the seeds, at most `max_pages` pages, `concurrency` at a time.
+pub async fn crawl(
+    state: &mut State,
+    seeds: &[Url],
+    max_pages: usize,
+    concurrency: usize,
+) -> Result<(), NetError> {
+    let mut queue: VecDeque<Url> = VecDeque::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for s in std::iter::once(state.base.clone()).chain(seeds.iter().cloned()) {
+        if seen.insert(crawl_key(&s)) {
+            queue.push_back(s);
+        }
+    }
+    let mut fetched = 0usize;
+    let mut inflight: JoinSet<(Url, Result<Page, NetError>)> = JoinSet::new();
+    loop {
+        while inflight.len() < concurrency.max(1) && fetched < max_pages {
+            let Some(u) = queue.pop_front() else { break };
+            fetched += 1;
+            let client = state.client.clone();
+            inflight.spawn(async move {
+                let r = client.send(&Req::get(u.clone())).await;
+                (u, r)
+            });
+        }
+        let Some(joined) = inflight.join_next().await else {
+            break;
+        };
+        let Ok((u, r)) = joined else { continue };
+        let page = match r {
+            Ok(p) => p,
+            Err(NetError::BudgetExhausted(n)) => {
+                inflight.abort_all();
+                return Err(NetError::BudgetExhausted(n));
+            }
+            Err(e) => {
+                state.errors.push(format!("GET {u}: {e}"));
+                continue;
+            }
+        };
+        let source = if u == state.base {
+            PageSource::Start
+        } else if seeds.contains(&u) {
+            PageSource::Seed
+        } else {
+            PageSource::Crawl
+        };
+        let mut next = Vec::new();
+        if let Some(loc) = page.header("location") {
+            if let Ok(l) = u.join(loc) {
+                next.push(l);
+            }
+        }
+        if page.is_html() && page.status < 500 {
+            let ex = html::extract(&page.body);
+            for l in ex.links {
+                let l = l.trim();
+                if l.starts_with("javascript:") || l.starts_with("mailto:") || l.starts_with('#') {
+                    continue;
+                }
+                if let Ok(mut abs) = u.join(l) {
+                    abs.set_fragment(None);
+                    next.push(abs);
+                }
+            }
+            for f in ex.forms {
+                add_form(state, &u, f);
+            }
+        }
+        if u.query().is_some() {
+            add_query_endpoint(state, &u);
+        }
+        for n in next {
+            if n.query().is_some() && in_scope(state, &n) {
+                add_query_endpoint(state, &n);
+            }
+            let path = n.path().to_ascii_lowercase();
+            if SKIP_EXT.iter().any(|e| path.ends_with(e)) || !in_scope(state, &n) {
+                continue;
+            }
+            if seen.insert(crawl_key(&n)) {
+                queue.push_back(n);
+            }
+        }
+        state.record(page, source);
+    }
+    Ok(())
+}
+
+fn add_query_endpoint(state: &mut State, u: &Url) {
+    let params: Vec<(String, String)> = u
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut base = u.clone();
+    base.set_query(None);
+    let ep = Endpoint {
+        method: Method::GET,
+        url: base,
+        params,
+        found_on: u.clone(),
+        fixed: Vec::new(),
+        form: None,
+    };
+    state.add_endpoint(ep);
+}
+
+fn add_form(state: &mut State, page: &Url, f: Form) {
+    let action = f.action.as_deref().unwrap_or("");
+    let Ok(mut url) = page.join(action) else {
+        return;
+    };
+    url.set_fragment(None);
+    if !in_scope(state, &url) {
+        return;
+    }
+    let method = if f.method == "post" {
+        Method::POST
+    } else {
+        Method::GET
+    };
+    let mut params = Vec::new();
+    let mut fixed = Vec::new();
+    for field in &f.fields {
+        let value = match (field.kind.as_str(), field.value.is_empty()) {
+            (_, false) => field.value.clone(),
+            ("password", true) => "rampart-Wrong-1".into(),
+            ("email", true) => "rampart@example.invalid".into(),
+            _ => "1".into(),
+        };
+        if matches!(
+            field.kind.as_str(),
+            "hidden" | "submit" | "button" | "image"
+        ) && super::passive::looks_like_csrf_token(&field.name)
+            || matches!(field.kind.as_str(), "submit" | "button" | "image")
+        {
+            fixed.push(field.name.clone());
+        }
+        params.push((field.name.clone(), value));
+    }
+    if method == Method::GET {
+        // A GET form's target is its action with the query replaced by the fields.
+        url.set_query(None);
+    }
+    state.add_endpoint(Endpoint {
+        method,
+        url,
+        params,
+        found_on: page.clone(),
+        fixed,
+        form: Some(f),
+    });
+}

@@ -1,0 +1,243 @@
+//! `rampart scan web`: a bounded crawl, path discovery with soft-404 calibration, passive checks
+//! (headers, cookies, CSRF tokens, directory listings, version disclosure), reflected XSS, SQL
+//! injection (error, boolean and time based, each confirmed) and login rate limiting.
+//!
+//! Every check reads and extends one [`State`]: what the crawl and discovery found is what the
+//! active checks attack. All requests go through [`Client`] and so through the scope guard and
+//! the politeness limits of the [`Net`] it was given.
+
+mod client;
+mod crawl;
+mod discover;
+pub mod html;
+mod passive;
+mod ratelimit;
+pub mod similarity;
+mod sqli;
+mod xss;
+
+pub use client::{Page, Req};
+pub use crawl::Endpoint;
+
+use crate::ScanError;
+use client::Client;
+use rampart_model::{Finding, Fingerprint};
+use rampart_net::{Net, NetError};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Knobs of a web scan; [`WebOptions::default`] gives the defaults.
+#[derive(Debug, Clone)]
+pub struct WebOptions {
+    /// Pages the crawler fetches at most.
+    pub max_pages: usize,
+    /// Extra entry points (pages not linked from the start page).
+    pub seeds: Vec<Url>,
+    /// Try the built-in word list (and `extra_words`).
+    pub discovery: bool,
+    pub extra_words: Vec<String>,
+    /// Probe parameters for reflected XSS and SQL injection.
+    pub active: bool,
+    /// Wrong-password attempts sent to a login form (0 = skip the rate-limit check).
+    pub login_burst: u32,
+    /// Path of the login form when the crawl would not find it.
+    pub login_path: Option<String>,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Delay asked of the database by time-based SQL injection probes (at most 2 s is used).
+    pub sqli_delay: Duration,
+    /// Requests in flight.
+    pub concurrency: usize,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        WebOptions {
+            max_pages: 60,
+            seeds: Vec::new(),
+            discovery: true,
+            extra_words: Vec::new(),
+            active: true,
+            login_burst: 20,
+            login_path: None,
+            timeout: Duration::from_secs(10),
+            sqli_delay: Duration::from_secs(2),
+            concurrency: 4,
+        }
+    }
+}
+
+/// How a page came to be known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageSource {
+    Start,
+    Seed,
+    Crawl,
+    Discovery,
+}
+
+/// A page that exists (soft-404s excluded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageInfo {
+    pub url: String,
+    pub status: u16,
+    pub source: PageSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+/// The outcome of a web scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebReport {
+    pub target: String,
+    pub requests: u64,
+    pub duration_ms: f64,
+    pub pages: Vec<PageInfo>,
+    /// Parameters found (endpoint and name), each probed when active checks ran.
+    pub parameters: Vec<String>,
+    /// How the site answers unknown paths (the soft-404 calibration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_found_behaviour: Option<String>,
+    pub budget_exhausted: bool,
+    /// Requests that failed (time-outs, refused connections, ...).
+    pub errors: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+/// What every check shares.
+pub(crate) struct State {
+    pub base: Url,
+    pub client: Client,
+    pub pages: Vec<PageInfo>,
+    /// Pages kept for passive checks, in fetch order.
+    pub fetched: Vec<Page>,
+    pub endpoints: Vec<Endpoint>,
+    endpoint_keys: HashSet<String>,
+    pub findings: Vec<Finding>,
+    finding_keys: HashSet<Fingerprint>,
+    pub errors: Vec<String>,
+    pub not_found: Option<String>,
+}
+
+impl State {
+    pub fn record(&mut self, page: Page, source: PageSource) {
+        if !self.pages.iter().any(|p| p.url == page.url.as_str()) {
+            self.pages.push(PageInfo {
+                url: page.url.to_string(),
+                status: page.status,
+                source,
+                title: crate::ports::html_title(&page.body),
+                content_type: page.header("content-type").map(str::to_string),
+            });
+        }
+        passive::check_page(self, &page);
+        self.fetched.push(page);
+    }
+
+    pub fn add_endpoint(&mut self, ep: Endpoint) {
+        let names = crawl::param_signature(&ep.params, ep.form.is_some());
+        let key = format!("{} {} {}", ep.method, ep.url.path(), names.join("&"));
+        if self.endpoint_keys.insert(key) {
+            self.endpoints.push(ep);
+        }
+    }
+
+    pub fn add_finding(&mut self, f: Finding) {
+        if self.finding_keys.insert(f.fingerprint.clone()) {
+            self.findings.push(f);
+        }
+    }
+
+    pub fn target(&self) -> String {
+        self.base.to_string()
+    }
+}
+
+/// Scans the web application at `url`. Out-of-scope URLs are refused before anything is sent.
+pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebReport, ScanError> {
+    let started = Instant::now();
+    let base = Url::parse(url).map_err(|e| ScanError::Target {
+        input: url.to_string(),
+        reason: format!("not a URL ({e})"),
+    })?;
+    if !matches!(base.scheme(), "http" | "https") {
+        return Err(ScanError::Target {
+            input: url.to_string(),
+            reason: "expected an http:// or https:// URL".into(),
+        });
+    }
+    net.scope().check_url(&base)?;
+    let mut state = State {
+        base: base.clone(),
+        client: Client::new(net.clone(), opts.timeout),
+        pages: Vec::new(),
+        fetched: Vec::new(),
+        endpoints: Vec::new(),
+        endpoint_keys: HashSet::new(),
+        findings: Vec::new(),
+        finding_keys: HashSet::new(),
+        errors: Vec::new(),
+        not_found: None,
+    };
+    let outcome = run(&mut state, opts).await;
+    let budget_exhausted = matches!(outcome, Err(NetError::BudgetExhausted(_)));
+    if let Err(e) = outcome {
+        if !budget_exhausted {
+            state.errors.push(e.to_string());
+        }
+    }
+    let parameters = state
+        .endpoints
+        .iter()
+        .flat_map(|e| e.fuzzable().map(|(k, _)| e.key(k)).collect::<Vec<_>>())
+        .collect();
+    state.findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.target.cmp(&b.target))
+    });
+    Ok(WebReport {
+        target: base.to_string(),
+        requests: state.client.sent(),
+        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        pages: state.pages,
+        parameters,
+        not_found_behaviour: state.not_found,
+        budget_exhausted,
+        errors: state.errors,
+        findings: state.findings,
+    })
+}
+
+async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
+    let mut seeds = opts.seeds.clone();
+    if let Some(p) = &opts.login_path {
+        if let Ok(u) = state.base.join(p) {
+            seeds.push(u);
+        }
+    }
+    crawl::crawl(state, &seeds, opts.max_pages, opts.concurrency).await?;
+    if state.pages.is_empty() {
+        // The start page did not answer: nothing else will.
+        return Ok(());
+    }
+    passive::check_site(state);
+    if opts.discovery {
+        discover::discover(state, &opts.extra_words, opts.concurrency).await?;
+    }
+    passive::check_forms(state);
+    if opts.active {
+        xss::check(state, opts.concurrency).await?;
+        sqli::check(state, opts).await?;
+    }
+    if opts.login_burst > 0 {
+        ratelimit::check(state, opts.login_burst).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,279 @@
+//! SQL injection, reported only when confirmed:
+//! - error-based: a quote makes a database error appear (SQLite, MySQL/MariaDB, PostgreSQL
+//!   signatures absent from the baseline) and a syntactically repaired value makes it go away;
+//! - boolean-based: on a stable page, an always-true condition answers like the original and an
+//!   always-false one differently (token similarity, reflections removed), twice, with two pairs;
+//! - time-based: a bounded sleep (≤ 2 s) delays the answer by that much, twice, and a zero sleep
+//!   does not.
+
+use super::client::Page;
+use super::crawl::Endpoint;
+use super::similarity::{ratio, strip_reflection};
+use super::{State, WebOptions};
+use crate::rules;
+use rampart_model::Evidence;
+use rampart_net::NetError;
+use std::time::Duration;
+
+const SIGNATURES: &[(&str, &str)] = &[
+    ("SQLite", "sqlite3.OperationalError"),
+    ("SQLite", "SQLite3::"),
+    ("SQLite", "SQLITE_ERROR"),
+    ("SQLite", "SQLiteException"),
+    ("SQLite", "unrecognized token:"),
+    ("SQLite", "\": syntax error"),
+    ("MySQL", "You have an error in your SQL syntax"),
+    ("MySQL", "check the manual that corresponds to your MySQL"),
+    ("MySQL", "check the manual that corresponds to your MariaDB"),
+    ("MySQL", "Warning: mysql_"),
+    ("MySQL", "mysql_fetch_array()"),
+    ("MySQL", "MySqlException"),
+    ("MySQL", "MySQLSyntaxErrorException"),
+    ("MySQL", "com.mysql.jdbc"),
+    ("PostgreSQL", "PG::SyntaxError"),
+    ("PostgreSQL", "pg_query()"),
+    ("PostgreSQL", "PSQLException"),
+    ("PostgreSQL", "org.postgresql.util"),
+    ("PostgreSQL", "unterminated quoted string at or near"),
+    ("PostgreSQL", "syntax error at or near"),
+    ("PostgreSQL", "psycopg2.errors"),
+];
+
+/// The database whose error message appears in `body`, and the matched text.
+pub fn db_error(body: &str) -> Option<(&'static str, &'static str)> {
+    SIGNATURES.iter().find(|(_, s)| body.contains(s)).copied()
+}
+
+enum Outcome {
+    Found { how: String, evidence: Evidence },
+    None,
+}
+
+pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
+    let endpoints: Vec<Endpoint> = state.endpoints.clone();
+    for ep in &endpoints {
+        let params: Vec<(String, String)> = ep.fuzzable().cloned().collect();
+        for (name, value) in params {
+            let v = if value.is_empty() {
+                "1".to_string()
+            } else {
+                value
+            };
+            match probe_param(state, ep, &name, &v, opts).await? {
+                Outcome::Found { how, evidence } => {
+                    state.add_finding(rules::web_sqli::RULE.finding(
+                        format!(
+                            "SQL injection in parameter {name} of {} {} ({how})",
+                            ep.method,
+                            ep.url.path()
+                        ),
+                        ep.url.to_string(),
+                        &ep.key(&name),
+                        evidence,
+                    ));
+                }
+                Outcome::None => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn send(
+    state: &State,
+    ep: &Endpoint,
+    name: &str,
+    value: &str,
+) -> Result<Option<Page>, NetError> {
+    match state.client.send(&ep.request_with(name, value)).await {
+        Ok(p) => Ok(Some(p)),
+        Err(e @ NetError::BudgetExhausted(_)) => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
+async fn probe_param(
+    state: &State,
+    ep: &Endpoint,
+    name: &str,
+    v: &str,
+    opts: &WebOptions,
+) -> Result<Outcome, NetError> {
+    let (Some(o1), Some(o2)) = (
+        send(state, ep, name, v).await?,
+        send(state, ep, name, v).await?,
+    ) else {
+        return Ok(Outcome::None);
+    };
+    let baseline_error = db_error(&o1.body).or(db_error(&o2.body));
+
+    // Error-based.
+    if baseline_error.is_none() {
+        for brk in ["'", "\""] {
+            let bad = format!("{v}{brk}");
+            let Some(r) = send(state, ep, name, &bad).await? else {
+                continue;
+            };
+            let Some((db, sig)) = db_error(&r.body) else {
+                continue;
+            };
+            for fixed in [
+                format!("{v} AND 1=1"),
+                format!("{v}{brk} AND {brk}1{brk}={brk}1"),
+                format!("{v}{brk}{brk}"),
+            ] {
+                let Some(ok) = send(state, ep, name, &fixed).await? else {
+                    continue;
+                };
+                if db_error(&ok.body).is_none() && ok.status < 500 {
+                    let req = ep.request_with(name, &bad).describe();
+                    return Ok(Outcome::Found {
+                        how: format!("error-based, {db}"),
+                        evidence: Evidence {
+                            request: Some(req),
+                            response: Some(r.excerpt_around(sig, 240)),
+                            notes: vec![format!(
+                                "the error disappears with the repaired value {fixed:?} (HTTP {})",
+                                ok.status
+                            )],
+                        },
+                    });
+                }
+            }
+        }
+    }
+
+    // Boolean-based, only on pages that answer the same twice.
+    let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
+    if stable {
+        let shapes: [(&str, &str); 4] = [
+            ("{v} AND {a}={a}", "{v} AND {a}={b}"),
+            ("{v}' AND '{a}'='{a}", "{v}' AND '{a}'='{b}"),
+            ("{v}\" AND \"{a}\"=\"{a}", "{v}\" AND \"{a}\"=\"{b}"),
+            ("{v}' AND {a}={a}-- -", "{v}' AND {a}={b}-- -"),
+        ];
+        for (t, f) in shapes {
+            let mut confirmed = Vec::new();
+            for (a, b) in [("1", "2"), ("7", "8")] {
+                let fill = |s: &str| s.replace("{v}", v).replace("{a}", a).replace("{b}", b);
+                let (tv, fv) = (fill(t), fill(f));
+                let (Some(tp), Some(fp)) = (
+                    send(state, ep, name, &tv).await?,
+                    send(state, ep, name, &fv).await?,
+                ) else {
+                    break;
+                };
+                let base = &o1.body;
+                let tb = strip_reflection(&tp.body, &tv);
+                let fb = strip_reflection(&fp.body, &fv);
+                let (rt, rf, rtf) = (ratio(base, &tb), ratio(base, &fb), ratio(&tb, &fb));
+                let true_like = rt >= 0.95 && tp.status == o1.status;
+                let false_differs = rf <= 0.9 && rtf <= 0.9;
+                if !(true_like && false_differs) {
+                    break;
+                }
+                confirmed.push((tv, fv, rt, rf, tp.status, fp.status));
+            }
+            if confirmed.len() == 2 {
+                let (tv, fv, rt, rf, ts, fs) = confirmed.remove(0);
+                return Ok(Outcome::Found {
+                    how: "boolean-based".into(),
+                    evidence: Evidence {
+                        request: Some(format!(
+                            "{} vs {}",
+                            ep.request_with(name, &tv).describe(),
+                            ep.request_with(name, &fv).describe()
+                        )),
+                        response: Some(format!(
+                            "true condition: HTTP {ts}, similarity to the original {rt:.2}; false condition: HTTP {fs}, similarity {rf:.2}"
+                        )),
+                        notes: vec!["confirmed with a second pair of conditions".into()],
+                    },
+                });
+            }
+        }
+    }
+
+    // Time-based, bounded.
+    let delay = opts
+        .sqli_delay
+        .min(Duration::from_secs(2))
+        .max(Duration::from_millis(500));
+    let secs = delay.as_secs_f64();
+    let base_t = o1.elapsed.max(o2.elapsed);
+    let slow = |p: &Page| p.elapsed >= base_t + delay.mul_f64(0.9);
+    let templates = [
+        ("MySQL", "{v} AND SLEEP({d})", "{v} AND SLEEP(0)"),
+        ("MySQL", "{v}' AND SLEEP({d})-- -", "{v}' AND SLEEP(0)-- -"),
+        (
+            "PostgreSQL",
+            "{v} AND 1=(SELECT 1 FROM PG_SLEEP({d}))",
+            "{v} AND 1=(SELECT 1 FROM PG_SLEEP(0))",
+        ),
+        (
+            "PostgreSQL",
+            "{v}' AND 1=(SELECT 1 FROM PG_SLEEP({d}))-- -",
+            "{v}' AND 1=(SELECT 1 FROM PG_SLEEP(0))-- -",
+        ),
+    ];
+    for (db, with, without) in templates {
+        let d = format!("{secs:.1}");
+        let p = with.replace("{v}", v).replace("{d}", &d);
+        let Some(first) = send(state, ep, name, &p).await? else {
+            continue;
+        };
+        if !slow(&first) {
+            continue;
+        }
+        let zero = without.replace("{v}", v);
+        let (Some(z), Some(again)) = (
+            send(state, ep, name, &zero).await?,
+            send(state, ep, name, &p).await?,
+        ) else {
+            continue;
+        };
+        if slow(&again) && !slow(&z) {
+            return Ok(Outcome::Found {
+                how: format!("time-based, {db}"),
+                evidence: Evidence {
+                    request: Some(ep.request_with(name, &p).describe()),
+                    response: Some(format!(
+                        "answered after {:.2} s and {:.2} s; with a zero delay after {:.2} s; baseline {:.2} s",
+                        first.elapsed.as_secs_f64(),
+                        again.elapsed.as_secs_f64(),
+                        z.elapsed.as_secs_f64(),
+                        base_t.as_secs_f64()
+                    )),
+                    notes: Vec::new(),
+                },
+            });
+        }
+    }
+    Ok(Outcome::None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures() {
+        assert_eq!(
+            db_error("sqlite3.OperationalError: unrecognized token: \"'\"")
+                .unwrap()
+                .0,
+            "SQLite"
+        );
+        assert_eq!(
+            db_error("Warning: mysql_fetch_array(): supplied argument")
+                .unwrap()
+                .0,
+            "MySQL"
+        );
+        assert_eq!(
+            db_error("ERROR:  syntax error at or near \"'\"").unwrap().0,
+            "PostgreSQL"
+        );
+        assert!(db_error("<p>no results</p>").is_none());
+    }
+}

@@ -1,0 +1,340 @@
+//! Helpers for tests against real servers: network namespaces, processes started in them, and
+//! running async code inside a namespace.
+#![allow(dead_code)]
+
+use rampart_config::ScopeSection;
+use rampart_net::{Net, Politeness, Scope};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+pub fn have(bin: &str) -> bool {
+    find_bin(bin).is_some()
+}
+
+pub fn find_bin(bin: &str) -> Option<PathBuf> {
+    if bin.contains('/') {
+        return Path::new(bin).exists().then(|| PathBuf::from(bin));
+    }
+    let path = std::env::var("PATH").unwrap_or_default();
+    let found = path
+        .split(':')
+        .chain(["/usr/sbin", "/sbin", "/usr/bin"])
+        .map(|d| Path::new(d).join(bin))
+        .find(|p| p.exists());
+    found
+}
+
+/// A network namespace with its own loopback, deleted on drop.
+pub struct NetNs {
+    pub name: String,
+}
+
+impl NetNs {
+    /// `None` (after printing why) when namespaces cannot be made here.
+    pub fn new(tag: &str) -> Option<NetNs> {
+        if !is_root() {
+            println!("SKIP: network namespaces need root");
+            return None;
+        }
+        let name = format!("rampart-{tag}-{}", std::process::id());
+        let ok = Command::new("ip")
+            .args(["netns", "add", &name])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            println!("SKIP: `ip netns add` failed");
+            return None;
+        }
+        let ns = NetNs { name };
+        ns.exec(&["ip", "link", "set", "lo", "up"]);
+        Some(ns)
+    }
+
+    /// Runs a command inside the namespace and waits for it.
+    pub fn exec(&self, args: &[&str]) -> bool {
+        Command::new("ip")
+            .args(["netns", "exec", &self.name])
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Starts a long-running command inside the namespace.
+    pub fn spawn(&self, args: &[&str], log: &Path) -> Proc {
+        let out = std::fs::File::create(log).expect("log file");
+        let child = Command::new("ip")
+            .args(["netns", "exec", &self.name])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("dup"))
+            .stderr(out)
+            .spawn()
+            .expect("spawn in namespace");
+        Proc(child)
+    }
+
+    /// Runs `f` on a thread that has entered this namespace, with its own tokio runtime: every
+    /// socket it opens lives in the namespace.
+    pub fn run<F, Fut, T>(&self, f: F) -> T
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = T>,
+        T: Send + 'static,
+    {
+        let path = format!("/var/run/netns/{}", self.name);
+        std::thread::spawn(move || {
+            enter(&path);
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(f())
+        })
+        .join()
+        .expect("namespace thread")
+    }
+
+    /// Binds std listeners on 127.0.0.1 inside the namespace; they live as long as the result.
+    pub fn listeners(&self, ports: &[u16]) -> Vec<std::net::TcpListener> {
+        let path = format!("/var/run/netns/{}", self.name);
+        let ports = ports.to_vec();
+        std::thread::spawn(move || {
+            enter(&path);
+            ports
+                .iter()
+                .map(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).expect("bind"))
+                .collect()
+        })
+        .join()
+        .expect("listener thread")
+    }
+
+    /// Waits until 127.0.0.1:port accepts inside the namespace.
+    pub fn wait_port(&self, port: u16, max: Duration) -> bool {
+        let path = format!("/var/run/netns/{}", self.name);
+        std::thread::spawn(move || {
+            enter(&path);
+            wait_port(port, max)
+        })
+        .join()
+        .unwrap_or(false)
+    }
+}
+
+impl Drop for NetNs {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status();
+    }
+}
+
+fn enter(path: &str) {
+    let f = std::fs::File::open(path).expect("open netns");
+    use std::os::fd::AsRawFd;
+    // SAFETY: setns on a valid namespace fd affects only the calling thread.
+    let rc = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
+    assert_eq!(rc, 0, "setns failed");
+}
+
+pub fn wait_port(port: u16, max: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < max {
+        if TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200))
+            .is_ok()
+        {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// A child process killed (by its id) on drop.
+pub struct Proc(pub Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn loopback_net() -> Net {
+    Net::new(loopback_scope())
+}
+
+pub fn polite_net() -> Net {
+    Net::with_politeness(loopback_scope(), Politeness::scan_defaults())
+}
+
+pub fn loopback_scope() -> Scope {
+    Scope::from_section(&ScopeSection {
+        hosts: vec!["127.0.0.1".into(), "localhost".into()],
+        cidrs: vec![],
+        urls: vec![],
+    })
+}
+
+/// A private folder that nobody (the unprivileged user servers run as) can use.
+pub fn tempdir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    let _ = Command::new("chmod")
+        .args(["755", &d.path().display().to_string()])
+        .status();
+    d
+}
+
+/// Writes an nginx config running as nobody with everything under `dir`; `servers` is the
+/// `server { ... }` blocks.
+pub fn nginx_conf(dir: &Path, servers: &str) -> PathBuf {
+    let d = dir.display();
+    let conf = format!(
+        "worker_processes 1;\nuser nobody nogroup;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{ worker_connections 256; }}\nhttp {{\n  access_log {d}/access.log;\n  \
+         client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fcgi;\n  \
+         uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n  default_type text/html;\n{servers}\n}}\n"
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, conf).expect("write nginx.conf");
+    path
+}
+
+/// The Python venv with the PyPI test targets (scripts/setup-web-targets.sh makes it).
+pub fn test_venv() -> Option<PathBuf> {
+    let venv = std::env::var_os("RAMPART_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-venv"));
+    venv.join("bin/python").exists().then_some(venv)
+}
+
+pub fn web_targets_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/web-targets")
+}
+
+/// A port nothing listens on right now (on the host's loopback).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `args` as the unprivileged user `nobody` (when root), output to `log`.
+pub fn spawn_as_nobody(args: &[&str], env: &[(&str, &str)], log: &Path) -> Proc {
+    let out = std::fs::File::create(log).expect("log file");
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"]);
+        c.args(args);
+        c
+    } else {
+        let mut c = Command::new(args[0]);
+        c.args(&args[1..]);
+        c
+    };
+    cmd.envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().expect("dup"))
+        .stderr(out);
+    Proc(cmd.spawn().expect("spawn"))
+}
+
+/// Starts sqlmap's vulnserver.py on a free port; `None` (after a SKIP line) when not installed.
+pub fn start_vulnserver(dir: &Path) -> Option<(Proc, u16)> {
+    let Some(venv) = test_venv() else {
+        println!("SKIP: sqlmap venv missing (run scripts/setup-web-targets.sh)");
+        return None;
+    };
+    let py = venv.join("bin/python");
+    let out = Command::new(&py)
+        .args([
+            "-c",
+            "import sqlmap,os;print(os.path.dirname(sqlmap.__file__))",
+        ])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        println!(
+            "SKIP: sqlmap not installed in {} (run scripts/setup-web-targets.sh)",
+            venv.display()
+        );
+        return None;
+    }
+    let server = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+        .join("extra/vulnserver/vulnserver.py");
+    let port = free_port();
+    let p = spawn_as_nobody(
+        &[
+            &py.display().to_string(),
+            &server.display().to_string(),
+            "127.0.0.1",
+            &port.to_string(),
+        ],
+        &[("TMPDIR", &dir.display().to_string())],
+        &dir.join("vulnserver.log"),
+    );
+    assert!(
+        wait_port(port, Duration::from_secs(20)),
+        "vulnserver did not start"
+    );
+    Some((p, port))
+}
+
+/// Starts MiniTwit (Flask 0.12.5's example) on a free port with a private database.
+pub fn start_minitwit(dir: &Path) -> Option<(Proc, u16)> {
+    let root = web_targets_dir();
+    let venv = root.join("minitwit-venv");
+    if !root.join("minitwit/.installed").exists() {
+        println!("SKIP: MiniTwit not installed (run scripts/setup-web-targets.sh)");
+        return None;
+    }
+    // MiniTwit reads DATABASE from its module; MINITWIT_SETTINGS points at an override file.
+    let db = dir.join("minitwit.db");
+    let settings = dir.join("settings.py");
+    std::fs::write(
+        &settings,
+        format!("DATABASE = {:?}\n", db.display().to_string()),
+    )
+    .unwrap();
+    let flask = venv.join("bin/flask").display().to_string();
+    let env = [
+        ("FLASK_APP", "minitwit.minitwit"),
+        ("MINITWIT_SETTINGS", settings.to_str().unwrap()),
+        ("LC_ALL", "C.UTF-8"),
+        ("LANG", "C.UTF-8"),
+    ];
+    let _ = Command::new("chmod")
+        .args(["777", &dir.display().to_string()])
+        .status();
+    let init = spawn_as_nobody(&[&flask, "initdb"], &env, &dir.join("initdb.log"));
+    let mut init = init;
+    let _ = init.0.wait();
+    let port = free_port();
+    let p = spawn_as_nobody(
+        &[
+            &flask,
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ],
+        &env,
+        &dir.join("minitwit.log"),
+    );
+    assert!(
+        wait_port(port, Duration::from_secs(20)),
+        "MiniTwit did not start"
+    );
+    Some((p, port))
+}

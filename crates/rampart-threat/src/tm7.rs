@@ -1,0 +1,447 @@
+//! Import of Microsoft Threat Modeling Tool models (`.tm7`): elements, flows, boundaries (with
+//! crossings decided from the drawing, as TMT does), attribute values, and every threat instance
+//! with its state, priority and justification.
+
+use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, Rect};
+use crate::error::ThreatError;
+use crate::threat::{threat_id, Priority, State, Threat};
+use crate::triage::{Triage, TriageEntry};
+use crate::xml::{self, Node};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+const OUT_OF_SCOPE: &str = "71f3d9aa-b8ef-4e54-8126-607a1d903103";
+
+/// A threat instance as the `.tm7` stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tm7Threat {
+    /// rampart's stable id for it.
+    pub id: String,
+    /// TMT's per-model counter.
+    pub tmt_id: u64,
+    pub rule: String,
+    pub source_id: String,
+    pub flow_id: String,
+    pub target_id: String,
+    /// The title frozen when TMT generated the threat.
+    pub title: String,
+    pub category: String,
+    pub interaction: String,
+    pub state: State,
+    pub priority: Priority,
+    pub justification: String,
+}
+
+/// What a `.tm7` holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tm7Model {
+    pub dfd: Dfd,
+    pub threats: Vec<Tm7Threat>,
+}
+
+impl Tm7Model {
+    /// The triage equivalent to the stored threats. A stored title is kept when it differs from
+    /// the title the rules generate today (`generated`: threats generated from `self.dfd`).
+    pub fn triage(&self, generated: &[Threat]) -> Triage {
+        let titles: HashMap<&str, &str> = generated
+            .iter()
+            .map(|t| (t.id.as_str(), t.generated_title.as_str()))
+            .collect();
+        let entries = self
+            .threats
+            .iter()
+            .map(|t| {
+                let now = titles.get(t.id.as_str()).copied();
+                TriageEntry {
+                    id: t.id.clone(),
+                    rule: t.rule.clone(),
+                    interaction: t.interaction.clone(),
+                    title: now.unwrap_or(&t.title).to_string(),
+                    stored_title: (now != Some(t.title.as_str())).then(|| t.title.clone()),
+                    state: t.state,
+                    priority: t.priority,
+                    justification: t.justification.clone(),
+                    owner: String::new(),
+                    groups: Vec::new(),
+                    checks: Vec::new(),
+                    line: 0,
+                }
+            })
+            .collect();
+        Triage { entries }
+    }
+}
+
+pub fn load_tm7(path: &Path) -> Result<Tm7Model, ThreatError> {
+    let text = crate::error::read(path)?;
+    parse_tm7(&text, path)
+}
+
+pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
+    let root = xml::parse(text).map_err(|message| ThreatError::Xml {
+        file: origin.to_path_buf(),
+        message,
+    })?;
+    let err = |message: String| ThreatError::Tm7 {
+        file: origin.to_path_buf(),
+        message,
+    };
+    if root.name != "ThreatModel" {
+        return Err(err(format!(
+            "found root element <{}>; expected <ThreatModel>",
+            root.name
+        )));
+    }
+    let surfaces = root
+        .child("DrawingSurfaceList")
+        .ok_or_else(|| err("no <DrawingSurfaceList>".into()))?;
+
+    let mut dfd = Dfd {
+        meta: meta(root.child("MetaInformation")),
+        ..Dfd::default()
+    };
+    let mut ids = Ids::default();
+    // GUID → our id, for elements and flows.
+    let mut by_guid: HashMap<String, String> = HashMap::new();
+    let mut line_boundaries: Vec<(usize, [(f64, f64); 3])> = Vec::new();
+
+    for surface in surfaces.children_named("DrawingSurfaceModel") {
+        if let Some(borders) = surface.child("Borders") {
+            for kv in &borders.children {
+                let Some(v) = kv.child("Value") else { continue };
+                let props = Props::of(v);
+                let kind = v.text_of("TypeId").to_string();
+                let guid = v.text_of("Guid").to_string();
+                let rect = Rect {
+                    left: num(v, "Left"),
+                    top: num(v, "Top"),
+                    width: num(v, "Width"),
+                    height: num(v, "Height"),
+                };
+                let generic = v.text_of("GenericTypeId");
+                if generic == "GE.A" || Some(v.xsi_type()) == Some("StencilAnnotation") {
+                    continue;
+                }
+                if generic.starts_with("GE.TB") || Some(v.xsi_type()) == Some("BorderBoundary") {
+                    let id = ids.make(&props.name, "boundary");
+                    dfd.boundaries.push(Boundary {
+                        id,
+                        name: props.name.clone(),
+                        kind,
+                        contains: Vec::new(),
+                        crossed_by: Vec::new(),
+                        tmt_guid: Some(guid),
+                        layout: Some(rect),
+                    });
+                    continue;
+                }
+                let id = ids.make(&props.name, "element");
+                by_guid.insert(guid.clone(), id.clone());
+                dfd.elements.push(Element {
+                    id,
+                    name: props.name.clone(),
+                    kind,
+                    attributes: props.attributes,
+                    out_of_scope: props.out_of_scope,
+                    tmt_guid: Some(guid),
+                    layout: Some(rect),
+                });
+            }
+        }
+        if let Some(lines) = surface.child("Lines") {
+            for kv in &lines.children {
+                let Some(v) = kv.child("Value") else { continue };
+                let props = Props::of(v);
+                let kind = v.text_of("TypeId").to_string();
+                let guid = v.text_of("Guid").to_string();
+                if Some(v.xsi_type()) == Some("LineBoundary")
+                    || v.text_of("GenericTypeId") == "GE.TB.L"
+                {
+                    let id = ids.make(&props.name, "boundary");
+                    line_boundaries.push((dfd.boundaries.len(), curve_of(v)));
+                    dfd.boundaries.push(Boundary {
+                        id,
+                        name: props.name.clone(),
+                        kind,
+                        contains: Vec::new(),
+                        crossed_by: Vec::new(),
+                        tmt_guid: Some(guid),
+                        layout: None,
+                    });
+                    continue;
+                }
+                let id = ids.make(&props.name, "flow");
+                by_guid.insert(guid.clone(), id.clone());
+                dfd.flows.push(Flow {
+                    id,
+                    name: props.name.clone(),
+                    // Resolved below, once every element is known.
+                    source: v.text_of("SourceGuid").to_string(),
+                    target: v.text_of("TargetGuid").to_string(),
+                    kind,
+                    attributes: props.attributes,
+                    out_of_scope: props.out_of_scope,
+                    tmt_guid: Some(guid),
+                });
+            }
+        }
+    }
+    // Flows whose ends are not elements (dangling connectors) generate nothing in TMT.
+    dfd.flows
+        .retain(|f| by_guid.contains_key(&f.source) && by_guid.contains_key(&f.target));
+    for f in &mut dfd.flows {
+        f.source = by_guid[&f.source].clone();
+        f.target = by_guid[&f.target].clone();
+    }
+
+    // Border boundaries: membership by the element's centre lying inside the rectangle.
+    for b in &mut dfd.boundaries {
+        let Some(r) = b.layout else { continue };
+        for e in &dfd.elements {
+            let Some(er) = e.layout else { continue };
+            let (cx, cy) = (er.left + er.width / 2.0, er.top + er.height / 2.0);
+            if cx >= r.left && cx <= r.left + r.width && cy >= r.top && cy <= r.top + r.height {
+                b.contains.push(e.id.clone());
+            }
+        }
+    }
+    // Line boundaries: crossed when the flow's curve meets the boundary's curve.
+    let all_curves = collect_flow_curves(surfaces);
+    for (bi, bcurve) in &line_boundaries {
+        let bpoly = polyline(bcurve);
+        for f in &dfd.flows {
+            let Some(g) = &f.tmt_guid else { continue };
+            let Some(fc) = all_curves.get(g) else {
+                continue;
+            };
+            if polylines_cross(&polyline(fc), &bpoly) {
+                dfd.boundaries[*bi].crossed_by.push(f.id.clone());
+            }
+        }
+    }
+
+    let mut threats = Vec::new();
+    if let Some(ti) = root.child("ThreatInstances") {
+        for kv in &ti.children {
+            let Some(v) = kv.child("Value") else { continue };
+            let rule = v.text_of("TypeId").to_string();
+            let look = |g: &str| by_guid.get(v.text_of(g)).cloned();
+            let (Some(source_id), Some(flow_id), Some(target_id)) =
+                (look("SourceGuid"), look("FlowGuid"), look("TargetGuid"))
+            else {
+                continue;
+            };
+            let mut props: HashMap<String, String> = HashMap::new();
+            if let Some(p) = v.child("Properties") {
+                for kv in &p.children {
+                    props.insert(
+                        kv.text_of("Key").to_string(),
+                        kv.text_of("Value").to_string(),
+                    );
+                }
+            }
+            let prop = |k: &str| props.get(k).cloned().unwrap_or_default();
+            let state = v.text_of("State").parse().unwrap_or_default();
+            let priority = {
+                let p = v.text_of("Priority");
+                let p = if p.is_empty() {
+                    prop("Priority")
+                } else {
+                    p.to_string()
+                };
+                p.parse().unwrap_or_default()
+            };
+            let justification = {
+                let s = prop("StateInformation");
+                if s.is_empty() {
+                    v.text_of("StateInformation").to_string()
+                } else {
+                    s
+                }
+            };
+            threats.push(Tm7Threat {
+                id: threat_id(&rule, &source_id, &flow_id, &target_id),
+                tmt_id: v.text_of("Id").trim().parse().unwrap_or(0),
+                rule,
+                source_id,
+                flow_id,
+                target_id,
+                title: prop("Title"),
+                category: prop("UserThreatCategory"),
+                interaction: prop("InteractionString"),
+                state,
+                priority,
+                justification,
+            });
+        }
+    }
+    threats.sort_by_key(|t| t.tmt_id);
+    Ok(Tm7Model { dfd, threats })
+}
+
+fn collect_flow_curves(surfaces: &Node) -> HashMap<String, [(f64, f64); 3]> {
+    let mut out = HashMap::new();
+    for surface in surfaces.children_named("DrawingSurfaceModel") {
+        let Some(lines) = surface.child("Lines") else {
+            continue;
+        };
+        for kv in &lines.children {
+            let Some(v) = kv.child("Value") else { continue };
+            out.insert(v.text_of("Guid").to_string(), curve_of(v));
+        }
+    }
+    out
+}
+
+fn curve_of(v: &Node) -> [(f64, f64); 3] {
+    [
+        (num(v, "SourceX"), num(v, "SourceY")),
+        (num(v, "HandleX"), num(v, "HandleY")),
+        (num(v, "TargetX"), num(v, "TargetY")),
+    ]
+}
+
+fn meta(m: Option<&Node>) -> Meta {
+    let Some(m) = m else { return Meta::default() };
+    Meta {
+        name: m.text_of("ThreatModelName").to_string(),
+        owner: m.text_of("Owner").to_string(),
+        reviewer: m.text_of("Reviewer").to_string(),
+        contributors: m.text_of("Contributors").to_string(),
+        description: m.text_of("HighLevelSystemDescription").to_string(),
+        assumptions: m.text_of("Assumptions").to_string(),
+        external_dependencies: m.text_of("ExternalDependencies").to_string(),
+    }
+}
+
+fn num(v: &Node, name: &str) -> f64 {
+    v.text_of(name).trim().parse().unwrap_or(0.0)
+}
+
+/// The display properties of a stencil or line.
+struct Props {
+    name: String,
+    out_of_scope: bool,
+    /// Non-default choices only (index 0 is the default, so it is left out).
+    attributes: BTreeMap<String, String>,
+}
+
+impl Props {
+    fn of(v: &Node) -> Props {
+        let mut p = Props {
+            name: String::new(),
+            out_of_scope: false,
+            attributes: BTreeMap::new(),
+        };
+        let Some(list) = v.child("Properties") else {
+            return p;
+        };
+        for a in &list.children {
+            let kind = a.xsi_type();
+            let display = a.text_of("DisplayName");
+            let name = a.text_of("Name");
+            match kind {
+                "StringDisplayAttribute" if display == "Name" && name.is_empty() => {
+                    p.name = a.text_of("Value").to_string();
+                }
+                "BooleanDisplayAttribute" if name == OUT_OF_SCOPE => {
+                    p.out_of_scope = a.text_of("Value").trim() == "true";
+                }
+                "ListDisplayAttribute" => {
+                    let idx: usize = a.text_of("SelectedIndex").trim().parse().unwrap_or(0);
+                    let values: Vec<&str> = a
+                        .child("Value")
+                        .map(|v| v.children.iter().map(|c| c.text.as_str()).collect())
+                        .unwrap_or_default();
+                    if idx > 0 {
+                        if let Some(val) = values.get(idx) {
+                            p.attributes.insert(name.to_string(), val.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        p
+    }
+}
+
+/// Unique slugs for names.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+}
+
+impl Ids {
+    fn make(&mut self, name: &str, fallback: &str) -> String {
+        let mut base = crate::kb::slug(name);
+        if base.is_empty() {
+            base = fallback.to_string();
+        }
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// TMT's handle is the point the curve passes through at its middle; the quadratic Bézier's
+/// control point follows from it.
+fn polyline(c: &[(f64, f64); 3]) -> Vec<(f64, f64)> {
+    let (p0, h, p2) = (c[0], c[1], c[2]);
+    let p1 = (
+        2.0 * h.0 - (p0.0 + p2.0) / 2.0,
+        2.0 * h.1 - (p0.1 + p2.1) / 2.0,
+    );
+    (0..=32)
+        .map(|i| {
+            let t = i as f64 / 32.0;
+            let u = 1.0 - t;
+            (
+                u * u * p0.0 + 2.0 * u * t * p1.0 + t * t * p2.0,
+                u * u * p0.1 + 2.0 * u * t * p1.1 + t * t * p2.1,
+            )
+        })
+        .collect()
+}
+
+fn polylines_cross(a: &[(f64, f64)], b: &[(f64, f64)]) -> bool {
+    a.windows(2)
+        .any(|s| b.windows(2).any(|t| segments_cross(s[0], s[1], t[0], t[1])))
+}
+
+pub(crate) fn segments_cross(
+    p1: (f64, f64),
+    p2: (f64, f64),
+    p3: (f64, f64),
+    p4: (f64, f64),
+) -> bool {
+    let d = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    };
+    let d1 = d(p3, p4, p1);
+    let d2 = d(p3, p4, p2);
+    let d3 = d(p1, p2, p3);
+    let d4 = d(p1, p2, p4);
+    // Touching counts as crossing; collinear overlap does not.
+    let opposite =
+        |a: f64, b: f64| (a >= 0.0 && b <= 0.0 || a <= 0.0 && b >= 0.0) && !(a == 0.0 && b == 0.0);
+    opposite(d1, d2) && opposite(d3, d4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curves_cross_when_they_meet() {
+        let flow = polyline(&[(0.0, 0.0), (50.0, 10.0), (100.0, 0.0)]);
+        let wall = polyline(&[(50.0, -50.0), (50.0, 0.0), (50.0, 50.0)]);
+        let far = polyline(&[(150.0, -50.0), (150.0, 0.0), (150.0, 50.0)]);
+        assert!(polylines_cross(&flow, &wall));
+        assert!(!polylines_cross(&flow, &far));
+    }
+}
