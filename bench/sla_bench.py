@@ -135,9 +135,16 @@ def run_rampart(rampart, tmp, port, log, monitors, seconds, warmup):
     if p.returncode != 0:
         raise SystemExit(f"rampart failed: {err.decode()}")
     con = sqlite3.connect(db)
-    rows = con.execute("SELECT started_us - scheduled_us, total_ms, outcome FROM observations").fetchall()
+    rows = con.execute("SELECT started_us - scheduled_us, total_ms, outcome, scheduled_us FROM observations").fetchall()
     con.close()
-    late = sorted(r[0] / 1000.0 for r in rows)
+    t0 = min(r[3] for r in rows)
+    late_all = sorted(r[0] / 1000.0 for r in rows)
+    # Lateness over the same steady window as the CPU figure (start-up excluded), and overall.
+    late = sorted(r[0] / 1000.0 for r in rows if r[3] >= t0 + warmup * 1_000_000)
+    per_second = {}
+    for r in rows:
+        sec = (r[3] - t0) // 1_000_000
+        per_second[sec] = max(per_second.get(sec, 0.0), r[0] / 1000.0)
     lat = sorted(r[1] for r in rows if r[1] is not None)
     failed = sum(1 for r in rows if r[2] != "up")
     pct = lambda v, q: v[min(len(v) - 1, max(0, int(-(-q * len(v) // 1)) - 1))] if v else float("nan")
@@ -146,6 +153,8 @@ def run_rampart(rampart, tmp, port, log, monitors, seconds, warmup):
         "stored": len(rows), "failed": failed,
         "lateness_p50_ms": pct(late, 0.50), "lateness_p99_ms": pct(late, 0.99), "lateness_max_ms": late[-1] if late else 0,
         "latency_p50_ms": pct(lat, 0.50), "latency_p99_ms": pct(lat, 0.99),
+        "lateness_all_p99_ms": pct(late_all, 0.99),
+        "lateness_max_per_second_ms": [round(per_second[k], 1) for k in sorted(per_second)],
     }
 
 
