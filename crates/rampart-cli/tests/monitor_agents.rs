@@ -87,7 +87,9 @@ fn two_agents_one_database_report_by_agent() {
         .collect();
     assert_eq!(agents, ["eu-west", "us-east"]);
     for m in r["monitors"].as_array().unwrap() {
-        assert_eq!(m["probes"], 8, "{m}");
+        // At most 8 ticks fit in 2 s at 250 ms (fewer if a tick had to be skipped on a busy machine).
+        let n = m["probes"].as_u64().unwrap();
+        assert!((1..=8).contains(&n), "{m}");
         assert_eq!(m["failed"], 0);
     }
     // Clauses are evaluated per agent too.

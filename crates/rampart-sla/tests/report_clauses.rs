@@ -127,5 +127,9 @@ fn business_hours_weekend_deadline_mttr_and_maintenance() {
     assert_eq!(p.time.down_secs, (63.0 * 60.0 + 20.0) * 60.0);
     assert_eq!(p.time.excluded_secs, 3600.0);
     assert!(p.budget.left_percent < 0.0);
+    // A whole hour of failures: 100 % errors against a 0.5 % budget.
+    assert_eq!(p.max_burn_1h, Some(200.0));
+    // The monitor's MTTR in business hours uses the clauses' calendar: 20 min (Fri + Mon).
+    assert_eq!(m.reliability.mttr_business_secs, Some(1200.0));
     assert!(up.exclusions.iter().any(|e| e.contains("maintenance")));
 }

@@ -12,6 +12,7 @@ use rampart_sla::monitor::{run as run_monitors, Live, MonitorSpec, RunOptions};
 use rampart_store::Store;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -86,15 +87,17 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                 .unwrap_or_else(|| " until Ctrl-C".into())
         );
         let draw = !args.quiet && std::io::stderr().is_terminal();
+        // Lines drawn last time, so each redraw (and the final one) overwrites the table.
+        let drawn = Arc::new(AtomicUsize::new(0));
         let view = {
-            let live = live.clone();
+            let (live, drawn) = (live.clone(), drawn.clone());
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(Duration::from_secs(1));
-                let mut drawn = 0usize;
                 loop {
                     tick.tick().await;
                     if draw {
-                        drawn = draw_live(&live, drawn);
+                        let n = draw_live(&live, drawn.load(Ordering::Relaxed));
+                        drawn.store(n, Ordering::Relaxed);
                     }
                 }
             })
@@ -116,7 +119,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         .await;
         view.abort();
         if draw {
-            draw_live(&live, 0);
+            draw_live(&live, drawn.load(Ordering::Relaxed));
         }
         let (errors, last) = live.store_errors();
         eprintln!(

@@ -30,8 +30,9 @@ pub struct MonitorSection {
     pub target: Option<String>,
     #[serde(default = "default_interval")]
     pub interval: Duration,
-    #[serde(default = "default_timeout")]
-    pub timeout: Duration,
+    /// Per-probe timeout; default: 10 s, or the interval when that is shorter.
+    #[serde(default)]
+    pub timeout: Option<Duration>,
     #[serde(default = "default_method")]
     pub method: String,
     /// Acceptable statuses (default: any 2xx).
@@ -66,14 +67,19 @@ pub struct MonitorSection {
 fn default_interval() -> Duration {
     Duration::from_secs(30)
 }
-fn default_timeout() -> Duration {
-    Duration::from_secs(10)
-}
 fn default_method() -> String {
     "GET".into()
 }
 fn default_min_days() -> u32 {
     14
+}
+
+impl MonitorSection {
+    /// The timeout in force: the one written, else 10 s capped at the interval.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+            .unwrap_or_else(|| Duration::from_secs(10).min(self.interval))
+    }
 }
 
 impl crate::sections::Check for MonitorSection {
@@ -84,14 +90,16 @@ impl crate::sections::Check for MonitorSection {
                 format!("found {}; expected at least 100ms", self.interval),
             );
         }
-        if self.timeout.std().is_zero() || self.timeout > self.interval {
-            problems.push(
-                format!("{path}.timeout"),
-                format!(
-                    "found {}; expected more than 0 and at most the interval ({})",
-                    self.timeout, self.interval
-                ),
-            );
+        if let Some(t) = self.timeout {
+            if t.std().is_zero() || t > self.interval {
+                problems.push(
+                    format!("{path}.timeout"),
+                    format!(
+                        "found {t}; expected more than 0 and at most the interval ({})",
+                        self.interval
+                    ),
+                );
+            }
         }
         for (i, s) in self.status.iter().enumerate() {
             if !(100..=599).contains(s) {

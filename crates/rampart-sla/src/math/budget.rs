@@ -44,6 +44,32 @@ pub fn budget(target_percent: f64, period_secs: f64, up_secs: f64, down_secs: f6
     }
 }
 
+/// The highest burn rate over any window of `window` length, by probes: the SRE workbook pages
+/// at 14.4× over 1 h (2 % of a 30-day budget in an hour). `probes` are `(time, failed)` sorted by
+/// time. `None` when no window of that length has probes.
+pub fn max_burn(
+    probes: &[(DateTime<Utc>, bool)],
+    window: Duration,
+    target_percent: f64,
+) -> Option<f64> {
+    let allowed = 1.0 - target_percent / 100.0;
+    if allowed <= 0.0 || probes.is_empty() {
+        return None;
+    }
+    let (mut lo, mut failed, mut best) = (0usize, 0u64, None::<f64>);
+    for (hi, (t, f)) in probes.iter().enumerate() {
+        failed += u64::from(*f);
+        while probes[lo].0 <= *t - window {
+            failed -= u64::from(probes[lo].1);
+            lo += 1;
+        }
+        let n = (hi - lo + 1) as f64;
+        let burn = failed as f64 / n / allowed;
+        best = Some(best.map_or(burn, |b: f64| b.max(burn)));
+    }
+    best
+}
+
 /// The clause's periods that overlap `[from, to)`, each whole (not clipped): calendar months,
 /// ISO weeks (Monday) or days in `zone`; `Window` is the window itself.
 pub fn periods(
@@ -111,6 +137,17 @@ mod tests {
         // A 7.2 % error rate against 99.5 % is a 14.4× burn.
         let b = budget(99.5, 3600.0, 3600.0 * 0.928, 3600.0 * 0.072);
         assert!((b.burn_rate.unwrap() - 14.4).abs() < 1e-9);
+    }
+
+    #[test]
+    fn fastest_hour_burn() {
+        let t0 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        // One probe a minute for 3 h; 9 failures in the second hour → 15 % error rate → 30×.
+        let probes: Vec<_> = (0..180)
+            .map(|i| (t0 + Duration::minutes(i), (60..69).contains(&i)))
+            .collect();
+        let b = max_burn(&probes, Duration::hours(1), 99.5).unwrap();
+        assert!((b - 30.0).abs() < 1e-9, "{b}");
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn host_port(name: &str, target: &str) -> Result<(String, u16), ProbeError> {
 
 impl Probe {
     pub fn from_monitor(m: &MonitorSection) -> Result<Self, ProbeError> {
-        let timeout = m.timeout.std();
+        let timeout = m.timeout().std();
         let verify = if m.insecure {
             TlsVerify::Inspect
         } else {

@@ -141,6 +141,12 @@ pub fn build(input: &ReportInput<'_>) -> SlaReport {
             }
             _ => None,
         });
+        // MTTR in business hours too, with the first business-hours calendar on this monitor.
+        let calendar = input
+            .clauses
+            .iter()
+            .filter(|c| c.applies_to(&g.monitor))
+            .find_map(|c| c.calendar.as_ref());
         monitors.push(monitor_report(
             g,
             from,
@@ -148,6 +154,7 @@ pub fn build(input: &ReportInput<'_>) -> SlaReport {
             &exclusions,
             threshold,
             input.claimed_secs,
+            calendar,
         ));
         for c in input.clauses.iter().filter(|c| c.applies_to(&g.monitor)) {
             results.push(evaluate(c, g, from, to));
@@ -203,6 +210,7 @@ fn monitor_report(
     exclusions: &Exclusions,
     threshold_ms: Option<f64>,
     claimed_secs: Option<f64>,
+    calendar: Option<&crate::math::calendar::Calendar>,
 ) -> MonitorReport {
     let interval = Duration::milliseconds((g.interval_secs * 1000.0) as i64);
     let counted: Vec<&Observation> = g
@@ -227,7 +235,8 @@ fn monitor_report(
     let time = split(&segs, exclusions, None);
     let owned: Vec<Observation> = counted.iter().map(|o| (*o).clone()).collect();
     let incidents = outages(&owned, &Exclusions::none());
-    let rel = reliability(&incidents, time.up_secs, None);
+    // MTTR in business hours too, with the calendar of the monitor's first business-hours clause.
+    let rel = reliability(&incidents, time.up_secs, calendar);
 
     let lat = Sorted::new(
         counted

@@ -3,7 +3,7 @@
 use super::build::{measure_of, Group};
 use super::model::*;
 use crate::clause::{period_name, Clause, ClauseSource, Obligation};
-use crate::math::budget::{budget, periods};
+use crate::math::budget::{budget, max_burn, periods};
 use crate::math::calendar::Calendar;
 use crate::math::exclusions::Exclusions;
 use crate::math::incidents::{outages, Outage};
@@ -186,6 +186,15 @@ fn uptime(
             by_time_percent: time.known_percent().map(|p| round(p, 4)),
             time,
             budget: b,
+            max_burn_1h: max_burn(
+                &probes
+                    .iter()
+                    .map(|o| (o.started_at, o.outcome == Outcome::Down))
+                    .collect::<Vec<_>>(),
+                Duration::hours(1),
+                target,
+            )
+            .map(|x| round(x, 2)),
             verdict,
         });
     }

@@ -162,6 +162,9 @@ pub struct PeriodResult {
     pub by_time_percent: Option<f64>,
     pub time: TimeSplit,
     pub budget: Budget,
+    /// Highest burn rate over any 1 h of the period, by probes (the SRE workbook pages at
+    /// 14.4× over 1 h).
+    pub max_burn_1h: Option<f64>,
     pub verdict: Verdict,
 }
 

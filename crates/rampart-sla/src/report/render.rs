@@ -86,7 +86,7 @@ fn lines(r: &SlaReport) -> Vec<Line> {
         }
         for p in &c.periods {
             out.push(Line::Item(format!(
-                "period {} – {}{}: {} by time, {} by probes; downtime {} of {} allowed; budget left {:.1} %; burn rate {} → {}",
+                "period {} – {}{}: {} by time, {} by probes; downtime {} of {} allowed; budget left {:.1} %; burn rate {} (fastest hour {}) → {}",
                 p.start.format("%Y-%m-%d"),
                 p.end.format("%Y-%m-%d"),
                 if p.complete { "" } else { " (partly observed)" },
@@ -96,6 +96,7 @@ fn lines(r: &SlaReport) -> Vec<Line> {
                 fmt_secs(p.budget.allowed_down_secs),
                 p.budget.left_percent,
                 p.budget.burn_rate.map(|b| format!("{b:.2}×")).unwrap_or_else(|| "n/a".into()),
+                p.max_burn_1h.map(|b| format!("{b:.2}×")).unwrap_or_else(|| "n/a".into()),
                 p.verdict.label()
             )));
         }
