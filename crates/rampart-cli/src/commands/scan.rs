@@ -244,7 +244,13 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
             .or_else(|| declared.and_then(|w| w.login_path.clone())),
         ..scan::WebOptions::default()
     };
-    for s in &a.seeds {
+    if a.max_pages == 60 {
+        if let Some(m) = declared.and_then(|w| w.max_pages) {
+            opts.max_pages = m;
+        }
+    }
+    let declared_seeds = declared.map(|w| w.seeds.clone()).unwrap_or_default();
+    for s in declared_seeds.iter().chain(&a.seeds) {
         opts.seeds.push(
             base.join(s)
                 .with_context(|| format!("--seed \"{s}\" is not a URL or path"))?,

@@ -8,10 +8,32 @@ pub struct WebTargetSection {
     /// Path of the login form, when rampart should test its rate limiting.
     #[serde(default)]
     pub login_path: Option<String>,
+    /// Extra entry points not linked from any page (paths or URLs), e.g. `"/api/msgs?user=alice"`.
+    #[serde(default)]
+    pub seeds: Vec<String>,
+    /// Pages the crawler fetches at most.
+    #[serde(default)]
+    pub max_pages: Option<usize>,
 }
 
 impl crate::sections::Check for WebTargetSection {
     fn check(&self, path: &str, problems: &mut crate::load::Problems) {
+        if self.max_pages == Some(0) {
+            problems.push(
+                format!("{path}.max_pages"),
+                "found 0; expected at least 1 page",
+            );
+        }
+        for (i, s) in self.seeds.iter().enumerate() {
+            if self.url.join(s).is_err() {
+                problems.push(
+                    format!("{path}.seeds[{i}]"),
+                    format!(
+                        "found \"{s}\"; expected a path like \"/api/msgs?user=alice\" or a URL"
+                    ),
+                );
+            }
+        }
         if !matches!(self.url.scheme(), "http" | "https") {
             problems.push(
                 format!("{path}.url"),

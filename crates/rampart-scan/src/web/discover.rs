@@ -188,11 +188,23 @@ pub async fn discover(
         described.join(", ")
     ));
 
-    let words: Vec<String> = WORDS
+    // robots.txt lists what the site would rather not have crawled: often the interesting part.
+    let mut from_robots = Vec::new();
+    if let Ok(u) = dir.join("robots.txt") {
+        match state.client.send(&Req::get(u)).await {
+            Ok(p) if p.status == 200 && !p.is_html() => from_robots = robots_paths(&p.body),
+            Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
+            _ => {}
+        }
+    }
+    let mut words: Vec<String> = WORDS
         .iter()
         .map(|w| w.to_string())
         .chain(extra.iter().map(|w| w.trim_start_matches('/').to_string()))
+        .chain(from_robots)
         .collect();
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
     let known: std::collections::HashSet<String> =
         state.pages.iter().map(|p| p.url.clone()).collect();
     let mut set: JoinSet<Result<Option<(String, Page)>, NetError>> = JoinSet::new();
@@ -223,6 +235,21 @@ pub async fn discover(
         }
     }
     Ok(())
+}
+
+/// `Disallow:`/`Allow:` paths of a robots.txt, without wildcards, relative to the site root.
+pub fn robots_paths(body: &str) -> Vec<String> {
+    body.lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            let k = k.trim().to_ascii_lowercase();
+            (k == "disallow" || k == "allow")
+                .then(|| v.split('#').next().unwrap_or("").trim().to_string())
+        })
+        .filter(|p| p.starts_with('/') && p.len() > 1 && !p.contains(['*', '$']))
+        .map(|p| p.trim_start_matches('/').to_string())
+        .take(50)
+        .collect()
 }
 
 async fn probe(

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# bench/scan.sh — rampart's scans side by side with the reference tools, in one run, inside a
+# network namespace this script creates (its loopback is private; nothing can leave it):
+#   1. full 65,535-port connect scan of 127.0.0.1 with a handful of listeners: rampart vs
+#      `nmap -sT -p- -n -Pn` — open ports, wall time, CPU time, peak memory;
+#   2. the same with 1,000 ports silently dropped by iptables (filtered);
+#   3. service naming of the open ports: rampart vs `nmap -sT -sV`;
+#   4. web scans of sqlmap's vulnserver and of rampart's demo service: rampart vs wapiti3.
+# Needs root (ip netns, iptables), nmap, nginx, sshd, redis-server, prometheus, jq, python3, and
+# the PyPI targets (scripts/setup-web-targets.sh; wapiti3==3.2.3 goes into target/bench-venv).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+[ "$(id -u)" = 0 ] || { echo "bench/scan.sh needs root (network namespace, iptables)" >&2; exit 2; }
+for t in nmap nginx /usr/sbin/sshd redis-server prometheus jq iptables; do
+  command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 2; }
+done
+cargo build --release -q -p rampart-cli
+cargo build --release -q -p rampart-scan --example demo_server
+RAMPART="$root/target/release/rampart"
+DEMO="$root/target/release/examples/demo_server"
+bash scripts/setup-web-targets.sh >/dev/null
+venv="$root/target/test-venv"
+bvenv="$root/target/bench-venv"
+[ -x "$bvenv/bin/wapiti" ] || { python3 -m venv "$bvenv"; "$bvenv/bin/pip" install -q "wapiti3==3.2.3"; }
+
+NS="rampart-bench-$$"
+work=$(mktemp -d /tmp/rampart-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  ip netns del "$NS" 2>/dev/null || true
+}
+trap cleanup EXIT
+ip netns add "$NS"
+inns() { ip netns exec "$NS" "$@"; }
+inns ip link set lo up
+asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+
+# ---- targets -----------------------------------------------------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
+  -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
+chmod 644 "$work/tls.key"
+cat > "$work/nginx.conf" <<EOF
+worker_processes 1; user nobody nogroup; pid $work/nginx.pid; error_log $work/nginx.err;
+events { worker_connections 256; }
+http { access_log off; server_tokens on; client_body_temp_path $work/b; proxy_temp_path $work/p;
+  fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;
+  server { listen 127.0.0.1:80; location / { return 200 '<html><title>Welcome to nginx!</title></html>'; } }
+  server { listen 127.0.0.1:443 ssl; ssl_certificate $work/tls.pem; ssl_certificate_key $work/tls.key;
+           location / { return 200 '<html><title>shop</title></html>'; } } }
+EOF
+inns nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
+ssh-keygen -q -t ed25519 -N '' -f "$work/hostkey"; mkdir -p /run/sshd
+printf 'ListenAddress 127.0.0.1\nPort 22\nHostKey %s\nPidFile %s/sshd.pid\nUsePAM no\n' "$work/hostkey" "$work" > "$work/sshd_config"
+inns /usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & pids+=($!)
+inns setpriv --reuid=nobody --regid=nogroup --clear-groups redis-server --bind 127.0.0.1 --port 6379 --save '' --dir /tmp >/dev/null & pids+=($!)
+mkdir -p "$work/prom"; chmod 777 "$work/prom"; printf 'global:\n  scrape_interval: 1m\n' > "$work/prom.yml"
+inns setpriv --reuid=nobody --regid=nogroup --clear-groups prometheus --config.file="$work/prom.yml" \
+  --storage.tsdb.path="$work/prom" --web.listen-address=127.0.0.1:9090 2>/dev/null & pids+=($!)
+vuln=$("$venv/bin/python" -c 'import sqlmap,os;print(os.path.dirname(sqlmap.__file__))')/extra/vulnserver/vulnserver.py
+inns setpriv --reuid=nobody --regid=nogroup --clear-groups env TMPDIR=/tmp "$venv/bin/python" "$vuln" 127.0.0.1 8440 >/dev/null 2>&1 & pids+=($!)
+inns "$DEMO" 8080 > "$work/demo.out" 2>&1 & pids+=($!)
+sleep 3
+printf '[project]\nname = "bench"\n[scope]\nhosts = ["127.0.0.1"]\n[[hosts]]\naddress = "127.0.0.1"\nports = [22, 80, 443]\n' > "$work/rampart.toml"
+
+timed() { # timed NAME CMD... -> prints "wall user+sys maxrss_kb" into $work/NAME.time
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" > "$work/$name.out" 2>"$work/$name.err" || true
+}
+wall() { awk '{print $1}' "$work/$1.time"; }
+cpu() { awk '{printf "%.2f", $2+$3}' "$work/$1.time"; }
+mem() { awk '{printf "%.0f", $4/1024}' "$work/$1.time"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a>0) printf "%.2f", b/a; else print "inf" }'; }
+nmap_open() { grep -oE 'portid="[0-9]+"><state state="open"' "$1" | grep -oE '[0-9]+' | sort -n | tr '\n' ' '; }
+nmap_count() { grep -c "state=\"$2\"" "$1" || true; }
+
+echo "== 1. full connect scan of 127.0.0.1 (65,535 ports) inside namespace $NS"
+timed r_full inns "$RAMPART" -p "$work/rampart.toml" scan ports 127.0.0.1 --ports 1-65535 --no-banners -f json -o "$work/r_full.json"
+timed n_full inns nmap -sT -p- -n -Pn 127.0.0.1 -oX "$work/n_full.xml"
+r_open=$(jq -r '[.ports[]|select(.state=="open").port]|join(" ")' "$work/r_full.json")
+n_open=$(nmap_open "$work/n_full.xml" | sed 's/ $//')
+printf '%-8s wall %6ss  cpu %6ss  mem %5s MiB  open: %s\n' rampart "$(wall r_full)" "$(cpu r_full)" "$(mem r_full)" "$r_open"
+printf '%-8s wall %6ss  cpu %6ss  mem %5s MiB  open: %s\n' nmap "$(wall n_full)" "$(cpu n_full)" "$(mem n_full)" "$n_open"
+[ "$r_open" = "$n_open" ] && echo "open ports identical" || echo "OPEN PORTS DIFFER"
+echo "nmap/rampart wall-time ratio: $(ratio "$(wall r_full)" "$(wall n_full)")x"
+
+echo; echo "== 2. the same with 1,000 ports (30000-30999) dropped by iptables"
+inns iptables -A INPUT -p tcp --dport 30000:30999 -j DROP
+timed r_drop inns "$RAMPART" -p "$work/rampart.toml" scan ports 127.0.0.1 --ports 1-65535 --no-banners -f json -o "$work/r_drop.json"
+timed n_drop inns nmap -sT -p- -n -Pn 127.0.0.1 -oX "$work/n_drop.xml"
+r_filt=$(jq '.filtered' "$work/r_drop.json")
+n_filt=$(grep -oE 'extraports state="filtered" count="[0-9]+"' "$work/n_drop.xml" | grep -oE '[0-9]+$' || nmap_count "$work/n_drop.xml" filtered)
+r_open=$(jq -r '[.ports[]|select(.state=="open").port]|join(" ")' "$work/r_drop.json")
+n_open=$(nmap_open "$work/n_drop.xml" | sed 's/ $//')
+printf '%-8s wall %6ss  cpu %6ss  mem %5s MiB  filtered %s  open: %s\n' rampart "$(wall r_drop)" "$(cpu r_drop)" "$(mem r_drop)" "$r_filt" "$r_open"
+printf '%-8s wall %6ss  cpu %6ss  mem %5s MiB  filtered %s  open: %s\n' nmap "$(wall n_drop)" "$(cpu n_drop)" "$(mem n_drop)" "$n_filt" "$n_open"
+echo "nmap/rampart wall-time ratio: $(ratio "$(wall r_drop)" "$(wall n_drop)")x (target >= 1.5)"
+inns iptables -F INPUT
+
+echo; echo "== 3. service naming of the open ports"
+list=$(echo "$n_open" | tr ' ' ',')
+timed r_sv inns "$RAMPART" -p "$work/rampart.toml" scan ports 127.0.0.1 --ports "$list" -f json -o "$work/r_sv.json"
+timed n_sv inns nmap -sT -sV -p "$list" -n -Pn 127.0.0.1 -oX "$work/n_sv.xml"
+printf '%-6s %-12s %-12s %s\n' port rampart nmap "rampart software / nmap product"
+same=0; total=0
+for p in $(echo "$list" | tr ',' ' '); do
+  r=$(jq -r --argjson p "$p" '.ports[]|select(.port==$p)|.service' "$work/r_sv.json")
+  rp=$(jq -r --argjson p "$p" '.ports[]|select(.port==$p)|[.product,.version]|map(select(.!=null))|join(" ")' "$work/r_sv.json")
+  line=$(tr '\n' ' ' < "$work/n_sv.xml" | grep -oE "portid=\"$p\">.{0,600}</port>" | head -1)
+  n=$(echo "$line" | grep -oE 'service name="[^"]+"' | head -1 | cut -d'"' -f2)
+  echo "$line" | grep -q 'tunnel="ssl"' && n="ssl/$n"
+  np=$(echo "$line" | grep -oE 'product="[^"]+"' | head -1 | cut -d'"' -f2)
+  norm=$n; [ "$n" = "ssl/http" ] && norm=https
+  total=$((total+1)); [ "$norm" = "$r" ] && same=$((same+1))
+  printf '%-6s %-12s %-12s %s / %s\n' "$p" "$r" "$n" "$rp" "$np"
+done
+echo "same service name on $same of $total ports (nmap ssl/http = rampart https)"
+printf '%-8s wall %6ss  cpu %6ss\n' rampart "$(wall r_sv)" "$(cpu r_sv)"
+printf '%-8s wall %6ss  cpu %6ss\n' nmap "$(wall n_sv)" "$(cpu n_sv)"
+echo "nmap/rampart wall-time ratio: $(ratio "$(wall r_sv)" "$(wall n_sv)")x (target >= 5)"
+
+echo; echo "== 4. web scans: rampart vs wapiti3 $("$bvenv/bin/wapiti" --version 2>/dev/null | tail -1)"
+web() { # web NAME URL SEED
+  local name=$1 url=$2 seed=$3
+  timed "r_$name" inns "$RAMPART" -p "$work/rampart.toml" scan web "$url" --seed "$seed" -f json -o "$work/r_$name.json"
+  timed "w_$name" inns timeout 600 "$bvenv/bin/wapiti" -u "$url" -s "${url%/}$seed" --flush-session --scope folder \
+    -f json -o "$work/w_$name.json"
+  echo "-- $name ($url, extra entry point $seed)"
+  printf '%-8s wall %6ss  cpu %6ss  requests %s\n' rampart "$(wall "r_$name")" "$(cpu "r_$name")" "$(jq .requests "$work/r_$name.json")"
+  printf '%-8s wall %6ss  cpu %6ss\n' wapiti "$(wall "w_$name")" "$(cpu "w_$name")"
+  echo "rampart findings:"; jq -r '.findings|group_by(.rule)[]|"  \(.[0].rule) x\(length): \(map(.target|sub("^https?://[^/]+";""))|unique|join(", "))"' "$work/r_$name.json"
+  echo "wapiti findings:"; jq -r '.vulnerabilities|to_entries[]|select(.value|length>0)|"  \(.key) x\(.value|length): \(.value|map(.path)|unique|join(", "))"' "$work/w_$name.json" 2>/dev/null || echo "  (no report)"
+  if jq -e '.. | strings | select(test("/test/"))' "$work/w_$name.json" >/dev/null 2>&1; then echo "wapiti mentions /test/"; else echo "wapiti does not mention /test/"; fi
+  echo "wapiti/rampart wall-time ratio: $(ratio "$(wall "r_$name")" "$(wall "w_$name")")x"
+}
+web vulnserver "http://127.0.0.1:8440/" "/echo?q=1"
+web demo "http://127.0.0.1:8080/" "/api/msgs?user=alice"
+echo; echo "raw outputs: $work"
