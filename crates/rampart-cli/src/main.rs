@@ -5,6 +5,8 @@
 mod commands;
 mod exit;
 mod output;
+#[allow(dead_code)] // helpers are adopted command by command
+mod progress;
 mod project;
 
 use clap::{Parser, Subcommand};

@@ -2,9 +2,7 @@
 
 use crate::exit::{CliResult, Outcome};
 use crate::Global;
-use indicatif::{ProgressBar, ProgressStyle};
 use rampart_assess::{AssessOptions, Step};
-use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -49,11 +47,7 @@ pub async fn run_with_progress(
     store: &rampart_store::Store,
     opts: &AssessOptions,
 ) -> anyhow::Result<rampart_assess::AssessSummary> {
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template(
-        "{spinner} {elapsed_precise} {msg}",
-    )?);
-    bar.enable_steady_tick(Duration::from_millis(200));
+    let bar = crate::progress::spinner("starting");
     // Without a terminal the spinner is hidden; the steps still go to stderr, one line each.
     let say = |line: String| {
         if bar.is_hidden() {
