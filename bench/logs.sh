@@ -9,7 +9,10 @@ WORK="${RAMPART_BENCH_DIR:-${TMPDIR:-/tmp}/rampart-bench-logs}"
 mkdir -p "$WORK"
 LOG="$WORK/combined-$LINES.log"
 
-cargo build --release -q -p rampart-cli -p rampart-logs --example gen_combined_log
+# Two builds: with `--example`, cargo builds only the example, not the `rampart` binary.
+cargo build --release -q -p rampart-cli
+cargo build --release -q -p rampart-logs --example gen_combined_log
+[ -x target/release/rampart ] || { echo "no target/release/rampart" >&2; exit 1; }
 RAMPART=target/release/rampart
 [ -f "$LOG" ] || target/release/examples/gen_combined_log "$LOG" "$LINES"
 BYTES=$(stat -c %s "$LOG")
