@@ -5,7 +5,7 @@ use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,15 +46,52 @@ pub struct Follow {
     pub poll: Duration,
 }
 
-pub fn open(input: &Input) -> Result<(Box<dyn Read + Send>, i32), LogsError> {
+/// Counts the bytes read from the input itself (compressed bytes for `.gz`), for progress.
+struct Counting<R> {
+    inner: R,
+    n: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        // Once per 64 KiB read (the BufReader's size), not per line.
+        self.n.fetch_add(k as u64, Ordering::Relaxed);
+        Ok(k)
+    }
+}
+
+/// An open input: the (decompressed) byte stream, the year for syslog lines, and a counter of
+/// the bytes read from the input so far.
+pub struct Opened {
+    pub read: Box<dyn Read + Send>,
+    pub year: i32,
+    pub consumed: Arc<AtomicU64>,
+    pub gzip: bool,
+}
+
+pub fn open(input: &Input) -> Result<Opened, LogsError> {
+    let consumed = Arc::new(AtomicU64::new(0));
     match input {
-        Input::Stdin => Ok((Box::new(std::io::stdin()), current_year())),
+        Input::Stdin => Ok(Opened {
+            read: Box::new(Counting {
+                inner: std::io::stdin(),
+                n: consumed.clone(),
+            }),
+            year: current_year(),
+            consumed,
+            gzip: false,
+        }),
         Input::File(p) => {
             let f = File::open(p).map_err(|e| LogsError::Io {
                 path: p.clone(),
                 err: e,
             })?;
             let year = file_year(p);
+            let f = Counting {
+                inner: f,
+                n: consumed.clone(),
+            };
             let mut r = BufReader::with_capacity(64 * 1024, f);
             let gz = {
                 use std::io::BufRead;
@@ -64,11 +101,17 @@ pub fn open(input: &Input) -> Result<(Box<dyn Read + Send>, i32), LogsError> {
                 })?;
                 head.starts_with(&[0x1f, 0x8b])
             };
-            if gz {
-                Ok((Box::new(MultiGzDecoder::new(r)), year))
+            let read: Box<dyn Read + Send> = if gz {
+                Box::new(MultiGzDecoder::new(r))
             } else {
-                Ok((Box::new(r), year))
-            }
+                Box::new(r)
+            };
+            Ok(Opened {
+                read,
+                year,
+                consumed,
+                gzip: gz,
+            })
         }
     }
 }

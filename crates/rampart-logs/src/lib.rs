@@ -46,6 +46,9 @@ pub struct Options<'a> {
     pub follow: Option<Follow>,
     /// Called with each incident as soon as it is complete (follow mode reports as it goes).
     pub on_incident: Option<&'a mut dyn FnMut(&LogIncident)>,
+    /// Called once per chunk (about 1 MiB) with the bytes read so far from all inputs, as they
+    /// are on disk (compressed bytes for `.gz`): for a progress bar over the inputs' sizes.
+    pub on_progress: Option<&'a mut dyn FnMut(u64)>,
 }
 
 impl Default for Options<'_> {
@@ -55,6 +58,7 @@ impl Default for Options<'_> {
             format: "auto".into(),
             follow: None,
             on_incident: None,
+            on_progress: None,
         }
     }
 }
@@ -80,21 +84,41 @@ pub fn analyze_inputs(
     let mut incidents = Vec::new();
     let mut coverage = engine::coverage::Coverage::default();
     let mut chart = engine::chart::ChartBuilder::default();
+    let mut consumed_before = 0u64;
     for input in inputs {
         let spec = spec_for(input, cfg, &opts.format);
-        let (read, year) = input::open(input)?;
+        let opened = input::open(input)?;
+        tracing::info!(
+            source = %input.name(),
+            gzip = opened.gzip,
+            follow = opts.follow.is_some(),
+            "log opened"
+        );
+        let consumed = opened.consumed.clone();
         let io_err = |e| LogsError::Io {
             path: input.name().into(),
             err: e,
         };
-        let mut reader = ChunkReader::new(read, opts.follow.clone());
+        let mut reader = ChunkReader::new(opened.read, opts.follow.clone());
         let first = reader.next_chunk().map_err(io_err)?;
-        let parser = Parser::build(&spec, first.as_deref().unwrap_or(b""), year)?;
+        let parser = Parser::build(&spec, first.as_deref().unwrap_or(b""), opened.year)?;
+        tracing::info!(
+            source = %input.name(),
+            format = parser.name(),
+            requested = %spec.format,
+            workers = opts.workers,
+            "parsing"
+        );
         let mut engine = Engine::new(&input.name(), cfg);
         engine.eager = opts.follow.is_some();
         let mut cb = opts.on_incident.take();
+        let mut progress = opts.on_progress.take();
         let mut reported = Vec::new();
+        let started = std::time::Instant::now();
         let bytes = pipeline::run(reader, first, &parser, &classifier, opts.workers, |c| {
+            if let Some(p) = progress.as_mut() {
+                p(consumed_before + consumed.load(std::sync::atomic::Ordering::Relaxed));
+            }
             let new = engine.feed(&c);
             if let Some(cb) = cb.as_mut() {
                 for i in &new {
@@ -105,6 +129,11 @@ pub fn analyze_inputs(
             c.buf
         })
         .map_err(io_err)?;
+        consumed_before += consumed.load(std::sync::atomic::Ordering::Relaxed);
+        if let Some(p) = progress.as_mut() {
+            p(consumed_before);
+        }
+        opts.on_progress = progress;
         let mut found = engine.finish();
         if let Some(cb) = cb.as_mut() {
             // Incidents still open at the end were not reported yet.
@@ -114,6 +143,40 @@ pub fn analyze_inputs(
         }
         opts.on_incident = cb;
         let st = &engine.stats;
+        let secs = started.elapsed().as_secs_f64();
+        tracing::info!(
+            source = %input.name(),
+            lines = st.lines,
+            parsed = st.parsed,
+            malformed = st.malformed,
+            bytes,
+            mb_per_sec = (bytes as f64 / 1e5 / secs.max(1e-9)).round() / 10.0,
+            incidents = found.len(),
+            "log read"
+        );
+        if st.malformed > 0 {
+            if let Some(m) = st.malformed_samples.first() {
+                tracing::info!(
+                    source = %input.name(),
+                    malformed = st.malformed,
+                    first_line = m.line,
+                    sample = %m.text,
+                    "malformed lines (counted, not fatal)"
+                );
+            }
+        }
+        for i in &found {
+            tracing::debug!(
+                source = %input.name(),
+                kind = %i.kind_str(),
+                clients = ?i.clients,
+                from = %i.from,
+                to = %i.to,
+                count = i.count,
+                verdict = i.verdict.as_str(),
+                "incident"
+            );
+        }
         sources.push(SourceSummary {
             name: input.name(),
             format: parser.name().to_string(),

@@ -93,6 +93,11 @@ pub fn run(
     let raw_rx = Mutex::new(raw_rx);
     let (pool_tx, pool_rx) = sync_channel::<Vec<u8>>(workers * 4 + 4);
     reader.pool = Some(pool_rx);
+    tracing::debug!(
+        workers,
+        chunk_bytes = crate::input::CHUNK,
+        "parse workers starting"
+    );
     std::thread::scope(|s| {
         let reader_handle = s.spawn(move || -> std::io::Result<u64> {
             let mut seq = 0u64;

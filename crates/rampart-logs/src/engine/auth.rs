@@ -38,15 +38,21 @@ impl Logins {
         let leak = cfg.leak.std().as_secs_f64();
         let gap = cfg.gap.std().as_secs() as i64;
         let window = cfg.window.std().as_secs_f64();
+        let mut clients = Tracker::new(cfg.capacity as f64, leak, gap, max_keys);
+        let mut distributed = Tracker::new(
+            cfg.distributed_min_failures as f64,
+            window / cfg.distributed_min_failures.max(1) as f64,
+            gap,
+            max_keys,
+        );
+        let mut users = Tracker::new(cfg.capacity as f64, leak, gap, max_keys);
+        for t in [&mut clients, &mut distributed, &mut users] {
+            t.restart = true;
+        }
         Logins {
-            clients: Tracker::new(cfg.capacity as f64, leak, gap, max_keys),
-            distributed: Tracker::new(
-                cfg.distributed_min_failures as f64,
-                window / cfg.distributed_min_failures.max(1) as f64,
-                gap,
-                max_keys,
-            ),
-            users: Tracker::new(cfg.capacity as f64, leak, gap, max_keys),
+            clients,
+            distributed,
+            users,
             cfg: cfg.clone(),
         }
     }
@@ -82,9 +88,12 @@ impl Logins {
             let (over, slot) = t.pour(key, ev.ts, 1.0);
             let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
             ep.add(ev, ctx, 1);
-            if over && !ep.fired {
-                ep.fired = true;
-                ep.fired_at = ev.ts;
+            if over {
+                if !ep.fired {
+                    ep.fired = true;
+                    ep.fired_at = ev.ts;
+                }
+                ep.mark_over();
             }
         }
     }
@@ -102,15 +111,18 @@ impl Logins {
     }
 
     pub fn collect(&mut self, f: &Finish, out: &mut Vec<LogIncident>) {
-        for ep in std::mem::take(&mut self.clients.closed) {
+        for mut ep in std::mem::take(&mut self.clients.closed) {
+            ep.trim();
             out.push(self.client_incident(&ep, f));
         }
-        for ep in std::mem::take(&mut self.distributed.closed) {
+        for mut ep in std::mem::take(&mut self.distributed.closed) {
+            ep.trim();
             if let Some(i) = self.spread_incident(&ep, f, "login path") {
                 out.push(i);
             }
         }
-        for ep in std::mem::take(&mut self.users.closed) {
+        for mut ep in std::mem::take(&mut self.users.closed) {
+            ep.trim();
             if let Some(i) = self.spread_incident(&ep, f, "username") {
                 out.push(i);
             }

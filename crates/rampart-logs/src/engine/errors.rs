@@ -38,14 +38,18 @@ impl ErrorBursts {
         let leak = cfg.leak.std().as_secs_f64();
         let window = cfg.window.std().as_secs_f64();
         let gap = cfg.gap.std().as_secs() as i64;
+        let mut pairs = Tracker::new(cfg.capacity as f64, leak, gap, max_keys);
+        let mut wide = Tracker::new(
+            cfg.endpoint_min_errors as f64,
+            window / cfg.endpoint_min_errors.max(1) as f64,
+            gap,
+            max_keys,
+        );
+        pairs.restart = true;
+        wide.restart = true;
         ErrorBursts {
-            pairs: Tracker::new(cfg.capacity as f64, leak, gap, max_keys),
-            wide: Tracker::new(
-                cfg.endpoint_min_errors as f64,
-                window / cfg.endpoint_min_errors.max(1) as f64,
-                gap,
-                max_keys,
-            ),
+            pairs,
+            wide,
             endpoints: IdMap::default(),
             cfg: cfg.clone(),
             max_keys,
@@ -84,9 +88,12 @@ impl ErrorBursts {
                 });
                 ep.add(ev, ctx, 1);
                 ep.requests += 1;
-                if over && !ep.fired {
-                    ep.fired = true;
-                    ep.fired_at = ev.ts;
+                if over {
+                    if !ep.fired {
+                        ep.fired = true;
+                        ep.fired_at = ev.ts;
+                    }
+                    ep.mark_over();
                 }
                 tracker.mark_open(key);
             } else if tracker.maybe_open(key) {
@@ -111,25 +118,33 @@ impl ErrorBursts {
 
     pub fn collect(&mut self, f: &Finish, out: &mut Vec<LogIncident>) {
         let closed = std::mem::take(&mut self.pairs.closed);
-        for ep in closed {
+        for mut ep in closed {
+            ep.trim();
             if let Some(i) = self.client_incident(&ep, f) {
                 out.push(i);
             }
         }
         let closed = std::mem::take(&mut self.wide.closed);
-        for ep in closed {
+        for mut ep in closed {
+            ep.trim();
             if let Some(i) = self.endpoint_incident(&ep, f) {
                 out.push(i);
             }
         }
     }
 
-    /// The endpoint's error ratio outside this episode, and its name.
-    fn baseline(&self, ep: &Episode, endpoint_h: u64) -> (f64, String) {
+    /// The endpoint's error ratio outside this episode, and its name. For an endpoint-wide
+    /// episode (`wide`) that holds most of the endpoint's traffic — an endpoint that always
+    /// fails this much — there is too little outside it to compare with, and the endpoint's
+    /// ratio over the whole log is its normal.
+    fn baseline(&self, ep: &Episode, endpoint_h: u64, wide: bool) -> (f64, String) {
         match self.endpoints.get(&endpoint_h) {
             Some(st) => {
-                let req = st.requests.saturating_sub(ep.requests);
-                let err = st.errors.saturating_sub(ep.count);
+                let mut req = st.requests.saturating_sub(ep.requests);
+                let mut err = st.errors.saturating_sub(ep.count);
+                if wide && req < ep.requests {
+                    (req, err) = (st.requests, st.errors);
+                }
                 let r = if req == 0 {
                     0.0
                 } else {
@@ -143,7 +158,7 @@ impl ErrorBursts {
 
     fn client_incident(&self, ep: &Episode, f: &Finish) -> Option<LogIncident> {
         let ratio = ep.count as f64 / ep.requests.max(1) as f64;
-        let (base, name) = self.baseline(ep, endpoint_of(ep));
+        let (base, name) = self.baseline(ep, endpoint_of(ep), false);
         if ratio < self.cfg.min_ratio || ratio < base * self.cfg.baseline_factor {
             return None;
         }
@@ -168,7 +183,7 @@ impl ErrorBursts {
         if ep.client_set.count < 3 || top * 2 >= ep.count {
             return None;
         }
-        let (base, name) = self.baseline(ep, endpoint_of(ep));
+        let (base, name) = self.baseline(ep, endpoint_of(ep), true);
         let ratio = ep.count as f64 / ep.requests.max(1) as f64;
         if ratio < base * self.cfg.baseline_factor {
             return None;

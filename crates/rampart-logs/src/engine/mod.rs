@@ -118,7 +118,7 @@ impl Engine {
             logins: auth::Logins::new(&d.brute_force, k),
             probing: probing::Probing::new(&d.probing, k),
             payloads: payloads::Payloads::new(&d.injection, &d.secrets, k),
-            flood: flood::Floods::new(&d.flood, k),
+            flood: flood::Floods::new(&d.flood, k, d.evidence_lines),
             ssh: ssh::Ssh::new(&d.ssh, k),
             coverage: coverage::Coverage::default(),
             chart: chart::ChartBuilder::default(),
@@ -247,7 +247,8 @@ fn merge(mut v: Vec<LogIncident>, cap: usize) -> Vec<LogIncident> {
                 && !o.clients.is_empty()
                 && o.clients.first() == i.clients.first()
                 && i.from_ts <= o.to_ts
-                && (o.paths.first() == i.paths.first() || o.kind == IncidentKind::PathProbing)
+                && (o.paths.first() == i.paths.first()
+                    || matches!(o.kind, IncidentKind::PathProbing | IncidentKind::Flood))
         });
         match same {
             Some(o) => {

@@ -11,6 +11,9 @@ use crate::hash::IdMap;
 pub struct Bucket {
     pub level: f64,
     pub last: i64,
+    /// When the bucket last started filling from empty, and the pours since: the current run.
+    pub since: i64,
+    pub run: u64,
 }
 
 impl Bucket {
@@ -18,9 +21,22 @@ impl Bucket {
     pub fn pour(&mut self, ts: i64, n: f64, capacity: f64, leak_secs: f64) -> bool {
         // Out-of-order lines (several workers behind a proxy) do not refill the bucket.
         let dt = (ts - self.last).max(0) as f64;
-        self.level = (self.level - dt / leak_secs).max(0.0) + n;
+        let drained = (self.level - dt / leak_secs).max(0.0);
+        if drained < 1e-9 {
+            self.since = ts;
+            self.run = 0;
+        }
+        // What does not fit spills: the level never exceeds the capacity plus this pour, so an
+        // overflow means "faster than the leak right now", not "was fast a while ago".
+        self.level = (drained + n).min(capacity + n.max(1.0));
+        self.run += 1;
         self.last = self.last.max(ts);
         self.level > capacity
+    }
+
+    /// True when the last pour started a new run (the bucket had drained empty).
+    pub fn fresh(&self) -> bool {
+        self.run == 1
     }
 }
 
@@ -108,6 +124,21 @@ pub struct Episode {
     pub success_after: bool,
     /// Detector-specific tag (endpoint display, secret name, ...).
     pub label: String,
+    /// The episode as it stood at its last overflowing event (see [`Episode::trim`]).
+    pub over: Option<OverMark>,
+}
+
+/// Snapshot at the last event that overflowed the bucket.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OverMark {
+    pub last: i64,
+    pub count: u64,
+    pub requests: u64,
+    pub pauses: u64,
+    pub max_gap: i64,
+    pub clients: u64,
+    pub paths: u64,
+    pub users: u64,
 }
 
 const SHOWN: usize = 10;
@@ -187,6 +218,71 @@ impl Episode {
         }
     }
 
+    /// Remembers this event as the latest one above the allowed rate.
+    pub fn mark_over(&mut self) {
+        self.over = Some(OverMark {
+            last: self.last,
+            count: self.count,
+            requests: self.requests,
+            pauses: self.pauses,
+            max_gap: self.max_gap,
+            clients: self.client_set.count,
+            paths: self.path_set.count,
+            users: self.user_set.count,
+        });
+    }
+
+    /// Cuts the episode back to its last overflowing event: ordinary events that came after
+    /// the burst (while the bucket drained, or within the quiet gap) do not widen its window
+    /// or its counts.
+    pub fn trim(&mut self) {
+        if let Some(m) = self.over.take() {
+            self.last = m.last;
+            self.count = m.count;
+            self.requests = m.requests;
+            self.pauses = m.pauses;
+            self.max_gap = m.max_gap;
+            self.client_set.count = m.clients;
+            self.path_set.count = m.paths;
+            self.user_set.count = m.users;
+        }
+    }
+
+    /// Adds another episode's clients, paths, statuses and evidence (minute-level episodes
+    /// gather each flagged minute's lines this way).
+    pub fn absorb(&mut self, o: &Episode, cap: usize) {
+        for (v, n) in &o.clients {
+            add_n(&mut self.clients, v, *n);
+        }
+        for h in &o.client_set.seen {
+            self.client_set.insert(*h);
+        }
+        for (v, n) in &o.paths {
+            add_n(&mut self.paths, v, *n);
+        }
+        for h in &o.path_set.seen {
+            self.path_set.insert(*h);
+        }
+        for &(s, n) in &o.statuses {
+            match self.statuses.iter_mut().find(|(x, _)| *x == s) {
+                Some(e) => e.1 += n,
+                None => self.statuses.push((s, n)),
+            }
+        }
+        for e in &o.evidence {
+            if self.evidence.len() < cap && !self.evidence.iter().any(|x| x.0 == e.0) {
+                self.evidence.push(e.clone());
+            }
+        }
+        if self.agents.is_empty() {
+            self.agents.clone_from(&o.agents);
+        }
+        self.flags |= o.flags;
+        if self.tz == 0 {
+            self.tz = o.tz;
+        }
+    }
+
     pub fn span_secs(&self) -> i64 {
         self.last - self.first
     }
@@ -210,6 +306,14 @@ impl Episode {
 
     pub fn top_client(&self) -> Option<&(String, u64)> {
         self.clients.iter().max_by_key(|(_, n)| *n)
+    }
+}
+
+fn add_n(list: &mut Vec<(String, u64)>, v: &str, n: u64) {
+    if let Some(e) = list.iter_mut().find(|(s, _)| s.as_str() == v) {
+        e.1 += n;
+    } else if list.len() < SHOWN * 4 {
+        list.push((v.to_string(), n));
     }
 }
 
@@ -241,6 +345,10 @@ pub struct Tracker {
     /// A bitmap of keys that may have an open episode, so a detector can skip the map lookup
     /// for the (vast) majority of lines whose key has none.
     open_bits: Vec<u64>,
+    /// An episode is a run of the bucket: when the bucket has drained empty, the next pour
+    /// ends the key's episode (closed if it fired, dropped if not) and a new one can start.
+    /// Keeps a burst's window and counts to the burst, not to the ordinary traffic around it.
+    pub restart: bool,
 }
 
 impl Tracker {
@@ -253,6 +361,7 @@ impl Tracker {
             map: IdMap::default(),
             closed: Vec::new(),
             open_bits: vec![0; 1024],
+            restart: false,
         }
     }
 
@@ -284,32 +393,25 @@ impl Tracker {
         if self.map.len() >= self.max_keys && !self.map.contains_key(&key) {
             self.evict(ts);
         }
-        let gap = self.gap;
+        slot_in(&mut self.map, &mut self.closed, self.gap, key, ts)
+    }
+
+    /// Pours into the key's bucket; returns (overflowed, slot).
+    pub fn pour(&mut self, key: u64, ts: i64, n: f64) -> (bool, &mut Slot) {
+        let (cap, leak, restart, gap) = (self.capacity, self.leak, self.restart, self.gap);
+        if self.map.len() >= self.max_keys && !self.map.contains_key(&key) {
+            self.evict(ts);
+        }
         let closed = &mut self.closed;
-        let slot = self.map.entry(key).or_insert(Slot {
-            bucket: Bucket {
-                level: 0.0,
-                last: ts,
-            },
-            ep: None,
-            last: ts,
-        });
-        if slot.ep.as_ref().is_some_and(|e| ts - e.last > gap) {
+        let slot = slot_in(&mut self.map, closed, gap, key, ts);
+        let over = slot.bucket.pour(ts, n, cap, leak);
+        if restart && slot.bucket.fresh() {
             if let Some(ep) = slot.ep.take() {
                 if ep.fired {
                     closed.push(ep);
                 }
             }
         }
-        slot.last = slot.last.max(ts);
-        slot
-    }
-
-    /// Pours into the key's bucket; returns (overflowed, slot).
-    pub fn pour(&mut self, key: u64, ts: i64, n: f64) -> (bool, &mut Slot) {
-        let (cap, leak) = (self.capacity, self.leak);
-        let slot = self.slot(key, ts);
-        let over = slot.bucket.pour(ts, n, cap, leak);
         (over, slot)
     }
 
@@ -365,4 +467,33 @@ impl Tracker {
             }
         }
     }
+}
+
+#[allow(clippy::vec_box)]
+fn slot_in<'a>(
+    map: &'a mut IdMap<Slot>,
+    closed: &mut Vec<Box<Episode>>,
+    gap: i64,
+    key: u64,
+    ts: i64,
+) -> &'a mut Slot {
+    let slot = map.entry(key).or_insert(Slot {
+        bucket: Bucket {
+            level: 0.0,
+            last: ts,
+            since: ts,
+            run: 0,
+        },
+        ep: None,
+        last: ts,
+    });
+    if slot.ep.as_ref().is_some_and(|e| ts - e.last > gap) {
+        if let Some(ep) = slot.ep.take() {
+            if ep.fired {
+                closed.push(ep);
+            }
+        }
+    }
+    slot.last = slot.last.max(ts);
+    slot
 }

@@ -32,6 +32,19 @@ pub fn html(r: &Report) -> String {
             &rows
         )
     );
+    for s in r.sources.iter().filter(|s| s.malformed > 0) {
+        let shown = s.malformed_samples.len().min(super::MALFORMED_SHOWN);
+        let _ = write!(
+            b,
+            "<section><h3>Malformed lines in {}: {}</h3><p>Counted and skipped, never fatal; the first {shown}:</p><pre>",
+            escape(&s.name),
+            s.malformed
+        );
+        for m in s.malformed_samples.iter().take(shown) {
+            let _ = writeln!(b, "{:>8}: {}", m.line, escape(&m.text));
+        }
+        b.push_str("</pre></section>");
+    }
     let _ = write!(b, "<section><h2>Incidents ({})</h2>", r.incidents.len());
     for (n, i) in r.incidents.iter().enumerate() {
         let _ = write!(

@@ -22,6 +22,19 @@ pub fn markdown(r: &Report) -> String {
         &["source", "format", "lines", "malformed", "from", "to"],
         &rows,
     ));
+    for s in r.sources.iter().filter(|s| s.malformed > 0) {
+        let shown = s.malformed_samples.len().min(super::MALFORMED_SHOWN);
+        let _ = writeln!(
+            o,
+            "\n**Malformed lines in {}**: {} (counted and skipped, never fatal); the first {shown}:\n\n```text",
+            escape(&s.name),
+            s.malformed
+        );
+        for m in s.malformed_samples.iter().take(shown) {
+            let _ = writeln!(o, "{:>8}: {}", m.line, m.text.replace("```", "'''"));
+        }
+        o.push_str("```\n");
+    }
     let _ = writeln!(o, "\n## Incidents ({})\n", r.incidents.len());
     for i in &r.incidents {
         let _ = writeln!(o, "### {}\n", escape(&i.title()));

@@ -14,6 +14,9 @@ pub use text::{incident_line, text};
 
 use crate::Report;
 
+/// Malformed-line samples shown per source in Markdown and HTML (the report keeps up to 10).
+pub(crate) const MALFORMED_SHOWN: usize = 5;
+
 /// The JSON interface: `{sources, incidents, coverage, chart}`.
 pub fn json(r: &Report) -> String {
     serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
