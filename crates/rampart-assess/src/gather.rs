@@ -53,6 +53,88 @@ pub struct Assessment {
     pub threats: Option<ThreatSummary>,
     pub mitigations: Vec<MitigationStatus>,
     pub risks: Option<Register>,
+    /// Every threat a risk cites, resolved against the generated threats.
+    pub cited_threats: Vec<CitedThreat>,
+    /// Problems with what the project cites (a threat id no generated threat has, ...): shown in
+    /// the report and by `rampart check`, never silently dropped.
+    pub warnings: Vec<String>,
+}
+
+/// What a cited threat id resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CitedStatus {
+    /// A generated threat has this id.
+    Found,
+    /// No generated threat has this id (a typo, or the model changed).
+    Unknown,
+    /// The project has no `[threats]` section, so there is nothing to resolve against.
+    NoModel,
+}
+
+/// A threat id cited as evidence by a risk (`[[risks]] threats = [...]`), resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CitedThreat {
+    pub risk: String,
+    pub threat: String,
+    pub status: CitedStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<String>,
+    /// The threat's triage state (`Mitigated`, `Not Started`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// When the threat is claimed mitigated with checks: what the checks say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mitigation: Option<Verification>,
+}
+
+/// Resolves every threat id the register cites against the generated threats.
+pub fn resolve_cited_threats(
+    risks: Option<&Register>,
+    threats: Option<&[rampart_threat::Threat]>,
+    mitigations: &[MitigationStatus],
+) -> (Vec<CitedThreat>, Vec<String>) {
+    let mut cited = Vec::new();
+    let mut warnings = Vec::new();
+    for r in risks.iter().flat_map(|reg| reg.risks.iter()) {
+        for id in &r.evidence_threats {
+            let found =
+                threats.and_then(|t| t.iter().find(|th| th.id.eq_ignore_ascii_case(id.trim())));
+            let status = match (threats, found) {
+                (None, _) => CitedStatus::NoModel,
+                (Some(_), None) => CitedStatus::Unknown,
+                (Some(_), Some(_)) => CitedStatus::Found,
+            };
+            match status {
+                CitedStatus::Unknown => warnings.push(format!(
+                    "risk \"{}\" cites threat \"{id}\", but no generated threat has that id (`rampart threats report` lists the ids)",
+                    r.id
+                )),
+                CitedStatus::NoModel => warnings.push(format!(
+                    "risk \"{}\" cites threat \"{id}\", but the project has no [threats] section to resolve it against",
+                    r.id
+                )),
+                CitedStatus::Found => {}
+            }
+            cited.push(CitedThreat {
+                risk: r.id.clone(),
+                threat: found.map(|t| t.id.clone()).unwrap_or_else(|| id.clone()),
+                status,
+                title: found.map(|t| t.title.clone()),
+                interaction: found.map(|t| t.interaction.clone()),
+                state: found.map(|t| t.state.to_string()),
+                mitigation: found.and_then(|t| {
+                    mitigations
+                        .iter()
+                        .find(|m| m.threat == t.id)
+                        .map(|m| m.overall)
+                }),
+            });
+        }
+    }
+    (cited, warnings)
 }
 
 impl Assessment {
@@ -98,28 +180,7 @@ pub async fn gather(
         })
         .collect();
     let incidents = store.incidents(None).await?;
-
-    let observations = store.observations(&ObservationFilter::default()).await?;
-    let sla = if observations.is_empty() {
-        None
-    } else {
-        let clauses: Vec<Clause> = pf.sla.iter().filter_map(Clause::from_section).collect();
-        let intervals: HashMap<String, f64> = pf
-            .monitors
-            .iter()
-            .map(|m| (m.name.clone(), m.interval.std().as_secs_f64()))
-            .collect();
-        Some(rampart_sla::report::build(&ReportInput {
-            observations: &observations,
-            clauses: &clauses,
-            window: None,
-            intervals,
-            by_agent: false,
-            claimed_secs: None,
-            generated_at: now,
-            source: store.url().to_string(),
-        }))
-    };
+    let sla = sla_report(project, store, now).await?;
 
     let threats = if pf.threats.is_some() {
         let t = rampart_threat::load_project(project)
@@ -145,7 +206,7 @@ pub async fn gather(
 
     let ran: Vec<String> = runs.iter().map(|r| r.kind.clone()).collect();
     let current: Vec<Finding> = findings.iter().map(|f| f.finding.clone()).collect();
-    let mitigations = threats
+    let mitigations: Vec<MitigationStatus> = threats
         .as_ref()
         .map(|t| {
             t.threats
@@ -169,26 +230,25 @@ pub async fn gather(
     let risks = if pf.risks.is_empty() {
         None
     } else {
-        let mut measured = BTreeMap::new();
-        if let Some(sla) = &sla {
-            for m in &sla.monitors {
-                let uptime = m
-                    .uptime
-                    .by_time_percent
-                    .or(m.uptime.by_probes_percent)
-                    .unwrap_or(0.0);
-                measured.insert(
-                    m.monitor.clone(),
-                    MeasuredAvailability {
-                        uptime_percent: uptime,
-                        mttr_hours: m.reliability.mttr_secs.map(|s| s / 3600.0),
-                        window: format!("{:.1} h", sla.window.hours),
-                    },
-                );
-            }
-        }
+        let measured = sla.as_ref().map(measured_availability).unwrap_or_default();
         Some(rampart_risk::evaluate(pf, &measured)?)
     };
+    let (cited_threats, warnings) =
+        resolve_cited_threats(
+            risks.as_ref(),
+            threats.as_ref().map(|t| t.threats.as_slice()),
+            &mitigations,
+        );
+    tracing::debug!(
+        runs = runs.len(),
+        findings = findings.len(),
+        incidents = incidents.len(),
+        threats = threats.as_ref().map_or(0, |t| t.threats.len()),
+        mitigations = mitigations.len(),
+        risks = risks.as_ref().map_or(0, |r| r.risks.len()),
+        warnings = warnings.len(),
+        "assess: evidence gathered"
+    );
 
     Ok(Assessment {
         project: pf.project.name.clone(),
@@ -200,5 +260,112 @@ pub async fn gather(
         threats,
         mitigations,
         risks,
+        cited_threats,
+        warnings,
     })
+}
+
+/// The SLA report over every stored observation, with the project's clauses; `None` when the
+/// store holds no observations.
+pub async fn sla_report(
+    project: &Project,
+    store: &Store,
+    now: DateTime<Utc>,
+) -> Result<Option<SlaReport>, AssessError> {
+    let pf = &project.file;
+    let observations = store.observations(&ObservationFilter::default()).await?;
+    if observations.is_empty() {
+        return Ok(None);
+    }
+    let clauses: Vec<Clause> = pf.sla.iter().filter_map(Clause::from_section).collect();
+    let intervals: HashMap<String, f64> = pf
+        .monitors
+        .iter()
+        .map(|m| (m.name.clone(), m.interval.std().as_secs_f64()))
+        .collect();
+    Ok(Some(rampart_sla::report::build(&ReportInput {
+        observations: &observations,
+        clauses: &clauses,
+        window: None,
+        intervals,
+        by_agent: false,
+        claimed_secs: None,
+        generated_at: now,
+        source: store.url().to_string(),
+    })))
+}
+
+/// What each monitor measured, for likelihoods that say `measured_by = "<monitor>"`.
+pub fn measured_availability(sla: &SlaReport) -> BTreeMap<String, MeasuredAvailability> {
+    sla.monitors
+        .iter()
+        .map(|m| {
+            let uptime = m
+                .uptime
+                .by_time_percent
+                .or(m.uptime.by_probes_percent)
+                .unwrap_or(0.0);
+            (
+                m.monitor.clone(),
+                MeasuredAvailability {
+                    uptime_percent: uptime,
+                    mttr_hours: m.reliability.mttr_secs.map(|s| s / 3600.0),
+                    window: format!("{:.1} h", sla.window.hours),
+                },
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const DFD: &str = "[meta]\nname = \"t\"\n[[element]]\nid = \"app\"\nname = \"App\"\nkind = \"web-application\"\n[[element]]\nid = \"db\"\nname = \"DB\"\nkind = \"sql-database\"\n[[flow]]\nid = \"q\"\nname = \"Query\"\nsource = \"app\"\ntarget = \"db\"\n";
+
+    fn register(cites: &[&str]) -> Register {
+        let list: Vec<String> = cites.iter().map(|c| format!("\"{c}\"")).collect();
+        let text = format!("[project]\nname = \"p\"\n[[assets]]\nid = \"a\"\nname = \"A\"\n[[risks]]\nid = \"r\"\nasset = \"a\"\ntitle = \"R\"\nlikelihood = {{ percent = 10, horizon = \"1 year\" }}\nseverity = \"Critical\"\nthreats = [{}]\n", list.join(", "));
+        let file = rampart_config::load_str(&text, Path::new("p.toml")).unwrap();
+        rampart_risk::evaluate(&file, &BTreeMap::new()).unwrap()
+    }
+
+    #[test]
+    fn cited_threats_resolve_by_id_and_unknown_ids_are_kept_and_warned_about() {
+        let rules = rampart_threat::RuleSet::builtin().unwrap();
+        let dfd = rampart_threat::parse_dfd(DFD, Path::new("dfd.toml"), rules.kb()).unwrap();
+        let threats = rules.generate(&dfd).unwrap();
+        let t = &threats[0];
+        let mitigation = MitigationStatus {
+            threat: t.id.clone(),
+            title: t.title.clone(),
+            interaction: t.interaction.clone(),
+            justification: String::new(),
+            overall: Verification::Contradicted,
+            checks: vec![],
+        };
+        let reg = register(&[&t.id.to_ascii_uppercase(), "feedfacecafe"]);
+        let (cited, warnings) = resolve_cited_threats(
+            Some(&reg),
+            Some(threats.as_slice()),
+            std::slice::from_ref(&mitigation),
+        );
+        assert_eq!(cited.len(), 2);
+        assert_eq!(cited[0].status, CitedStatus::Found);
+        assert_eq!(cited[0].threat, t.id, "matched without regard to case");
+        assert_eq!(cited[0].state.as_deref(), Some(t.state.as_str()));
+        assert_eq!(cited[0].title.as_deref(), Some(t.title.as_str()));
+        assert_eq!(cited[0].mitigation, Some(Verification::Contradicted));
+        assert_eq!(cited[1].status, CitedStatus::Unknown);
+        assert_eq!(cited[1].threat, "feedfacecafe");
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("\"feedfacecafe\""), "{warnings:?}");
+
+        // No threat model: nothing resolves, and that is said, not hidden.
+        let (cited, warnings) = resolve_cited_threats(Some(&reg), None, &[]);
+        assert!(cited.iter().all(|c| c.status == CitedStatus::NoModel));
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[0].contains("no [threats] section"));
+    }
 }

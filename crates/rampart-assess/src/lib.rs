@@ -14,9 +14,12 @@ pub mod policy;
 pub mod render;
 mod run;
 
-pub use gather::{gather, Assessment, RunInfo, ThreatSummary};
+pub use gather::{
+    gather, measured_availability, resolve_cited_threats, sla_report, Assessment, CitedStatus,
+    CitedThreat, FindingRow, RunInfo, ThreatSummary,
+};
 pub use mitigation::{MitigationCheck, MitigationStatus, Verification};
-pub use run::{assess, AssessOptions, AssessSummary, Step};
+pub use run::{assess, AssessOptions, AssessSummary, Step, DEFAULT_GRACE};
 
 /// Why an assessment could not run or be read (a target that is down is data, not an error).
 #[derive(Debug, thiserror::Error)]

@@ -4,6 +4,7 @@ use crate::mitigation::Verification;
 use crate::Assessment;
 use rampart_config::PolicySection;
 use rampart_report::html::escape;
+use rampart_report::md;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -198,4 +199,205 @@ pub fn junit(results: &[PolicyResult]) -> String {
     }
     s.push_str("</testsuite>\n</testsuites>\n");
     s
+}
+
+/// How many details of a failed rule the text output shows (JSON and Markdown show all).
+const TEXT_DETAILS: usize = 10;
+
+/// `rampart check` as text: one line per rule, the details of failed ones, warnings, a verdict.
+pub fn text(results: &[PolicyResult], warnings: &[String]) -> String {
+    let mut s = String::new();
+    for w in warnings {
+        s.push_str(&format!("warning: {w}\n"));
+    }
+    for r in results {
+        s.push_str(&format!(
+            "{} {}: {}\n",
+            if r.passed { "pass" } else { "FAIL" },
+            r.name,
+            r.explanation
+        ));
+        if !r.passed {
+            for d in r.details.iter().take(TEXT_DETAILS) {
+                s.push_str(&format!("       {d}\n"));
+            }
+            if r.details.len() > TEXT_DETAILS {
+                s.push_str(&format!(
+                    "       … and {} more\n",
+                    r.details.len() - TEXT_DETAILS
+                ));
+            }
+        }
+    }
+    s.push_str(&verdict(results));
+    s.push('\n');
+    s
+}
+
+/// One line: `policy passed: 5 rule(s)` or `policy failed: 2 of 5 rule(s)`.
+pub fn verdict(results: &[PolicyResult]) -> String {
+    let failed = results.iter().filter(|r| !r.passed).count();
+    if failed > 0 {
+        format!("policy failed: {failed} of {} rule(s)", results.len())
+    } else {
+        format!("policy passed: {} rule(s)", results.len())
+    }
+}
+
+/// `rampart check --format md`: a table of the rules, then what failed.
+pub fn markdown(project: &str, results: &[PolicyResult], warnings: &[String]) -> String {
+    let mut s = format!("# rampart check: {}\n\n{}\n\n", md::escape(project), verdict(results));
+    for w in warnings {
+        s.push_str(&format!("- **warning:** {}\n", md::escape(w)));
+    }
+    if !warnings.is_empty() {
+        s.push('\n');
+    }
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            vec![
+                if r.passed { "pass" } else { "FAIL" }.to_string(),
+                r.name.clone(),
+                r.explanation.clone(),
+            ]
+        })
+        .collect();
+    s.push_str(&md::table(&["result", "policy", "why"], &rows));
+    for r in results.iter().filter(|r| !r.passed) {
+        s.push_str(&format!("\n## FAIL: {}\n\n", md::escape(&r.name)));
+        for d in &r.details {
+            s.push_str(&format!("- {}\n", md::escape(d)));
+        }
+    }
+    s
+}
+
+/// `rampart check --format json`: the verdict, every rule with its details, and the warnings.
+pub fn json(project: &str, results: &[PolicyResult], warnings: &[String]) -> serde_json::Value {
+    let failed = results.iter().filter(|r| !r.passed).count();
+    serde_json::json!({
+        "project": project,
+        "passed": failed == 0,
+        "rules": results.len(),
+        "failed": failed,
+        "results": results,
+        "warnings": warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gather::FindingRow;
+    use chrono::{TimeZone, Utc};
+    use rampart_model::{Finding, Severity};
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    fn assessment(findings: &[Severity], risks: Option<rampart_risk::Register>) -> Assessment {
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        Assessment {
+            project: "p".into(),
+            generated_at: t,
+            runs: vec![],
+            sla: None,
+            findings: findings
+                .iter()
+                .enumerate()
+                .map(|(i, s)| FindingRow {
+                    finding: Finding::new("RA-TEST", *s, &format!("finding {i}"), "t", &i.to_string()),
+                    source: "web".into(),
+                    first_seen: t,
+                    last_seen: t,
+                })
+                .collect(),
+            incidents: vec![],
+            threats: None,
+            mitigations: vec![],
+            risks,
+            cited_threats: vec![],
+            warnings: vec![],
+        }
+    }
+
+    fn only(p: PolicySection) -> PolicySection {
+        PolicySection {
+            sla_met: false,
+            no_contradicted_mitigation: false,
+            ..p
+        }
+    }
+
+    #[test]
+    fn max_finding_severity_passes_at_the_limit_and_fails_above_it() {
+        let p = only(PolicySection {
+            max_finding_severity: Some(Severity::Medium),
+            ..PolicySection::default()
+        });
+        let ok = evaluate(&assessment(&[Severity::Low, Severity::Medium], None), &p, None);
+        assert_eq!(ok.len(), 1);
+        assert!(ok[0].passed, "{ok:?}");
+        let bad = evaluate(
+            &assessment(&[Severity::Medium, Severity::High, Severity::Critical], None),
+            &p,
+            None,
+        );
+        assert!(!bad[0].passed);
+        assert_eq!(bad[0].details.len(), 2, "{:?}", bad[0].details);
+        assert!(bad[0].explanation.contains("2 finding(s) more severe than medium"));
+    }
+
+    #[test]
+    fn max_risk_level_ranks_levels_by_the_matrix() {
+        let text = "[project]\nname = \"p\"\n[[assets]]\nid = \"a\"\nname = \"A\"\n[[risks]]\nid = \"r1\"\nasset = \"a\"\ntitle = \"R1\"\nlikelihood = { percent = 90, horizon = \"1 year\" }\nseverity = \"Critical\"\n";
+        let file = rampart_config::load_str(text, Path::new("p.toml")).unwrap();
+        let reg = rampart_risk::evaluate(&file, &BTreeMap::new()).unwrap();
+        assert_eq!(reg.risks[0].level, "HIGH");
+        let a = assessment(&[], Some(reg));
+        let at = |level: &str| {
+            let p = only(PolicySection {
+                max_risk_level: Some(level.into()),
+                ..PolicySection::default()
+            });
+            evaluate(&a, &p, None).remove(0)
+        };
+        assert!(at("HIGH").passed);
+        let medium = at("medium");
+        assert!(!medium.passed);
+        assert_eq!(medium.details, vec!["r1: R1 is HIGH".to_string()]);
+    }
+
+    #[test]
+    fn renderers_name_every_rule() {
+        let results = vec![
+            PolicyResult {
+                name: "a".into(),
+                passed: true,
+                explanation: "fine".into(),
+                details: vec![],
+            },
+            PolicyResult {
+                name: "b <c>".into(),
+                passed: false,
+                explanation: "bad".into(),
+                details: vec!["one".into()],
+            },
+        ];
+        let w = vec!["risk x cites threat y".to_string()];
+        let t = text(&results, &w);
+        assert!(t.contains("pass a: fine") && t.contains("FAIL b <c>: bad") && t.contains("       one"));
+        assert!(t.contains("warning: risk x") && t.ends_with("policy failed: 1 of 2 rule(s)\n"));
+        let m = markdown("p", &results, &w);
+        assert!(
+            m.contains("## FAIL: b") && m.contains("policy failed: 1 of 2"),
+            "{m}"
+        );
+        let j = json("p", &results, &w);
+        assert_eq!(j["passed"], false);
+        assert_eq!(j["failed"], 1);
+        assert_eq!(j["results"][1]["details"][0], "one");
+        let x = junit(&results);
+        assert!(x.contains("name=\"b &lt;c&gt;\"") && x.contains("failures=\"1\""), "{x}");
+    }
 }

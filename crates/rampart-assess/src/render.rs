@@ -1,7 +1,7 @@
 //! The assessment as one self-contained HTML page (inline CSS and SVG, no external assets),
 //! Markdown, JSON and SARIF. Deterministic: the time shown is the assessment's.
 
-use crate::gather::FindingRow;
+use crate::gather::{CitedStatus, CitedThreat, FindingRow};
 use crate::mitigation::Verification;
 use crate::policy::PolicyResult;
 use crate::Assessment;
@@ -12,6 +12,31 @@ use std::collections::BTreeMap;
 
 fn anchor(fp: &str) -> String {
     format!("f-{fp}")
+}
+
+/// The anchor of a threat's row in the threats section.
+fn threat_anchor(id: &str) -> String {
+    format!("t-{id}")
+}
+
+/// A cited threat in words: what it is, its state and what the live checks say.
+fn cited_threat_text(c: &CitedThreat) -> String {
+    match c.status {
+        CitedStatus::Found => {
+            let mut t = format!(
+                "{} ({}): state {}",
+                c.title.as_deref().unwrap_or(""),
+                c.interaction.as_deref().unwrap_or(""),
+                c.state.as_deref().unwrap_or("?")
+            );
+            if let Some(m) = c.mitigation {
+                t.push_str(&format!(", mitigation {}", m.label()));
+            }
+            t
+        }
+        CitedStatus::Unknown => "unknown threat: no generated threat has this id".into(),
+        CitedStatus::NoModel => "not resolved: the project has no threat model".into(),
+    }
 }
 
 fn severity_counts(a: &Assessment) -> BTreeMap<Severity, usize> {
@@ -72,6 +97,9 @@ fn summary_lines(a: &Assessment, policy: &[PolicyResult]) -> Vec<String> {
         }
         let l: Vec<String> = levels.iter().map(|(k, v)| format!("{v} {k}")).collect();
         out.push(format!("Risks: {} ({})", r.risks.len(), l.join(", ")));
+    }
+    if !a.warnings.is_empty() {
+        out.push(format!("Warnings: {}", a.warnings.len()));
     }
     if !policy.is_empty() {
         let failed: Vec<&str> = policy
@@ -155,6 +183,13 @@ pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
         b.push_str(&format!("<li>{}</li>", escape(&l)));
     }
     b.push_str("</ul>");
+    if !a.warnings.is_empty() {
+        b.push_str("<ul id=\"warnings\" class=\"warn\">");
+        for w in &a.warnings {
+            b.push_str(&format!("<li>warning: {}</li>", escape(w)));
+        }
+        b.push_str("</ul>");
+    }
     if !policy.is_empty() {
         let rows: Vec<Vec<String>> = policy
             .iter()
@@ -206,7 +241,10 @@ pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
                     .unwrap_or_else(|| "n/a".into())
             ));
             if let Some(svg) = rampart_sla::report::graph_svg(sla, i) {
-                b.push_str(&svg);
+                b.push_str(&format!(
+                    "<figure class=\"sla-graph\" id=\"sla-graph-{i}\" aria-label=\"response time of {}\">{svg}</figure>",
+                    escape(&m.monitor)
+                ));
             }
         }
         b.push_str("</section>");
@@ -284,8 +322,14 @@ pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
             .iter()
             .map(|(k, v)| vec![k.clone(), v.to_string()])
             .collect();
-        b.push_str(&html::table(&["state", "threats"], &counts));
-        b.push_str(&t.svg);
+        b.push_str(&format!(
+            "<div id=\"threat-states\">{}</div>",
+            html::table(&["state", "threats"], &counts)
+        ));
+        b.push_str(&format!(
+            "<figure id=\"threat-dfd\" aria-label=\"data-flow diagram\">{}</figure>",
+            t.svg
+        ));
         if !a.mitigations.is_empty() {
             b.push_str("<h3>Claimed mitigations, checked live</h3><table><thead><tr><th>result</th><th>threat</th><th>interaction</th><th>justification</th><th>checks</th></tr></thead><tbody>");
             for m in &a.mitigations {
@@ -326,33 +370,25 @@ pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
             }
             b.push_str("</tbody></table>");
         }
-        let rows: Vec<Vec<String>> = t
-            .threats
-            .iter()
-            .map(|th| {
-                vec![
-                    th.id.clone(),
-                    th.category.clone(),
-                    th.title.clone(),
-                    th.interaction.clone(),
-                    th.state.to_string(),
-                    th.justification.clone(),
-                ]
-            })
-            .collect();
-        b.push_str("<h3>Threats</h3>");
-        b.push_str(&html::table(
-            &[
-                "id",
-                "category",
-                "title",
-                "interaction",
-                "state",
-                "justification",
-            ],
-            &rows,
-        ));
-        b.push_str("</section>");
+        b.push_str("<h3>Threats</h3><table><thead><tr><th>id</th><th>category</th><th>title</th><th>interaction</th><th>state</th><th>justification</th></tr></thead><tbody>");
+        for th in &t.threats {
+            let class = match th.state {
+                rampart_threat::State::NotStarted => " class=\"bad\"",
+                rampart_threat::State::NeedsInvestigation => " class=\"warn\"",
+                _ => "",
+            };
+            b.push_str(&format!(
+                "<tr id=\"{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td{class}>{}</td><td>{}</td></tr>",
+                threat_anchor(&th.id),
+                escape(&th.id),
+                escape(&th.category),
+                escape(&th.title),
+                escape(&th.interaction),
+                escape(th.state.as_str()),
+                escape(&th.justification)
+            ));
+        }
+        b.push_str("</tbody></table></section>");
     }
 
     if let Some(r) = &a.risks {
@@ -403,6 +439,25 @@ fn risk_evidence_html(a: &Assessment, reg: &rampart_risk::Register) -> String {
                 escape(rule)
             ));
         }
+        for c in a.cited_threats.iter().filter(|c| c.risk == r.id) {
+            let what = match c.status {
+                CitedStatus::Found => format!(
+                    "<a href=\"#{}\">{}</a>",
+                    threat_anchor(&c.threat),
+                    escape(&cited_threat_text(c))
+                ),
+                CitedStatus::Unknown => "<span class=\"bad\">unknown threat</span>: no generated threat has this id (<a href=\"#threats\">threat model</a>)".to_string(),
+                CitedStatus::NoModel => format!(
+                    "<span class=\"warn\">{}</span>",
+                    escape(&cited_threat_text(c))
+                ),
+            };
+            rows.push_str(&format!(
+                "<tr><td>{}</td><td>threat <code>{}</code></td><td>{what}</td></tr>",
+                escape(&r.id),
+                escape(&c.threat)
+            ));
+        }
         for m in &r.evidence_monitors {
             let what = a
                 .sla
@@ -440,6 +495,12 @@ pub fn markdown(a: &Assessment, policy: &[PolicyResult]) -> String {
     );
     for l in summary_lines(a, policy) {
         s.push_str(&format!("- {}\n", md::escape(&l)));
+    }
+    if !a.warnings.is_empty() {
+        s.push('\n');
+        for w in &a.warnings {
+            s.push_str(&format!("- **warning:** {}\n", md::escape(w)));
+        }
     }
     if !policy.is_empty() {
         let rows: Vec<Vec<String>> = policy
@@ -546,6 +607,17 @@ pub fn markdown(a: &Assessment, policy: &[PolicyResult]) -> String {
             "## Risk register",
             1,
         ));
+        if !a.cited_threats.is_empty() {
+            let rows: Vec<Vec<String>> = a
+                .cited_threats
+                .iter()
+                .map(|c| vec![c.risk.clone(), c.threat.clone(), cited_threat_text(c)])
+                .collect();
+            s.push_str(&format!(
+                "\n## Threats cited by risks\n\n{}",
+                md::table(&["risk", "threat", "what rampart found"], &rows)
+            ));
+        }
     }
     s
 }
