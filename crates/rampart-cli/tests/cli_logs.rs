@@ -50,11 +50,130 @@ fn seed_fixture_gives_one_incident_in_json_and_saves_findings() {
     assert_eq!(inc[0]["clients"][0], "83.92.14.201");
     assert_eq!(inc[0]["count"], 140);
     assert!(inc[0]["evidence"][0]["line"].as_u64().unwrap() > 0);
+    // Saved for the combined report: read back through the store's own interface.
     let db = dir.path().join("rampart.db");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (findings, incidents) = rt.block_on(async {
+        let store = rampart_store::Store::open(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        let f = store.findings(Some("logs")).await.unwrap();
+        let i = store.incidents(None).await.unwrap();
+        store.close().await;
+        (f, i)
+    });
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f.source, "logs");
+    assert_eq!(f.finding.rule, "RA-LOG-ERROR-BURST");
+    assert_eq!(f.finding.target, fixture().display().to_string());
     assert!(
-        db.exists() && std::fs::metadata(&db).unwrap().len() > 0,
-        "findings not stored"
+        f.finding.title.contains("83.92.14.201"),
+        "{}",
+        f.finding.title
     );
+    assert!(
+        f.finding.evidence.notes[0].starts_with(&format!(
+            "line {}: 83.92.14.201",
+            inc[0]["evidence"][0]["line"]
+        )),
+        "{:?}",
+        f.finding.evidence.notes
+    );
+    assert_eq!(incidents.len(), 1, "{incidents:#?}");
+    let i = &incidents[0];
+    assert_eq!(i.kind, rampart_model::IncidentKind::ErrorBurst);
+    assert_eq!(i.target, fixture().display().to_string());
+    // 18:24:02 +02:00 is 16:24:02 UTC; the window is the JSON's.
+    assert_eq!(
+        i.started_at.timestamp(),
+        inc[0]["from_ts"].as_i64().unwrap()
+    );
+    assert_eq!(i.ended_at.map(|t| t.timestamp()), inc[0]["to_ts"].as_i64());
+    assert_eq!(i.started_at.to_rfc3339(), "2020-04-15T16:24:02+00:00");
+    assert_eq!(i.details["clients"][0], "83.92.14.201");
+    assert_eq!(i.details["count"], 140);
+    assert_eq!(i.details["verdict"], inc[0]["verdict"]);
+
+    // Running again refreshes the finding (same fingerprint), it does not add one.
+    let out = rampart(dir.path())
+        .args(["logs", "analyze", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let again = rt.block_on(async {
+        let store = rampart_store::Store::open(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        let f = store.findings(Some("logs")).await.unwrap();
+        store.close().await;
+        f
+    });
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].first_seen, f.first_seen);
+
+    // --no-store leaves the database as it was.
+    let out = rampart(dir.path())
+        .args(["logs", "analyze", "--no-store", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let n = rt.block_on(async {
+        let store = rampart_store::Store::open(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        let n = store.incidents(None).await.unwrap().len();
+        store.close().await;
+        n
+    });
+    assert_eq!(
+        n, 2,
+        "the second run added its incident, the --no-store run none"
+    );
+}
+
+/// The log lines without terminal colours (field names may be styled).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn verbose_shows_what_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(dir.path())
+        .args(["-v", "logs", "analyze", "--format", "json"])
+        .arg(fixture())
+        .env_remove("RAMPART_LOG")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = strip_ansi(&String::from_utf8_lossy(&out.stderr));
+    assert!(err.contains("log opened"), "{err}");
+    assert!(
+        err.contains("format=\"combined\"") || err.contains("format=combined"),
+        "{err}"
+    );
+    assert!(err.contains("lines=43434"), "{err}");
+    assert!(err.contains("incidents=1"), "{err}");
+    // stdout is still exactly the JSON.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["incidents"].as_array().unwrap().len(), 1);
 }
 
 #[test]

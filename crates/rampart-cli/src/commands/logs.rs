@@ -121,7 +121,31 @@ fn analyze(global: &Global, a: AnalyzeArgs) -> CliResult {
     if a.follow {
         opts.on_incident = Some(&mut live);
     }
-    let report = rampart_logs::analyze_inputs(&inputs, &cfg, opts)?;
+    // A progress bar over the files' sizes (on stderr, only on a terminal); not for stdin or
+    // --follow, whose size is unknown. The library calls back once per chunk.
+    let bar = (!a.follow && inputs.iter().all(|i| matches!(i, Input::File(_)))).then(|| {
+        let total = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+                Input::Stdin => None,
+            })
+            .sum();
+        crate::progress::bytes(total)
+    });
+    let mut on_progress = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_position(n);
+        }
+    };
+    if bar.is_some() {
+        opts.on_progress = Some(&mut on_progress);
+    }
+    let result = rampart_logs::analyze_inputs(&inputs, &cfg, opts);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let report = result?;
     let out = match format {
         Format::Json => render::json(&report),
         Format::Md => render::markdown(&report),
