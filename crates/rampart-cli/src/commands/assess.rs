@@ -9,6 +9,10 @@ pub struct Args {
     /// How long the monitors run; the scans run meanwhile.
     #[arg(long, default_value = "60s", value_parser = rampart_config::Duration::parse)]
     pub duration: rampart_config::Duration,
+    /// Bound on the whole assessment (default: --duration plus 2 minutes). Steps still running
+    /// when it is reached are stopped and reported as timed out; steps not started are too.
+    #[arg(long, value_parser = rampart_config::Duration::parse)]
+    pub timeout: Option<rampart_config::Duration>,
     /// Ports to scan on each declared host (its expected ports are always added).
     #[arg(long, default_value = "top:1000")]
     pub ports: String,
@@ -27,16 +31,28 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         .build()?;
     rt.block_on(async {
         let store = crate::project::open_store(global, &project).await?;
-        let opts = AssessOptions { duration: args.duration.std(), ports: args.ports, active_web: !args.passive, agent: args.agent };
+        let opts = AssessOptions {
+            duration: args.duration.std(),
+            timeout: args.timeout.map(|t| t.std()),
+            ports: args.ports,
+            active_web: !args.passive,
+            agent: args.agent,
+        };
         let summary = run_with_progress(&project, &store, &opts).await?;
+        let mut extra = String::new();
+        if !summary.skipped.is_empty() {
+            extra.push_str(&format!(", {} skipped", summary.skipped.len()));
+        }
+        if !summary.timed_out.is_empty() {
+            extra.push_str(&format!(", {} timed out", summary.timed_out.len()));
+        }
         eprintln!(
-            "assessed {}: {} checks ran, {} probes, {} findings{}; now `rampart report` or `rampart check`",
-            project.file.project.name,
-            summary.runs,
-            summary.probes,
-            summary.findings,
-            if summary.skipped.is_empty() { String::new() } else { format!(", {} skipped", summary.skipped.len()) }
+            "assessed {}: {} checks ran, {} probes, {} findings{extra}; now `rampart report` or `rampart check`",
+            project.file.project.name, summary.runs, summary.probes, summary.findings,
         );
+        for t in &summary.timed_out {
+            eprintln!("  timed out: {t}");
+        }
         Ok(Outcome::Ok)
     })
 }
@@ -65,6 +81,21 @@ pub async fn run_with_progress(
         }
         Step::Finished { step, findings } => say(format!("done: {step} ({findings} finding(s))")),
         Step::Skipped { step, why } => say(format!("skipped: {step}: {why}")),
+        Step::TimedOut {
+            step,
+            bound,
+            started,
+        } => say(if started {
+            format!(
+                "timed out: {step}: stopped at the {}s time bound",
+                bound.as_secs()
+            )
+        } else {
+            format!(
+                "timed out: {step}: not started, the {}s time bound was reached",
+                bound.as_secs()
+            )
+        }),
     };
     let summary = rampart_assess::assess(project, store, opts, &progress).await;
     bar.finish_and_clear();

@@ -1,16 +1,21 @@
 //! `rampart check`: the project's policy, for CI. Exit 1 with a short explanation when it fails.
 
 use crate::exit::{CliResult, Outcome};
+use crate::output::OutputArgs;
 use crate::Global;
 use anyhow::Context;
 use rampart_assess::policy::{self, PolicyResult};
 use rampart_assess::Assessment;
 use rampart_config::Project;
+use rampart_report::Format;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// `--format text|json|md` and `--output FILE` (the exit code is the same either way).
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Also write the results as JUnit XML, one test case per policy rule.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -62,6 +67,9 @@ fn policy_with_baseline(
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
+    let format = args
+        .output
+        .require(&[Format::Text, Format::Json, Format::Md])?;
     let project = crate::project::load(global)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -91,29 +99,22 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     if let Some(path) = &args.junit {
         rampart_report::write_output(Some(path), &policy::junit(&results))?;
     }
-    let mut failed = 0;
-    for r in &results {
-        println!(
-            "{} {}: {}",
-            if r.passed { "pass" } else { "FAIL" },
-            r.name,
-            r.explanation
-        );
-        if !r.passed {
-            failed += 1;
-            for d in r.details.iter().take(10) {
-                println!("       {d}");
-            }
-            if r.details.len() > 10 {
-                println!("       … and {} more", r.details.len() - 10);
-            }
+    let name = &project.file.project.name;
+    let out = match format {
+        Format::Json => {
+            serde_json::to_string_pretty(&policy::json(name, &results, &a.warnings))? + "\n"
         }
+        Format::Md => policy::markdown(name, &results, &a.warnings),
+        _ => policy::text(&results, &a.warnings),
+    };
+    args.output.write(&out)?;
+    // Written to a file, the verdict still reaches the CI log.
+    if let Some(path) = args.output.output.as_ref().filter(|p| p.as_os_str() != "-") {
+        eprintln!("{} (written to {})", policy::verdict(&results), path.display());
     }
-    if failed > 0 {
-        println!("policy failed: {failed} of {} rule(s)", results.len());
+    if results.iter().any(|r| !r.passed) {
         Ok(Outcome::PolicyFailed)
     } else {
-        println!("policy passed: {} rule(s)", results.len());
         Ok(Outcome::Ok)
     }
 }

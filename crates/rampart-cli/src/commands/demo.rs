@@ -21,6 +21,9 @@ pub struct Args {
     /// How long to monitor the demo service (the scans run meanwhile).
     #[arg(long, default_value = "60s", value_parser = rampart_config::Duration::parse)]
     pub duration: rampart_config::Duration,
+    /// Bound on the whole assessment (default: --duration plus 2 minutes).
+    #[arg(long, value_parser = rampart_config::Duration::parse)]
+    pub timeout: Option<rampart_config::Duration>,
 }
 
 pub fn run(_global: &Global, args: Args) -> CliResult {
@@ -55,8 +58,12 @@ async fn run_async(args: Args) -> CliResult {
 
     let project_path = dir.join("rampart.toml");
     std::fs::write(dir.join("dfd.toml"), DEMO_DFD)?;
-    std::fs::write(dir.join("triage.toml"), demo_triage(&dir.join("dfd.toml"))?)?;
-    std::fs::write(&project_path, demo_project(&demo, &log_path))?;
+    let (triage, sqli_threat) = demo_triage(&dir.join("dfd.toml"))?;
+    std::fs::write(dir.join("triage.toml"), triage)?;
+    std::fs::write(
+        &project_path,
+        demo_project(&demo, &log_path, sqli_threat.as_deref()),
+    )?;
     let project = rampart_config::load_file(&project_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let store = Store::open(&project.database_url()).await?;
 
@@ -64,6 +71,7 @@ async fn run_async(args: Args) -> CliResult {
         duration: args.duration.std(),
         // The admin console listens on an ephemeral port: scan it too, as an attacker would.
         ports: format!("top:1000,{},{}", demo.web.port(), demo.admin.port()),
+        timeout: args.timeout.map(|t| t.std()),
         ..AssessOptions::default()
     };
     let result = crate::commands::assess::run_with_progress(&project, &store, &opts).await;
@@ -156,11 +164,16 @@ contains = ["app", "db"]
 "#;
 
 /// A triage as an optimistic team might write it: the threats the demo's weaknesses hit are
-/// claimed mitigated, each naming the check that should back the claim.
-fn demo_triage(dfd_path: &Path) -> anyhow::Result<String> {
+/// claimed mitigated, each naming the check that should back the claim. Also returns the id of
+/// the SQL-injection threat, which the register's leak risk cites.
+fn demo_triage(dfd_path: &Path) -> anyhow::Result<(String, Option<String>)> {
     let rules = RuleSet::builtin()?;
     let dfd = rampart_threat::load_dfd(dfd_path, rules.kb())?;
     let threats = rules.generate(&dfd)?;
+    let sqli = ["T7", "T8"]
+        .iter()
+        .find_map(|rule| threats.iter().find(|t| t.rule == *rule))
+        .map(|t| t.id.clone());
     let mut triage = Triage::from_threats(&threats);
     for e in &mut triage.entries {
         let (checks, why): (&[&str], &str) = match e.rule.as_str() {
@@ -178,11 +191,14 @@ fn demo_triage(dfd_path: &Path) -> anyhow::Result<String> {
             e.state = State::NeedsInvestigation;
         }
     }
-    Ok(triage.to_toml())
+    Ok((triage.to_toml(), sqli))
 }
 
-fn demo_project(demo: &Demo, log: &Path) -> String {
+fn demo_project(demo: &Demo, log: &Path, sqli_threat: Option<&str>) -> String {
     let base = demo.base_url();
+    let threats = sqli_threat
+        .map(|id| format!("threats = [\"{id}\"]\n"))
+        .unwrap_or_default();
     format!(
         r#"# Written by `rampart demo` for the demo service it started on 127.0.0.1.
 [project]
@@ -245,7 +261,7 @@ title = "Leaking user information"
 likelihood = {{ percent = 60, horizon = "1 year", rationale = "The scans below find SQL injection and reflected XSS." }}
 severity = "Critical"
 findings = ["RA-WEB-SQLI", "RA-WEB-XSS-REFLECTED"]
-
+{threats}
 [[risks]]
 id = "unavailable"
 asset = "availability"

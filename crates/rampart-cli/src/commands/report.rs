@@ -29,6 +29,9 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         let policy = crate::commands::check::policy_results(&project, &a)?;
         anyhow::Ok((a, policy))
     })?;
+    for w in &assessment.warnings {
+        eprintln!("warning: {w}");
+    }
     let out = render(format, &assessment, &policy)?;
     args.output.write(&out)?;
     Ok(Outcome::Ok)
