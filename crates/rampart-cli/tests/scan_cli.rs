@@ -115,3 +115,79 @@ fn scan_ports_json_sarif_and_exit_codes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("90-80"));
 }
+
+#[test]
+fn scan_ports_budget_stops_the_scan_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let listeners: Vec<std::net::TcpListener> = (0..10)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let list = listeners
+        .iter()
+        .map(|l| l.local_addr().unwrap().port().to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let proj = project(dir.path(), &[]);
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let run = |format: &str| {
+        Command::new(bin)
+            .args([
+                "-v",
+                "-p",
+                proj.to_str().unwrap(),
+                "scan",
+                "ports",
+                "127.0.0.1",
+            ])
+            .args(["--ports", &list, "--no-banners", "--budget", "4"])
+            .args(["--format", format])
+            .output()
+            .unwrap()
+    };
+    let out = run("json");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["budget_exhausted"], true);
+    assert_eq!(v["not_scanned"], 6);
+    assert_eq!(v["open"], 4);
+    // -v shows what the scan did, including the spent budget.
+    assert!(stderr.contains("port scan starts"), "{stderr}");
+    assert!(stderr.contains("budget exhausted"), "{stderr}");
+    let out = run("text");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("REQUEST BUDGET EXHAUSTED") && text.contains("6 ports not scanned"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_scan_takes_rate_and_budget() {
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    for scan in ["ports", "web", "ssh", "tls", "smtp"] {
+        let out = Command::new(bin)
+            .args(["scan", scan, "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains("--rate") && help.contains("--budget"),
+            "scan {scan}: {help}"
+        );
+        assert!(
+            help.contains("[default: "),
+            "scan {scan} shows its defaults"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let proj = project(dir.path(), &[]);
+    let out = Command::new(bin)
+        .args(["-p", proj.to_str().unwrap(), "scan", "ssh", "127.0.0.1"])
+        .args(["--rate=-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("requests per second"), "{stderr}");
+}

@@ -16,7 +16,10 @@ pub mod tls_probe;
 
 pub use error::NetError;
 pub use http_client::{HttpRequest, HttpResponse, TlsInfo};
-pub use limit::Politeness;
+pub use limit::{
+    Limits, Politeness, PORT_SCAN_BUDGET, PORT_SCAN_RATE, PROTOCOL_SCAN_BUDGET, PROTOCOL_SCAN_RATE,
+    WEB_SCAN_BUDGET, WEB_SCAN_RATE,
+};
 pub use probe::ConnectProbe;
 pub use scope::Scope;
 pub use session::HttpSession;
@@ -42,7 +45,11 @@ pub struct Connected {
 #[derive(Clone)]
 pub struct Net {
     scope: Arc<Scope>,
+    /// HTTP requests and [`Net::connect`].
     pub(crate) limiter: Arc<Limiter>,
+    /// Raw connect probes ([`Net::probe_connect`] and what is built on it); the same limiter as
+    /// `limiter` unless [`Politeness::probes`] gives them their own.
+    pub(crate) probe_limiter: Arc<Limiter>,
     user_agent: Arc<str>,
 }
 
@@ -52,9 +59,19 @@ impl Net {
     }
 
     pub fn with_politeness(scope: Scope, politeness: Politeness) -> Self {
+        let limiter = Arc::new(Limiter::new(
+            "requests",
+            politeness.max_rate,
+            politeness.budget,
+        ));
+        let probe_limiter = match politeness.probes {
+            Some(p) => Arc::new(Limiter::new("connect probes", p.max_rate, p.budget)),
+            None => limiter.clone(),
+        };
         Net {
             scope: Arc::new(scope),
-            limiter: Arc::new(Limiter::new(politeness)),
+            limiter,
+            probe_limiter,
             user_agent: Arc::from(rampart_model::USER_AGENT),
         }
     }
@@ -72,6 +89,22 @@ impl Net {
         self.limiter.budget_left()
     }
 
+    /// Connect probes left in this run's budget (the same as [`Net::budget_left`] unless
+    /// probes have limits of their own).
+    pub fn probe_budget_left(&self) -> Option<u64> {
+        self.probe_limiter.budget_left()
+    }
+
+    /// Requests and connect probes taken from the budget so far in this run (one count when
+    /// they share a limiter).
+    pub fn requests_used(&self) -> u64 {
+        if Arc::ptr_eq(&self.limiter, &self.probe_limiter) {
+            self.limiter.used()
+        } else {
+            self.limiter.used() + self.probe_limiter.used()
+        }
+    }
+
     /// Resolves `host` and keeps only in-scope addresses. A host declared by name may resolve to
     /// anything; an undeclared name is allowed only when every address it resolves to is in scope.
     pub async fn resolve(
@@ -82,13 +115,13 @@ impl Net {
         let host = host.trim_start_matches('[').trim_end_matches(']');
         if let Ok(ip) = host.parse::<std::net::IpAddr>() {
             let addr = SocketAddr::new(ip, port);
-            self.scope.check_addr(addr)?;
+            self.check_addr(addr)?;
             return Ok((vec![addr], None));
         }
         let declared =
             self.scope.host_declared(host) || self.scope.url_host_port_declared(host, port);
         if !declared && !self.scope.has_address_ranges() {
-            return Err(NetError::out_of_scope(format!("{host}:{port}")));
+            return Err(refused(NetError::out_of_scope(format!("{host}:{port}"))));
         }
         let started = Instant::now();
         let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
@@ -102,10 +135,10 @@ impl Net {
         if !declared {
             for a in &addrs {
                 self.scope.check_addr(*a).map_err(|_| {
-                    NetError::out_of_scope(format!(
+                    refused(NetError::out_of_scope(format!(
                         "{host}:{port} (resolves to {}, outside the scope)",
                         a.ip()
-                    ))
+                    )))
                 })?;
             }
         }
@@ -119,8 +152,9 @@ impl Net {
         port: u16,
         timeout: Duration,
     ) -> Result<Connected, NetError> {
-        self.limiter.acquire().await?;
+        // Scope first: a refused target costs nothing from the budget and waits for no slot.
         let (addrs, dns) = self.resolve(host, port).await?;
+        self.limiter.acquire().await?;
         let mut last = NetError::Refused(format!("{host}:{port}"));
         for addr in addrs {
             let started = Instant::now();
@@ -139,21 +173,35 @@ impl Net {
         Err(last)
     }
 
-    /// Connects to one address, after the scope check. For port scans: no rate limit per port,
-    /// since the scanner bounds its own concurrency.
+    /// Connects to one address, after the scope check; counts as a connect probe against the
+    /// politeness limits.
     pub async fn connect_addr(
         &self,
         addr: SocketAddr,
         timeout: Duration,
     ) -> Result<TcpStream, NetError> {
-        self.scope.check_addr(addr)?;
+        self.check_addr(addr)?;
+        self.probe_limiter.acquire().await?;
         connect_raw(addr, timeout).await
     }
 
     /// Checks an address against the scope without connecting (for planning a scan).
     pub fn check_addr(&self, addr: SocketAddr) -> Result<(), NetError> {
-        self.scope.check_addr(addr)
+        self.scope.check_addr(addr).map_err(refused)
     }
+
+    /// Checks a URL against the scope without sending anything.
+    pub(crate) fn check_url(&self, url: &url::Url) -> Result<(), NetError> {
+        self.scope.check_url(url).map_err(refused)
+    }
+}
+
+/// Logs a scope refusal (nothing was sent) and passes the error on.
+fn refused(e: NetError) -> NetError {
+    if let NetError::OutOfScope { target, .. } = &e {
+        tracing::info!(refused = %target, "refused by the scope guard: not in [scope], nothing sent");
+    }
+    e
 }
 
 async fn connect_raw(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, NetError> {

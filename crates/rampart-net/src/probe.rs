@@ -23,14 +23,17 @@ pub enum ConnectProbe {
 }
 
 impl Net {
-    /// One scope-checked connect attempt for a port scan. No rate limit or budget: the scanner
-    /// bounds its own concurrency.
+    /// One scope-checked connect attempt for a port scan (or a banner, TLS, SSH or SMTP probe).
+    /// Takes one request from the politeness budget and waits for its rate-limit slot before
+    /// the connect starts, so `timeout` and the measured round trip are the connect's own; a
+    /// spent budget is [`NetError::BudgetExhausted`] and nothing is sent.
     pub async fn probe_connect(
         &self,
         addr: SocketAddr,
         timeout: Duration,
     ) -> Result<ConnectProbe, NetError> {
         self.check_addr(addr)?;
+        self.probe_limiter.acquire().await?;
         let started = Instant::now();
         let r = tokio::time::timeout(timeout, TcpStream::connect(addr)).await;
         let rtt = started.elapsed();

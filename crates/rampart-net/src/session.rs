@@ -50,7 +50,7 @@ impl HttpSession {
     }
 
     pub async fn send(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
-        self.net.scope().check_url(&req.url)?;
+        self.net.check_url(&req.url)?;
         match tokio::time::timeout(req.timeout, self.inner(req)).await {
             Ok(r) => {
                 if r.is_err() {

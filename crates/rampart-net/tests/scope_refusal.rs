@@ -111,10 +111,7 @@ async fn request_budget_is_enforced() {
             hosts: vec!["127.0.0.1".into()],
             ..ScopeSection::default()
         }),
-        rampart_net::Politeness {
-            max_rate: Some(1000.0),
-            budget: Some(2),
-        },
+        rampart_net::Politeness::new(Some(1000.0), Some(2)),
     );
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();

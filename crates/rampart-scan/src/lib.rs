@@ -25,6 +25,28 @@ pub use ssh::{scan_ssh, SshOptions, SshReport};
 pub use tls::{scan_tls, TlsOptions, TlsReport};
 pub use web::{scan_web, WebOptions, WebReport};
 
+/// A progress callback: the library calls it with how much is done (ports with a verdict, web
+/// requests sent); only the CLI draws. Called from the scan's hot loop, so it must be cheap
+/// (an atomic store, such as indicatif's `set_position`).
+#[derive(Clone)]
+pub struct Progress(std::sync::Arc<dyn Fn(u64) + Send + Sync>);
+
+impl Progress {
+    pub fn new(f: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        Progress(std::sync::Arc::new(f))
+    }
+
+    pub(crate) fn report(&self, done: u64) {
+        (self.0)(done)
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
 /// Why a scan could not run at all (a scan that ran and found a target down is not an error).
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum ScanError {

@@ -111,6 +111,7 @@ pub async fn scan_smtp(
 ) -> Result<SmtpReport, ScanError> {
     let started = Instant::now();
     let (host, port) = split_target(target, 25)?;
+    tracing::info!(host = %host, port, "SMTP scan starts");
     let (stream, _) = connect(net, &host, port, opts.timeout).await?;
     let mut s = Smtp {
         io: BufReader::new(stream),

@@ -7,7 +7,10 @@ use crate::output::OutputArgs;
 use crate::Global;
 use anyhow::Context;
 use rampart_model::{Finding, Severity};
-use rampart_net::{Net, Politeness, Scope};
+use rampart_net::{
+    Net, Politeness, Scope, PORT_SCAN_BUDGET, PORT_SCAN_RATE, PROTOCOL_SCAN_BUDGET,
+    PROTOCOL_SCAN_RATE, WEB_SCAN_BUDGET, WEB_SCAN_RATE,
+};
 use rampart_report::{sarif, Format};
 use rampart_scan as scan;
 use serde_json::Value;
@@ -37,6 +40,12 @@ pub enum What {
 pub struct SmtpArgs {
     /// HOST or HOST:PORT (default port 25).
     pub target: String,
+    /// Connections per second at most (0 = no cap).
+    #[arg(long, default_value_t = PROTOCOL_SCAN_RATE, value_parser = rate)]
+    pub rate: f64,
+    /// Connections in this scan at most.
+    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET)]
+    pub budget: u64,
     #[command(flatten)]
     pub common: Common,
 }
@@ -54,6 +63,12 @@ pub struct TlsArgs {
     /// Days left under which a certificate is a finding.
     #[arg(long, default_value_t = 21)]
     pub warn_days: i64,
+    /// Connections per second at most (0 = no cap).
+    #[arg(long, default_value_t = PROTOCOL_SCAN_RATE, value_parser = rate)]
+    pub rate: f64,
+    /// Connections in this scan at most.
+    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET)]
+    pub budget: u64,
     #[command(flatten)]
     pub common: Common,
 }
@@ -65,6 +80,12 @@ pub struct SshArgs {
     /// User name for the "none" authentication request.
     #[arg(long, default_value = "rampart-probe")]
     pub user: String,
+    /// Connections per second at most (0 = no cap).
+    #[arg(long, default_value_t = PROTOCOL_SCAN_RATE, value_parser = rate)]
+    pub rate: f64,
+    /// Connections in this scan at most.
+    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET)]
+    pub budget: u64,
     #[command(flatten)]
     pub common: Common,
 }
@@ -100,6 +121,12 @@ pub struct PortsArgs {
     /// Ports the host should expose (default: the host's [[hosts]] entry).
     #[arg(long, value_delimiter = ',')]
     pub expect: Option<Vec<u16>>,
+    /// Connects per second at most, retries and banner probes included (0 = no cap).
+    #[arg(long, default_value_t = PORT_SCAN_RATE, value_parser = rate)]
+    pub rate: f64,
+    /// Connects in this scan at most; when they run out the scan stops and says so.
+    #[arg(long, default_value_t = PORT_SCAN_BUDGET)]
+    pub budget: u64,
     #[command(flatten)]
     pub common: Common,
 }
@@ -128,11 +155,11 @@ pub struct WebArgs {
     /// Path of the login form (default: from [[web]] login_path, else found by the crawl).
     #[arg(long)]
     pub login_path: Option<String>,
-    /// Requests per second at most.
-    #[arg(long, default_value_t = 50.0)]
+    /// Requests per second at most (0 = no cap).
+    #[arg(long, default_value_t = WEB_SCAN_RATE, value_parser = rate)]
     pub rate: f64,
-    /// Requests in this scan at most.
-    #[arg(long, default_value_t = 5000)]
+    /// Requests in this scan at most; when they run out the scan stops and says so.
+    #[arg(long, default_value_t = WEB_SCAN_BUDGET)]
     pub budget: u64,
     #[command(flatten)]
     pub common: Common,
@@ -140,6 +167,32 @@ pub struct WebArgs {
 
 fn dur(s: &str) -> Result<rampart_config::Duration, String> {
     rampart_config::Duration::parse(s)
+}
+
+fn rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
+        _ => Err(format!(
+            "found \"{s}\"; expected a number of requests per second, 0 or more (0 = no cap)"
+        )),
+    }
+}
+
+/// One rate limit and one budget for everything a scan sends (`--rate 0` = no cap).
+fn polite_net(project: &rampart_config::Project, rate: f64, budget: u64) -> Net {
+    Net::with_politeness(
+        Scope::from_section(&project.file.scope),
+        Politeness::new((rate > 0.0).then_some(rate), Some(budget)),
+    )
+}
+
+/// The summary's note when the budget ran out.
+fn budget_note(exhausted: bool, what: &str) -> String {
+    if exhausted {
+        format!("; REQUEST BUDGET EXHAUSTED: scan incomplete{what} (raise --budget)")
+    } else {
+        String::new()
+    }
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
@@ -165,7 +218,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
 
 async fn ports(project: &rampart_config::Project, a: PortsArgs) -> CliResult {
     let format = a.common.output.require(ALL_FORMATS)?;
-    let net = Net::new(Scope::from_section(&project.file.scope));
+    let net = polite_net(project, a.rate, a.budget);
     let spec: scan::PortSpec = a.ports.parse()?;
     let mut opts = scan::PortOptions::new(spec);
     opts.timeout = a.timeout.std();
@@ -181,7 +234,20 @@ async fn ports(project: &rampart_config::Project, a: PortsArgs) -> CliResult {
             .find(|h| h.address.eq_ignore_ascii_case(&a.host))
             .map(|h| h.ports.clone())
     });
-    let report = scan::scan_ports(&net, &a.host, &opts).await?;
+    let total = opts.ports.len() as u64;
+    let bar = crate::progress::counter(total, "ports");
+    {
+        let bar = bar.clone();
+        opts.progress = Some(scan::Progress::new(move |done| {
+            bar.set_position(done);
+            if done == total {
+                bar.set_message("naming the services of open ports");
+            }
+        }));
+    }
+    let report = scan::scan_ports(&net, &a.host, &opts).await;
+    bar.finish_and_clear();
+    let report = report?;
     let rows = report
         .ports
         .iter()
@@ -202,14 +268,18 @@ async fn ports(project: &rampart_config::Project, a: PortsArgs) -> CliResult {
     let view = View {
         title: format!("Port scan of {} ({})", report.host, report.address),
         summary: format!(
-            "{} ports scanned in {:.1} s: {} open, {} closed, {} filtered ({} loopback self-connects discarded; {} connects in flight)",
+            "{} ports scanned in {:.1} s: {} open, {} closed, {} filtered ({} loopback self-connects discarded; {} connects in flight){}",
             report.scanned,
             report.duration_ms / 1000.0,
             report.open,
             report.closed,
             report.filtered,
             report.self_connects_discarded,
-            report.concurrency
+            report.concurrency,
+            budget_note(
+                report.budget_exhausted,
+                &format!(", {} ports not scanned", report.not_scanned)
+            )
         ),
         header: vec!["port", "state", "service", "software", "title / banner"],
         rows,
@@ -221,11 +291,7 @@ async fn ports(project: &rampart_config::Project, a: PortsArgs) -> CliResult {
 
 async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
     let format = a.common.output.require(ALL_FORMATS)?;
-    let politeness = Politeness {
-        max_rate: (a.rate > 0.0).then_some(a.rate),
-        budget: Some(a.budget),
-    };
-    let net = Net::with_politeness(Scope::from_section(&project.file.scope), politeness);
+    let net = polite_net(project, a.rate, a.budget);
     let base = url::Url::parse(&a.url).with_context(|| format!("\"{}\" is not a URL", a.url))?;
     let declared = project
         .file
@@ -257,7 +323,17 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
         );
     }
     opts.timeout = Duration::from_secs(10);
-    let report = scan::scan_web(&net, &a.url, &opts).await?;
+    let bar = crate::progress::spinner(format!("web scan of {}", a.url));
+    {
+        let bar = bar.clone();
+        let budget = a.budget;
+        opts.progress = Some(scan::Progress::new(move |sent| {
+            bar.set_message(format!("{sent} of at most {budget} requests"));
+        }));
+    }
+    let report = scan::scan_web(&net, &a.url, &opts).await;
+    bar.finish_and_clear();
+    let report = report?;
     let rows = report
         .pages
         .iter()
@@ -283,11 +359,7 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
                 .as_ref()
                 .map(|n| format!("; {n}"))
                 .unwrap_or_default(),
-            if report.budget_exhausted {
-                "; REQUEST BUDGET EXHAUSTED (scan incomplete)"
-            } else {
-                ""
-            }
+            budget_note(report.budget_exhausted, "")
         ),
         header: vec!["status", "found by", "url", "title"],
         rows,
@@ -299,7 +371,7 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
 
 async fn ssh(project: &rampart_config::Project, a: SshArgs) -> CliResult {
     let format = a.common.output.require(ALL_FORMATS)?;
-    let net = Net::new(Scope::from_section(&project.file.scope));
+    let net = polite_net(project, a.rate, a.budget);
     let opts = scan::SshOptions {
         user: a.user.clone(),
         ..Default::default()
@@ -331,7 +403,7 @@ async fn ssh(project: &rampart_config::Project, a: SshArgs) -> CliResult {
 
 async fn tls(project: &rampart_config::Project, a: TlsArgs) -> CliResult {
     let format = a.common.output.require(ALL_FORMATS)?;
-    let net = Net::new(Scope::from_section(&project.file.scope));
+    let net = polite_net(project, a.rate, a.budget);
     let mut opts = scan::TlsOptions {
         server_name: a.sni.clone(),
         warn_days: a.warn_days,
@@ -401,7 +473,7 @@ async fn tls(project: &rampart_config::Project, a: TlsArgs) -> CliResult {
 
 async fn smtp(project: &rampart_config::Project, a: SmtpArgs) -> CliResult {
     let format = a.common.output.require(ALL_FORMATS)?;
-    let net = Net::new(Scope::from_section(&project.file.scope));
+    let net = polite_net(project, a.rate, a.budget);
     let r = scan::scan_smtp(&net, &a.target, &scan::SmtpOptions::default()).await?;
     let yes_no = |b: Option<bool>| match b {
         Some(true) => "yes".to_string(),

@@ -22,12 +22,24 @@ pub(crate) enum Verdict {
     },
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct EngineConfig {
     pub concurrency: usize,
     pub min_timeout: Duration,
     pub max_timeout: Duration,
     pub retries: u32,
+    /// Called with the number of ports that have their final verdict.
+    pub progress: Option<crate::Progress>,
+}
+
+/// What the engine saw: one verdict per port it could try, and how many ports the request
+/// budget left untried.
+#[derive(Debug, Default)]
+pub(crate) struct EngineOutcome {
+    pub verdicts: Vec<(u16, Verdict)>,
+    /// Ports never tried, ascending.
+    pub not_scanned: Vec<u16>,
+    pub budget_exhausted: bool,
 }
 
 /// Raises the soft RLIMIT_NOFILE to the hard limit and returns how many connects may be in
@@ -48,13 +60,24 @@ pub fn concurrency_from_fd_limit() -> usize {
                 rlim_max: lim.rlim_max,
             };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                tracing::debug!(
+                    from = lim.rlim_cur,
+                    to = lim.rlim_max,
+                    "raised the soft file-descriptor limit to the hard one"
+                );
                 lim.rlim_cur = lim.rlim_max;
             }
         }
         lim.rlim_cur
     };
     let usable = soft.saturating_sub(128) as usize;
-    (usable * 3 / 4).clamp(16, 5000)
+    let concurrency = (usable * 3 / 4).clamp(16, 5000);
+    tracing::debug!(
+        soft_limit = soft,
+        concurrency,
+        "file-descriptor limit sets the connects in flight"
+    );
+    concurrency
 }
 
 /// Smoothed RTT as in RFC 6298, over every port that answered (open or closed).
@@ -87,13 +110,15 @@ impl RttEstimator {
     }
 }
 
-/// Scans `ports` of `ip`; returns one verdict per port, in no particular order.
+/// Scans `ports` of `ip`; returns one verdict per port, in no particular order. When the
+/// request budget runs out the scan stops sending: ports in flight finish, the rest are counted
+/// as not scanned.
 pub(crate) async fn connect_scan(
     net: &Net,
     ip: IpAddr,
     ports: &[u16],
     cfg: EngineConfig,
-) -> Result<Vec<(u16, Verdict)>, NetError> {
+) -> Result<EngineOutcome, NetError> {
     // Refuse the whole scan up front when the host is out of scope: nothing is sent.
     if let Some(p) = ports.first() {
         net.check_addr(SocketAddr::new(ip, *p))?;
@@ -103,6 +128,14 @@ pub(crate) async fn connect_scan(
         rttvar: 0.0,
     }));
     let mut results = Vec::with_capacity(ports.len());
+    let mut not_scanned: Vec<u16> = Vec::new();
+    let mut budget_exhausted = false;
+    let progress = cfg.progress.clone();
+    let report_done = |done: usize| {
+        if let Some(p) = &progress {
+            p.report(done as u64);
+        }
+    };
     // (port, tries so far, local-limit hiccups so far)
     let mut queue: std::collections::VecDeque<(u16, u32, u32)> =
         ports.iter().map(|p| (*p, 0, 0)).collect();
@@ -136,7 +169,49 @@ pub(crate) async fn connect_scan(
         let Ok((port, tries, hiccups, r)) = joined else {
             continue;
         };
-        match r? {
+        let r = match r {
+            Err(NetError::BudgetExhausted(b)) => {
+                if !budget_exhausted {
+                    budget_exhausted = true;
+                    tracing::warn!(
+                        budget = b,
+                        ports_left = queue.len() + inflight.len() + 1,
+                        "request budget exhausted: the port scan stops here (raise --budget)"
+                    );
+                }
+                // Nothing more can be sent: what is queued will never be tried. A port whose
+                // retry was refused did go unanswered once: filtered, like any silent port.
+                if tries > 0 {
+                    results.push((
+                        port,
+                        Verdict::Filtered {
+                            tries,
+                            reason: "no answer",
+                        },
+                    ));
+                } else {
+                    not_scanned.push(port);
+                }
+                for (port, tries, _) in queue.drain(..) {
+                    if tries > 0 {
+                        results.push((
+                            port,
+                            Verdict::Filtered {
+                                tries,
+                                reason: "no answer",
+                            },
+                        ));
+                    } else {
+                        not_scanned.push(port);
+                    }
+                }
+                report_done(results.len() + not_scanned.len());
+                continue;
+            }
+            other => other?,
+        };
+        let before = results.len();
+        match r {
             ConnectProbe::Open { stream, rtt: t } => {
                 drop(stream);
                 if let Ok(mut e) = rtt.lock() {
@@ -175,9 +250,15 @@ pub(crate) async fn connect_scan(
                     reason: "unreachable",
                 },
             )),
-            ConnectProbe::LocalLimit(_) | ConnectProbe::Error(_) if hiccups < 8 => {
+            ConnectProbe::LocalLimit(ref e) | ConnectProbe::Error(ref e) if hiccups < 8 => {
                 // Out of descriptors or ephemeral ports: shrink the window and try again later.
                 limit = (limit * 3 / 4).max(8);
+                tracing::debug!(
+                    port,
+                    error = %e,
+                    in_flight = limit,
+                    "local limit hit: fewer connects in flight, port retried later"
+                );
                 tokio::time::sleep(Duration::from_millis(5 << hiccups.min(5))).await;
                 queue.push_back((port, tries, hiccups + 1));
             }
@@ -189,6 +270,14 @@ pub(crate) async fn connect_scan(
                 },
             )),
         }
+        if results.len() > before {
+            report_done(results.len() + not_scanned.len());
+        }
     }
-    Ok(results)
+    not_scanned.sort_unstable();
+    Ok(EngineOutcome {
+        verdicts: results,
+        not_scanned,
+        budget_exhausted,
+    })
 }

@@ -48,6 +48,8 @@ pub struct PortOptions {
     pub probe_timeout: Duration,
     /// Ports the host should expose (from `[[hosts]]`); `None` = no comparison.
     pub expected: Option<Vec<u16>>,
+    /// Called with the number of ports that have a verdict (for a progress bar).
+    pub progress: Option<crate::Progress>,
 }
 
 impl PortOptions {
@@ -61,6 +63,7 @@ impl PortOptions {
             identify: true,
             probe_timeout: Duration::from_millis(1500),
             expected: None,
+            progress: None,
         }
     }
 }
@@ -123,6 +126,10 @@ pub struct PortReport {
     pub self_connects_discarded: usize,
     pub concurrency: usize,
     pub duration_ms: f64,
+    /// The request budget ran out before every port was tried: the scan is incomplete.
+    pub budget_exhausted: bool,
+    /// Ports never tried because the budget ran out (0 when it did not).
+    pub not_scanned: usize,
     /// Open and filtered ports, ascending.
     pub ports: Vec<PortResult>,
     pub findings: Vec<Finding>,
@@ -178,11 +185,22 @@ pub async fn scan_ports(
         min_timeout: opts.min_timeout.min(opts.timeout),
         max_timeout: opts.timeout,
         retries: opts.retries,
+        progress: opts.progress.clone(),
     };
-    let verdicts = engine::connect_scan(net, ip, opts.ports.ports(), cfg).await?;
+    tracing::info!(
+        host,
+        address = %ip,
+        ports = opts.ports.len(),
+        concurrency,
+        timeout_ms = opts.timeout.as_millis() as u64,
+        retries = opts.retries,
+        budget_left = ?net.probe_budget_left(),
+        "port scan starts"
+    );
+    let outcome = engine::connect_scan(net, ip, opts.ports.ports(), cfg).await?;
     let (mut closed, mut self_connects) = (0, 0);
     let mut ports = Vec::new();
-    for (port, v) in verdicts {
+    for (port, v) in outcome.verdicts {
         let (state, rtt_ms, reason) = match v {
             Verdict::Open(rtt) => (PortState::Open, Some(rtt.as_secs_f64() * 1000.0), None),
             Verdict::Closed { self_connect } => {
@@ -212,11 +230,28 @@ pub async fn scan_ports(
         });
     }
     ports.sort_by_key(|p| p.port);
-    if opts.identify {
+    let open = ports.iter().filter(|p| p.state == PortState::Open).count();
+    tracing::info!(
+        open,
+        closed,
+        filtered = ports.len() - open,
+        not_scanned = outcome.not_scanned.len(),
+        self_connects_discarded = self_connects,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "connect scan done"
+    );
+    if opts.identify && open > 0 {
+        tracing::debug!(open, "naming the services of the open ports");
         identify_all(net, ip, &mut ports, opts.probe_timeout).await;
     }
-    let findings = findings(host, ip, &ports, opts.expected.as_deref(), &opts.ports);
-    let open = ports.iter().filter(|p| p.state == PortState::Open).count();
+    let findings = findings(
+        host,
+        ip,
+        &ports,
+        opts.expected.as_deref(),
+        &opts.ports,
+        &outcome.not_scanned,
+    );
     Ok(PortReport {
         host: host.to_string(),
         address: ip,
@@ -227,6 +262,8 @@ pub async fn scan_ports(
         self_connects_discarded: self_connects,
         concurrency,
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        budget_exhausted: outcome.budget_exhausted,
+        not_scanned: outcome.not_scanned.len(),
         ports,
         findings,
     })
@@ -274,6 +311,7 @@ fn findings(
     ports: &[PortResult],
     expected: Option<&[u16]>,
     scanned: &PortSpec,
+    not_scanned: &[u16],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let target = |port: u16| format!("{host}:{port}");
@@ -310,10 +348,9 @@ fn findings(
     }
     if let Some(expected) = expected {
         // Only ports this scan looked at: a port outside --ports says nothing.
-        for port in expected
-            .iter()
-            .filter(|p| scanned.ports().binary_search(p).is_ok())
-        {
+        for port in expected.iter().filter(|p| {
+            scanned.ports().binary_search(p).is_ok() && not_scanned.binary_search(p).is_err()
+        }) {
             let state = ports.iter().find(|p| p.port == *port).map(|p| p.state);
             if state != Some(PortState::Open) {
                 let seen = match state {

@@ -92,6 +92,7 @@ pub(crate) async fn connect(
 pub async fn scan_ssh(net: &Net, target: &str, opts: &SshOptions) -> Result<SshReport, ScanError> {
     let started = Instant::now();
     let (host, port) = split_target(target, 22)?;
+    tracing::info!(host = %host, port, user = %opts.user, "SSH scan starts");
     let (stream, addr) = connect(net, &host, port, opts.timeout).await?;
     let target = format!("{host}:{port}");
     let ours = format!("SSH-2.0-rampart_{}", env!("CARGO_PKG_VERSION"));

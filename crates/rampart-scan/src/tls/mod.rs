@@ -77,6 +77,7 @@ pub async fn scan_tls(net: &Net, target: &str, opts: &TlsOptions) -> Result<TlsR
     let ip = crate::ports::resolve_one(net, &host, port).await?;
     let addr = SocketAddr::new(ip, port);
     let name = opts.server_name.clone().unwrap_or_else(|| host.clone());
+    tracing::info!(address = %addr, server_name = %name, "TLS scan starts");
     // A failed modern handshake (e.g. a TLS 1.0-only server) is data: the version probes and
     // the findings still run.
     let info = match net.tls_handshake(addr, &name, opts.timeout).await {

@@ -123,6 +123,7 @@ pub struct Client {
     net: Net,
     timeout: Duration,
     sent: Arc<AtomicU64>,
+    progress: Option<crate::Progress>,
 }
 
 impl Client {
@@ -131,7 +132,14 @@ impl Client {
             net,
             timeout,
             sent: Arc::new(AtomicU64::new(0)),
+            progress: None,
         }
+    }
+
+    /// Reports the number of requests sent so far after each one.
+    pub fn with_progress(mut self, progress: Option<crate::Progress>) -> Self {
+        self.progress = progress;
+        self
     }
 
     pub fn sent(&self) -> u64 {
@@ -162,7 +170,10 @@ impl Client {
             ));
         }
         r.headers.extend(req.headers.iter().cloned());
-        self.sent.fetch_add(1, Ordering::Relaxed);
+        let n = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(p) = &self.progress {
+            p.report(n);
+        }
         let started = Instant::now();
         let resp = self.net.http(&r).await?;
         Ok(Page {

@@ -50,6 +50,8 @@ pub struct WebOptions {
     pub sqli_delay: Duration,
     /// Requests in flight.
     pub concurrency: usize,
+    /// Called with the number of requests sent so far (for a progress display).
+    pub progress: Option<crate::Progress>,
 }
 
 impl Default for WebOptions {
@@ -65,6 +67,7 @@ impl Default for WebOptions {
             timeout: Duration::from_secs(10),
             sqli_delay: Duration::from_secs(2),
             concurrency: 4,
+            progress: None,
         }
     }
 }
@@ -171,10 +174,22 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
             reason: "expected an http:// or https:// URL".into(),
         });
     }
-    net.scope().check_url(&base)?;
+    if let Err(e) = net.scope().check_url(&base) {
+        tracing::info!(url = %base, "web scan refused by the scope guard: nothing sent");
+        return Err(e.into());
+    }
+    tracing::info!(
+        url = %base,
+        max_pages = opts.max_pages,
+        discovery = opts.discovery,
+        active = opts.active,
+        concurrency = opts.concurrency,
+        budget_left = ?net.budget_left(),
+        "web scan starts"
+    );
     let mut state = State {
         base: base.clone(),
-        client: Client::new(net.clone(), opts.timeout),
+        client: Client::new(net.clone(), opts.timeout).with_progress(opts.progress.clone()),
         pages: Vec::new(),
         fetched: Vec::new(),
         endpoints: Vec::new(),
@@ -186,6 +201,12 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
     };
     let outcome = run(&mut state, opts).await;
     let budget_exhausted = matches!(outcome, Err(NetError::BudgetExhausted(_)));
+    if budget_exhausted {
+        tracing::warn!(
+            requests = state.client.sent(),
+            "request budget exhausted: the web scan stops here (raise --budget)"
+        );
+    }
     if let Err(e) = outcome {
         if !budget_exhausted {
             state.errors.push(e.to_string());
@@ -202,6 +223,14 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.target.cmp(&b.target))
     });
+    tracing::info!(
+        requests = state.client.sent(),
+        pages = state.pages.len(),
+        findings = state.findings.len(),
+        errors = state.errors.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "web scan done"
+    );
     Ok(WebReport {
         target: base.to_string(),
         requests: state.client.sent(),
@@ -223,6 +252,11 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
         }
     }
     crawl::crawl(state, &seeds, opts.max_pages, opts.concurrency).await?;
+    tracing::debug!(
+        pages = state.pages.len(),
+        endpoints = state.endpoints.len(),
+        "crawl done"
+    );
     if state.pages.is_empty() {
         // The start page did not answer: nothing else will.
         return Ok(());
@@ -230,11 +264,20 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     passive::check_site(state);
     if opts.discovery {
         discover::discover(state, &opts.extra_words, opts.concurrency).await?;
+        tracing::debug!(
+            not_found = state.not_found.as_deref().unwrap_or(""),
+            pages = state.pages.len(),
+            "path discovery done"
+        );
     }
     passive::check_forms(state);
     if opts.active {
         xss::check(state, opts.concurrency).await?;
         sqli::check(state, opts).await?;
+        tracing::debug!(
+            requests = state.client.sent(),
+            "XSS and SQL injection probes done"
+        );
     }
     if opts.login_burst > 0 {
         ratelimit::check(state, opts.login_burst).await?;
