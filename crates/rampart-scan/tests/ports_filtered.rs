@@ -8,7 +8,7 @@ use rampart_scan::{scan_ports, PortOptions, PortSpec, PortState};
 #[test]
 fn dropped_ports_are_filtered() {
     if !have("iptables") {
-        println!("SKIP: iptables not installed");
+        skip("iptables not installed");
         return;
     }
     let Some(ns) = NetNs::new("filtered") else {
@@ -25,7 +25,7 @@ fn dropped_ports_are_filtered() {
         "-j",
         "DROP",
     ]) {
-        println!("SKIP: iptables cannot add rules in a namespace here");
+        skip("iptables cannot add rules in a namespace here");
         return;
     }
     // One dropped port has a listener behind the firewall: still filtered.

@@ -34,7 +34,7 @@ fn known_listeners_are_exactly_the_open_ports_and_are_named() {
         ));
         expect_open.push(80);
     } else {
-        println!("SKIP: nginx not installed (part of this test)");
+        skip("nginx not installed (part of this test)");
     }
     let have_prom = have("prometheus");
     if have_prom {
@@ -59,7 +59,7 @@ fn known_listeners_are_exactly_the_open_ports_and_are_named() {
         ));
         expect_open.push(9090);
     } else {
-        println!("SKIP: prometheus not installed (part of this test)");
+        skip("prometheus not installed (part of this test)");
     }
     if have("sshd") {
         let key = d.join("hostkey");
@@ -100,7 +100,7 @@ fn known_listeners_are_exactly_the_open_ports_and_are_named() {
         ));
         expect_open.push(22);
     } else {
-        println!("SKIP: sshd not installed (part of this test)");
+        skip("sshd not installed (part of this test)");
     }
     if have("redis-server") {
         procs.push(ns.spawn(
@@ -123,7 +123,7 @@ fn known_listeners_are_exactly_the_open_ports_and_are_named() {
         ));
         expect_open.push(6379);
     } else {
-        println!("SKIP: redis-server not installed (part of this test)");
+        skip("redis-server not installed (part of this test)");
     }
     for p in &expect_open {
         assert!(

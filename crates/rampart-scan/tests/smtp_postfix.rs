@@ -1,6 +1,7 @@
 //! Debian's Postfix on 127.0.0.1: configured as an open relay without STARTTLS → both found;
 //! configured properly (loopback not trusted, STARTTLS with a certificate) → no finding.
-//! Only envelope commands are sent; no message.
+//! Only envelope commands are sent; no message. And with Cyrus SASL on and no TLS, AUTH is
+//! offered in clear text → RA-SMTP-AUTH-PLAINTEXT.
 mod common;
 
 use common::*;
@@ -10,8 +11,18 @@ use std::process::Command;
 
 const MASTER: &str = "/usr/lib/postfix/sbin/master";
 
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Relays for everyone, no STARTTLS.
+    OpenRelay,
+    /// Loopback not trusted, STARTTLS with a certificate, AUTH only after TLS.
+    Proper,
+    /// No relay, but SASL AUTH offered on the plain connection (and no TLS at all).
+    AuthBeforeTls,
+}
+
 /// A private Postfix instance: its own config and queue folders, `master -d` in the foreground.
-fn start_postfix(d: &Path, port: u16, proper: bool) -> Proc {
+fn start_postfix(d: &Path, port: u16, mode: Mode) -> Proc {
     let q = d.join("queue");
     for sub in [
         "incoming", "active", "deferred", "corrupt", "hold", "bounce", "defer", "trace", "flush",
@@ -43,7 +54,7 @@ fn start_postfix(d: &Path, port: u16, proper: bool) -> Proc {
         q = q.display(),
         data = d.join("data").display()
     );
-    if proper {
+    if mode == Mode::Proper {
         let key = d.join("smtp.key");
         let cert = d.join("smtp.pem");
         assert!(Command::new("openssl")
@@ -71,6 +82,23 @@ fn start_postfix(d: &Path, port: u16, proper: bool) -> Proc {
              smtpd_tls_cert_file = {}\nsmtpd_tls_key_file = {}\nsmtpd_tls_security_level = may\nsmtpd_tls_auth_only = yes\n",
             cert.display(),
             key.display()
+        ));
+    } else if mode == Mode::AuthBeforeTls {
+        let sasl = d.join("sasl");
+        std::fs::create_dir_all(&sasl).unwrap();
+        std::fs::write(
+            sasl.join("smtpd.conf"),
+            format!(
+                "pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN LOGIN\nsasldb_path: {}\n",
+                d.join("sasldb2").display()
+            ),
+        )
+        .unwrap();
+        main.push_str(&format!(
+            "mynetworks = 192.0.2.1/32\nsmtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination\n\
+             smtpd_tls_security_level = none\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = cyrus\n\
+             smtpd_sasl_path = smtpd\ncyrus_sasl_config_path = {}\n",
+            sasl.display()
         ));
     } else {
         main.push_str("mynetworks = 0.0.0.0/0\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\nsmtpd_tls_security_level = none\n");
@@ -105,17 +133,17 @@ fn start_postfix(d: &Path, port: u16, proper: bool) -> Proc {
 #[test]
 fn open_relay_without_starttls_is_found_and_proper_config_is_clean() {
     if !have(MASTER) || !have("openssl") {
-        println!("SKIP: postfix not installed");
+        skip("postfix not installed");
         return;
     }
     if !is_root() {
-        println!("SKIP: postfix's master needs root");
+        skip("postfix's master needs root");
         return;
     }
     let (open_dir, proper_dir) = (tempdir(), tempdir());
     let (p_open, p_proper) = (free_port(), free_port());
-    let _open = start_postfix(open_dir.path(), p_open, false);
-    let _proper = start_postfix(proper_dir.path(), p_proper, true);
+    let _open = start_postfix(open_dir.path(), p_open, Mode::OpenRelay);
+    let _proper = start_postfix(proper_dir.path(), p_proper, Mode::Proper);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let net = loopback_net();
     let r = rt
@@ -159,4 +187,39 @@ fn open_relay_without_starttls_is_found_and_proper_config_is_clean() {
             .unwrap()
             .count();
     assert_eq!(queued, 0);
+}
+
+#[test]
+fn auth_offered_before_tls_is_found() {
+    if !have(MASTER) {
+        skip("postfix not installed");
+        return;
+    }
+    if !is_root() {
+        skip("postfix's master needs root");
+        return;
+    }
+    let dir = tempdir();
+    let port = free_port();
+    let _postfix = start_postfix(dir.path(), port, Mode::AuthBeforeTls);
+    let r = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(scan_smtp(
+            &loopback_net(),
+            &format!("127.0.0.1:{port}"),
+            &SmtpOptions::default(),
+        ))
+        .expect("scan");
+    println!("{}", serde_json::to_string_pretty(&r).unwrap());
+    assert!(
+        r.auth_before_tls
+            .iter()
+            .any(|m| m == "PLAIN" || m == "LOGIN"),
+        "{:?}",
+        r.auth_before_tls
+    );
+    assert_eq!(r.open_relay, Some(false));
+    let rules: Vec<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"RA-SMTP-AUTH-PLAINTEXT"), "{rules:?}");
+    assert!(!rules.contains(&"RA-SMTP-OPEN-RELAY"), "{rules:?}");
 }

@@ -58,11 +58,11 @@ fn start_sshd(dir: &Path, password: bool, modern_only: bool) -> (Proc, u16) {
 #[test]
 fn password_auth_is_a_finding_and_key_only_is_not() {
     if !have("/usr/sbin/sshd") || !have("ssh-keygen") {
-        println!("SKIP: openssh-server not installed");
+        skip("openssh-server not installed");
         return;
     }
     if !is_root() {
-        println!("SKIP: sshd needs root to start");
+        skip("sshd needs root to start");
         return;
     }
     let dir = tempdir();

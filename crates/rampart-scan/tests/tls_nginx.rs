@@ -142,7 +142,7 @@ fn make_certs(d: &Path) {
 #[test]
 fn bad_tls_is_found_and_good_tls_is_clean() {
     if !have("nginx") || !have("openssl") {
-        println!("SKIP: nginx or openssl not installed");
+        skip("nginx or openssl not installed");
         return;
     }
     let dir = tempdir();
@@ -220,4 +220,133 @@ fn bad_tls_is_found_and_good_tls_is_clean() {
         .map(|p| p.version.as_str())
         .collect();
     assert_eq!(accepted, vec!["TLSv1.2", "TLSv1.3"]);
+}
+
+/// A CA and a leaf certificate for `other.example` only (RSA-2048, SHA-256, a year).
+fn make_other_name_cert(d: &Path) {
+    std::fs::write(d.join("other.cnf"), "subjectAltName=DNS:other.example\n").unwrap();
+    openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "3650",
+            "-subj",
+            "/CN=rampart test CA",
+            "-sha256",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "other.key",
+            "-out",
+            "other.csr",
+            "-subj",
+            "/CN=other.example",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "other.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "other.pem",
+            "-days",
+            "365",
+            "-sha256",
+            "-extfile",
+            "other.cnf",
+        ],
+    );
+}
+
+#[test]
+fn certificate_for_another_name_is_a_hostname_finding() {
+    if !have("nginx") || !have("openssl") {
+        skip("nginx or openssl not installed");
+        return;
+    }
+    let dir = tempdir();
+    let d = dir.path();
+    make_other_name_cert(d);
+    let port = free_port();
+    let conf = nginx_conf(
+        d,
+        &format!(
+            "  server {{ listen 127.0.0.1:{port} ssl; ssl_certificate {d}/other.pem; ssl_certificate_key {d}/other.key;\n    \
+             ssl_protocols TLSv1.2 TLSv1.3; add_header Strict-Transport-Security \"max-age=31536000\" always;\n    \
+             location / {{ return 200 'other'; }} }}",
+            d = d.display()
+        ),
+    );
+    let _ = Command::new("chmod")
+        .args(["-R", "a+rX", &d.display().to_string()])
+        .status();
+    let log = std::fs::File::create(d.join("nginx.out")).unwrap();
+    let _nginx = Proc(
+        Command::new("nginx")
+            .args(["-c", &conf.display().to_string(), "-g", "daemon off;"])
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    assert!(
+        wait_port(port, std::time::Duration::from_secs(10)),
+        "nginx did not start: {}",
+        std::fs::read_to_string(d.join("nginx.out")).unwrap_or_default()
+    );
+    let ca =
+        rampart_scan::tls::pem::certificates(&std::fs::read_to_string(d.join("ca.pem")).unwrap())
+            .remove(0);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let net = loopback_net();
+    let target = format!("127.0.0.1:{port}");
+    // Reached as 127.0.0.1: the certificate names only other.example.
+    let opts = TlsOptions {
+        extra_roots: vec![ca.clone()],
+        ..Default::default()
+    };
+    let r = rt.block_on(scan_tls(&net, &target, &opts)).expect("scan");
+    println!("{}", serde_json::to_string_pretty(&r).unwrap());
+    let rules: Vec<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, vec!["RA-TLS-HOSTNAME"], "{:?}", r.findings);
+    assert!(!r.hostname_match);
+    assert!(r.trusted, "the chain itself is fine: {:?}", r.trust_error);
+    assert!(
+        r.findings[0].title.contains("other.example"),
+        "{}",
+        r.findings[0].title
+    );
+    // Asked for by the name it was issued for, the same server is clean.
+    let opts = TlsOptions {
+        server_name: Some("other.example".into()),
+        extra_roots: vec![ca],
+        ..Default::default()
+    };
+    let r = rt.block_on(scan_tls(&net, &target, &opts)).expect("scan");
+    assert!(r.hostname_match);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
 }

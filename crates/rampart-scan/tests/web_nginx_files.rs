@@ -10,7 +10,7 @@ use std::fs;
 #[test]
 fn nginx_leaks_are_found() {
     if !have("nginx") {
-        println!("SKIP: nginx not installed");
+        skip("nginx not installed");
         return;
     }
     let dir = tempdir();

@@ -9,6 +9,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Whether a missing server, tool or privilege must fail the test instead of skipping it:
+/// `RAMPART_REQUIRE_SERVERS=1`, which scripts/test sets when it runs as root (and so has
+/// installed everything the tests need).
+pub fn servers_required() -> bool {
+    std::env::var("RAMPART_REQUIRE_SERVERS").is_ok_and(|v| v == "1")
+}
+
+/// Skips a test whose server, tool or privilege is missing: prints `SKIP: why`, or panics when
+/// [`servers_required`].
+#[track_caller]
+pub fn skip(why: &str) {
+    if servers_required() {
+        panic!("RAMPART_REQUIRE_SERVERS=1, but this test would skip: {why}");
+    }
+    println!("SKIP: {why}");
+}
+
 pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
@@ -40,7 +57,7 @@ impl NetNs {
     /// `None` (after printing why) when namespaces cannot be made here.
     pub fn new(tag: &str) -> Option<NetNs> {
         if !is_root() {
-            println!("SKIP: network namespaces need root");
+            skip("network namespaces need root");
             return None;
         }
         let name = format!("rampart-{tag}-{}", std::process::id());
@@ -49,7 +66,7 @@ impl NetNs {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            println!("SKIP: `ip netns add` failed");
+            skip("`ip netns add` failed");
             return None;
         }
         let ns = NetNs { name };
@@ -252,22 +269,25 @@ pub fn spawn_as_nobody(args: &[&str], env: &[(&str, &str)], log: &Path) -> Proc 
 /// Starts sqlmap's vulnserver.py on a free port; `None` (after a SKIP line) when not installed.
 pub fn start_vulnserver(dir: &Path) -> Option<(Proc, u16)> {
     let Some(venv) = test_venv() else {
-        println!("SKIP: sqlmap venv missing (run scripts/setup-web-targets.sh)");
+        skip("sqlmap venv missing (run scripts/setup-web-targets.sh)");
         return None;
     };
     let py = venv.join("bin/python");
-    let out = Command::new(&py)
+    let Ok(out) = Command::new(&py)
         .args([
             "-c",
             "import sqlmap,os;print(os.path.dirname(sqlmap.__file__))",
         ])
         .output()
-        .ok()?;
+    else {
+        skip(&format!("cannot run {}", py.display()));
+        return None;
+    };
     if !out.status.success() {
-        println!(
-            "SKIP: sqlmap not installed in {} (run scripts/setup-web-targets.sh)",
+        skip(&format!(
+            "sqlmap not installed in {} (run scripts/setup-web-targets.sh)",
             venv.display()
-        );
+        ));
         return None;
     }
     let server = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
@@ -295,7 +315,7 @@ pub fn start_minitwit(dir: &Path) -> Option<(Proc, u16)> {
     let root = web_targets_dir();
     let venv = root.join("minitwit-venv");
     if !root.join("minitwit/.installed").exists() {
-        println!("SKIP: MiniTwit not installed (run scripts/setup-web-targets.sh)");
+        skip("MiniTwit not installed (run scripts/setup-web-targets.sh)");
         return None;
     }
     // MiniTwit reads DATABASE from its module; MINITWIT_SETTINGS points at an override file.
