@@ -6,13 +6,17 @@
 #   2. the same with 1,000 ports silently dropped by iptables (filtered);
 #   3. service naming of the open ports: rampart vs `nmap -sT -sV`;
 #   4. web scans of sqlmap's vulnserver and of rampart's demo service: rampart vs wapiti3.
-# Needs root (ip netns, iptables), nmap, nginx, sshd, redis-server, prometheus, jq, python3, and
-# the PyPI targets (scripts/setup-web-targets.sh; wapiti3==3.2.3 goes into target/bench-venv).
+# Needs root (ip netns, iptables), nmap, nginx, sshd, redis-server, prometheus, jq, GNU time
+# (/usr/bin/time), python3 — Debian packages in scripts/packages/scan.txt — and the PyPI targets
+# (scripts/setup-web-targets.sh; wapiti3==3.2.3 goes into target/bench-venv).
+# Prints a PASS or FAIL line for each target of issue 5 (same open ports, wall time no worse than
+# nmap's, 1,000 filtered ports found and >= 1.5x faster, same service names and >= 5x faster than
+# nmap -sV) and exits 1 when any target is missed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 [ "$(id -u)" = 0 ] || { echo "bench/scan.sh needs root (network namespace, iptables)" >&2; exit 2; }
-for t in nmap nginx /usr/sbin/sshd redis-server prometheus jq iptables; do
+for t in nmap nginx /usr/sbin/sshd redis-server prometheus jq iptables /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 2; }
 done
 cargo build --release -q -p rampart-cli
@@ -75,6 +79,14 @@ mem() { awk '{printf "%.0f", $4/1024}' "$work/$1.time"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a>0) printf "%.2f", b/a; else print "inf" }'; }
 nmap_open() { grep -oE 'portid="[0-9]+"><state state="open"' "$1" | grep -oE '[0-9]+' | sort -n | tr '\n' ' '; }
 nmap_count() { grep -c "state=\"$2\"" "$1" || true; }
+fails=0
+verdict() { # verdict OK(1|0) WHAT -> a PASS or FAIL line; FAILs are counted for the exit code
+  if [ "$1" = 1 ]; then echo "PASS: $2"; else echo "FAIL: $2"; fails=$((fails+1)); fi
+}
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN{ print (a+0 >= b+0) ? 1 : 0 }'; }
+faster_by() { # faster_by RAMPART_WALL NMAP_WALL FACTOR -> 1 when nmap took FACTOR times as long
+  awk -v r="$1" -v n="$2" -v f="$3" 'BEGIN{ print (r+0 <= 0 || n/r >= f) ? 1 : 0 }'
+}
 
 echo "== 1. full connect scan of 127.0.0.1 (65,535 ports) inside namespace $NS"
 timed r_full inns "$RAMPART" -p "$work/rampart.toml" scan ports 127.0.0.1 --ports 1-65535 --no-banners -f json -o "$work/r_full.json"
@@ -85,6 +97,10 @@ printf '%-8s wall %6ss  cpu %6ss  mem %5s MiB  open: %s\n' rampart "$(wall r_ful
 printf '%-8s wall %6ss  cpu %6ss  mem %5s MiB  open: %s\n' nmap "$(wall n_full)" "$(cpu n_full)" "$(mem n_full)" "$n_open"
 [ "$r_open" = "$n_open" ] && echo "open ports identical" || echo "OPEN PORTS DIFFER"
 echo "nmap/rampart wall-time ratio: $(ratio "$(wall r_full)" "$(wall n_full)")x"
+verdict "$([ -n "$r_open" ] && [ "$r_open" = "$n_open" ] && echo 1 || echo 0)" \
+  "full scan: same open ports as nmap ($r_open)"
+verdict "$(at_least "$(wall n_full)" "$(wall r_full)")" \
+  "full scan: wall time $(wall r_full)s <= nmap's $(wall n_full)s"
 
 echo; echo "== 2. the same with 1,000 ports (30000-30999) dropped by iptables"
 inns iptables -A INPUT -p tcp --dport 30000:30999 -j DROP
@@ -97,6 +113,11 @@ n_open=$(nmap_open "$work/n_drop.xml" | sed 's/ $//')
 printf '%-8s wall %6ss  cpu %6ss  mem %5s MiB  filtered %s  open: %s\n' rampart "$(wall r_drop)" "$(cpu r_drop)" "$(mem r_drop)" "$r_filt" "$r_open"
 printf '%-8s wall %6ss  cpu %6ss  mem %5s MiB  filtered %s  open: %s\n' nmap "$(wall n_drop)" "$(cpu n_drop)" "$(mem n_drop)" "$n_filt" "$n_open"
 echo "nmap/rampart wall-time ratio: $(ratio "$(wall r_drop)" "$(wall n_drop)")x (target >= 1.5)"
+verdict "$([ "$r_filt" = 1000 ] && echo 1 || echo 0)" "filtered scan: rampart reports $r_filt of the 1,000 dropped ports filtered"
+verdict "$([ -n "$r_open" ] && [ "$r_open" = "$n_open" ] && echo 1 || echo 0)" \
+  "filtered scan: same open ports as nmap ($r_open)"
+verdict "$(faster_by "$(wall r_drop)" "$(wall n_drop)" 1.5)" \
+  "filtered scan: >= 1.5x faster than nmap ($(wall r_drop)s vs $(wall n_drop)s)"
 inns iptables -F INPUT
 
 echo; echo "== 3. service naming of the open ports"
@@ -120,6 +141,10 @@ echo "same service name on $same of $total ports (nmap ssl/http = rampart https)
 printf '%-8s wall %6ss  cpu %6ss\n' rampart "$(wall r_sv)" "$(cpu r_sv)"
 printf '%-8s wall %6ss  cpu %6ss\n' nmap "$(wall n_sv)" "$(cpu n_sv)"
 echo "nmap/rampart wall-time ratio: $(ratio "$(wall r_sv)" "$(wall n_sv)")x (target >= 5)"
+verdict "$([ "$total" -gt 0 ] && [ "$same" = "$total" ] && echo 1 || echo 0)" \
+  "service naming: same service names as nmap -sV on $same of $total ports"
+verdict "$(faster_by "$(wall r_sv)" "$(wall n_sv)" 5)" \
+  "service naming: >= 5x faster than nmap -sV ($(wall r_sv)s vs $(wall n_sv)s)"
 
 echo; echo "== 4. web scans: rampart vs wapiti3 $("$bvenv/bin/wapiti" --version 2>/dev/null | tail -1)"
 web() { # web NAME URL SEED
@@ -138,3 +163,4 @@ web() { # web NAME URL SEED
 web vulnserver "http://127.0.0.1:8440/" "/echo?q=1"
 web demo "http://127.0.0.1:8080/" "/api/msgs?user=alice"
 echo; echo "raw outputs: $work"
+echo; if [ "$fails" = 0 ]; then echo "all port-scan targets met"; else echo "$fails port-scan target(s) missed"; exit 1; fi
