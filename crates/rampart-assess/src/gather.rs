@@ -233,12 +233,11 @@ pub async fn gather(
         let measured = sla.as_ref().map(measured_availability).unwrap_or_default();
         Some(rampart_risk::evaluate(pf, &measured)?)
     };
-    let (cited_threats, warnings) =
-        resolve_cited_threats(
-            risks.as_ref(),
-            threats.as_ref().map(|t| t.threats.as_slice()),
-            &mitigations,
-        );
+    let (cited_threats, warnings) = resolve_cited_threats(
+        risks.as_ref(),
+        threats.as_ref().map(|t| t.threats.as_slice()),
+        &mitigations,
+    );
     tracing::debug!(
         runs = runs.len(),
         findings = findings.len(),

@@ -246,7 +246,11 @@ pub fn verdict(results: &[PolicyResult]) -> String {
 
 /// `rampart check --format md`: a table of the rules, then what failed.
 pub fn markdown(project: &str, results: &[PolicyResult], warnings: &[String]) -> String {
-    let mut s = format!("# rampart check: {}\n\n{}\n\n", md::escape(project), verdict(results));
+    let mut s = format!(
+        "# rampart check: {}\n\n{}\n\n",
+        md::escape(project),
+        verdict(results)
+    );
     for w in warnings {
         s.push_str(&format!("- **warning:** {}\n", md::escape(w)));
     }
@@ -306,7 +310,13 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, s)| FindingRow {
-                    finding: Finding::new("RA-TEST", *s, &format!("finding {i}"), "t", &i.to_string()),
+                    finding: Finding::new(
+                        "RA-TEST",
+                        *s,
+                        format!("finding {i}"),
+                        "t",
+                        &i.to_string(),
+                    ),
                     source: "web".into(),
                     first_seen: t,
                     last_seen: t,
@@ -335,17 +345,26 @@ mod tests {
             max_finding_severity: Some(Severity::Medium),
             ..PolicySection::default()
         });
-        let ok = evaluate(&assessment(&[Severity::Low, Severity::Medium], None), &p, None);
+        let ok = evaluate(
+            &assessment(&[Severity::Low, Severity::Medium], None),
+            &p,
+            None,
+        );
         assert_eq!(ok.len(), 1);
         assert!(ok[0].passed, "{ok:?}");
         let bad = evaluate(
-            &assessment(&[Severity::Medium, Severity::High, Severity::Critical], None),
+            &assessment(
+                &[Severity::Medium, Severity::High, Severity::Critical],
+                None,
+            ),
             &p,
             None,
         );
         assert!(!bad[0].passed);
         assert_eq!(bad[0].details.len(), 2, "{:?}", bad[0].details);
-        assert!(bad[0].explanation.contains("2 finding(s) more severe than medium"));
+        assert!(bad[0]
+            .explanation
+            .contains("2 finding(s) more severe than medium"));
     }
 
     #[test]
@@ -386,7 +405,9 @@ mod tests {
         ];
         let w = vec!["risk x cites threat y".to_string()];
         let t = text(&results, &w);
-        assert!(t.contains("pass a: fine") && t.contains("FAIL b <c>: bad") && t.contains("       one"));
+        assert!(
+            t.contains("pass a: fine") && t.contains("FAIL b <c>: bad") && t.contains("       one")
+        );
         assert!(t.contains("warning: risk x") && t.ends_with("policy failed: 1 of 2 rule(s)\n"));
         let m = markdown("p", &results, &w);
         assert!(
@@ -398,6 +419,9 @@ mod tests {
         assert_eq!(j["failed"], 1);
         assert_eq!(j["results"][1]["details"][0], "one");
         let x = junit(&results);
-        assert!(x.contains("name=\"b &lt;c&gt;\"") && x.contains("failures=\"1\""), "{x}");
+        assert!(
+            x.contains("name=\"b &lt;c&gt;\"") && x.contains("failures=\"1\""),
+            "{x}"
+        );
     }
 }

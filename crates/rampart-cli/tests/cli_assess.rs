@@ -143,7 +143,10 @@ fn demo_report_shows_every_pillar_and_the_contradicted_mitigations() {
         );
     }
     let total: u64 = by_state.values().map(|n| n.as_u64().unwrap()).sum();
-    assert_eq!(total as usize, v["threats"]["threats"].as_array().unwrap().len());
+    assert_eq!(
+        total as usize,
+        v["threats"]["threats"].as_array().unwrap().len()
+    );
 
     // The SLA section has the response-time graph of each monitor.
     let sla = section(&html, "sla");
@@ -153,12 +156,19 @@ fn demo_report_shows_every_pillar_and_the_contradicted_mitigations() {
     // Log incidents on the timeline: at least one bar, one per incident.
     let logs = section(&html, "logs");
     let incidents = v["incidents"].as_array().unwrap();
-    assert!(!incidents.is_empty(), "the scans leave traces in the access log");
+    assert!(
+        !incidents.is_empty(),
+        "the scans leave traces in the access log"
+    );
     let timeline = &logs[logs
         .find("aria-label=\"log incidents on a timeline\"")
         .expect("a timeline")..];
     let timeline = &timeline[..timeline.find("</svg>").unwrap()];
-    assert_eq!(timeline.matches("<rect ").count(), incidents.len(), "{timeline}");
+    assert_eq!(
+        timeline.matches("<rect ").count(),
+        incidents.len(),
+        "{timeline}"
+    );
 
     // The leak risk cites the SQL-injection threat: resolved, linked, its state and live check shown.
     let cited = v["cited_threats"].as_array().unwrap();
@@ -177,7 +187,11 @@ fn demo_report_shows_every_pillar_and_the_contradicted_mitigations() {
         evidence.contains("state Mitigated, mitigation contradicted"),
         "{evidence}"
     );
-    assert!(v["warnings"].as_array().unwrap().is_empty(), "{:#}", v["warnings"]);
+    assert!(
+        v["warnings"].as_array().unwrap().is_empty(),
+        "{:#}",
+        v["warnings"]
+    );
 
     // The unavailability likelihood is measured by the monitor, its derivation shown.
     let unavailable = v["risks"]["risks"]
@@ -423,7 +437,12 @@ fn assess_report_and_check_with_the_evidence_in_postgresql() {
     );
     let created = Command::new(&psql)
         .arg(&admin)
-        .args(["-v", "ON_ERROR_STOP=1", "-c", &format!("CREATE DATABASE {name}")])
+        .args([
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            &format!("CREATE DATABASE {name}"),
+        ])
         .output()
         .unwrap();
     assert!(created.status.success(), "{}", text(&created));
@@ -448,11 +467,18 @@ fn assess_report_and_check_with_the_evidence_in_postgresql() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
-        v["runs"].as_array().unwrap().iter().any(|r| r["kind"] == "threats"),
+        v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "threats"),
         "{:#}",
         v["runs"]
     );
-    assert!(!v["findings"].as_array().unwrap().is_empty(), "open threats are findings");
+    assert!(
+        !v["findings"].as_array().unwrap().is_empty(),
+        "open threats are findings"
+    );
     let out = rampart(d, &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -299,10 +299,7 @@ fn each_policy_fails_on_the_wrong_input_and_passes_on_the_right_one_with_junit()
     assert!(triage.contains("state = \"not-started\""), "{triage}");
     std::fs::write(
         d.join("triaged.toml"),
-        triage.replace(
-            "state = \"not-started\"",
-            "state = \"needs-investigation\"",
-        ),
+        triage.replace("state = \"not-started\"", "state = \"needs-investigation\""),
     )
     .unwrap();
     let passing = format!(
@@ -351,18 +348,21 @@ fn each_policy_fails_on_the_wrong_input_and_passes_on_the_right_one_with_junit()
             "FAIL no threat Not Started",
         ),
     ] {
-        std::fs::write(
-            d.join("one.toml"),
-            project("none.toml", HIGH_RISK, &policy),
-        )
-        .unwrap();
+        std::fs::write(d.join("one.toml"), project("none.toml", HIGH_RISK, &policy)).unwrap();
         let out = check(d, "good.db", "one.toml", &[]);
         let t = text(&out);
         assert_eq!(out.status.code(), Some(1), "{policy}: {t}");
-        assert!(t.contains(rule) && t.contains("policy failed: 1 of 2 rule(s)"), "{policy}: {t}");
+        assert!(
+            t.contains(rule) && t.contains("policy failed: 1 of 2 rule(s)"),
+            "{policy}: {t}"
+        );
     }
     // The SLA rule alone: met on good probes, breached on bad ones.
-    std::fs::write(d.join("sla.toml"), project("none.toml", "", "sla_met = true")).unwrap();
+    std::fs::write(
+        d.join("sla.toml"),
+        project("none.toml", "", "sla_met = true"),
+    )
+    .unwrap();
     assert_eq!(check(d, "good.db", "sla.toml", &[]).status.code(), Some(0));
     let out = check(d, "bad.db", "sla.toml", &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -391,13 +391,19 @@ fn check_writes_json_and_markdown_to_stdout_or_a_file() {
         .collect();
     assert!(rules.contains(&"no risk above MEDIUM"), "{rules:?}");
     assert_eq!(
-        v["results"][rules.iter().position(|r| *r == "no risk above MEDIUM").unwrap()]["details"]
-            [0],
+        v["results"][rules
+            .iter()
+            .position(|r| *r == "no risk above MEDIUM")
+            .unwrap()]["details"][0],
         "leak: Leaking user data is HIGH"
     );
 
     let out = in_memory(d, &["check", "--format", "md", "--output", "check.md"]);
-    assert_eq!(out.status.code(), Some(1), "the exit code does not depend on the format");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the exit code does not depend on the format"
+    );
     assert!(out.stdout.is_empty(), "the report went to the file");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("policy failed: 1 of"),
@@ -411,7 +417,11 @@ fn check_writes_json_and_markdown_to_stdout_or_a_file() {
 
     let out = in_memory(d, &["check", "--format", "html"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("expected one of text, json, md"), "{}", text(&out));
+    assert!(
+        text(&out).contains("expected one of text, json, md"),
+        "{}",
+        text(&out)
+    );
 }
 
 fn risks_project(matrix: &str, risks: &[(&str, f64, &str)]) -> String {
@@ -426,11 +436,14 @@ fn risks_project(matrix: &str, risks: &[(&str, f64, &str)]) -> String {
     s
 }
 
+/// id, likelihood percent, severity, expected band, expected level.
+type Case = (&'static str, f64, &'static str, &'static str, &'static str);
+
 #[test]
 fn risks_use_the_nist_and_owasp_presets_from_the_project_file() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let cases: [(&str, Vec<(&str, f64, &str, &str, &str)>); 2] = [
+    let cases: [(&str, Vec<Case>); 2] = [
         (
             "nist-800-30",
             vec![
@@ -472,8 +485,14 @@ fn risks_use_the_nist_and_owasp_presets_from_the_project_file() {
         // The other formats say the same, and -o writes a file.
         let out = ok(rampart(d, &["-p", &file, "risks"]));
         let t = String::from_utf8_lossy(&out.stdout);
-        assert!(t.contains(&format!("Risk register ({preset} matrix)")), "{t}");
-        assert!(t.contains(&format!("r1 [Asset] Risk r1 — {}", risks[0].4)), "{t}");
+        assert!(
+            t.contains(&format!("Risk register ({preset} matrix)")),
+            "{t}"
+        );
+        assert!(
+            t.contains(&format!("r1 [Asset] Risk r1 — {}", risks[0].4)),
+            "{t}"
+        );
         ok(rampart(
             d,
             &["-p", &file, "risks", "--format", "html", "-o", "risks.html"],
@@ -489,7 +508,11 @@ fn risks_use_the_nist_and_owasp_presets_from_the_project_file() {
     .unwrap();
     let out = rampart(d, &["-p", "bad.toml", "risks"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("unknown severity \"Critical\""), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown severity \"Critical\""),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -521,7 +544,10 @@ monitors = ["api"]
 
     // 50 of 60 one-minute probes up, one 10-minute outage: uptime 83.3 %, MTTR 10 min.
     std::fs::write(d.join("bad.csv"), probes(10)).unwrap();
-    ok(rampart(d, &["sla", "import", "bad.csv", "--monitor", "api"]));
+    ok(rampart(
+        d,
+        &["sla", "import", "bad.csv", "--monitor", "api"],
+    ));
     let v = json(&ok(rampart(d, &["risks", "--format", "json"])));
     let r = &v["risks"][0];
     let steps: Vec<&str> = r["likelihood"]["derivation"]["steps"]
@@ -537,7 +563,9 @@ monitors = ["api"]
     let p = r["likelihood"]["derivation"]["percent"].as_f64().unwrap();
     assert_eq!(p, r["likelihood"]["percent"].as_f64().unwrap());
     assert!(
-        steps.iter().any(|s| s.starts_with("P(at least one outage)")),
+        steps
+            .iter()
+            .any(|s| s.starts_with("P(at least one outage)")),
         "{steps:#?}"
     );
     // A month at 83 % uptime with 10-minute outages: an outage is all but certain.
@@ -602,7 +630,10 @@ fn threats_cited_by_risks_are_resolved_linked_and_unknown_ids_flagged() {
 
     let out = ok(in_memory(d, &["report", "--format", "html"]));
     let html = String::from_utf8_lossy(&out.stdout);
-    assert!(html.contains(&format!("<tr id=\"t-{id}\">")), "the threat has an anchor");
+    assert!(
+        html.contains(&format!("<tr id=\"t-{id}\">")),
+        "the threat has an anchor"
+    );
     let evidence = &html[html.find("id=\"risk-evidence\"").expect("risk evidence")..];
     assert!(
         evidence.contains(&format!("<a href=\"#t-{id}\">")),
@@ -614,7 +645,10 @@ fn threats_cited_by_risks_are_resolved_linked_and_unknown_ids_flagged() {
             && evidence.contains("<span class=\"bad\">unknown threat</span>"),
         "an unknown id is marked, not dropped"
     );
-    assert!(html.contains("id=\"warnings\""), "and warned about in the summary");
+    assert!(
+        html.contains("id=\"warnings\""),
+        "and warned about in the summary"
+    );
 
     let out = ok(in_memory(d, &["report", "--format", "md"]));
     let md = String::from_utf8_lossy(&out.stdout);
@@ -700,7 +734,11 @@ fn assess_stops_steps_at_the_time_bound_and_reports_them_timed_out() {
         &["-p", "web.toml", "report", "--format", "json"],
     )));
     assert!(
-        v["runs"].as_array().unwrap().iter().all(|r| r["kind"] != "web"),
+        v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["kind"] != "web"),
         "{:#}",
         v["runs"]
     );
@@ -716,12 +754,23 @@ fn assess_stops_steps_at_the_time_bound_and_reports_them_timed_out() {
     .unwrap();
     let out = ok(rampart(
         d,
-        &["-p", "logs.toml", "assess", "--duration", "1s", "--timeout", "1s"],
+        &[
+            "-p",
+            "logs.toml",
+            "assess",
+            "--duration",
+            "1s",
+            "--timeout",
+            "1s",
+        ],
     ));
     let t = text(&out);
     assert!(
         t.contains("timed out: log analysis: stopped at the 1s time bound"),
         "{t}"
     );
-    assert!(t.contains("  timed out: log analysis (stopped at the 1s time bound)"), "{t}");
+    assert!(
+        t.contains("  timed out: log analysis (stopped at the 1s time bound)"),
+        "{t}"
+    );
 }

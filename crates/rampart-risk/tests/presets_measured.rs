@@ -4,8 +4,12 @@ use rampart_risk::{evaluate, MeasuredAvailability};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn register(text: &str, measured: &BTreeMap<String, MeasuredAvailability>) -> rampart_risk::Register {
-    let file = rampart_config::load_str(text, Path::new("p.toml")).unwrap_or_else(|e| panic!("{e}"));
+fn register(
+    text: &str,
+    measured: &BTreeMap<String, MeasuredAvailability>,
+) -> rampart_risk::Register {
+    let file =
+        rampart_config::load_str(text, Path::new("p.toml")).unwrap_or_else(|e| panic!("{e}"));
     evaluate(&file, measured).unwrap()
 }
 
@@ -31,7 +35,11 @@ fn nist_and_owasp_presets_from_the_project_file() {
     let reg = register(
         &risks(
             "nist-800-30",
-            &[("a", 90.0, "very high"), ("b", 10.0, "Moderate"), ("c", 2.0, "Very High")],
+            &[
+                ("a", 90.0, "very high"),
+                ("b", 10.0, "Moderate"),
+                ("c", 2.0, "Very High"),
+            ],
         ),
         &BTreeMap::new(),
     );
@@ -49,7 +57,11 @@ fn nist_and_owasp_presets_from_the_project_file() {
     let reg = register(
         &risks(
             "owasp",
-            &[("a", 90.0, "Very High"), ("b", 10.0, "Very Low"), ("c", 65.0, "Low")],
+            &[
+                ("a", 90.0, "Very High"),
+                ("b", 10.0, "Very Low"),
+                ("c", 65.0, "Low"),
+            ],
         ),
         &BTreeMap::new(),
     );
@@ -70,7 +82,10 @@ fn a_measured_likelihood_shows_the_monitor_and_its_derivation() {
     let file = rampart_config::load_str(text, Path::new("p.toml")).unwrap();
     // Nothing measured: an error naming the monitor, not a made-up number.
     let err = evaluate(&file, &BTreeMap::new()).unwrap_err().to_string();
-    assert!(err.contains("measured_by = \"api\"") && err.contains("no observations"), "{err}");
+    assert!(
+        err.contains("measured_by = \"api\"") && err.contains("no observations"),
+        "{err}"
+    );
 
     // Measured: 99 % uptime; MTTR from the incidents (here none, so the stated 2 h).
     let measured = BTreeMap::from([(
@@ -87,7 +102,9 @@ fn a_measured_likelihood_shows_the_monitor_and_its_derivation() {
     assert_eq!(r.level, "LOW");
     let d = r.likelihood.derivation.as_ref().unwrap();
     assert!(
-        d.steps[0].starts_with("availability measured by monitor \"api\" over 720.0 h: uptime 99 %, MTTR 2 h"),
+        d.steps[0].starts_with(
+            "availability measured by monitor \"api\" over 720.0 h: uptime 99 %, MTTR 2 h"
+        ),
         "{:#?}",
         d.steps
     );

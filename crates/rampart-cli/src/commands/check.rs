@@ -110,7 +110,11 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     args.output.write(&out)?;
     // Written to a file, the verdict still reaches the CI log.
     if let Some(path) = args.output.output.as_ref().filter(|p| p.as_os_str() != "-") {
-        eprintln!("{} (written to {})", policy::verdict(&results), path.display());
+        eprintln!(
+            "{} (written to {})",
+            policy::verdict(&results),
+            path.display()
+        );
     }
     if results.iter().any(|r| !r.passed) {
         Ok(Outcome::PolicyFailed)

@@ -24,8 +24,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let pf = &project.file;
     let measured_by = pf.risks.iter().any(|r| {
         r.likelihood.measured_by.is_some()
-            || r
-                .residual_likelihood
+            || r.residual_likelihood
                 .as_ref()
                 .is_some_and(|l| l.measured_by.is_some())
     });
