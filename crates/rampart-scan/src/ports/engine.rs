@@ -175,8 +175,8 @@ pub(crate) async fn connect_scan(
                     budget_exhausted = true;
                     tracing::warn!(
                         budget = b,
-                        ports_left = queue.len() + inflight.len() + 1,
-                        "request budget exhausted: the port scan stops here (raise --budget)"
+                        verdicts = results.len(),
+                        "request budget exhausted: the port scan sends nothing more (raise --budget)"
                     );
                 }
                 // Nothing more can be sent: what is queued will never be tried. A port whose
