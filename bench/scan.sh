@@ -85,7 +85,7 @@ verdict() { # verdict OK(1|0) WHAT -> a PASS or FAIL line; FAILs are counted for
 }
 at_least() { awk -v a="$1" -v b="$2" 'BEGIN{ print (a+0 >= b+0) ? 1 : 0 }'; }
 faster_by() { # faster_by RAMPART_WALL NMAP_WALL FACTOR -> 1 when nmap took FACTOR times as long
-  awk -v r="$1" -v n="$2" -v f="$3" 'BEGIN{ print (r+0 <= 0 || n/r >= f) ? 1 : 0 }'
+  awk -v r="$1" -v n="$2" -v f="$3" 'BEGIN{ print (r+0 > 0 && n/r >= f) ? 1 : 0 }'
 }
 
 echo "== 1. full connect scan of 127.0.0.1 (65,535 ports) inside namespace $NS"
