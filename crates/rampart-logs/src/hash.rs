@@ -36,28 +36,37 @@ pub fn combine(a: u64, b: u64) -> u64 {
 /// Hash of method + path with every digit run collapsed, so `/api/msgs/user212` and
 /// `/api/msgs/user7` are one endpoint.
 pub fn endpoint_hash(method: u8, path: &[u8]) -> u64 {
-    // Collapse digit runs into a stack buffer, then hash 8 bytes at a time.
-    let mut buf = [0u8; 256];
-    buf[0] = method;
-    let mut n = 1;
+    // Collapse digit runs while packing bytes into 8-byte words, hashed as they fill: no buffer
+    // to clear per line (this runs once per log line).
+    let mut h: u64 = 0;
+    let mut word: u64 = method as u64;
+    let mut filled = 1u32;
+    let mut total = 1u64;
     let mut in_digits = false;
-    for &c in path {
-        if n == buf.len() {
-            break;
-        }
-        if c.is_ascii_digit() {
-            if !in_digits {
-                buf[n] = b'#';
-                n += 1;
+    for &c in path.iter().take(255) {
+        let b = if c.is_ascii_digit() {
+            if in_digits {
+                continue;
             }
             in_digits = true;
+            b'#'
         } else {
             in_digits = false;
-            buf[n] = c;
-            n += 1;
+            c
+        };
+        word |= (b as u64) << (8 * filled);
+        filled += 1;
+        total += 1;
+        if filled == 8 {
+            h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+            word = 0;
+            filled = 0;
         }
     }
-    let h = hash_bytes(&buf[..n]);
+    if filled > 0 {
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    let h = mix(h ^ total.wrapping_mul(K));
     if path.len() > 255 {
         combine(h, hash_bytes(path))
     } else {

@@ -4,7 +4,7 @@
 use super::{set_request, Fields};
 use crate::event::Span;
 use crate::time::parse_clf;
-use memchr::memchr;
+use memchr::{memchr, memrchr};
 
 /// Parses one line at `base` in the chunk into `f`. `false` when the line is not in the format.
 pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
@@ -75,19 +75,23 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
     f.bytes = bytes;
     // combined: ` "referer" "agent"` — the agent is the last quoted field.
     if let Some(r) = memchr(b'"', &line[i.min(line.len())..]).map(|k| k + i) {
-        let end = line.iter().rposition(|&c| c == b'"').unwrap_or(r);
+        let end = memrchr(b'"', line).unwrap_or(r);
         if end > r {
-            // find the start of the last quoted field: the quote before `end` preceded by a space
+            // Backwards from `end` to the quote preceded by a space; the referer's own quote
+            // (`r`) when there is none.
             let mut k = end;
-            while k > r {
-                k -= 1;
-                if line[k] == b'"' && k > 0 && line[k - 1] == b' ' {
-                    break;
+            let start = loop {
+                match memrchr(b'"', &line[r..k]) {
+                    Some(j) => {
+                        k = r + j;
+                        if k > 0 && line[k - 1] == b' ' {
+                            break k;
+                        }
+                    }
+                    None => break r,
                 }
-            }
-            if k > r || (k == r && end > r) {
-                f.agent = sp(k + 1, end);
-            }
+            };
+            f.agent = sp(start + 1, end);
         }
     }
     true
