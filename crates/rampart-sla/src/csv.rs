@@ -71,6 +71,35 @@ fn classify(error: &str) -> ErrorClass {
 
 /// Parses CSV text; `file` names the source in errors.
 pub fn parse(text: &str, file: &Path, opts: &ImportOptions) -> Result<Vec<Observation>, CsvError> {
+    parse_with_progress(text, file, opts, &|_| {})
+}
+
+/// Like [`parse`], calling `progress` with the number of bytes parsed so far (every few thousand
+/// rows, and once at the end with the whole length).
+pub fn parse_with_progress(
+    text: &str,
+    file: &Path,
+    opts: &ImportOptions,
+    progress: &dyn Fn(u64),
+) -> Result<Vec<Observation>, CsvError> {
+    let out = parse_rows(text, file, opts, progress)?;
+    progress(text.len() as u64);
+    let failed = out.iter().filter(|o| o.outcome == Outcome::Down).count();
+    tracing::info!(
+        file = %file.display(),
+        rows = out.len(),
+        failed,
+        "probe CSV parsed"
+    );
+    Ok(out)
+}
+
+fn parse_rows(
+    text: &str,
+    file: &Path,
+    opts: &ImportOptions,
+    progress: &dyn Fn(u64),
+) -> Result<Vec<Observation>, CsvError> {
     let err = |line: usize, message: String| CsvError::Row {
         file: file.to_path_buf(),
         line,
@@ -112,6 +141,10 @@ pub fn parse(text: &str, file: &Path, opts: &ImportOptions) -> Result<Vec<Observ
     let mut out = Vec::new();
     for (i, line) in lines {
         let n = i + 1;
+        if n % 4096 == 0 {
+            // Byte offset of this line in the text: how far the parse has come.
+            progress((line.as_ptr() as usize).saturating_sub(text.as_ptr() as usize) as u64);
+        }
         let f = split_line(line);
         let get = |c: usize| f.get(c).map(|s| s.trim()).unwrap_or("");
         let at: DateTime<Utc> = DateTime::parse_from_rfc3339(get(ts))
@@ -189,11 +222,20 @@ pub fn parse(text: &str, file: &Path, opts: &ImportOptions) -> Result<Vec<Observ
 
 /// Reads and parses a probe CSV file.
 pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Vec<Observation>, CsvError> {
+    import_file_with_progress(path, opts, &|_| {})
+}
+
+/// Like [`import_file`], reporting the bytes parsed so far (see [`parse_with_progress`]).
+pub fn import_file_with_progress(
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &dyn Fn(u64),
+) -> Result<Vec<Observation>, CsvError> {
     let text = std::fs::read_to_string(path).map_err(|source| CsvError::Io {
         file: path.to_path_buf(),
         source,
     })?;
-    parse(&text, path, opts)
+    parse_with_progress(&text, path, opts, progress)
 }
 
 fn quote(s: &str) -> String {
@@ -249,6 +291,24 @@ mod tests {
         let back = parse(&export(&v), Path::new("e.csv"), &ImportOptions::default()).unwrap();
         assert_eq!(back.len(), 3);
         assert_eq!(back[1].error, v[1].error);
+    }
+
+    #[test]
+    fn progress_reaches_the_whole_length() {
+        let mut text = String::from("timestamp,url,status,latency_ms\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("2020-04-14T12:00:00Z,u,200,{i}\n"));
+        }
+        let seen = std::cell::RefCell::new(Vec::new());
+        let v = parse_with_progress(&text, Path::new("t.csv"), &ImportOptions::default(), &|b| {
+            seen.borrow_mut().push(b)
+        })
+        .unwrap();
+        assert_eq!(v.len(), 10_000);
+        let seen = seen.into_inner();
+        assert!(seen.len() >= 3, "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert_eq!(*seen.last().unwrap(), text.len() as u64);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A real run against nginx on 127.0.0.1: the test stops nginx for ~20 s. The incident must be
 //! found with start and end within one interval of the truth, and the cadence must hold (every
-//! tick scheduled exactly one interval after the previous one, none skipped).
+//! tick scheduled exactly one interval after the previous one, none skipped, no drift), with each
+//! probe's lateness stored.
 
 mod common;
 
@@ -13,6 +14,9 @@ use rampart_store::{ObservationFilter, Store};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How long the monitor runs.
+const RUN: Duration = Duration::from_secs(40);
 
 fn monitor(port: u16) -> MonitorSection {
     let toml = format!(
@@ -44,7 +48,7 @@ async fn outage_is_found_within_one_interval_and_cadence_holds() {
         net,
         vec![spec],
         RunOptions {
-            duration: Some(Duration::from_secs(40)),
+            duration: Some(RUN),
             ..RunOptions::default()
         },
         Some(store.clone()),
@@ -78,12 +82,45 @@ async fn outage_is_found_within_one_interval_and_cadence_holds() {
         .await
         .unwrap();
     assert_eq!(obs.len() as u64, summary.probes);
-    assert_eq!(obs.len(), 40, "one probe per second for 40 s");
-    // Cadence: tick n at t0 + n·interval, exactly.
+    assert_eq!(summary.written, summary.probes);
+    // No probe skipped: as many probes as the run's duration holds intervals (± 1 for the
+    // ends), none of them dropped by the scheduler.
+    let expected = (RUN.as_secs_f64() / interval.as_secs_f64()).round() as i64;
+    let n = obs.len() as i64;
+    assert!(
+        (expected - 1..=expected + 1).contains(&n),
+        "{n} probes over {RUN:?} at {interval:?}; expected {expected} ± 1"
+    );
+    // Cadence: tick n at t0 + n·interval, exactly — consecutive, and no drift over the run.
     let one = CDuration::from_std(interval).unwrap();
-    for w in obs.windows(2) {
-        assert_eq!(w[1].scheduled_at - w[0].scheduled_at, one);
+    let t0 = obs[0].scheduled_at;
+    for (i, o) in obs.iter().enumerate() {
+        assert_eq!(
+            o.scheduled_at,
+            t0 + one * i as i32,
+            "tick {i} missing or moved"
+        );
     }
+    assert_eq!(
+        obs[n as usize - 1].scheduled_at - t0,
+        one * (n as i32 - 1),
+        "the schedule drifted"
+    );
+    // Lateness (started_at − scheduled_at) is measured and stored for every probe: each start
+    // was read from the clock after its deadline, never copied from the schedule. (No upper
+    // bound: the machine running the tests is shared.)
+    for (i, o) in obs.iter().enumerate() {
+        assert!(
+            o.started_at >= o.scheduled_at,
+            "probe {i} started {} before it was due {}",
+            o.started_at,
+            o.scheduled_at
+        );
+    }
+    assert!(
+        obs.iter().any(|o| o.started_at > o.scheduled_at),
+        "every lateness is exactly zero: started_at was not measured"
+    );
     let report = build(&ReportInput {
         observations: &obs,
         clauses: &[],
@@ -95,6 +132,10 @@ async fn outage_is_found_within_one_interval_and_cadence_holds() {
         source: url.clone(),
     });
     let m = &report.monitors[0];
+    // The report's prober-lateness reading covers every stored probe.
+    let lateness = m.lateness.as_ref().expect("lateness reported");
+    assert_eq!(lateness.count, obs.len() as u64);
+    assert!(lateness.min_ms >= 0.0);
     assert_eq!(m.incidents.len(), 1, "{:#?}", m.incidents);
     let inc = &m.incidents[0];
     let end = inc.end.expect("the incident ended");

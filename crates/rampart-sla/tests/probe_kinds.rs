@@ -102,9 +102,110 @@ async fn http_conditions_keep_alive_tcp_and_refused() {
 }
 
 #[tokio::test]
+async fn failed_body_conditions_carry_the_value_that_failed() {
+    let Some(nginx) = common::Nginx::start() else {
+        return;
+    };
+    let net = net();
+    let p = nginx.port;
+    let probe = Probe::from_monitor(&monitor(&format!(
+        "url = \"http://127.0.0.1:{p}/json\"\nbody_regex = '\"latest\":\\s*\"x\"'\n\
+         body_contains = \"oldest\"\njson = {{ \"/latest\" = \"41\", \"/missing\" = \"1\" }}"
+    )))
+    .unwrap();
+    let r = probe.run(&net).await;
+    assert_eq!(
+        (r.outcome, r.error_class, r.status),
+        (Outcome::Down, Some(ErrorClass::Condition), Some(200)),
+        "{r:?}"
+    );
+    let e = r.error.unwrap();
+    for want in [
+        r#"[BODY] ({"latest": 42}) matches /"latest":\s*"x"/"#,
+        r#"[BODY] ({"latest": 42}) contains "oldest""#,
+        r#"[BODY]/latest (42) == "41""#,
+        r#"[BODY]/missing (missing) == "1""#,
+    ] {
+        assert!(e.contains(want), "{want} not in {e}");
+    }
+    // Not JSON at all: the parse error is the value.
+    let text = Probe::from_monitor(&monitor(&format!(
+        "url = \"http://127.0.0.1:{p}/\"\njson = {{ \"/latest\" = \"42\" }}"
+    )))
+    .unwrap();
+    let e = text.run(&net).await.error.unwrap();
+    assert!(e.starts_with("[BODY] is JSON ("), "{e}");
+}
+
+/// A server that accepts connections and never answers: the probe gives up at its timeout and
+/// records the failure as a timeout (not refused, not an error of the prober).
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = {
+        let accepted = accepted.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((conn, _)) = listener.accept().await {
+                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.push(conn); // keep it open, say nothing
+            }
+        })
+    };
+    let net = net();
+    let m = monitor(&format!(
+        "url = \"http://127.0.0.1:{port}/slow\"\ninterval = \"5s\"\ntimeout = \"300ms\""
+    ));
+    let probe = Probe::from_monitor(&m).unwrap();
+    let r = probe.run(&net).await;
+    assert_eq!(r.outcome, Outcome::Down, "{r:?}");
+    assert_eq!(r.error_class, Some(ErrorClass::Timeout), "{r:?}");
+    assert_eq!(ErrorClass::Timeout.as_str(), "timeout");
+    assert!(r.error.as_deref().unwrap().contains("timed out"), "{r:?}");
+    assert_eq!(r.status, None);
+    // It waited (at least) the configured timeout; no upper bound on a shared machine.
+    assert!(r.phases.total_ms.unwrap() >= 300.0 - 1.0, "{r:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // Through the monitor loop: the stored observation says timeout.
+    let spec = rampart_sla::monitor::MonitorSpec::from_section(&m).unwrap();
+    let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        rampart_store::Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+    let summary = rampart_sla::monitor::run(
+        net,
+        vec![spec],
+        rampart_sla::monitor::RunOptions {
+            duration: Some(std::time::Duration::from_millis(500)),
+            ..Default::default()
+        },
+        Some(store.clone()),
+        std::sync::Arc::new(rampart_sla::monitor::Live::default()),
+        None,
+        stop_rx,
+    )
+    .await;
+    assert_eq!(summary.probes, 1, "{summary:?}");
+    let obs = store.observations(&Default::default()).await.unwrap();
+    assert_eq!(obs.len(), 1);
+    assert_eq!(
+        obs[0].error_class,
+        Some(ErrorClass::Timeout),
+        "{:?}",
+        obs[0]
+    );
+    assert_eq!(obs[0].outcome, Outcome::Down);
+    server.abort();
+}
+
+#[tokio::test]
 async fn tls_monitor_reads_days_left() {
-    if Command::new("openssl").arg("version").output().is_err() {
-        println!("SKIP: openssl not installed");
+    if !common::have_tool("openssl", "version", "openssl") {
         return;
     }
     let certs = tempfile::tempdir().unwrap();

@@ -112,13 +112,26 @@ impl Store {
                     hint: "is the server running, and do the user and database exist?",
                     source,
                 })?;
-            crate::migrate::postgres()
+            let migrator = crate::migrate::postgres();
+            // Only counted when the count is logged.
+            let before = if tracing::enabled!(tracing::Level::INFO) {
+                applied_migrations(&pool).await
+            } else {
+                0
+            };
+            migrator
                 .run(&pool)
                 .await
                 .map_err(|source| StoreError::Migrate {
                     url: redact(url),
                     source,
                 })?;
+            tracing::info!(
+                backend = "postgres",
+                applied = migrator.migrations.len().saturating_sub(before),
+                known = migrator.migrations.len(),
+                "migrations applied; schema up to date"
+            );
             Pool::Postgres(pool)
         } else {
             let path = url
@@ -150,19 +163,34 @@ impl Store {
                     hint: "is the folder writable?",
                     source,
                 })?;
-            crate::migrate::sqlite()
+            let migrator = crate::migrate::sqlite();
+            // Only counted when the count is logged.
+            let before = if tracing::enabled!(tracing::Level::INFO) {
+                applied_migrations(&pool).await
+            } else {
+                0
+            };
+            migrator
                 .run(&pool)
                 .await
                 .map_err(|source| StoreError::Migrate {
                     url: url.into(),
                     source,
                 })?;
+            tracing::info!(
+                backend = "sqlite",
+                applied = migrator.migrations.len().saturating_sub(before),
+                known = migrator.migrations.len(),
+                "migrations applied; schema up to date"
+            );
             Pool::Sqlite(pool)
         };
-        Ok(Store {
+        let store = Store {
             pool,
             url: redact(url),
-        })
+        };
+        tracing::info!(backend = ?store.backend(), url = %store.url, "store opened");
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {
@@ -463,6 +491,24 @@ fn redact(url: &str) -> String {
         }
     }
     url.to_string()
+}
+
+/// How many migrations the database already has (0 for a new database, whose migrations table
+/// does not exist yet); only for the log line after migrating.
+async fn applied_migrations<DB>(pool: &sqlx::Pool<DB>) -> usize
+where
+    DB: sqlx::Database,
+    DB::Connection: sqlx::migrate::Migrate,
+{
+    use sqlx::migrate::Migrate;
+    match pool.acquire().await {
+        Ok(mut conn) => conn
+            .list_applied_migrations()
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0),
+        Err(_) => 0,
+    }
 }
 
 #[cfg(test)]

@@ -166,7 +166,14 @@ async fn import(store: &Store, a: ImportArgs) -> CliResult {
         monitor: a.monitor,
         agent: a.agent,
     };
-    let obs = rampart_sla::csv::import_file(&a.file, &opts)?;
+    // Large files take a while: a bar while parsing (bytes) and one while writing (rows).
+    let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
+    let bar = crate::progress::bytes(size);
+    bar.set_message(format!("parsing {}", a.file.display()));
+    let parsed =
+        rampart_sla::csv::import_file_with_progress(&a.file, &opts, &|b| bar.set_position(b));
+    bar.finish_and_clear();
+    let obs = parsed?;
     if let (Some(first), Some(last)) = (obs.first(), obs.last()) {
         let existing = store
             .observations(&ObservationFilter {
@@ -189,9 +196,16 @@ async fn import(store: &Store, a: ImportArgs) -> CliResult {
             );
         }
     }
+    let bar = crate::progress::counter(obs.len() as u64, "observations");
+    bar.set_message(format!("writing to {}", store.url()));
     for chunk in obs.chunks(5_000) {
-        store.insert_observations(chunk).await?;
+        if let Err(e) = store.insert_observations(chunk).await {
+            bar.finish_and_clear();
+            return Err(e.into());
+        }
+        bar.inc(chunk.len() as u64);
     }
+    bar.finish_and_clear();
     let failed = obs
         .iter()
         .filter(|o| o.outcome == rampart_model::Outcome::Down)

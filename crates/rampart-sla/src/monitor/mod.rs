@@ -77,6 +77,18 @@ pub async fn run(
     metrics: Option<Arc<Metrics>>,
     stop: watch::Receiver<bool>,
 ) -> RunSummary {
+    // Logged before the clock starts, so logging never makes the first ticks late.
+    tracing::info!(
+        monitors = monitors.len(),
+        agent = %opts.agent,
+        concurrency = opts.concurrency,
+        duration = ?opts.duration,
+        store = store.as_ref().map(|s| s.url()).unwrap_or("none"),
+        "monitor run starting"
+    );
+    for m in &monitors {
+        tracing::debug!(monitor = %m.name, target = %m.probe.target(), interval = ?m.interval, "monitor scheduled");
+    }
     let clock = Clock::now();
     let start = Instant::now();
     let end = opts.duration.map(|d| start + d);
@@ -121,6 +133,13 @@ pub async fn run(
         summary.written = written;
         summary.write_errors = errors;
     }
+    tracing::info!(
+        probes = summary.probes,
+        written = summary.written,
+        skipped = summary.skipped,
+        write_errors = summary.write_errors,
+        "monitor run finished"
+    );
     summary
 }
 
@@ -154,6 +173,13 @@ async fn monitor_loop(
         let tick = sched.fire(Instant::now());
         if sched.skipped > skipped_before {
             let n = sched.skipped - skipped_before;
+            tracing::warn!(
+                monitor = %m.name,
+                skipped = n,
+                total_skipped = sched.skipped,
+                interval = ?m.interval,
+                "prober more than one interval behind: ticks skipped (they show as missing probes)"
+            );
             live.skipped(&m.name, n);
             if let Some(mx) = &metrics {
                 mx.skipped(&m.name, &agent, n);
@@ -251,10 +277,17 @@ async fn write_batch(
     written: &mut u64,
 ) -> Result<(), Vec<Observation>> {
     if let Some(store) = store {
+        let started = std::time::Instant::now();
         if let Err(e) = store.insert_observations(&batch).await {
+            tracing::warn!(rows = batch.len(), error = %e, "batch write failed; retrying with the next batch");
             live.store_error(e.to_string());
             return Err(batch);
         }
+        tracing::debug!(
+            rows = batch.len(),
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            "batch flushed"
+        );
     }
     *written += batch.len() as u64;
     Ok(())

@@ -85,13 +85,19 @@ impl Conditions {
         }
         let text = || String::from_utf8_lossy(a.body);
         if let Some(s) = &self.body_contains {
-            if !text().contains(s.as_str()) {
-                failed.push(format!("[BODY] contains \"{s}\""));
+            let body = text();
+            if !body.contains(s.as_str()) {
+                failed.push(format!("[BODY] ({}) contains \"{s}\"", excerpt(&body)));
             }
         }
         if let Some(re) = &self.body_regex {
-            if !re.is_match(&text()) {
-                failed.push(format!("[BODY] matches /{}/", re.as_str()));
+            let body = text();
+            if !re.is_match(&body) {
+                failed.push(format!(
+                    "[BODY] ({}) matches /{}/",
+                    excerpt(&body),
+                    re.as_str()
+                ));
             }
         }
         if !self.json.is_empty() {
@@ -126,6 +132,27 @@ impl Conditions {
     }
 }
 
+/// The start of a body as it failed a condition: at most 64 characters on one line (control
+/// characters escaped), `…` when cut.
+fn excerpt(body: &str) -> String {
+    const MAX: usize = 64;
+    let mut out = String::new();
+    for (i, c) in body.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +178,11 @@ mod tests {
         assert_eq!(f.len(), 5, "{f:?}");
         assert_eq!(f[0], "[STATUS] (500) in [200]");
         assert!(f.iter().any(|x| x == "[BODY]/latest (41) == \"42\""));
+        assert!(
+            f.iter()
+                .any(|x| x == "[BODY] ({\"latest\": 41}) contains \"ok\""),
+            "{f:?}"
+        );
         let good = Answer {
             status: 200,
             latency_ms: 5.0,
@@ -158,5 +190,12 @@ mod tests {
             header: &|_: &str| Some("application/json".to_string()),
         };
         assert!(c.check(&good).is_empty());
+    }
+
+    #[test]
+    fn a_body_excerpt_is_short_and_on_one_line() {
+        assert_eq!(excerpt("ok\n"), "ok\\n");
+        let long = "x".repeat(100);
+        assert_eq!(excerpt(&long), format!("{}…", "x".repeat(64)));
     }
 }

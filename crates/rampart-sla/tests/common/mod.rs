@@ -8,6 +8,34 @@ use std::time::{Duration, Instant};
 
 pub const NGINX: &str = "/usr/sbin/nginx";
 
+/// A test cannot run because a server or tool is missing: prints SKIP and returns, unless
+/// `RAMPART_REQUIRE_SERVERS=1` (scripts/test sets it when it runs as root and has installed every
+/// package), where a missing server is a failure.
+pub fn skip(why: &str) {
+    if std::env::var("RAMPART_REQUIRE_SERVERS").is_ok_and(|v| v == "1") {
+        panic!("RAMPART_REQUIRE_SERVERS=1 but {why}");
+    }
+    println!("SKIP: {why}");
+}
+
+/// Whether `program` runs (`program ARG` starts at all); `skip`s with a message when it does not.
+pub fn have_tool(program: &str, arg: &str, package: &str) -> bool {
+    match std::process::Command::new(program)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+    {
+        Ok(_) => true,
+        Err(e) => {
+            skip(&format!(
+                "{program} not runnable ({e}; Debian package {package})"
+            ));
+            false
+        }
+    }
+}
+
 /// A free port on 127.0.0.1 (bound and released).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -25,7 +53,8 @@ pub struct Nginx {
 }
 
 impl Nginx {
-    /// `None` (after printing SKIP) when nginx is not installed.
+    /// `None` (after printing SKIP) when nginx is not installed; a panic instead with
+    /// `RAMPART_REQUIRE_SERVERS=1`.
     pub fn start() -> Option<Nginx> {
         Nginx::start_with("")
     }
@@ -33,7 +62,9 @@ impl Nginx {
     /// Like `start`, with extra `server` blocks (`{dir}` is replaced by the temp dir).
     pub fn start_with(extra_servers: &str) -> Option<Nginx> {
         if !Path::new(NGINX).exists() {
-            println!("SKIP: nginx not installed ({NGINX})");
+            skip(&format!(
+                "nginx not installed ({NGINX}; Debian package nginx-light)"
+            ));
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
