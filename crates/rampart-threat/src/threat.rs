@@ -187,8 +187,22 @@ pub fn threat_id(rule: &str, source: &str, flow: &str, target: &str) -> String {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(12);
+    for b in &h.finalize()[..6] {
+        id.push(HEX[usize::from(b >> 4)] as char);
+        id.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threat_id;
+
+    #[test]
+    fn threat_id_is_the_first_12_hex_digits_of_sha256() {
+        // python3 -c "import hashlib; print(hashlib.sha256(b'S1\0web\0f\0db\0').hexdigest()[:12])"
+        assert_eq!(threat_id("S1", "web", "f", "db"), "24738c2cc0dc");
+    }
 }
