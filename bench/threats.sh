@@ -54,6 +54,6 @@ if cargo build --release -q -p rampart-cli 2>/dev/null && target/release/rampart
   size=$(du -h "$dir/out.json" | cut -f1)
   python3 -c "import sys; t=float(sys.argv[1]); n=int(sys.argv[2]); print(f'threats={n} json={sys.argv[3]} best_wall={t*1000:.0f}ms threats_per_s={n/t:.0f}')" "$best" "$n" "$size"
   echo "== where the time goes (rampart -v: one line per step)"
-  RAMPART_LOG=info target/release/rampart threats report --model "$model" --format json --output "$dir/out.json" 2>&1 >/dev/null | sed 's/^/  /'
+  RAMPART_LOG=info target/release/rampart threats report --model "$model" --format json --output "$dir/out.json" 2>&1 >/dev/null | sed 's/\x1b\[[0-9;]*m//g; s/^/  /'
 fi
 echo "reference: none (Microsoft TMT runs on Windows only); ratio not applicable"

@@ -37,7 +37,7 @@ fn monitor_serves_probe_metrics_while_it_runs() {
     .unwrap();
     let port = common::free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .args(["monitor", "-q", "--duration", "8s", "--agent", "cli"])
+        .args(["monitor", "-q", "--duration", "5s", "--agent", "cli"])
         .args(["--metrics", &format!("127.0.0.1:{port}")])
         .current_dir(dir.path())
         .env_remove("RAMPART_PROJECT")
