@@ -52,8 +52,9 @@ impl Politeness {
         }
     }
 
-    /// The defaults of a TCP connect scan: 100,000 connects/s (a full 65,535-port scan may take
-    /// 0.66 s at the cap, less than nmap's ~1 s on loopback, so the cap only stops runaways) and
+    /// The defaults of a TCP connect scan: 1,000,000 connects/s (the in-flight window, sized to
+    /// the file-descriptor limit, is what paces a scan; at 100,000/s the cap alone would hold a
+    /// full 65,535-port scan to 0.66 s, as slow as nmap on loopback, so it only stops runaways) and
     /// 300,000 connects (every port of a full scan with three retries, plus the banner probes).
     pub fn port_scan_defaults() -> Self {
         Politeness::new(Some(PORT_SCAN_RATE), Some(PORT_SCAN_BUDGET))
@@ -67,7 +68,7 @@ impl Politeness {
 }
 
 /// Connects per second of a port scan by default.
-pub const PORT_SCAN_RATE: f64 = 100_000.0;
+pub const PORT_SCAN_RATE: f64 = 1_000_000.0;
 /// Connects of a port scan by default.
 pub const PORT_SCAN_BUDGET: u64 = 300_000;
 /// Requests per second of a web scan by default.
