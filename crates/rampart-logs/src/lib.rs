@@ -99,7 +99,12 @@ pub fn analyze_inputs(
             path: input.name().into(),
             err: e,
         };
-        let mut reader = ChunkReader::new(opened.read, opts.follow.clone());
+        // A plain file is mapped (no copy through read()); a followed file is read, since it
+        // keeps growing and may be rotated under us.
+        let mut reader = match opened.plain_file {
+            Some(f) if opts.follow.is_none() => ChunkReader::mapped(f, consumed.clone()),
+            _ => ChunkReader::new(opened.read, opts.follow.clone()),
+        };
         let first = reader.next_chunk().map_err(io_err)?;
         let parser = Parser::build(&spec, first.as_deref().unwrap_or(b""), opened.year)?;
         tracing::info!(

@@ -5,7 +5,7 @@
 
 use crate::classify::{Classifier, WorkerCache};
 use crate::event::{Ev, Span};
-use crate::input::ChunkReader;
+use crate::input::{Chunk, ChunkReader};
 use crate::parse::Parser;
 use std::collections::BTreeMap;
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -14,7 +14,7 @@ use std::sync::Mutex;
 /// A chunk after parsing: the bytes, the records pointing into them, and the malformed lines.
 pub struct ParsedChunk {
     pub seq: u64,
-    pub buf: Vec<u8>,
+    pub buf: Chunk,
     pub arena: Vec<u8>,
     pub events: Vec<Ev>,
     pub lines: u32,
@@ -26,11 +26,12 @@ pub struct ParsedChunk {
 /// Parses one chunk: split at newlines, parse, classify.
 pub fn parse_chunk(
     seq: u64,
-    buf: Vec<u8>,
+    chunk: Chunk,
     parser: &Parser,
     classifier: &Classifier,
     cache: &mut WorkerCache,
 ) -> ParsedChunk {
+    let buf: &[u8] = &chunk;
     let mut events = Vec::with_capacity(buf.len() / 160 + 1);
     let mut arena = Vec::new();
     let mut malformed = 0;
@@ -54,7 +55,7 @@ pub fn parse_chunk(
             if line.len() < crate::input::MAX_LINE
                 && parser.parse(line, start, len, &mut arena, &mut ev)
             {
-                classifier.classify(&mut ev, &buf, &arena, cache);
+                classifier.classify(&mut ev, buf, &arena, cache);
                 events.push(ev);
             } else {
                 malformed += 1;
@@ -68,7 +69,7 @@ pub fn parse_chunk(
     }
     ParsedChunk {
         seq,
-        buf,
+        buf: chunk,
         arena,
         events,
         lines: line_no,
@@ -81,14 +82,14 @@ pub fn parse_chunk(
 /// parsed chunk in input order. Returns the bytes read.
 pub fn run(
     mut reader: ChunkReader,
-    first: Option<Vec<u8>>,
+    first: Option<Chunk>,
     parser: &Parser,
     classifier: &Classifier,
     workers: usize,
-    mut sink: impl FnMut(ParsedChunk) -> Vec<u8>,
+    mut sink: impl FnMut(ParsedChunk) -> Chunk,
 ) -> std::io::Result<u64> {
     let workers = workers.max(1);
-    let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<u8>)>(workers * 2);
+    let (raw_tx, raw_rx) = sync_channel::<(u64, Chunk)>(workers * 2);
     let (done_tx, done_rx) = sync_channel::<ParsedChunk>(workers * 2);
     let raw_rx = Mutex::new(raw_rx);
     let (pool_tx, pool_rx) = sync_channel::<Vec<u8>>(workers * 4 + 4);
@@ -132,8 +133,10 @@ pub fn run(
         }
         drop(done_tx);
         in_order(done_rx, &mut |c: ParsedChunk| {
-            let buf = sink(c);
-            let _ = pool_tx.try_send(buf);
+            // Read buffers go back to the reader; a mapped chunk is unmapped here.
+            if let Chunk::Owned(buf) = sink(c) {
+                let _ = pool_tx.try_send(buf);
+            }
         });
         reader_handle
             .join()
