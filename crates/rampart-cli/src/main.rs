@@ -5,7 +5,6 @@
 mod commands;
 mod exit;
 mod output;
-#[allow(dead_code)] // helpers are adopted command by command
 mod progress;
 mod project;
 

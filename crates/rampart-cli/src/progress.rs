@@ -11,7 +11,11 @@ use std::time::Duration;
 pub fn counter(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     let template = format!("{{spinner}} {{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {what} ({{per_sec}}, eta {{eta}}) {{msg}}");
-    bar.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template(&template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
 }
@@ -31,7 +35,10 @@ pub fn bytes(len: u64) -> ProgressBar {
 /// A spinner for work of unknown size, naming the step in progress.
 pub fn spinner(msg: impl Into<String>) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     bar.set_message(msg.into());
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
