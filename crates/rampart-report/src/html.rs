@@ -30,6 +30,8 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 14px; 
 th, td { border-bottom: 1px solid #e6e9ee; padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; white-space: pre-line; }
 table { table-layout: auto; }
 th { background: #f0f2f5; font-weight: 600; }
+/* Headers and first cells (verdicts, rule ids, names) are short words: never split them. */
+th, td:first-child { overflow-wrap: normal; }
 code, pre { font: 13px/1.4 ui-monospace, "SFMono-Regular", Menlo, monospace; }
 pre { background: #f3f4f6; padding: 8px; overflow-x: auto; white-space: pre-wrap; }
 .sev-critical, .sev-high, .bad { color: #b42318; font-weight: 600; }
