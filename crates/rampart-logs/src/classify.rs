@@ -302,14 +302,14 @@ impl Classifier {
         let path = get(ev.path);
         if !path.is_empty() {
             ev.endpoint_h = endpoint_hash(ev.method as u8, path);
-            if self.api.iter().any(|p| path.starts_with(p)) {
+            if self.api.iter().any(|p| has_prefix(path, p)) {
                 ev.flags |= flag::API;
             }
             if self.is_static(path) {
                 ev.flags |= flag::STATIC;
             }
             if self.login.iter().any(|l| {
-                path.starts_with(l)
+                has_prefix(path, l)
                     && (path.len() == l.len()
                         || (path.len() == l.len() + 1 && path[l.len()] == b'/'))
             }) {
@@ -362,7 +362,7 @@ impl Classifier {
     }
 
     fn is_static(&self, path: &[u8]) -> bool {
-        if self.static_prefixes.iter().any(|p| path.starts_with(p)) {
+        if self.static_prefixes.iter().any(|p| has_prefix(path, p)) {
             return true;
         }
         let seg = path.rsplit(|&c| c == b'/').next().unwrap_or(b"");
@@ -378,11 +378,7 @@ impl Classifier {
     }
 
     fn payloads(&self, path: &[u8], query: &[u8], cache: &mut WorkerCache) -> u32 {
-        let triggered = path.iter().chain(query).any(|&c| TRIGGER[c as usize])
-            || has_pair(path, b'.', b'.')
-            || has_pair(query, b'.', b'.')
-            || has_pair(query, b'/', b'e');
-        if !triggered {
+        if !triggers(path, false) && !triggers(query, true) {
             return 0;
         }
         let s = &mut cache.scratch;
@@ -415,7 +411,7 @@ impl Classifier {
     fn query_secrets(&self, query: &[u8]) -> u32 {
         let mut f = 0;
         for pair in query.split(|&c| c == b'&') {
-            let Some(eq) = memchr::memchr(b'=', pair) else {
+            let Some(eq) = crate::parse::find_byte(b'=', pair) else {
                 continue;
             };
             let (name, value) = (&pair[..eq], &pair[eq + 1..]);
@@ -482,10 +478,27 @@ fn find_bytes(h: &[u8], n: &[u8]) -> Option<usize> {
     memchr::memchr_iter(first, h).find(|&i| h[i..].starts_with(n))
 }
 
-/// Whether `a` is directly followed by `b` somewhere (memchr for the first byte: no searcher
-/// to build, unlike a one-shot memmem).
-fn has_pair(h: &[u8], a: u8, b: u8) -> bool {
-    memchr::memchr_iter(a, h).any(|i| h.get(i + 1) == Some(&b))
+/// Whether a path (or, with `query`, a query string) is worth decoding and scanning for
+/// payloads: a `TRIGGER` byte, `..`, or (in a query) `/e` — one pass over the bytes.
+fn triggers(b: &[u8], query: bool) -> bool {
+    let mut prev = 0u8;
+    for &c in b {
+        if TRIGGER[c as usize]
+            || (prev == b'.' && c == b'.')
+            || (query && prev == b'/' && c == b'e')
+        {
+            return true;
+        }
+        prev = c;
+    }
+    false
+}
+
+/// `h.starts_with(p)` by a plain loop: the configured prefixes are short and most paths differ
+/// from them in the first byte or two, where a `memcmp` call costs more than the comparison.
+#[inline]
+fn has_prefix(h: &[u8], p: &[u8]) -> bool {
+    h.len() >= p.len() && h.iter().zip(p).all(|(a, b)| a == b)
 }
 
 pub fn span_bytes<'a>(buf: &'a [u8], arena: &'a [u8], s: Span) -> &'a [u8] {

@@ -53,9 +53,7 @@ pub fn parse_clf(b: &[u8]) -> Option<(i64, i32)> {
     if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' {
         return None;
     }
-    let d = num(&b[0..2])?;
-    let m = month_from_abbr(&b[3..6])?;
-    let y = num(&b[7..11])?;
+    let days = clf_days(b[..11].try_into().expect("11 bytes"))?;
     let hh = num(&b[12..14])?;
     let mm = num(&b[15..17])?;
     let ss = num(&b[18..20])?;
@@ -70,8 +68,29 @@ pub fn parse_clf(b: &[u8]) -> Option<(i64, i32)> {
         let om = num(&b[24..26])? as i32;
         off = sign * (oh * 3600 + om * 60);
     }
-    let days = days_from_civil(y, m, d as u32);
     Some((days * 86_400 + hh * 3600 + mm * 60 + ss - off as i64, off))
+}
+
+thread_local! {
+    /// The last `dd/Mon/yyyy` a parse worker turned into a day number: consecutive log lines
+    /// almost always share the date, so the digits, the month name and the calendar arithmetic
+    /// are done once per day of log instead of once per line.
+    static LAST_DATE: std::cell::Cell<([u8; 11], i64)> = const { std::cell::Cell::new(([0; 11], 0)) };
+}
+
+/// Days since the epoch of a `dd/Mon/yyyy` date (cached: see `LAST_DATE`); only valid dates
+/// are cached, so an invalid one is rejected every time.
+fn clf_days(date: [u8; 11]) -> Option<i64> {
+    let (last, days) = LAST_DATE.get();
+    if last == date {
+        return Some(days);
+    }
+    let d = num(&date[0..2])?;
+    let m = month_from_abbr(&date[3..6])?;
+    let y = num(&date[7..11])?;
+    let days = days_from_civil(y, m, d as u32);
+    LAST_DATE.set((date, days));
+    Some(days)
 }
 
 /// RFC 3339 / ISO 8601 (`2020-04-15T18:24:00+02:00`, `...Z`, fractional seconds ignored, a space
@@ -159,5 +178,14 @@ mod tests {
         assert_eq!(parse_iso(b"2020-04-15T16:24:00.123Z").unwrap().0, a);
         assert_eq!(parse_syslog(b"Apr 15 16:24:00", 2020), Some(a));
         assert_eq!(parse_syslog(b"Dec  1 00:00:00", 1970), Some(334 * 86400));
+        // The cached date gives the same answers; a bad date is never cached as good.
+        assert_eq!(parse_clf(b"15/Apr/2020:18:24:00 +0200").unwrap().0, a);
+        assert_eq!(parse_clf(b"15/Apr/2020:18:25:00 +0200").unwrap().0, a + 60);
+        assert_eq!(
+            parse_clf(b"16/Apr/2020:18:24:00 +0200").unwrap().0,
+            a + 86_400
+        );
+        assert_eq!(parse_clf(b"1x/Apr/2020:18:24:00 +0200"), None);
+        assert_eq!(parse_clf(b"1x/Apr/2020:18:24:00 +0200"), None);
     }
 }

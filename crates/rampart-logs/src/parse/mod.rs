@@ -8,7 +8,6 @@ mod sshd;
 
 use crate::event::{Ev, Method, Span};
 use crate::LogsError;
-use memchr::memchr;
 use rampart_config::LogsSection;
 use std::collections::BTreeMap;
 
@@ -141,10 +140,18 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     "combined"
 }
 
+/// The first `b` in `h`, by a plain loop: for the short fields of a log line (a client, a
+/// method, a URI, a query pair) this beats `memchr`, whose per-call dispatch and setup cost
+/// more than the few bytes it scans. Long scans keep `memchr`.
+#[inline]
+pub(crate) fn find_byte(b: u8, h: &[u8]) -> Option<usize> {
+    h.iter().position(|&c| c == b)
+}
+
 /// Splits `METHOD URI PROTO` (bytes `rs..re` of `line`) into method, path and query.
 pub(crate) fn set_request(line: &[u8], base: usize, rs: usize, re: usize, f: &mut Fields) {
     let req = &line[rs..re];
-    let Some(m_end) = memchr(b' ', req) else {
+    let Some(m_end) = find_byte(b' ', req) else {
         // `"-"` or a bare word: no request (nginx logs 400s for garbage like this).
         f.method = Method::parse(req);
         return;
@@ -162,7 +169,7 @@ pub(crate) fn set_request(line: &[u8], base: usize, rs: usize, re: usize, f: &mu
 /// Sets path and query from a URI at `off` (relative offset `rel` inside the request).
 pub(crate) fn set_uri(abs: usize, uri: &[u8], rel: usize, f: &mut Fields) {
     let start = abs + rel;
-    match memchr(b'?', uri) {
+    match find_byte(b'?', uri) {
         Some(q) => {
             f.path = Span::new(start, start + q);
             f.query = Span::new(start + q + 1, start + uri.len());
