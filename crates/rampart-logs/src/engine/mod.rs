@@ -62,9 +62,9 @@ impl Finish {
             evidence: ep
                 .evidence
                 .iter()
-                .map(|(line, text)| EvidenceLine {
+                .map(|(line, raw)| EvidenceLine {
                     line: *line,
-                    text: text.clone(),
+                    text: raw.text(),
                 })
                 .collect(),
             from_ts: ep.first,

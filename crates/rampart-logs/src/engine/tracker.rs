@@ -114,7 +114,7 @@ pub struct Episode {
     pub statuses: Vec<(u16, u64)>,
     pub sizes: Vec<(u64, u64)>,
     pub sizes_overflow: bool,
-    pub evidence: Vec<(u64, String)>,
+    pub evidence: Vec<(u64, RawLine)>,
     pub agents: Vec<String>,
     /// Gap statistics between events of interest.
     pub pauses: u64,
@@ -139,6 +139,41 @@ pub struct OverMark {
     pub clients: u64,
     pub paths: u64,
     pub users: u64,
+}
+
+/// An evidence line while its episode is open: the line's first bytes, copied out of the
+/// chunk. Decoding and masking secrets wait until the episode becomes an incident, since most
+/// episodes (one 404, one failed login) never do and masking is the costly part.
+#[derive(Debug, Clone, Default)]
+pub struct RawLine(Vec<u8>);
+
+/// Evidence shows at most this many bytes of a line (then `…`).
+const EVIDENCE_BYTES: usize = 500;
+
+impl RawLine {
+    /// Enough bytes to make the same text as the whole line: a UTF-8 sequence is decided by at
+    /// most 4 bytes, so the decoded text agrees with the whole line's up to past
+    /// `EVIDENCE_BYTES`, where it is cut anyway.
+    const KEEP: usize = EVIDENCE_BYTES + 12;
+
+    pub fn new(raw: &[u8]) -> RawLine {
+        RawLine(raw[..raw.len().min(Self::KEEP)].to_vec())
+    }
+
+    /// The line as evidence: lossy UTF-8, cut at `EVIDENCE_BYTES` (on a char boundary, marked
+    /// `…`), secrets masked.
+    pub fn text(&self) -> String {
+        let mut text = String::from_utf8_lossy(&self.0).into_owned();
+        if text.len() > EVIDENCE_BYTES {
+            let mut cut = EVIDENCE_BYTES;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push('…');
+        }
+        mask_secrets(&text)
+    }
 }
 
 const SHOWN: usize = 10;
@@ -199,21 +234,13 @@ impl Episode {
         self.evidence(ev, ctx);
     }
 
-    /// Keeps the line as evidence (masked) while there is room.
+    /// Keeps the line as evidence while there is room (its text is made when the episode
+    /// becomes an incident: [`RawLine::text`]).
     pub fn evidence(&mut self, ev: &Ev, ctx: &Ctx) {
         if self.evidence.len() < ctx.evidence_cap {
             let no = ctx.line_no(ev);
             if self.evidence.last().map(|e| e.0) != Some(no) {
-                let mut text = String::from_utf8_lossy(ctx.text(ev.raw)).into_owned();
-                if text.len() > 500 {
-                    let mut cut = 500;
-                    while !text.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    text.truncate(cut);
-                    text.push('…');
-                }
-                self.evidence.push((no, mask_secrets(&text)));
+                self.evidence.push((no, RawLine::new(ctx.text(ev.raw))));
             }
         }
     }
@@ -496,4 +523,49 @@ fn slot_in<'a>(
     }
     slot.last = slot.last.max(ts);
     slot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text made from the kept bytes is the text of the whole line, whatever the line's
+    /// length and wherever a multi-byte or invalid sequence falls around the cut.
+    #[test]
+    fn evidence_from_kept_bytes_is_the_whole_lines_text() {
+        let whole = |raw: &[u8]| {
+            let mut text = String::from_utf8_lossy(raw).into_owned();
+            if text.len() > EVIDENCE_BYTES {
+                let mut cut = EVIDENCE_BYTES;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.truncate(cut);
+                text.push('…');
+            }
+            mask_secrets(&text)
+        };
+        let pieces: [&[u8]; 5] = [
+            b"a",
+            "é".as_bytes(),
+            "€".as_bytes(),
+            "😀".as_bytes(),
+            b"\xff",
+        ];
+        for len in 490..530 {
+            for p in pieces {
+                for q in pieces {
+                    let mut raw = b"GET /reset?password=hunter2 ".to_vec();
+                    while raw.len() < len {
+                        raw.extend_from_slice(p);
+                    }
+                    for _ in 0..4 {
+                        raw.extend_from_slice(q);
+                    }
+                    raw.extend_from_slice(b" token=abc");
+                    assert_eq!(RawLine::new(&raw).text(), whole(&raw), "{len}");
+                }
+            }
+        }
+    }
 }
