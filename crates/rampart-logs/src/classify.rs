@@ -212,16 +212,20 @@ static TRIGGER: [bool; 256] = {
 };
 
 pub struct Classifier {
-    api: Vec<Vec<u8>>,
-    static_prefixes: Vec<Vec<u8>>,
+    api: Vec<Prefix>,
+    static_prefixes: Vec<Prefix>,
     static_ext: Vec<Vec<u8>>,
-    login: Vec<Vec<u8>>,
+    login: Vec<Prefix>,
     sensitive: Vec<Vec<u8>>,
     /// Indexes into `sensitive` by the path's second byte (after the slash), lowercase: most
     /// paths are checked against none or one or two entries.
     sensitive_by_second: Vec<Vec<usize>>,
     scanners: Vec<Vec<u8>>,
     secrets: Vec<Vec<u8>>,
+    /// Lengths (bit n: length n, under 64) and lowercase first bytes of `secrets`: a query
+    /// parameter name matching neither is no secret, without comparing it to every name.
+    secret_lens: u64,
+    secret_firsts: [bool; 256],
     api_marker: Vec<u8>,
     marker_finder: Option<memmem::Finder<'static>>,
 }
@@ -259,6 +263,17 @@ impl Classifier {
         secrets.extend(lower(&cfg.detectors.secrets.names));
         let marker = cfg.classes.api_marker.clone().into_bytes();
         let marker_finder = (!marker.is_empty()).then(|| memmem::Finder::new(&marker).into_owned());
+        let mut secret_lens = 0u64;
+        let mut secret_firsts = [false; 256];
+        for s in &secrets {
+            if s.len() < 64 {
+                secret_lens |= 1 << s.len();
+            }
+            if let Some(&c) = s.first() {
+                secret_firsts[c.to_ascii_lowercase() as usize] = true;
+            }
+        }
+        let prefixes = |v: &[String]| v.iter().map(|s| Prefix::new(s.as_bytes())).collect();
         let mut sensitive_by_second = vec![Vec::new(); 256];
         for (i, s) in sensitive.iter().enumerate() {
             let c = s.get(1).map_or(0, |c| c.to_ascii_lowercase());
@@ -266,27 +281,15 @@ impl Classifier {
         }
         Classifier {
             sensitive_by_second,
-            api: cfg
-                .classes
-                .api
-                .iter()
-                .map(|s| s.as_bytes().to_vec())
-                .collect(),
-            static_prefixes: cfg
-                .classes
-                .static_prefixes
-                .iter()
-                .map(|s| s.as_bytes().to_vec())
-                .collect(),
+            api: prefixes(&cfg.classes.api),
+            static_prefixes: prefixes(&cfg.classes.static_prefixes),
             static_ext: lower(&cfg.classes.static_extensions),
-            login: cfg
-                .login_paths
-                .iter()
-                .map(|s| s.as_bytes().to_vec())
-                .collect(),
+            login: prefixes(&cfg.login_paths),
             sensitive,
             scanners,
             secrets,
+            secret_lens,
+            secret_firsts,
             api_marker: marker,
             marker_finder,
         }
@@ -302,16 +305,17 @@ impl Classifier {
         let path = get(ev.path);
         if !path.is_empty() {
             ev.endpoint_h = endpoint_hash(ev.method as u8, path);
-            if self.api.iter().any(|p| has_prefix(path, p)) {
+            let head = head_word(path);
+            if self.api.iter().any(|p| p.is_prefix_of(path, head)) {
                 ev.flags |= flag::API;
             }
-            if self.is_static(path) {
+            if self.is_static(path, head) {
                 ev.flags |= flag::STATIC;
             }
             if self.login.iter().any(|l| {
-                has_prefix(path, l)
-                    && (path.len() == l.len()
-                        || (path.len() == l.len() + 1 && path[l.len()] == b'/'))
+                let n = l.bytes.len();
+                l.is_prefix_of(path, head)
+                    && (path.len() == n || (path.len() == n + 1 && path[n] == b'/'))
             }) {
                 ev.flags |= flag::LOGIN;
             }
@@ -361,8 +365,12 @@ impl Classifier {
         }
     }
 
-    fn is_static(&self, path: &[u8]) -> bool {
-        if self.static_prefixes.iter().any(|p| has_prefix(path, p)) {
+    fn is_static(&self, path: &[u8], head: u64) -> bool {
+        if self
+            .static_prefixes
+            .iter()
+            .any(|p| p.is_prefix_of(path, head))
+        {
             return true;
         }
         let seg = path.rsplit(|&c| c == b'/').next().unwrap_or(b"");
@@ -415,7 +423,12 @@ impl Classifier {
                 continue;
             };
             let (name, value) = (&pair[..eq], &pair[eq + 1..]);
-            if value.is_empty() {
+            if value.is_empty()
+                || (name.len() < 64 && self.secret_lens & (1 << name.len()) == 0)
+                || name
+                    .first()
+                    .is_some_and(|c| !self.secret_firsts[c.to_ascii_lowercase() as usize])
+            {
                 continue;
             }
             if let Some(i) = self
@@ -478,29 +491,80 @@ fn find_bytes(h: &[u8], n: &[u8]) -> Option<usize> {
     memchr::memchr_iter(first, h).find(|&i| h[i..].starts_with(n))
 }
 
-/// Whether a path (or, with `query`, a query string) is worth decoding and scanning for
-/// payloads: a `TRIGGER` byte, `..`, or (in a query) `/e` — one pass over the bytes.
-fn triggers(b: &[u8], query: bool) -> bool {
-    let mut prev = 0u8;
-    for &c in b {
-        if TRIGGER[c as usize]
-            || (prev == b'.' && c == b'.')
-            || (query && prev == b'/' && c == b'e')
-        {
-            return true;
-        }
-        prev = c;
+/// Byte classes for [`triggers`]: a `TRIGGER` byte, `.`, `/`, `e`.
+const T_TRIGGER: u8 = 1;
+const T_DOT: u8 = 2;
+const T_SLASH: u8 = 4;
+const T_E: u8 = 8;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = if TRIGGER[i] { T_TRIGGER } else { 0 };
+        i += 1;
     }
-    false
+    t[b'.' as usize] |= T_DOT;
+    t[b'/' as usize] |= T_SLASH;
+    t[b'e' as usize] |= T_E;
+    t
+};
+
+/// Whether a path (or, with `query`, a query string) is worth decoding and scanning for
+/// payloads: a `TRIGGER` byte, `..`, or (in a query) `/e`. One pass without a branch per
+/// byte: almost every path and query is clean, so the whole (short) field is read anyway.
+fn triggers(b: &[u8], query: bool) -> bool {
+    let slash_e = if query { T_E } else { 0 };
+    let (mut hit, mut prev) = (0u8, 0u8);
+    for &c in b {
+        let k = CLASS[c as usize];
+        hit |= k & T_TRIGGER;
+        // `..`: a dot after a dot; `/e` (queries only): an `e` after a slash.
+        hit |= (prev & k & T_DOT) | ((prev << 1) & k & slash_e);
+        prev = k;
+    }
+    hit != 0
 }
 
-/// `h.starts_with(p)` by a plain loop: the configured prefixes are short and most paths differ
-/// from them in the first byte or two, where a `memcmp` call costs more than the comparison.
+/// A configured path prefix, with its first 8 bytes as a word: most paths are told apart from
+/// every prefix by one masked comparison, with no `memcmp` call.
+struct Prefix {
+    bytes: Vec<u8>,
+    word: u64,
+    mask: u64,
+}
+
+impl Prefix {
+    fn new(p: &[u8]) -> Prefix {
+        let n = p.len().min(8);
+        Prefix {
+            bytes: p.to_vec(),
+            word: head_word(p),
+            mask: if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            },
+        }
+    }
+
+    /// `path.starts_with(&self.bytes)`; `head` is `head_word(path)`.
+    #[inline]
+    fn is_prefix_of(&self, path: &[u8], head: u64) -> bool {
+        let n = self.bytes.len();
+        path.len() >= n
+            && head & self.mask == self.word
+            && (n <= 8 || path[8..n] == self.bytes[8..])
+    }
+}
+
+/// The first 8 bytes of `b` as a little-endian word, zero-padded.
 #[inline]
-fn has_prefix(h: &[u8], p: &[u8]) -> bool {
-    h.len() >= p.len() && h.iter().zip(p).all(|(a, b)| a == b)
+fn head_word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = b.len().min(8);
+    w[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(w)
 }
-
 pub fn span_bytes<'a>(buf: &'a [u8], arena: &'a [u8], s: Span) -> &'a [u8] {
     let (st, len) = (s.start as usize, s.len as usize);
     if len == 0 {
@@ -663,6 +727,51 @@ mod tests {
             assert_eq!(ev.flags & want, *want, "{p}?{q}: {:b}", ev.flags);
             if *want == flag::API {
                 assert_eq!(ev.flags & flag::INJECTION, 0, "{p}?{q}");
+            }
+        }
+    }
+
+    /// The word and table shortcuts answer as the plain definitions do.
+    #[test]
+    fn prefix_words_and_trigger_table_agree_with_the_definitions() {
+        let samples: &[&[u8]] = &[
+            b"",
+            b"/",
+            b"/a",
+            b"/api",
+            b"/api/",
+            b"/api/msgs",
+            b"/apix",
+            b"/login",
+            b"/login/",
+            b"/wp-login.php",
+            b"/wp-login.ph",
+            b"/user/login",
+            b"/static/s.css",
+            b"a..b",
+            b"x.y",
+            b"q=/etc",
+            b"q=/x",
+            b"no=100&latest=1",
+            b"a%20b",
+            b"e/e",
+            b"/e",
+            b"..",
+        ];
+        for p in samples {
+            for h in samples {
+                let pre = Prefix::new(p);
+                assert_eq!(
+                    pre.is_prefix_of(h, head_word(h)),
+                    h.starts_with(p),
+                    "{p:?} {h:?}"
+                );
+            }
+            for query in [false, true] {
+                let plain = p.iter().any(|&c| TRIGGER[c as usize])
+                    || p.windows(2).any(|w| w == b"..")
+                    || (query && p.windows(2).any(|w| w == b"/e"));
+                assert_eq!(triggers(p, query), plain, "{p:?} {query}");
             }
         }
     }
