@@ -560,10 +560,11 @@ impl Prefix {
 /// The first 8 bytes of `b` as a little-endian word, zero-padded.
 #[inline]
 fn head_word(b: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = b.len().min(8);
-    w[..n].copy_from_slice(&b[..n]);
-    u64::from_le_bytes(w)
+    match b.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        // Short: a byte loop, not a variable-length copy (a `memcpy` call per path).
+        None => b.iter().rev().fold(0u64, |w, &c| (w << 8) | c as u64),
+    }
 }
 pub fn span_bytes<'a>(buf: &'a [u8], arena: &'a [u8], s: Span) -> &'a [u8] {
     let (st, len) = (s.start as usize, s.len as usize);
