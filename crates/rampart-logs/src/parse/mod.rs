@@ -140,12 +140,60 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     "combined"
 }
 
-/// The first `b` in `h`, by a plain loop: for the short fields of a log line (a client, a
-/// method, a URI, a query pair) this beats `memchr`, whose per-call dispatch and setup cost
-/// more than the few bytes it scans. Long scans keep `memchr`.
+/// The first `b` in `h`, without `memchr`: for the short fields of a log line (a client, a
+/// method, a URI, a query pair) `memchr`'s per-call dispatch and setup cost more than the few
+/// bytes it scans. Long scans keep `memchr`. Eight bytes at a time (a word compare: a byte
+/// loop costs a compare and a branch per byte), then the last few by a loop.
 #[inline]
 pub(crate) fn find_byte(b: u8, h: &[u8]) -> Option<usize> {
-    h.iter().position(|&c| c == b)
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pat = LO * b as u64;
+    let mut words = h.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        // Zero bytes of `x` are the matches; this sets the high bit of the lowest zero byte
+        // exactly (bytes above it may be set falsely, below it never).
+        let x = u64::from_le_bytes(w.try_into().expect("8 bytes")) ^ pat;
+        let zero = x.wrapping_sub(LO) & !x & HI;
+        if zero != 0 {
+            return Some(at + (zero.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&c| c == b)
+        .map(|i| at + i)
+}
+
+#[cfg(test)]
+mod find_byte_tests {
+    use super::find_byte;
+
+    #[test]
+    fn finds_the_first_byte_as_a_plain_loop_does() {
+        let bytes = [b' ', b'?', b'a', 0, 0x80, 0xff, 0x7f, b'!', 0x3f ^ 0x80];
+        let mut seed = 7u32;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let h: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        bytes[(seed >> 16) as usize % bytes.len()]
+                    })
+                    .collect();
+                for b in bytes {
+                    assert_eq!(
+                        find_byte(b, &h),
+                        h.iter().position(|&c| c == b),
+                        "{b} {h:?}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Splits `METHOD URI PROTO` (bytes `rs..re` of `line`) into method, path and query.
