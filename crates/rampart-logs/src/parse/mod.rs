@@ -168,34 +168,6 @@ pub(crate) fn find_byte(b: u8, h: &[u8]) -> Option<usize> {
         .map(|i| at + i)
 }
 
-#[cfg(test)]
-mod find_byte_tests {
-    use super::find_byte;
-
-    #[test]
-    fn finds_the_first_byte_as_a_plain_loop_does() {
-        let bytes = [b' ', b'?', b'a', 0, 0x80, 0xff, 0x7f, b'!', 0x3f ^ 0x80];
-        let mut seed = 7u32;
-        for len in 0..40 {
-            for _ in 0..200 {
-                let h: Vec<u8> = (0..len)
-                    .map(|_| {
-                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                        bytes[(seed >> 16) as usize % bytes.len()]
-                    })
-                    .collect();
-                for b in bytes {
-                    assert_eq!(
-                        find_byte(b, &h),
-                        h.iter().position(|&c| c == b),
-                        "{b} {h:?}"
-                    );
-                }
-            }
-        }
-    }
-}
-
 /// Splits `METHOD URI PROTO` (bytes `rs..re` of `line`) into method, path and query.
 pub(crate) fn set_request(line: &[u8], base: usize, rs: usize, re: usize, f: &mut Fields) {
     let req = &line[rs..re];
@@ -223,5 +195,33 @@ pub(crate) fn set_uri(abs: usize, uri: &[u8], rel: usize, f: &mut Fields) {
             f.query = Span::new(start + q + 1, start + uri.len());
         }
         None => f.path = Span::new(start, start + uri.len()),
+    }
+}
+
+#[cfg(test)]
+mod find_byte_tests {
+    use super::find_byte;
+
+    #[test]
+    fn finds_the_first_byte_as_a_plain_loop_does() {
+        let bytes = [b' ', b'?', b'a', 0, 0x80, 0xff, 0x7f, b'!', 0x3f ^ 0x80];
+        let mut seed = 7u32;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let h: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        bytes[(seed >> 16) as usize % bytes.len()]
+                    })
+                    .collect();
+                for b in bytes {
+                    assert_eq!(
+                        find_byte(b, &h),
+                        h.iter().position(|&c| c == b),
+                        "{b} {h:?}"
+                    );
+                }
+            }
+        }
     }
 }
