@@ -53,6 +53,17 @@ pub fn parse_clf(b: &[u8]) -> Option<(i64, i32)> {
     if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' {
         return None;
     }
+    // Consecutive lines almost always share the minute and the offset: everything but the
+    // seconds comes from the last full parse when those bytes are the same (only valid
+    // parses are remembered, so an invalid line is still rejected below).
+    let full = b.len() >= 26 && b[20] == b' ';
+    if full {
+        let (minute, offset, base, off) = LAST_MINUTE.get();
+        if b[..17] == minute && b[20..26] == offset {
+            let ss = num(&b[18..20])?;
+            return Some((base + ss, off));
+        }
+    }
     let days = clf_days(b[..11].try_into().expect("11 bytes"))?;
     let hh = num(&b[12..14])?;
     let mm = num(&b[15..17])?;
@@ -68,7 +79,21 @@ pub fn parse_clf(b: &[u8]) -> Option<(i64, i32)> {
         let om = num(&b[24..26])? as i32;
         off = sign * (oh * 3600 + om * 60);
     }
-    Some((days * 86_400 + hh * 3600 + mm * 60 + ss - off as i64, off))
+    let base = days * 86_400 + hh * 3600 + mm * 60 - off as i64;
+    if full {
+        let minute = b[..17].try_into().expect("17 bytes");
+        let offset = b[20..26].try_into().expect("6 bytes");
+        LAST_MINUTE.set((minute, offset, base, off));
+    }
+    Some((base + ss, off))
+}
+
+thread_local! {
+    /// The last full timestamp's `dd/Mon/yyyy:hh:mm` and ` +zzzz`, with its time less the
+    /// seconds and its offset: see [`parse_clf`]. An all-zero key matches no timestamp (its
+    /// `/` and `:` are checked first).
+    static LAST_MINUTE: std::cell::Cell<([u8; 17], [u8; 6], i64, i32)> =
+        const { std::cell::Cell::new(([0; 17], [0; 6], 0, 0)) };
 }
 
 thread_local! {
@@ -166,6 +191,38 @@ pub fn rfc3339(ts: i64, off: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whatever timestamp came before (what the minute cache holds), a timestamp parses as it
+    /// does in a fresh thread (empty caches).
+    #[test]
+    fn cached_minute_gives_the_fresh_parse() {
+        let all = [
+            "15/Apr/2020:18:24:02 +0200",
+            "15/Apr/2020:18:24:59 +0200",
+            "15/Apr/2020:18:24:5x +0200",
+            "15/Apr/2020:18:24:07 -0130",
+            "15/Apr/2020:18:25:00 +0200",
+            "16/Apr/2020:18:24:02 +0200",
+            "15/Apr/2020:18:24:02",
+            "15/Apr/2020:18:24:02 x0200",
+            "15/Apr/2020:1x:24:02 +0200",
+        ];
+        let fresh: Vec<_> = all
+            .iter()
+            .map(|t| {
+                let t = t.to_string();
+                std::thread::spawn(move || parse_clf(t.as_bytes()))
+                    .join()
+                    .unwrap()
+            })
+            .collect();
+        for before in all {
+            for (t, want) in all.iter().zip(&fresh) {
+                parse_clf(before.as_bytes());
+                assert_eq!(parse_clf(t.as_bytes()), *want, "{before} then {t}");
+            }
+        }
+    }
     #[test]
     fn clf_and_iso_agree() {
         let (a, off) = parse_clf(b"15/Apr/2020:18:24:00 +0200").unwrap();
