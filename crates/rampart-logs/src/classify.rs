@@ -381,15 +381,16 @@ impl Classifier {
         {
             return true;
         }
-        let seg = path.rsplit(|&c| c == b'/').next().unwrap_or(b"");
-        match seg.iter().rposition(|&c| c == b'.') {
-            Some(dot) => {
-                let ext = &seg[dot + 1..];
+        // The extension is after the last `.` of the last segment: one backwards scan to the
+        // last `.` or `/`, whichever comes first from the end (a `/` means no extension).
+        match path.iter().rposition(|&c| c == b'.' || c == b'/') {
+            Some(dot) if path[dot] == b'.' => {
+                let ext = &path[dot + 1..];
                 self.static_ext
                     .iter()
                     .any(|e| e.len() == ext.len() && e.eq_ignore_ascii_case(ext))
             }
-            None => false,
+            _ => false,
         }
     }
 
@@ -720,6 +721,7 @@ mod tests {
             ("/login", "", flag::LOGIN),
             ("/.env", "", flag::SENSITIVE),
             ("/.git/config", "", flag::SENSITIVE),
+            ("/a.b/c.PNG", "", flag::STATIC),
             ("/WP-Admin/x", "", flag::SENSITIVE),
             ("/Adminer", "", flag::SENSITIVE),
             ("/search", "q=1%27%20OR%201=1--", flag::SQLI),
@@ -739,6 +741,22 @@ mod tests {
             if *want == flag::API {
                 assert_eq!(ev.flags & flag::INJECTION, 0, "{p}?{q}");
             }
+        }
+    }
+
+    #[test]
+    fn extension_is_the_last_segments() {
+        let c = Classifier::new(&serde_json::from_str("{}").unwrap());
+        for (p, want) in [
+            (&b"/x/a.css"[..], true),
+            (b"/a.css/x", false),
+            (b"/a.b/c.PNG", true),
+            (b"/a.css/", false),
+            (b"style.css", true),
+            (b"/x/a.", false),
+            (b"/x/a", false),
+        ] {
+            assert_eq!(c.is_static(p, head_word(p)), want, "{p:?}");
         }
     }
 
