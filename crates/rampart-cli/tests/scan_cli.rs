@@ -191,3 +191,52 @@ fn every_scan_takes_rate_and_budget() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("requests per second"), "{stderr}");
 }
+
+/// With only 40 file descriptors (`ulimit -n 40` sets the soft and the hard limit, so rampart
+/// cannot raise it), the scan narrows its window of connects in flight to fit instead of failing
+/// on EMFILE or calling ports it never managed to try "filtered".
+#[test]
+fn scan_fits_its_window_to_a_low_file_descriptor_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (lo, hi) = (port.saturating_sub(1000).max(1), port.saturating_add(1000));
+    let proj = project(dir.path(), &[]);
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let scan = |limit: &str| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "{limit} exec \"$0\" -p \"$1\" scan ports 127.0.0.1 --ports {lo}-{hi} --no-banners --format json"
+            ))
+            .arg(bin)
+            .arg(&proj)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let low = scan("ulimit -n 40 &&");
+    let normal = scan("");
+    let window = low["concurrency"].as_u64().unwrap();
+    assert!(
+        (1..40).contains(&window),
+        "window {window} must fit under 40 descriptors"
+    );
+    assert!(normal["concurrency"].as_u64().unwrap() > window);
+    for v in [&low, &normal] {
+        assert_eq!(v["scanned"].as_u64(), Some((hi - lo + 1) as u64));
+        assert_eq!(v["filtered"].as_u64(), Some(0), "{v}");
+        assert_eq!(v["not_scanned"].as_u64(), Some(0));
+        assert!(v["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["port"].as_u64() == Some(port as u64) && p["state"] == "open"));
+    }
+    drop(listener);
+}
