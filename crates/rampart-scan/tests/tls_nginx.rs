@@ -29,61 +29,8 @@ fn make_certs(d: &Path) {
         "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
     )
     .unwrap();
-    openssl(
-        d,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "3650",
-            "-subj",
-            "/CN=rampart test CA",
-            "-sha256",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "good.key",
-            "-out",
-            "good.csr",
-            "-subj",
-            "/CN=localhost",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "good.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "good.pem",
-            "-days",
-            "365",
-            "-sha256",
-            "-extfile",
-            "ext.cnf",
-        ],
-    );
+    make_ca(d);
+    make_leaf(d, "good", "localhost", "ext.cnf");
     openssl(
         d,
         &[
@@ -225,6 +172,12 @@ fn bad_tls_is_found_and_good_tls_is_clean() {
 /// A CA and a leaf certificate for `other.example` only (RSA-2048, SHA-256, a year).
 fn make_other_name_cert(d: &Path) {
     std::fs::write(d.join("other.cnf"), "subjectAltName=DNS:other.example\n").unwrap();
+    make_ca(d);
+    make_leaf(d, "other", "other.example", "other.cnf");
+}
+
+/// A self-signed test CA: `ca.key`, `ca.pem`.
+fn make_ca(d: &Path) {
     openssl(
         d,
         &[
@@ -244,19 +197,21 @@ fn make_other_name_cert(d: &Path) {
             "-sha256",
         ],
     );
+}
+
+/// A leaf `NAME.key`/`NAME.pem` signed by the test CA: RSA-2048, SHA-256, a year, the
+/// subjectAltName of `ext`.
+fn make_leaf(d: &Path, name: &str, cn: &str, ext: &str) {
+    let (key, csr, pem, subj) = (
+        format!("{name}.key"),
+        format!("{name}.csr"),
+        format!("{name}.pem"),
+        format!("/CN={cn}"),
+    );
     openssl(
         d,
         &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "other.key",
-            "-out",
-            "other.csr",
-            "-subj",
-            "/CN=other.example",
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr, "-subj", &subj,
         ],
     );
     openssl(
@@ -265,19 +220,19 @@ fn make_other_name_cert(d: &Path) {
             "x509",
             "-req",
             "-in",
-            "other.csr",
+            &csr,
             "-CA",
             "ca.pem",
             "-CAkey",
             "ca.key",
             "-CAcreateserial",
             "-out",
-            "other.pem",
+            &pem,
             "-days",
             "365",
             "-sha256",
             "-extfile",
-            "other.cnf",
+            ext,
         ],
     );
 }
