@@ -110,15 +110,7 @@ fn bad_tls_is_found_and_good_tls_is_clean() {
     let _ = Command::new("chmod")
         .args(["-R", "a+rX", &d.display().to_string()])
         .status();
-    let log = std::fs::File::create(d.join("nginx.out")).unwrap();
-    let _nginx = Proc(
-        Command::new("nginx")
-            .args(["-c", &conf.display().to_string(), "-g", "daemon off;"])
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap(),
-    );
+    let _nginx = start_nginx(&conf, d);
     assert!(
         wait_port(good, std::time::Duration::from_secs(10)),
         "nginx did not start: {}",
@@ -259,15 +251,7 @@ fn certificate_for_another_name_is_a_hostname_finding() {
     let _ = Command::new("chmod")
         .args(["-R", "a+rX", &d.display().to_string()])
         .status();
-    let log = std::fs::File::create(d.join("nginx.out")).unwrap();
-    let _nginx = Proc(
-        Command::new("nginx")
-            .args(["-c", &conf.display().to_string(), "-g", "daemon off;"])
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap(),
-    );
+    let _nginx = start_nginx(&conf, d);
     assert!(
         wait_port(port, std::time::Duration::from_secs(10)),
         "nginx did not start: {}",

@@ -42,17 +42,7 @@ fn throttled_login_passes_and_unthrottled_login_is_found() {
         ),
     );
     let log = d.join("nginx.out");
-    let _nginx = {
-        let out = fs::File::create(&log).unwrap();
-        Proc(
-            std::process::Command::new("nginx")
-                .args(["-c", &conf.display().to_string(), "-g", "daemon off;"])
-                .stdout(out.try_clone().unwrap())
-                .stderr(out)
-                .spawn()
-                .unwrap(),
-        )
-    };
+    let _nginx = start_nginx(&conf, d);
     for p in [limited, open, backend] {
         assert!(
             wait_port(p, std::time::Duration::from_secs(10)),

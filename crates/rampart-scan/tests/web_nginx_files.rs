@@ -64,17 +64,7 @@ fn nginx_leaks_are_found() {
         ),
     );
     let log = d.join("nginx.out");
-    let _nginx = {
-        let out = fs::File::create(&log).unwrap();
-        Proc(
-            std::process::Command::new("nginx")
-                .args(["-c", &conf.display().to_string(), "-g", "daemon off;"])
-                .stdout(out.try_clone().unwrap())
-                .stderr(out)
-                .spawn()
-                .unwrap(),
-        )
-    };
+    let _nginx = start_nginx(&conf, d);
     assert!(
         wait_port(port, std::time::Duration::from_secs(10)),
         "nginx did not start: {}",

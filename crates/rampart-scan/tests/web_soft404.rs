@@ -8,20 +8,6 @@ use rampart_scan::web::PageSource;
 use rampart_scan::{scan_web, WebOptions};
 use std::fs;
 
-fn start_nginx(d: &std::path::Path, servers: &str) -> Proc {
-    let conf = nginx_conf(d, servers);
-    let log = d.join("nginx.out");
-    let out = fs::File::create(&log).unwrap();
-    Proc(
-        std::process::Command::new("nginx")
-            .args(["-c", &conf.display().to_string(), "-g", "daemon off;"])
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .unwrap(),
-    )
-}
-
 #[test]
 fn soft_404_pages_are_not_reported_but_a_real_page_is() {
     if !have("nginx") {
@@ -54,7 +40,7 @@ fn soft_404_pages_are_not_reported_but_a_real_page_is() {
         .args(["-R", "a+rX", &d.display().to_string()])
         .status();
     let port = free_port();
-    let _nginx = start_nginx(
+    let conf = nginx_conf(
         d,
         &format!(
             "  server {{\n    listen 127.0.0.1:{port};\n    root {root};\n    \
@@ -62,6 +48,7 @@ fn soft_404_pages_are_not_reported_but_a_real_page_is() {
             root = root.display()
         ),
     );
+    let _nginx = start_nginx(&conf, d);
     assert!(
         wait_port(port, std::time::Duration::from_secs(10)),
         "nginx did not start: {}",

@@ -212,6 +212,20 @@ pub fn tempdir() -> tempfile::TempDir {
 
 /// Writes an nginx config running as nobody with everything under `dir`; `servers` is the
 /// `server { ... }` blocks.
+/// Starts nginx in the foreground on `conf`, its stdout and stderr in `dir/nginx.out` (which
+/// the tests print when nginx does not come up).
+pub fn start_nginx(conf: &Path, dir: &Path) -> Proc {
+    let out = std::fs::File::create(dir.join("nginx.out")).unwrap();
+    Proc(
+        Command::new("nginx")
+            .args(["-c", &conf.display().to_string(), "-g", "daemon off;"])
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap(),
+    )
+}
+
 pub fn nginx_conf(dir: &Path, servers: &str) -> PathBuf {
     let d = dir.display();
     let conf = format!(
