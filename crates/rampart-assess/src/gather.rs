@@ -1,8 +1,9 @@
+use crate::history::History;
 use crate::mitigation::{self, MitigationStatus, Verification};
 use crate::AssessError;
 use chrono::{DateTime, Utc};
 use rampart_config::Project;
-use rampart_model::{Finding, Incident};
+use rampart_model::{Finding, Incident, TrackedFinding, TriageStatus};
 use rampart_risk::{MeasuredAvailability, Register};
 use rampart_sla::clause::Clause;
 use rampart_sla::report::{ReportInput, SlaReport};
@@ -18,16 +19,6 @@ pub struct RunInfo {
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub summary: serde_json::Value,
-}
-
-/// A finding with where it came from and when it was first and last seen.
-#[derive(Debug, Clone, Serialize)]
-pub struct FindingRow {
-    #[serde(flatten)]
-    pub finding: Finding,
-    pub source: String,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: DateTime<Utc>,
 }
 
 /// The threat model in the report: state counts, every threat, and the drawing.
@@ -48,7 +39,12 @@ pub struct Assessment {
     pub generated_at: DateTime<Utc>,
     pub runs: Vec<RunInfo>,
     pub sla: Option<SlaReport>,
-    pub findings: Vec<FindingRow>,
+    /// The current findings — new, open or reopened, and not set aside by a triage decision in
+    /// force: what the report lists and the gate counts.
+    pub findings: Vec<TrackedFinding>,
+    /// The assessments over time: what the latest covered, what it changed, the trend, and the
+    /// findings fixed or set aside.
+    pub history: History,
     pub incidents: Vec<Incident>,
     pub threats: Option<ThreatSummary>,
     pub mitigations: Vec<MitigationStatus>,
@@ -168,16 +164,13 @@ pub async fn gather(
             summary: r.summary,
         })
         .collect();
-    let findings: Vec<FindingRow> = store
-        .findings(None)
-        .await?
-        .into_iter()
-        .map(|f| FindingRow {
-            finding: f.finding,
-            source: f.source,
-            first_seen: f.first_seen,
-            last_seen: f.last_seen,
-        })
+    let tracked = store.tracked_findings(None).await?;
+    let history = crate::history::read(store, &tracked, now).await?;
+    let today = now.date_naive();
+    let findings: Vec<TrackedFinding> = tracked
+        .iter()
+        .filter(|f| f.is_current(today))
+        .cloned()
         .collect();
     let incidents = store.incidents(None).await?;
     let sla = sla_report(project, store, now).await?;
@@ -204,8 +197,28 @@ pub async fn gather(
         None
     };
 
-    let ran: Vec<String> = runs.iter().map(|r| r.kind.clone()).collect();
-    let current: Vec<Finding> = findings.iter().map(|f| f.finding.clone()).collect();
+    // Claims are checked against live findings (an accepted risk is still not a mitigation) and
+    // the latest assessment's coverage.
+    let live: Vec<TrackedFinding> = tracked
+        .iter()
+        .filter(|f| f.state.is_live())
+        .filter(|f| {
+            !f.triage
+                .as_ref()
+                .is_some_and(|t| t.status == TriageStatus::FalsePositive)
+        })
+        .cloned()
+        .collect();
+    let coverage = history
+        .latest
+        .as_ref()
+        .map(|l| l.coverage.clone())
+        .unwrap_or_default();
+    let evidence = mitigation::Evidence {
+        coverage: &coverage,
+        findings: &live,
+    };
+    let threats_section = pf.threats.clone().unwrap_or_default();
     let mitigations: Vec<MitigationStatus> = threats
         .as_ref()
         .map(|t| {
@@ -213,7 +226,13 @@ pub async fn gather(
                 .iter()
                 .filter(|th| th.state == rampart_threat::State::Mitigated && !th.checks.is_empty())
                 .map(|th| {
-                    let (overall, checks) = mitigation::verify(&th.checks, &ran, &current);
+                    let mut targets = threats_section.targets_of(&th.source_id);
+                    for t in threats_section.targets_of(&th.target_id) {
+                        if !targets.contains(&t) {
+                            targets.push(t);
+                        }
+                    }
+                    let (overall, checks) = mitigation::verify(&th.checks, &targets, &evidence);
                     MitigationStatus {
                         threat: th.id.clone(),
                         title: th.title.clone(),
@@ -255,6 +274,7 @@ pub async fn gather(
         runs,
         sla,
         findings,
+        history,
         incidents,
         threats,
         mitigations,

@@ -9,16 +9,21 @@
 //! as one self-contained HTML page, Markdown, JSON or SARIF.
 
 mod gather;
+pub mod history;
 pub mod mitigation;
 pub mod policy;
 pub mod render;
 mod run;
+mod steps;
+pub mod triage_file;
 
 pub use gather::{
     gather, measured_availability, resolve_cited_threats, sla_report, Assessment, CitedStatus,
-    CitedThreat, FindingRow, RunInfo, ThreatSummary,
+    CitedThreat, RunInfo, ThreatSummary,
 };
-pub use mitigation::{MitigationCheck, MitigationStatus, Verification};
+pub use history::History;
+pub use mitigation::{MitigationCheck, MitigationStatus, Unverified, Verification};
+pub use rampart_model::TrackedFinding;
 pub use run::{assess, AssessOptions, AssessSummary, Step, DEFAULT_GRACE};
 
 /// Why an assessment could not run or be read (a target that is down is data, not an error).

@@ -158,8 +158,12 @@ pub fn evaluate(
             .filter(|f| !base.contains(&f.finding.fingerprint.0))
             .map(|f| {
                 format!(
-                    "new: {} {} on {} ({})",
-                    f.finding.rule, f.finding.title, f.finding.target, f.finding.fingerprint
+                    "{}: {} {} on {} ({})",
+                    f.state,
+                    f.finding.rule,
+                    f.finding.title,
+                    f.finding.target,
+                    f.finding.fingerprint
                 )
             })
             .collect();
@@ -293,9 +297,8 @@ pub fn json(project: &str, results: &[PolicyResult], warnings: &[String]) -> ser
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gather::FindingRow;
     use chrono::{TimeZone, Utc};
-    use rampart_model::{Finding, Severity};
+    use rampart_model::{Finding, FindingState, Severity, TrackedFinding};
     use std::collections::BTreeMap;
     use std::path::Path;
 
@@ -309,7 +312,7 @@ mod tests {
             findings: findings
                 .iter()
                 .enumerate()
-                .map(|(i, s)| FindingRow {
+                .map(|(i, s)| TrackedFinding {
                     finding: Finding::new(
                         "RA-TEST",
                         *s,
@@ -318,10 +321,16 @@ mod tests {
                         &i.to_string(),
                     ),
                     source: "web".into(),
+                    checked_target: "t".into(),
+                    state: FindingState::Open,
                     first_seen: t,
                     last_seen: t,
+                    fixed_at: None,
+                    state_run: None,
+                    triage: None,
                 })
                 .collect(),
+            history: crate::History::default(),
             incidents: vec![],
             threats: None,
             mitigations: vec![],

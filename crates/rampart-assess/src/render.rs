@@ -1,11 +1,12 @@
 //! The assessment as one self-contained HTML page (inline CSS and SVG, no external assets),
 //! Markdown, JSON and SARIF. Deterministic: the time shown is the assessment's.
 
-use crate::gather::{CitedStatus, CitedThreat, FindingRow};
+use crate::gather::{CitedStatus, CitedThreat};
 use crate::mitigation::Verification;
 use crate::policy::PolicyResult;
 use crate::Assessment;
 use rampart_model::Severity;
+use rampart_model::TrackedFinding;
 use rampart_report::html::{self, escape};
 use rampart_report::md;
 use std::collections::BTreeMap;
@@ -116,7 +117,7 @@ fn summary_lines(a: &Assessment, policy: &[PolicyResult]) -> Vec<String> {
     out
 }
 
-fn finding_rows(rows: &[&FindingRow]) -> Vec<Vec<String>> {
+fn finding_rows(rows: &[&TrackedFinding]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|f| {
             vec![
@@ -250,8 +251,9 @@ pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
         b.push_str("</section>");
     }
 
+    b.push_str(&a.history.html());
     b.push_str("<section id=\"findings\"><h2>Findings</h2>");
-    let mut by_source: BTreeMap<&str, Vec<&FindingRow>> = BTreeMap::new();
+    let mut by_source: BTreeMap<&str, Vec<&TrackedFinding>> = BTreeMap::new();
     for f in &a.findings {
         by_source.entry(f.source.as_str()).or_default().push(f);
     }
@@ -410,7 +412,7 @@ fn risk_evidence_html(a: &Assessment, reg: &rampart_risk::Register) -> String {
     let mut rows = String::new();
     for r in &reg.risks {
         for rule in &r.evidence_findings {
-            let hits: Vec<&FindingRow> = a
+            let hits: Vec<&TrackedFinding> = a
                 .findings
                 .iter()
                 .filter(|f| crate::mitigation::rule_matches(rule, &f.finding.rule))
@@ -537,7 +539,8 @@ pub fn markdown(a: &Assessment, policy: &[PolicyResult]) -> String {
             md::table(&["clause", "monitor", "verdict", "measured"], &rows)
         ));
     }
-    let all: Vec<&FindingRow> = a.findings.iter().collect();
+    s.push_str(&a.history.markdown());
+    let all: Vec<&TrackedFinding> = a.findings.iter().collect();
     s.push_str(&format!(
         "\n## Findings\n\n{}",
         md::table(
@@ -630,5 +633,8 @@ pub fn json(a: &Assessment, policy: &[PolicyResult]) -> serde_json::Value {
 
 /// SARIF 2.1.0 for every finding (scans, logs, open threats).
 pub fn sarif(a: &Assessment) -> serde_json::Value {
-    rampart_report::sarif::sarif_log(env!("CARGO_PKG_VERSION"), &a.all_findings(), &[])
+    let mut log =
+        rampart_report::sarif::sarif_log(env!("CARGO_PKG_VERSION"), &a.all_findings(), &[]);
+    crate::history::annotate_sarif(&mut log, &a.findings);
+    log
 }

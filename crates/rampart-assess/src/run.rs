@@ -1,24 +1,18 @@
+use crate::steps::{self, Check, Done};
 use crate::AssessError;
 use chrono::Utc;
 use rampart_config::Project;
+use rampart_model::{Coverage, CoverageStatus};
 use rampart_net::{Net, Politeness, Scope};
-use rampart_scan::{PortOptions, PortSpec, WebOptions};
-use rampart_sla::monitor::{self, Live, MonitorSpec, RunOptions};
-use rampart_store::{Run, Store};
+use rampart_store::{LifecycleChanges, Run, Store};
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 use tokio::time::Instant;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
 /// How much longer than `duration` an assessment may take when no `timeout` is given: the time
 /// the steps that run after the monitors (log analysis, the threat model) may use.
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(120);
-
-/// How long monitors get to finish their probes in flight once they are told to stop at the
-/// time bound (their observations are written, not lost).
-const MONITOR_STOP_GRACE: Duration = Duration::from_secs(15);
 
 /// How long and how hard an assessment may work.
 #[derive(Debug, Clone)]
@@ -34,6 +28,9 @@ pub struct AssessOptions {
     /// Probe parameters for XSS and SQL injection.
     pub active_web: bool,
     pub agent: String,
+    /// Requests the scans may send in all (`None`: the scan defaults). A scan that runs out is
+    /// recorded as partial coverage, and proves nothing fixed.
+    pub budget: Option<u64>,
 }
 
 impl Default for AssessOptions {
@@ -44,6 +41,7 @@ impl Default for AssessOptions {
             ports: "top:1000".into(),
             active_web: true,
             agent: "local".into(),
+            budget: None,
         }
     }
 }
@@ -84,6 +82,12 @@ pub struct AssessSummary {
     pub skipped: Vec<String>,
     /// Steps stopped at the time bound, or never started because it had been reached.
     pub timed_out: Vec<String>,
+    /// The assessment's id in the store.
+    pub assessment: i64,
+    /// What it covered: per rule and target, complete, partial or not run.
+    pub coverage: Vec<Coverage>,
+    /// Findings it turned new, fixed and reopened.
+    pub changes: LifecycleChanges,
 }
 
 /// Reports a step to the caller and to the log (`rampart -v assess`).
@@ -109,8 +113,9 @@ fn emit(progress: &(dyn Fn(Step) + Sync), step: Step) {
 }
 
 /// The steps' shared state: the store, the progress callback, the deadline and the tally.
-struct Runner<'a> {
+pub(crate) struct Runner<'a> {
     store: &'a Store,
+    assessment: i64,
     progress: &'a (dyn Fn(Step) + Sync),
     deadline: Instant,
     bound: Duration,
@@ -173,7 +178,103 @@ impl Runner<'_> {
     }
 }
 
-/// Runs every check the project declares and records the evidence in `store`.
+impl Runner<'_> {
+    /// The common shape of every step: start, bound, record, report coverage.
+    ///
+    /// Not started (the bound was reached): every rule `not_run`. Stopped at the bound: `partial`.
+    /// Failed (target refused by the scope, not a URL, ...): `not_run`, the step reported skipped.
+    /// Ran: its findings, run and coverage recorded (complete but for the gaps it reports).
+    async fn run_check(
+        &mut self,
+        check: Check,
+        fut: impl Future<Output = Result<Done, String>>,
+    ) -> Result<Option<Done>, AssessError> {
+        if self.too_late(&check.step) {
+            let reason = format!(
+                "not started: the {:.0}s time bound was reached",
+                self.bound.as_secs_f64()
+            );
+            self.cover(check.coverage_all(CoverageStatus::NotRun, &reason))
+                .await?;
+            return Ok(None);
+        }
+        self.started(&check.step);
+        let started = Utc::now();
+        let Some(result) = self.bounded(&check.step, fut).await else {
+            let reason = format!(
+                "timed out at the {:.0}s time bound",
+                self.bound.as_secs_f64()
+            );
+            self.cover(check.coverage_all(CoverageStatus::Partial, &reason))
+                .await?;
+            return Ok(None);
+        };
+        let done = match result {
+            Ok(done) => done,
+            Err(why) => {
+                self.cover(check.coverage_all(CoverageStatus::NotRun, &why))
+                    .await?;
+                self.skipped(check.step, why);
+                return Ok(None);
+            }
+        };
+        let now = Utc::now();
+        if !done.incidents.is_empty() {
+            self.store.insert_incidents(&done.incidents).await?;
+        }
+        self.store
+            .record_seen(
+                Some(self.assessment),
+                check.kind,
+                &check.target,
+                &done.findings,
+                now,
+            )
+            .await?;
+        self.store
+            .insert_assessment_run(
+                self.assessment,
+                &Run {
+                    kind: check.kind.into(),
+                    target: check.target.clone(),
+                    started_at: started,
+                    finished_at: now,
+                    summary: done.summary.clone(),
+                },
+            )
+            .await?;
+        self.cover(check.coverage_done(&done.gaps)).await?;
+        self.finished(check.step, done.findings.len());
+        Ok(Some(done))
+    }
+
+    async fn cover(&mut self, coverage: Vec<Coverage>) -> Result<(), AssessError> {
+        self.store
+            .record_coverage(self.assessment, &coverage)
+            .await?;
+        self.summary.coverage.extend(coverage);
+        Ok(())
+    }
+
+    /// An SSH, TLS or SMTP check of one `host:port`.
+    async fn service(
+        &mut self,
+        net: &Net,
+        kind: &'static str,
+        target: &str,
+    ) -> Result<(), AssessError> {
+        let check = steps::services::check(kind, target);
+        self.run_check(
+            check,
+            steps::services::run(net.clone(), kind, target.to_string()),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Runs every check the project declares and records the evidence in `store`, as one assessment:
+/// its coverage, and the lifecycle of every finding (new, open, fixed, reopened).
 ///
 /// The whole assessment keeps to [`AssessOptions::bound`]: a step still running when it is
 /// reached is stopped and listed in [`AssessSummary::timed_out`], as is every step that had not
@@ -189,17 +290,40 @@ pub async fn assess(
     let scope = Scope::from_section(&pf.scope);
     // Monitors probe at their own cadence; scans are polite and bounded by a budget.
     let monitor_net = Net::new(scope.clone());
-    let scan_net = Net::with_politeness(scope, Politeness::scan_defaults());
+    let mut politeness = Politeness::scan_defaults();
+    if let Some(b) = opts.budget {
+        politeness.budget = Some(b);
+    }
+    let scan_net = Net::with_politeness(scope, politeness);
     let bound = opts.bound();
+    let started_at = Utc::now();
+    let assessment = store
+        .begin_assessment(
+            started_at,
+            &serde_json::json!({
+                "active_web": opts.active_web,
+                "budget": opts.budget,
+                "duration_secs": opts.duration.as_secs_f64(),
+                "bound_secs": bound.as_secs_f64(),
+                "ports": opts.ports,
+                "agent": opts.agent,
+            }),
+        )
+        .await?;
     let mut r = Runner {
         store,
+        assessment,
         progress,
         deadline: Instant::now() + bound,
         bound,
-        summary: AssessSummary::default(),
+        summary: AssessSummary {
+            assessment,
+            ..AssessSummary::default()
+        },
     };
     info!(
         project = %pf.project.name,
+        assessment,
         monitors = pf.monitors.len(),
         hosts = pf.hosts.len(),
         web = pf.web.len(),
@@ -211,105 +335,18 @@ pub async fn assess(
     );
 
     // Monitors run in the background for the whole duration while the scans run.
-    let mut specs = Vec::new();
-    for m in &pf.monitors {
-        specs.push(
-            MonitorSpec::from_section(m).map_err(|e| AssessError::Monitor {
-                monitor: m.name.clone(),
-                reason: e.to_string(),
-            })?,
-        );
+    let monitors = steps::monitors::start(project, monitor_net, store, &opts.agent, opts.duration)?;
+    if let Some(m) = &monitors {
+        r.started(&m.check.step);
     }
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let mut monitors = if specs.is_empty() {
-        debug!("assess: no monitors declared");
-        None
-    } else {
-        r.started(&format!(
-            "monitoring {} endpoint(s) for {}s",
-            specs.len(),
-            opts.duration.as_secs()
-        ));
-        let run_opts = RunOptions {
-            agent: opts.agent.clone(),
-            duration: Some(opts.duration),
-            ..RunOptions::default()
-        };
-        let started = Utc::now();
-        let handle = tokio::spawn(monitor::run(
-            monitor_net,
-            specs,
-            run_opts,
-            Some(store.clone()),
-            Arc::new(Live::default()),
-            None,
-            stop_rx,
-        ));
-        Some((handle, started))
-    };
 
     for host in &pf.hosts {
-        let step = format!("port scan of {}", host.address);
-        if r.too_late(&step) {
-            continue;
-        }
-        r.started(&step);
-        let started = Utc::now();
-        let mut spec_text = opts.ports.clone();
-        if !host.ports.is_empty() {
-            let listed: Vec<String> = host.ports.iter().map(u16::to_string).collect();
-            spec_text = format!("{spec_text},{}", listed.join(","));
-        }
-        let spec = match spec_text.parse::<PortSpec>() {
-            Ok(s) => s,
-            Err(e) => {
-                r.skipped(step, e.to_string());
-                continue;
+        let check = steps::ports::check(host);
+        let run = steps::ports::run(scan_net.clone(), host.clone(), opts.ports.clone());
+        if let Some(done) = r.run_check(check, run).await? {
+            for (kind, target) in done.follow_ups {
+                r.service(&scan_net, kind, &target).await?;
             }
-        };
-        let mut po = PortOptions::new(spec);
-        po.expected = Some(host.ports.clone());
-        let Some(result) = r
-            .bounded(
-                &step,
-                rampart_scan::scan_ports(&scan_net, &host.address, &po),
-            )
-            .await
-        else {
-            continue;
-        };
-        match result {
-            Ok(report) => {
-                let n = report.findings.len();
-                record(
-                    store,
-                    "ports",
-                    &host.address,
-                    started,
-                    &report.findings,
-                    serde_json::to_value(&report).unwrap_or_default(),
-                )
-                .await?;
-                let open: Vec<&rampart_scan::PortResult> = report
-                    .ports
-                    .iter()
-                    .filter(|p| p.state == rampart_scan::PortState::Open)
-                    .collect();
-                debug!(host = %host.address, scanned = report.ports.len(), open = open.len(), "assess: ports");
-                r.finished(step, n);
-                // What answers decides what to look at next, as a person with nmap would.
-                for p in open {
-                    let target = format!("{}:{}", host.address, p.port);
-                    let kind = match p.service.as_str() {
-                        "ssh" => "ssh",
-                        "smtp" | "submission" | "smtps" => "smtp",
-                        "https" | "ssl" | "tls" | "imaps" | "pop3s" => "tls",
-                        _ => continue,
-                    };
-                    follow_up(&mut r, &scan_net, kind, &target).await?;
-                }
-            }
-            Err(e) => r.skipped(step, e.to_string()),
         }
     }
 
@@ -320,247 +357,67 @@ pub async fn assess(
                 web.url.host_str().unwrap_or_default(),
                 web.url.port_or_known_default().unwrap_or(443)
             );
-            follow_up(&mut r, &scan_net, "tls", &target).await?;
+            r.service(&scan_net, "tls", &target).await?;
         }
-        let step = format!("web scan of {}", web.url);
-        if r.too_late(&step) {
-            continue;
-        }
-        r.started(&step);
-        let started = Utc::now();
-        let wo = WebOptions {
-            active: opts.active_web,
-            login_path: web.login_path.clone(),
-            ..WebOptions::default()
-        };
-        let Some(result) = r
-            .bounded(
-                &step,
-                rampart_scan::scan_web(&scan_net, web.url.as_str(), &wo),
-            )
-            .await
-        else {
-            continue;
-        };
-        match result {
-            Ok(report) => {
-                let n = report.findings.len();
-                record(
-                    store,
-                    "web",
-                    web.url.as_str(),
-                    started,
-                    &report.findings,
-                    serde_json::to_value(&report).unwrap_or_default(),
-                )
-                .await?;
-                r.finished(step, n);
-            }
-            Err(e) => r.skipped(step, e.to_string()),
-        }
+        let check = steps::web::check(web);
+        let run = steps::web::run(scan_net.clone(), web.clone(), opts.active_web);
+        r.run_check(check, run).await?;
     }
 
     // The monitors finish before the logs are read: when a log source is the service's own access
     // log, the analysis then sees the whole assessment's traffic.
-    if let Some((mut handle, started)) = monitors.take() {
-        let step = "monitoring".to_string();
-        let run = match tokio::time::timeout_at(r.deadline, &mut handle).await {
-            Ok(run) => run.unwrap_or_default(),
-            Err(_) => {
-                // Stopped at the bound: probes in flight finish and every observation is written.
-                let _ = stop_tx.send(true);
-                let run = match tokio::time::timeout(MONITOR_STOP_GRACE, &mut handle).await {
-                    Ok(run) => run.unwrap_or_default(),
-                    Err(_) => {
-                        handle.abort();
-                        Default::default()
-                    }
-                };
-                r.timed_out(&step, true);
-                run
-            }
-        };
-        let _ = stop_tx.send(true);
-        r.summary.probes = run.probes;
-        debug!(
-            probes = run.probes,
-            written = run.written,
-            write_errors = run.write_errors,
-            "assess: monitors stopped"
-        );
+    if let Some(m) = monitors {
+        let (check, started) = (steps::monitors::check(project), m.started);
+        let stopped = m.stop(r.deadline).await;
+        if stopped.cut_short {
+            r.timed_out(&check.step, true);
+        }
+        r.summary.probes = stopped.run.probes;
         store
-            .insert_run(&Run {
-                kind: "monitor".into(),
-                target: project.path.display().to_string(),
-                started_at: started,
-                finished_at: Utc::now(),
-                summary: serde_json::json!({ "probes": run.probes, "skipped": run.skipped, "written": run.written, "write_errors": run.write_errors }),
-            })
+            .insert_assessment_run(
+                assessment,
+                &Run {
+                    kind: check.kind.into(),
+                    target: check.target.clone(),
+                    started_at: started,
+                    finished_at: Utc::now(),
+                    summary: serde_json::json!({ "probes": stopped.run.probes, "skipped": stopped.run.skipped, "written": stopped.run.written, "write_errors": stopped.run.write_errors }),
+                },
+            )
             .await?;
-        r.finished(step, 0);
+        let coverage = if stopped.cut_short {
+            check.coverage_all(CoverageStatus::Partial, "stopped at the time bound")
+        } else {
+            check.coverage_all(CoverageStatus::Complete, "")
+        };
+        r.cover(coverage).await?;
+        r.finished(check.step, 0);
     }
 
     if !pf.logs.sources.is_empty() {
-        let step = "log analysis".to_string();
-        if !r.too_late(&step) {
-            r.started(&step);
-            let started = Utc::now();
-            let paths: Vec<std::path::PathBuf> = pf
-                .logs
-                .sources
-                .iter()
-                .map(|s| project.resolve(&s.path))
-                .collect();
-            debug!(sources = ?paths, "assess: log sources");
-            let section = pf.logs.clone();
-            // Its own thread rather than the runtime's blocking pool: at the bound it is
-            // abandoned, and an abandoned blocking-pool task would hold up the runtime's shutdown.
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            std::thread::Builder::new()
-                .name("rampart-logs".into())
-                .spawn(move || {
-                    let _ = tx.send(rampart_logs::analyze(&paths, &section));
-                })
-                .map_err(|e| AssessError::Logs(e.to_string()))?;
-            if let Some(analysis) = r.bounded(&step, rx).await {
-                let analysis = analysis
-                    .map_err(|_| AssessError::Logs("the log analysis thread panicked".into()))?;
-                match analysis {
-                    Ok(report) => {
-                        let findings = report.findings();
-                        debug!(
-                            lines = report.lines(),
-                            incidents = report.incidents.len(),
-                            findings = findings.len(),
-                            "assess: logs analysed"
-                        );
-                        store.insert_incidents(&report.model_incidents()).await?;
-                        let value = serde_json::json!({
-                            "lines": report.lines(),
-                            "incidents": report.incidents.len(),
-                            "coverage": serde_json::to_value(&report.coverage).unwrap_or_default(),
-                        });
-                        record(store, "logs", "logs", started, &findings, value).await?;
-                        r.finished(step, findings.len());
-                    }
-                    Err(e) => r.skipped(step, e.to_string()),
-                }
-            }
-        }
+        let check = steps::logs::check();
+        let run = steps::logs::run(project);
+        r.run_check(check, run).await?;
     }
 
     if pf.threats.is_some() {
-        let step = "threat model".to_string();
-        if !r.too_late(&step) {
-            r.started(&step);
-            let started = Utc::now();
-            let threats = rampart_threat::load_project(project)
-                .map_err(|e| AssessError::Threats(e.to_string()))?;
-            let findings = threats.findings();
-            debug!(
-                threats = threats.threats.len(),
-                open = findings.len(),
-                "assess: threats generated"
-            );
-            let value =
-                serde_json::json!({ "threats": threats.threats.len(), "rules": threats.rules });
-            record(
-                store,
-                "threats",
-                &threats.model_path.display().to_string(),
-                started,
-                &findings,
-                value,
-            )
-            .await?;
-            r.finished(step, findings.len());
-        }
+        let (check, threats) = steps::threats::load(project)?;
+        r.run_check(check, steps::threats::run(threats)).await?;
     }
+
+    r.summary.changes = store.finish_assessment(assessment, Utc::now()).await?;
     let s = r.summary;
     info!(
+        assessment,
         runs = s.runs,
         findings = s.findings,
         probes = s.probes,
         skipped = s.skipped.len(),
         timed_out = s.timed_out.len(),
+        new = s.changes.new,
+        fixed = s.changes.fixed,
+        reopened = s.changes.reopened,
         "assess: finished"
     );
     Ok(s)
-}
-
-/// An SSH, TLS or SMTP check of one `host:port`, recorded like any other run.
-async fn follow_up(
-    r: &mut Runner<'_>,
-    net: &Net,
-    kind: &str,
-    target: &str,
-) -> Result<(), AssessError> {
-    let step = format!("{kind} check of {target}");
-    if r.too_late(&step) {
-        return Ok(());
-    }
-    r.started(&step);
-    let started = Utc::now();
-    let scan = async {
-        match kind {
-            "ssh" => rampart_scan::scan_ssh(net, target, &rampart_scan::SshOptions::default())
-                .await
-                .map(|r| {
-                    (
-                        r.findings.clone(),
-                        serde_json::to_value(&r).unwrap_or_default(),
-                    )
-                }),
-            "smtp" => rampart_scan::scan_smtp(net, target, &rampart_scan::SmtpOptions::default())
-                .await
-                .map(|r| {
-                    (
-                        r.findings.clone(),
-                        serde_json::to_value(&r).unwrap_or_default(),
-                    )
-                }),
-            _ => rampart_scan::scan_tls(net, target, &rampart_scan::TlsOptions::default())
-                .await
-                .map(|r| {
-                    (
-                        r.findings.clone(),
-                        serde_json::to_value(&r).unwrap_or_default(),
-                    )
-                }),
-        }
-    };
-    let Some(result) = r.bounded(&step, scan).await else {
-        return Ok(());
-    };
-    match result {
-        Ok((findings, value)) => {
-            record(r.store, kind, target, started, &findings, value).await?;
-            r.finished(step, findings.len());
-        }
-        Err(e) => r.skipped(step, e.to_string()),
-    }
-    Ok(())
-}
-
-/// Stores one check's findings and its run.
-async fn record(
-    store: &Store,
-    kind: &str,
-    target: &str,
-    started: chrono::DateTime<Utc>,
-    findings: &[rampart_model::Finding],
-    summary: serde_json::Value,
-) -> Result<(), AssessError> {
-    let now = Utc::now();
-    store.upsert_findings(kind, findings, now).await?;
-    store
-        .insert_run(&Run {
-            kind: kind.into(),
-            target: target.into(),
-            started_at: started,
-            finished_at: now,
-            summary,
-        })
-        .await?;
-    Ok(())
 }

@@ -69,6 +69,8 @@ enum Command {
     Report(commands::report::Args),
     /// Apply the project's policy for CI: exit 1 with an explanation when it fails.
     Check(commands::check::Args),
+    /// Findings across assessments: list, show, accept, false-positive, export, import.
+    Findings(commands::findings::Args),
     /// Find attacks (and confused users) in access, application and SSH logs.
     Logs(commands::logs::Args),
     /// SLA reports over stored or imported probes: `sla import`, `sla report`, `sla export`.
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         Command::Assess(a) => commands::assess::run(&cli.global, a),
         Command::Report(a) => commands::report::run(&cli.global, a),
         Command::Check(a) => commands::check::run(&cli.global, a),
+        Command::Findings(a) => commands::findings::run(&cli.global, a),
         Command::Logs(a) => commands::logs::run(&cli.global, a),
         Command::Sla(a) => commands::sla::run(&cli.global, a),
         Command::Monitor(a) => commands::monitor::run(&cli.global, a),

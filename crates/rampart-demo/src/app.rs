@@ -11,7 +11,7 @@ use sqlx::{Row, SqlitePool};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Shared by every request of one demo instance.
@@ -20,6 +20,9 @@ pub struct AppState {
     db: SqlitePool,
     log: AccessLog,
     latest: Arc<AtomicU64>,
+    /// When set, `/api/msgs` binds `user` as a parameter: the SQL injection is fixed. A switch,
+    /// so tests can fix the service and break it again while rampart watches.
+    sql_fixed: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -34,7 +37,13 @@ impl AppState {
             db: db::open().await?,
             log,
             latest: Arc::new(AtomicU64::new(4)),
+            sql_fixed: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// Fixes (`true`) or re-introduces (`false`) the SQL injection in `/api/msgs`.
+    pub fn set_sql_injection_fixed(&self, fixed: bool) {
+        self.sql_fixed.store(fixed, Ordering::Relaxed);
     }
 }
 
@@ -216,16 +225,26 @@ async fn api_latest(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(serde_json::json!({ "latest": state.latest.load(Ordering::Relaxed) }))
 }
 
-/// WEAKNESS: SQL injection — `user` is pasted into the SQL text.
+/// WEAKNESS: SQL injection — `user` is pasted into the SQL text (unless the fix is switched on,
+/// then it is a bound parameter).
 async fn api_msgs(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let user = q.get("user").map(String::as_str).unwrap_or("alice");
-    let sql = format!(
-        "SELECT message.text FROM message JOIN user ON user.user_id = message.author_id WHERE user.username = '{user}' ORDER BY pub_date DESC"
-    );
-    let rows = sqlx::query(&sql).fetch_all(&state.db).await?;
+    let rows = if state.sql_fixed.load(Ordering::Relaxed) {
+        sqlx::query(
+            "SELECT message.text FROM message JOIN user ON user.user_id = message.author_id WHERE user.username = ?1 ORDER BY pub_date DESC",
+        )
+        .bind(user)
+        .fetch_all(&state.db)
+        .await?
+    } else {
+        let sql = format!(
+            "SELECT message.text FROM message JOIN user ON user.user_id = message.author_id WHERE user.username = '{user}' ORDER BY pub_date DESC"
+        );
+        sqlx::query(&sql).fetch_all(&state.db).await?
+    };
     let texts: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
     Ok(Json(serde_json::json!({ "user": user, "messages": texts })))
 }

@@ -35,12 +35,15 @@ pub struct DemoConfig {
     pub admin_port: u16,
     /// Access log in nginx `combined` format; `None` = no log.
     pub access_log: Option<PathBuf>,
+    /// Start with the SQL injection fixed (see [`Demo::set_sql_injection_fixed`]).
+    pub sql_injection_fixed: bool,
 }
 
 /// A running demo service. Dropping it does not stop it: call [`Demo::stop`].
 pub struct Demo {
     pub web: SocketAddr,
     pub admin: SocketAddr,
+    state: AppState,
     stop: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -62,6 +65,7 @@ impl Demo {
     /// Starts the web app and the admin console on 127.0.0.1.
     pub async fn start(config: DemoConfig) -> Result<Demo, DemoError> {
         let state = AppState::new(config.access_log.as_deref()).await?;
+        state.set_sql_injection_fixed(config.sql_injection_fixed);
         let web = bind(config.web_port).await?;
         let admin = bind(config.admin_port).await?;
         let (stop, rx) = watch::channel(false);
@@ -75,11 +79,12 @@ impl Demo {
         })?;
         let tasks = vec![
             tokio::spawn(serve(web, app(state.clone()), rx.clone())),
-            tokio::spawn(serve(admin, admin_app(state), rx)),
+            tokio::spawn(serve(admin, admin_app(state.clone()), rx)),
         ];
         Ok(Demo {
             web: web_addr,
             admin: admin_addr,
+            state,
             stop,
             tasks,
         })
@@ -87,6 +92,12 @@ impl Demo {
 
     pub fn base_url(&self) -> String {
         format!("http://{}/", self.web)
+    }
+
+    /// Fixes (`true`) or brings back (`false`) the SQL injection of `GET /api/msgs?user=`, while
+    /// the service runs: the "second build" a lifecycle test assesses.
+    pub fn set_sql_injection_fixed(&self, fixed: bool) {
+        self.state.set_sql_injection_fixed(fixed);
     }
 
     /// Stops both listeners and waits for them.

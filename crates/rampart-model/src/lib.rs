@@ -6,11 +6,16 @@
 
 mod finding;
 mod incident;
+mod lifecycle;
 mod observation;
 mod severity;
 
 pub use finding::{Evidence, Finding, Fingerprint};
 pub use incident::{Incident, IncidentKind};
+pub use lifecycle::{
+    proves_fixed, rule_matches, Coverage, CoverageStatus, FindingState, FindingTriage,
+    TrackedFinding, TriageStatus,
+};
 pub use observation::{ErrorClass, Observation, Outcome, Phases};
 pub use severity::{ParseSeverityError, Severity};
 

@@ -6,7 +6,9 @@
 //! only crate that knows SQL.
 
 mod convert;
+mod findings;
 mod migrate;
 mod store;
 
-pub use store::{Backend, ObservationFilter, Run, Store, StoreError, StoredFinding};
+pub use findings::{AssessmentRun, FindingEvent, LifecycleChanges};
+pub use store::{Backend, ObservationFilter, Run, Store, StoreError};

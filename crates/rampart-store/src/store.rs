@@ -1,9 +1,6 @@
 use crate::convert::{from_us, to_us};
 use chrono::{DateTime, Utc};
-use rampart_model::{
-    ErrorClass, Evidence, Finding, Fingerprint, Incident, IncidentKind, Observation, Outcome,
-    Phases, Severity,
-};
+use rampart_model::{ErrorClass, Incident, IncidentKind, Observation, Outcome, Phases};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -43,7 +40,7 @@ pub enum Backend {
 }
 
 #[derive(Clone)]
-enum Pool {
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -58,6 +55,7 @@ macro_rules! on_pool {
         }
     };
 }
+pub(crate) use on_pool;
 
 /// Which observations to read.
 #[derive(Debug, Clone, Default)]
@@ -68,15 +66,6 @@ pub struct ObservationFilter {
     pub from: Option<DateTime<Utc>>,
     /// Exclusive upper bound on `scheduled_at`.
     pub to: Option<DateTime<Utc>>,
-}
-
-/// A finding as kept across runs: first and last time it was seen, and which pillar found it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredFinding {
-    pub finding: Finding,
-    pub source: String,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: DateTime<Utc>,
 }
 
 /// One check that ran: what, on what, when, and its whole result as JSON.
@@ -93,7 +82,7 @@ pub struct Run {
 /// The one storage interface, over SQLite or PostgreSQL.
 #[derive(Clone)]
 pub struct Store {
-    pool: Pool,
+    pub(crate) pool: Pool,
     url: String,
 }
 
@@ -294,81 +283,6 @@ impl Store {
                 .fetch_all(p)
                 .await?;
             rows.iter().map(|r| Ok((r.try_get("monitor")?, r.try_get("agent")?))).collect()
-        })
-    }
-
-    /// Records findings from one pillar (`source`): new fingerprints are inserted, known ones get
-    /// their evidence and last-seen time refreshed; first-seen never changes.
-    pub async fn upsert_findings(
-        &self,
-        source: &str,
-        findings: &[Finding],
-        seen_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let seen = to_us(seen_at);
-        on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
-            for f in findings {
-                let evidence = serde_json::to_string(&f.evidence).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                sqlx::query(
-                    "INSERT INTO findings (fingerprint, source, rule, severity, title, target, evidence, remediation, \
-                     first_seen_us, last_seen_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-                     ON CONFLICT (fingerprint) DO UPDATE SET severity = excluded.severity, title = excluded.title, \
-                     evidence = excluded.evidence, remediation = excluded.remediation, last_seen_us = excluded.last_seen_us",
-                )
-                .bind(&f.fingerprint.0)
-                .bind(source)
-                .bind(&f.rule)
-                .bind(f.severity.as_str())
-                .bind(&f.title)
-                .bind(&f.target)
-                .bind(evidence)
-                .bind(&f.remediation)
-                .bind(seen)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// Every finding recorded, optionally of one pillar, most severe first.
-    pub async fn findings(&self, source: Option<&str>) -> Result<Vec<StoredFinding>, StoreError> {
-        on_pool!(&self.pool, p => {
-            let rows = sqlx::query(
-                "SELECT fingerprint, source, rule, severity, title, target, evidence, remediation, first_seen_us, \
-                 last_seen_us FROM findings WHERE ($1 IS NULL OR source = $1) ORDER BY rule, target, fingerprint",
-            )
-            .bind(source)
-            .fetch_all(p)
-            .await?;
-            let mut out = rows
-                .iter()
-                .map(|r| {
-                    let severity: String = r.try_get("severity")?;
-                    let evidence: String = r.try_get("evidence")?;
-                    let last_seen = from_us(r.try_get("last_seen_us")?);
-                    Ok(StoredFinding {
-                        finding: Finding {
-                            rule: r.try_get("rule")?,
-                            severity: Severity::from_str(&severity).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                            title: r.try_get("title")?,
-                            target: r.try_get("target")?,
-                            evidence: serde_json::from_str::<Evidence>(&evidence)
-                                .map_err(|e| StoreError::Corrupt(format!("evidence: {e}")))?,
-                            remediation: r.try_get("remediation")?,
-                            fingerprint: Fingerprint(r.try_get("fingerprint")?),
-                            observed_at: Some(last_seen),
-                        },
-                        source: r.try_get("source")?,
-                        first_seen: from_us(r.try_get("first_seen_us")?),
-                        last_seen,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            out.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
-            Ok(out)
         })
     }
 

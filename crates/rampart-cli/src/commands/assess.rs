@@ -19,6 +19,10 @@ pub struct Args {
     /// Skip the active web checks (XSS and SQL-injection probes, login burst).
     #[arg(long)]
     pub passive: bool,
+    /// Requests the scans may send in all (default: the scan defaults). A scan that runs out is
+    /// partial coverage: it marks nothing fixed and verifies no claim.
+    #[arg(long, value_name = "N")]
+    pub budget: Option<u64>,
     /// This agent's name in the observations.
     #[arg(long, default_value = "local")]
     pub agent: String,
@@ -37,6 +41,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             ports: args.ports,
             active_web: !args.passive,
             agent: args.agent,
+            budget: args.budget,
         };
         let summary = run_with_progress(&project, &store, &opts).await?;
         let mut extra = String::new();
@@ -53,6 +58,16 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         for t in &summary.timed_out {
             eprintln!("  timed out: {t}");
         }
+        let c = summary.changes;
+        let gaps = summary
+            .coverage
+            .iter()
+            .filter(|c| c.status != rampart_model::CoverageStatus::Complete)
+            .count();
+        eprintln!(
+            "since the previous assessment: {} new, {} fixed, {} reopened; {gaps} rule check(s) partial or not run",
+            c.new, c.fixed, c.reopened
+        );
         Ok(Outcome::Ok)
     })
 }

@@ -22,9 +22,18 @@ pub struct Args {
     /// Fail on findings not in this baseline (overrides `policy.baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Judge the triage as on this day (YYYY-MM-DD; default today): an acceptance whose date
+    /// has passed by then counts again. Shows what the gate will say when acceptances expire.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub on: Option<chrono::NaiveDate>,
     /// Write the current findings as a baseline file and exit.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("found \"{s}\"; expected a date YYYY-MM-DD"))
 }
 
 fn read_baseline(path: &Path) -> anyhow::Result<BTreeSet<String>> {
@@ -74,9 +83,13 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let now = match args.on {
+        Some(day) => day.and_time(chrono::Utc::now().time()).and_utc(),
+        None => chrono::Utc::now(),
+    };
     let a = rt.block_on(async {
         let store = crate::project::open_store(global, &project).await?;
-        anyhow::Ok(rampart_assess::gather(&project, &store, chrono::Utc::now()).await?)
+        anyhow::Ok(rampart_assess::gather(&project, &store, now).await?)
     })?;
     if let Some(path) = &args.write_baseline {
         let fps: Vec<&str> = a

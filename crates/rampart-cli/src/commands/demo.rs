@@ -246,6 +246,11 @@ sources = [{{ path = "{log}", format = "combined" }}]
 model = "dfd.toml"
 triage = "triage.toml"
 
+# Which targets the diagram's elements are: claims about the web app are checked on its URL.
+[[threats.map]]
+element = "app"
+targets = ["{base}"]
+
 [[assets]]
 id = "user-info"
 name = "User information"

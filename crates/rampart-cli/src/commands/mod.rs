@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod check;
 pub mod demo;
+pub mod findings;
 pub mod init;
 pub mod logs;
 pub mod monitor;

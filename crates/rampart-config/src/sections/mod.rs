@@ -29,7 +29,7 @@ pub use sla::{
     parse_hours, parse_weekday, valid_reading, BusinessHoursSection, LatencyMeasure,
     MaintenanceSection, MttrReading, SlaClauseSection, SlaPeriod,
 };
-pub use threats::ThreatsSection;
+pub use threats::{ElementTargets, ThreatsSection};
 pub use web::WebTargetSection;
 
 use crate::load::Problems;
