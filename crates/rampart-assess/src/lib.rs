@@ -8,6 +8,7 @@
 //! risk register. [`policy`] turns an assessment into pass/fail for CI, and [`render`] writes it
 //! as one self-contained HTML page, Markdown, JSON or SARIF.
 
+pub mod claims;
 mod gather;
 pub mod history;
 pub mod mitigation;

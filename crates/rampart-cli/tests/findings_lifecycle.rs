@@ -480,3 +480,58 @@ fn validate_sarif(sarif: &Path) {
         "an invalid baselineState must be rejected"
     );
 }
+
+#[test]
+fn validate_reports_claims_no_declared_target_can_ever_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("dfd.toml"), DFD).unwrap();
+    let rules = RuleSet::builtin().unwrap();
+    let dfd = rampart_threat::load_dfd(&dir.join("dfd.toml"), rules.kb()).unwrap();
+    let threats = rules.generate(&dfd).unwrap();
+    let mut triage = Triage::from_threats(&threats);
+    // The SQL-injection claim is checkable on the mapped URL; a TLS claim on a plain-http app
+    // never is; a claim about an element with no target is not either.
+    let (mut sql, mut tls, mut unmapped) = (None, None, None);
+    for e in &mut triage.entries {
+        let t = threats.iter().find(|t| t.id == e.id).unwrap();
+        let checks = if sql.is_none() && (e.rule == "T7" || e.rule == "T8") {
+            sql = Some(e.id.clone());
+            "RA-WEB-SQLI"
+        } else if tls.is_none() && t.flow_id == "req" {
+            tls = Some(e.id.clone());
+            "RA-TLS-*"
+        } else if unmapped.is_none() && t.flow_id == "req" {
+            unmapped = Some(e.id.clone());
+            "RA-SSH-PASSWORD"
+        } else {
+            continue;
+        };
+        e.state = State::Mitigated;
+        e.justification = "claimed".into();
+        e.checks = vec![checks.into()];
+    }
+    std::fs::write(dir.join("triage.toml"), triage.to_toml()).unwrap();
+    write_project(dir, "http://127.0.0.1:9/", None);
+    let out = rampart(dir, &["validate"]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "warnings, not errors: {t}");
+    let warnings: Vec<&str> = t.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 2, "{t}");
+    assert!(
+        warnings[0].contains(tls.as_deref().unwrap())
+            || warnings[1].contains(tls.as_deref().unwrap()),
+        "the TLS claim on a plain-http app: {t}"
+    );
+    assert!(
+        t.contains("RA-TLS-* is a tls check") && t.contains("RA-SSH-PASSWORD is a ssh check"),
+        "{t}"
+    );
+    assert!(
+        !t.contains(sql.as_deref().unwrap()),
+        "the SQL claim is checkable: {t}"
+    );
+    let v = json(dir, &["validate", "--format", "json"]);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 2, "{v:#}");
+}
