@@ -363,6 +363,22 @@ fn story(dir: &Path, database: Option<&str>) {
         "{exported}"
     );
 
+    let imported = expect(dir, &["findings", "import", "triage-findings.toml"], 0);
+    assert!(
+        imported.contains(&format!("imported {} triage decision(s)", others.len())),
+        "{imported}"
+    );
+    std::fs::write(
+        dir.join("bad.toml"),
+        "[[finding]]\nfingerprint = \"x\"\nstatus = \"accepted\"\njustification = \"j\"\nby = \"b\"\n",
+    )
+    .unwrap();
+    let bad = expect(dir, &["findings", "import", "bad.toml"], 2);
+    assert!(
+        bad.contains("bad.toml:2: finding x: an accepted finding needs until"),
+        "{bad}"
+    );
+
     // 5. The vulnerability comes back: reopened, and the gate fails again.
     service.demo().set_sql_injection_fixed(false);
     let out = assess(dir, &[]);
