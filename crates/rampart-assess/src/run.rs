@@ -256,6 +256,42 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Stops the background monitors (at the end of their duration, or at the bound) and records
+    /// their run: complete, or partial when the time bound cut them short.
+    async fn stop_monitors(
+        &mut self,
+        project: &Project,
+        m: steps::monitors::Running,
+    ) -> Result<(), AssessError> {
+        let (check, started) = (steps::monitors::check(project), m.started);
+        let stopped = m.stop(self.deadline).await;
+        if stopped.cut_short {
+            self.timed_out(&check.step, true);
+        }
+        self.summary.probes = stopped.run.probes;
+        let run = &stopped.run;
+        self.store
+            .insert_assessment_run(
+                self.assessment,
+                &Run {
+                    kind: check.kind.into(),
+                    target: check.target.clone(),
+                    started_at: started,
+                    finished_at: Utc::now(),
+                    summary: serde_json::json!({ "probes": run.probes, "skipped": run.skipped, "written": run.written, "write_errors": run.write_errors }),
+                },
+            )
+            .await?;
+        let coverage = if stopped.cut_short {
+            check.coverage_all(CoverageStatus::Partial, "stopped at the time bound")
+        } else {
+            check.coverage_all(CoverageStatus::Complete, "")
+        };
+        self.cover(coverage).await?;
+        self.finished(check.step, 0);
+        Ok(())
+    }
+
     /// An SSH, TLS or SMTP check of one `host:port`.
     async fn service(
         &mut self,
@@ -367,31 +403,7 @@ pub async fn assess(
     // The monitors finish before the logs are read: when a log source is the service's own access
     // log, the analysis then sees the whole assessment's traffic.
     if let Some(m) = monitors {
-        let (check, started) = (steps::monitors::check(project), m.started);
-        let stopped = m.stop(r.deadline).await;
-        if stopped.cut_short {
-            r.timed_out(&check.step, true);
-        }
-        r.summary.probes = stopped.run.probes;
-        store
-            .insert_assessment_run(
-                assessment,
-                &Run {
-                    kind: check.kind.into(),
-                    target: check.target.clone(),
-                    started_at: started,
-                    finished_at: Utc::now(),
-                    summary: serde_json::json!({ "probes": stopped.run.probes, "skipped": stopped.run.skipped, "written": stopped.run.written, "write_errors": stopped.run.write_errors }),
-                },
-            )
-            .await?;
-        let coverage = if stopped.cut_short {
-            check.coverage_all(CoverageStatus::Partial, "stopped at the time bound")
-        } else {
-            check.coverage_all(CoverageStatus::Complete, "")
-        };
-        r.cover(coverage).await?;
-        r.finished(check.step, 0);
+        r.stop_monitors(project, m).await?;
     }
 
     if !pf.logs.sources.is_empty() {
