@@ -343,3 +343,33 @@ pub fn annotate_sarif(log: &mut serde_json::Value, findings: &[TrackedFinding]) 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(i: i64, live: usize, new: usize, fixed: usize) -> TrendPoint {
+        TrendPoint {
+            assessment: i,
+            at: Utc::now(),
+            live,
+            changes: LifecycleChanges {
+                new,
+                fixed,
+                reopened: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn trend_draws_one_dot_per_assessment_and_ticks_for_changes() {
+        let svg = trend_svg(&[point(1, 3, 3, 0), point(2, 2, 0, 1), point(3, 2, 0, 0)]);
+        assert_eq!(svg.matches("<circle ").count(), 3);
+        assert!(svg.contains("<title>3 new or reopened</title>"));
+        assert!(svg.contains("<title>1 fixed</title>"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        // One point and no findings at all still draw within the box.
+        let one = trend_svg(&[point(1, 0, 0, 0)]);
+        assert!(one.contains("<circle cx=\"12.0\" cy=\"78.0\""), "{one}");
+    }
+}

@@ -222,15 +222,32 @@ impl Runner<'_> {
         if !done.incidents.is_empty() {
             self.store.insert_incidents(&done.incidents).await?;
         }
-        self.store
-            .record_seen(
-                Some(self.assessment),
-                check.kind,
-                &check.target,
-                &done.findings,
-                now,
-            )
-            .await?;
+        match &done.locations {
+            None => {
+                self.store
+                    .record_seen(
+                        Some(self.assessment),
+                        check.kind,
+                        &check.target,
+                        &done.findings,
+                        now,
+                    )
+                    .await?
+            }
+            Some(_) => {
+                for f in &done.findings {
+                    self.store
+                        .record_seen(
+                            Some(self.assessment),
+                            check.kind,
+                            &f.target,
+                            std::slice::from_ref(f),
+                            now,
+                        )
+                        .await?;
+                }
+            }
+        }
         self.store
             .insert_assessment_run(
                 self.assessment,
@@ -244,8 +261,45 @@ impl Runner<'_> {
             )
             .await?;
         self.cover(check.coverage_done(&done.gaps)).await?;
+        if let Some(owns) = &done.locations {
+            let located = self.location_coverage(&check, &done.gaps, owns).await?;
+            self.cover(located).await?;
+        }
         self.finished(check.step, done.findings.len());
         Ok(Some(done))
+    }
+
+    /// Coverage of each location (of a live finding) a per-location check owns: as the check's
+    /// where it looked, `not_run` where it did not.
+    async fn location_coverage(
+        &self,
+        check: &Check,
+        gaps: &[steps::Gap],
+        owns: &steps::Locations,
+    ) -> Result<Vec<Coverage>, AssessError> {
+        let mut out = Vec::new();
+        let mut done = std::collections::BTreeSet::new();
+        for f in self.store.tracked_findings(Some(check.kind)).await? {
+            if !f.state.is_live() || !done.insert(f.checked_target.clone()) {
+                continue;
+            }
+            let Some(looked) = owns(&f.checked_target) else {
+                continue;
+            };
+            let at = Check {
+                target: f.checked_target.clone(),
+                ..check.clone()
+            };
+            out.extend(if looked {
+                at.coverage_done(gaps)
+            } else {
+                at.coverage_all(
+                    CoverageStatus::NotRun,
+                    "not looked at: outside this scan's set",
+                )
+            });
+        }
+        Ok(out)
     }
 
     async fn cover(&mut self, coverage: Vec<Coverage>) -> Result<(), AssessError> {

@@ -551,3 +551,50 @@ fn validate_reports_claims_no_declared_target_can_ever_verify() {
     assert_eq!(v["valid"], true);
     assert_eq!(v["warnings"].as_array().unwrap().len(), 2, "{v:#}");
 }
+
+/// A port finding is only fixed by a scan whose port set contained that port: a scan of other
+/// ports of the same host says nothing about it.
+#[test]
+fn a_port_finding_is_fixed_only_by_a_scan_of_that_port() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    std::fs::write(
+        dir.join("rampart.toml"),
+        "[project]\nname = \"ports\"\n[scope]\nhosts = [\"127.0.0.1\"]\n[[hosts]]\naddress = \"127.0.0.1\"\nports = []\n",
+    )
+    .unwrap();
+    let unexpected = |dir: &Path| -> Value {
+        findings(dir)
+            .into_iter()
+            .find(|f| {
+                f["rule"] == "RA-PORT-UNEXPECTED" && f["target"] == format!("127.0.0.1:{port}")
+            })
+            .unwrap_or_else(|| panic!("no finding on port {port}: {:#?}", findings(dir)))
+    };
+    assess(dir, &["--ports", &port.to_string()]);
+    assert_eq!(unexpected(dir)["state"], "new");
+
+    // Another port of the same host, scanned completely: the open port was not looked at.
+    let out = assess(dir, &["--ports", &closed.to_string()]);
+    assert!(out.contains("0 fixed"), "{out}");
+    assert_eq!(unexpected(dir)["state"], "open");
+    let report = json(dir, &["report", "--format", "json"]);
+    let cov = report["history"]["latest"]["coverage"].as_array().unwrap();
+    assert!(
+        cov.iter()
+            .any(|c| c["target"] == format!("127.0.0.1:{port}") && c["status"] == "not_run"),
+        "{cov:#?}"
+    );
+
+    // The port is closed and scanned again: fixed.
+    drop(listener);
+    let out = assess(dir, &["--ports", &port.to_string()]);
+    assert!(out.contains("1 fixed"), "{out}");
+    assert_eq!(unexpected(dir)["state"], "fixed");
+}

@@ -15,6 +15,7 @@ pub(crate) mod web;
 use rampart_model::{Coverage, CoverageStatus, Finding, Incident};
 
 /// One check of one target.
+#[derive(Clone)]
 pub(crate) struct Check {
     /// The run kind (`web`, `ports`, `tls`, ...); findings are stored under it as their source.
     pub kind: &'static str,
@@ -62,6 +63,12 @@ impl Gap {
     }
 }
 
+/// For a check whose findings each have their own location (`host:port` of a port scan):
+/// `Some(true)` when the check looked at that location this time, `Some(false)` when the
+/// location is the check's but was not looked at (a port outside this scan's port set), `None`
+/// when it is not the check's at all.
+pub(crate) type Locations = Box<dyn Fn(&str) -> Option<bool> + Send>;
+
 /// What a check that ran produced.
 #[derive(Default)]
 pub(crate) struct Done {
@@ -71,6 +78,9 @@ pub(crate) struct Done {
     pub incidents: Vec<Incident>,
     /// Further checks the result calls for (`("ssh", "host:22")` for an open SSH port).
     pub follow_ups: Vec<(&'static str, String)>,
+    /// When set, findings are tracked (and fixed) per location: each is checked on its own
+    /// target, and coverage is reported for each known location the check owns.
+    pub locations: Option<Locations>,
 }
 
 /// The ids of the scan rules starting with `prefix` (`RA-WEB-`): what a scan of that kind decides.

@@ -22,6 +22,16 @@ pub(crate) async fn run(net: Net, host: HostSection, ports: String) -> Result<Do
         spec_text = format!("{spec_text},{}", listed.join(","));
     }
     let spec = spec_text.parse::<PortSpec>().map_err(|e| e.to_string())?;
+    // A finding on a port is only fixed by a scan whose port set contained that port.
+    let scanned: std::collections::HashSet<u16> = spec.ports().iter().copied().collect();
+    let address = host.address.clone();
+    let locations: super::Locations = Box::new(move |location: &str| {
+        let (h, port) = location.rsplit_once(':')?;
+        let port: u16 = port.parse().ok()?;
+        h.trim_matches(['[', ']'])
+            .eq_ignore_ascii_case(address.trim_matches(['[', ']']))
+            .then(|| scanned.contains(&port))
+    });
     let mut po = PortOptions::new(spec);
     po.expected = Some(host.ports.clone());
     let report = rampart_scan::scan_ports(&net, &host.address, &po)
@@ -59,6 +69,7 @@ pub(crate) async fn run(net: Net, host: HostSection, ports: String) -> Result<Do
         summary: serde_json::to_value(&report).unwrap_or_default(),
         gaps,
         follow_ups,
+        locations: Some(locations),
         ..Done::default()
     })
 }
