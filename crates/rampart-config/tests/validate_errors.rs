@@ -126,3 +126,32 @@ fn logs_section_thresholds_are_range_checked() {
         "defaults fill the rest"
     );
 }
+
+#[test]
+fn threat_element_targets_are_checked_and_located() {
+    let text = "[project]\nname = \"p\"\n[threats]\nmodel = \"dfd.toml\"\n\n[[threats.map]]\nelement = \"app\"\ntargets = [\"http://127.0.0.1:8080/\", \"127.0.0.1:22\"]\n\n[[threats.map]]\nelement = \"db\"\ntargets = [\"ftp://127.0.0.1/\"]\n\n[[threats.map]]\nelement = \"\"\ntargets = []\n";
+    let errs = load_str(text, Path::new("rampart.toml")).unwrap_err().0;
+    let shown: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errs.len(), 3, "{shown:#?}");
+    assert!(
+        shown[0].starts_with("rampart.toml:12:")
+            && shown[0].contains("threats.map[1].targets[0]")
+            && shown[0].contains("expected an http:// or https:// URL"),
+        "{}",
+        shown[0]
+    );
+    assert!(
+        shown[1].starts_with("rampart.toml:15:") && shown[1].contains("empty element id"),
+        "{}",
+        shown[1]
+    );
+    assert!(
+        shown[2].starts_with("rampart.toml:16:") && shown[2].contains("found no targets"),
+        "{}",
+        shown[2]
+    );
+
+    let good = "[project]\nname = \"p\"\n[threats]\nmodel = \"dfd.toml\"\n[[threats.map]]\nelement = \"app\"\ntargets = [\"http://127.0.0.1:8080/\", \"127.0.0.1:22\", \"db.internal\"]\n";
+    let p = load_str(good, Path::new("rampart.toml")).unwrap();
+    assert_eq!(p.threats.unwrap().targets_of("app").len(), 3);
+}
