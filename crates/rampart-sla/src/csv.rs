@@ -163,7 +163,7 @@ fn parse_rows(
         }
         let n = record.position().map(|p| p.line()).unwrap_or(0);
         rows += 1;
-        if rows % 4096 == 0 {
+        if rows.is_multiple_of(4096) {
             progress(record.position().map(|p| p.byte()).unwrap_or(0));
         }
         let get = |c: usize| record.get(c).map(str::trim).unwrap_or("");
