@@ -41,6 +41,8 @@ fn classify(error: &str) -> ErrorClass {
         ErrorClass::Timeout
     } else if e.contains("refused") {
         ErrorClass::Refused
+    } else if e.contains("reset") || e.contains("broken pipe") || e.contains("closed early") {
+        ErrorClass::Protocol
     } else if e.contains("dns") || e.contains("resolve") || e.contains("name") {
         ErrorClass::Dns
     } else if e.contains("tls") || e.contains("ssl") || e.contains("certificate") {
