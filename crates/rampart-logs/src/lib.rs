@@ -20,6 +20,7 @@ mod parse;
 mod pipeline;
 pub mod render;
 mod report;
+mod sample;
 mod time;
 
 pub use engine::chart::{Chart, ChartPoint};
@@ -29,6 +30,7 @@ pub use incident::{EvidenceLine, LogIncident, Verdict};
 pub use input::{Follow, Input};
 pub use parse::FormatSpec;
 pub use report::{Report, SourceSummary};
+pub use sample::{parse_sample, SampleCounts};
 
 use classify::Classifier;
 use engine::Engine;

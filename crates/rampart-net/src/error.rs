@@ -21,6 +21,14 @@ pub enum NetError {
     Io(String),
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// A classified network fault: `reason` is the same text every time (see `fault.rs`), the
+    /// OS's or library's own words are in `detail`.
+    #[error("{reason}")]
+    Fault {
+        class: ErrorClass,
+        reason: String,
+        detail: String,
+    },
 }
 
 impl NetError {
@@ -44,6 +52,16 @@ impl NetError {
             NetError::BudgetExhausted(_) | NetError::Io(_) | NetError::Invalid(_) => {
                 ErrorClass::Other
             }
+            NetError::Fault { class, .. } => *class,
+        }
+    }
+
+    /// The OS's or library's own words for a classified fault (errno, verification time, ...):
+    /// kept apart from the stable text so the text can be counted.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            NetError::Fault { detail, .. } => Some(detail),
+            _ => None,
         }
     }
 }

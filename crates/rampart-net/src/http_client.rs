@@ -154,7 +154,7 @@ pub(crate) async fn tls_handshake(
     let tls = connector
         .connect(name, stream)
         .await
-        .map_err(|e| NetError::Tls(format!("{host}:{port}: {e}")))?;
+        .map_err(|e| crate::fault::from_io(&format!("TLS handshake with {host}:{port}"), &e))?;
     let (_, session) = tls.get_ref();
     let info = TlsInfo {
         version: session
@@ -189,7 +189,7 @@ where
 {
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
-        .map_err(|e| NetError::Protocol(e.to_string()))?;
+        .map_err(|e| crate::fault::from_hyper(&format!("HTTP with {host}:{port}"), &e))?;
     let driver = tokio::spawn(async move {
         let _ = connection.await;
     });
@@ -198,7 +198,7 @@ where
     let response = sender
         .send_request(request)
         .await
-        .map_err(|e| NetError::Protocol(e.to_string()))?;
+        .map_err(|e| crate::fault::from_hyper(&format!("HTTP with {host}:{port}"), &e))?;
     phases.ttfb_ms = Some(ms(sent.elapsed()));
     let (status, headers, kept, truncated) = read_body(response, req).await?;
     phases.total_ms = Some(ms(started.elapsed()));
@@ -265,7 +265,7 @@ pub(crate) async fn read_body(
     let mut kept = Vec::new();
     let mut truncated = false;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| NetError::Protocol(e.to_string()))?;
+        let frame = frame.map_err(|e| crate::fault::from_hyper("reading the answer", &e))?;
         if let Some(data) = frame.data_ref() {
             let room = req.max_body.saturating_sub(kept.len());
             if data.len() > room {

@@ -6,6 +6,7 @@
 //! HTTP exchange (DNS, connect, TLS, first byte, total) with an instrumented connector.
 
 mod error;
+pub mod fault;
 mod http_client;
 mod limit;
 mod probe;
@@ -210,7 +211,7 @@ async fn connect_raw(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, N
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
             Err(NetError::Refused(addr.to_string()))
         }
-        Ok(Err(e)) => Err(NetError::Io(format!("connect to {addr}: {e}"))),
+        Ok(Err(e)) => Err(fault::from_io(&format!("connect to {addr}"), &e)),
         Ok(Ok(s)) => {
             // On loopback a connect to an ephemeral port can be given that same port as its source
             // and "connect to itself" (TCP simultaneous open). Nothing is listening there.

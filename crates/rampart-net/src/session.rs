@@ -120,14 +120,14 @@ impl HttpSession {
         open.sender
             .ready()
             .await
-            .map_err(|e| NetError::Protocol(e.to_string()))?;
+            .map_err(|e| crate::fault::from_hyper(&format!("HTTP with {host}:{port}"), &e))?;
         let request = build_request(req, &host, port, true)?;
         let sent = Instant::now();
         let response = open
             .sender
             .send_request(request)
             .await
-            .map_err(|e| NetError::Protocol(e.to_string()))?;
+            .map_err(|e| crate::fault::from_hyper(&format!("HTTP with {host}:{port}"), &e))?;
         phases.ttfb_ms = Some(ms(sent.elapsed()));
         let (status, headers, kept, truncated) = read_body(response, req).await?;
         phases.total_ms = Some(ms(started.elapsed()));
@@ -159,7 +159,7 @@ where
 {
     let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
-        .map_err(|e| NetError::Protocol(e.to_string()))?;
+        .map_err(|e| crate::fault::from_hyper("HTTP handshake", &e))?;
     let driver = tokio::spawn(async move {
         let _ = connection.await;
     });

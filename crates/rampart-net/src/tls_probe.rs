@@ -264,7 +264,7 @@ impl Net {
         let tls = tokio::time::timeout(timeout, connector.connect(name, stream))
             .await
             .map_err(|_| NetError::Timeout(format!("TLS handshake with {addr}")))?
-            .map_err(|e| NetError::Tls(format!("{addr}: {e}")))?;
+            .map_err(|e| crate::fault::from_io(&format!("TLS handshake with {addr}"), &e))?;
         let (_, session) = tls.get_ref();
         let info = crate::TlsInfo {
             version: session

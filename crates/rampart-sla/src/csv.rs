@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, Utc};
 use rampart_model::{ErrorClass, Observation, Outcome, Phases};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -32,27 +34,6 @@ pub struct ImportOptions {
     pub agent: Option<String>,
 }
 
-/// Splits one CSV line, honouring double quotes (`"a, b"` and `""` inside quotes).
-fn split_line(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
-}
-
 /// Guesses an error class from free text, so imported failures group like live ones.
 fn classify(error: &str) -> ErrorClass {
     let e = error.to_ascii_lowercase();
@@ -60,6 +41,8 @@ fn classify(error: &str) -> ErrorClass {
         ErrorClass::Timeout
     } else if e.contains("refused") {
         ErrorClass::Refused
+    } else if e.contains("reset") || e.contains("broken pipe") || e.contains("closed early") {
+        ErrorClass::Protocol
     } else if e.contains("dns") || e.contains("resolve") || e.contains("name") {
         ErrorClass::Dns
     } else if e.contains("tls") || e.contains("ssl") || e.contains("certificate") {
@@ -67,6 +50,14 @@ fn classify(error: &str) -> ErrorClass {
     } else {
         ErrorClass::Other
     }
+}
+
+/// What an import read: the observations, and how many rows repeated an earlier one exactly
+/// (skipped, so a probe is never counted twice).
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub observations: Vec<Observation>,
+    pub duplicates: usize,
 }
 
 /// Parses CSV text; `file` names the source in errors.
@@ -82,43 +73,71 @@ pub fn parse_with_progress(
     opts: &ImportOptions,
     progress: &dyn Fn(u64),
 ) -> Result<Vec<Observation>, CsvError> {
+    parse_counted(text, file, opts, progress).map(|i| i.observations)
+}
+
+/// Like [`parse_with_progress`], also counting the duplicate rows it skipped.
+pub fn parse_counted(
+    text: &str,
+    file: &Path,
+    opts: &ImportOptions,
+    progress: &dyn Fn(u64),
+) -> Result<Imported, CsvError> {
     let out = parse_rows(text, file, opts, progress)?;
     progress(text.len() as u64);
-    let failed = out.iter().filter(|o| o.outcome == Outcome::Down).count();
+    let failed = out
+        .observations
+        .iter()
+        .filter(|o| o.outcome == Outcome::Down)
+        .count();
     tracing::info!(
         file = %file.display(),
-        rows = out.len(),
+        rows = out.observations.len(),
         failed,
+        duplicates = out.duplicates,
         "probe CSV parsed"
     );
     Ok(out)
 }
+
+const EXPECTED_HEADER: &str = "timestamp,url,status,latency_ms[,error]";
 
 fn parse_rows(
     text: &str,
     file: &Path,
     opts: &ImportOptions,
     progress: &dyn Fn(u64),
-) -> Result<Vec<Observation>, CsvError> {
-    let err = |line: usize, message: String| CsvError::Row {
+) -> Result<Imported, CsvError> {
+    let err = |line: u64, message: String| CsvError::Row {
         file: file.to_path_buf(),
-        line,
+        line: line as usize,
         message,
     };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or_else(|| {
+    let text = text.trim_start_matches('\u{feff}');
+    // A real CSV reader: quoted fields may hold commas, quotes and line breaks; every row must
+    // have as many fields as the header (a short row is an error, not a failed probe).
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header_error = |found: &str| {
         err(
             1,
-            "empty file; expected the header timestamp,url,status,latency_ms[,error]".into(),
+            format!("found header \"{found}\"; expected {EXPECTED_HEADER}"),
         )
-    })?;
-    let cols: Vec<String> = split_line(header.trim_start_matches('\u{feff}'))
-        .into_iter()
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
+    };
+    let cols: Vec<String> = match reader.headers() {
+        Ok(h) if h.iter().any(|c| !c.trim().is_empty()) => {
+            h.iter().map(|c| c.trim().to_ascii_lowercase()).collect()
+        }
+        Ok(_) => {
+            return Err(err(
+                1,
+                format!("empty file; expected the header {EXPECTED_HEADER}"),
+            ))
+        }
+        Err(e) => return Err(csv_error(file, &e, 1)),
+    };
     let col = |name: &str| cols.iter().position(|c| c == name);
     let (ts, url, status, latency) = match (
         col("timestamp"),
@@ -127,26 +146,29 @@ fn parse_rows(
         col("latency_ms"),
     ) {
         (Some(a), Some(b), Some(c), Some(d)) => (a, b, c, d),
-        _ => {
-            return Err(err(
-                1,
-                format!(
-                    "found header \"{header}\"; expected timestamp,url,status,latency_ms[,error]"
-                ),
-            ))
-        }
+        _ => return Err(header_error(&cols.join(","))),
     };
     let error_col = col("error");
     let agent = opts.agent.clone().unwrap_or_else(|| "import".into());
     let mut out = Vec::new();
-    for (i, line) in lines {
-        let n = i + 1;
-        if n % 4096 == 0 {
-            // Byte offset of this line in the text: how far the parse has come.
-            progress((line.as_ptr() as usize).saturating_sub(text.as_ptr() as usize) as u64);
+    // (monitor, time) → (line, the row's fields): a second identical row is skipped, a second
+    // different row for the same probe is an error (which one is right cannot be told).
+    let mut seen: HashMap<(String, i64), (u64, Vec<String>)> = HashMap::new();
+    let mut duplicates = 0;
+    let mut record = ::csv::StringRecord::new();
+    let mut rows = 0u64;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(file, &e, 0)),
         }
-        let f = split_line(line);
-        let get = |c: usize| f.get(c).map(|s| s.trim()).unwrap_or("");
+        let n = record.position().map(|p| p.line()).unwrap_or(0);
+        rows += 1;
+        if rows.is_multiple_of(4096) {
+            progress(record.position().map(|p| p.byte()).unwrap_or(0));
+        }
+        let get = |c: usize| record.get(c).map(str::trim).unwrap_or("");
         let at: DateTime<Utc> = DateTime::parse_from_rfc3339(get(ts))
             .map_err(|e| {
                 err(
@@ -186,10 +208,42 @@ fn parse_rows(
                     })?,
             ),
         };
+        let target = get(url).to_string();
+        if target.is_empty() || target.contains(['\n', '\r']) {
+            return Err(err(
+                n,
+                format!(
+                    "url {target:?}; expected one URL on the line (an empty url, or a line break \
+                     inside it, usually means a quote without its closing quote)"
+                ),
+            ));
+        }
         let error = error_col
             .map(get)
             .filter(|e| !e.is_empty())
             .map(str::to_string);
+        let monitor = opts.monitor.clone().unwrap_or_else(|| target.clone());
+        let fields: Vec<String> = record.iter().map(str::to_string).collect();
+        match seen.entry((monitor.clone(), at.timestamp_micros())) {
+            Entry::Occupied(first) => {
+                let (line, first_fields) = first.get();
+                if *first_fields == fields {
+                    duplicates += 1;
+                    continue;
+                }
+                return Err(err(
+                    n,
+                    format!(
+                        "a second, different probe of \"{monitor}\" at {} (first on line {line}); \
+                         expected one row per monitor and time",
+                        get(ts)
+                    ),
+                ));
+            }
+            Entry::Vacant(v) => {
+                v.insert((n, fields));
+            }
+        }
         let up = error.is_none() && status_v.is_some_and(|s| (200..400).contains(&s));
         let error_class = if up {
             None
@@ -200,9 +254,8 @@ fn parse_rows(
         } else {
             Some(ErrorClass::Other)
         };
-        let target = get(url).to_string();
         out.push(Observation {
-            monitor: opts.monitor.clone().unwrap_or_else(|| target.clone()),
+            monitor,
             agent: agent.clone(),
             target,
             scheduled_at: at,
@@ -217,7 +270,30 @@ fn parse_rows(
             error,
         });
     }
-    Ok(out)
+    Ok(Imported {
+        observations: out,
+        duplicates,
+    })
+}
+
+/// A CSV reader error as a located row error.
+fn csv_error(file: &Path, e: &::csv::Error, fallback_line: u64) -> CsvError {
+    let line = e.position().map(|p| p.line()).unwrap_or(fallback_line) as usize;
+    let message = match e.kind() {
+        ::csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "{len} field(s) where the header has {expected_len}; expected {EXPECTED_HEADER} \
+             (a quote without its closing quote also merges lines)"
+        ),
+        ::csv::ErrorKind::Utf8 { err, .. } => format!("not UTF-8 text: {err}"),
+        _ => e.to_string(),
+    };
+    CsvError::Row {
+        file: file.to_path_buf(),
+        line,
+        message,
+    }
 }
 
 /// Reads and parses a probe CSV file.
@@ -231,44 +307,59 @@ pub fn import_file_with_progress(
     opts: &ImportOptions,
     progress: &dyn Fn(u64),
 ) -> Result<Vec<Observation>, CsvError> {
+    import_file_counted(path, opts, progress).map(|i| i.observations)
+}
+
+/// Like [`import_file_with_progress`], also counting the duplicate rows it skipped.
+pub fn import_file_counted(
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &dyn Fn(u64),
+) -> Result<Imported, CsvError> {
     let text = std::fs::read_to_string(path).map_err(|source| CsvError::Io {
         file: path.to_path_buf(),
         source,
     })?;
-    parse_with_progress(&text, path, opts, progress)
+    parse_counted(&text, path, opts, progress)
 }
 
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// Writes observations in the probe CSV format (round-trips through [`parse`]).
+/// Writes observations in the probe CSV format (round-trips through [`parse`]: fields with
+/// commas, quotes or line breaks are quoted by the `csv` writer).
 pub fn export(obs: &[Observation]) -> String {
-    let mut out = String::from("timestamp,url,status,latency_ms,error\n");
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let row = |w: &mut ::csv::Writer<Vec<u8>>, fields: [&str; 5]| {
+        w.write_record(fields)
+            .expect("writing CSV to memory cannot fail")
+    };
+    row(
+        &mut w,
+        ["timestamp", "url", "status", "latency_ms", "error"],
+    );
     for o in obs {
         let error = match (&o.error, o.outcome, o.error_class) {
             (Some(e), _, _) => e.clone(),
             (None, Outcome::Down, Some(c)) => c.as_str().to_string(),
             _ => String::new(),
         };
-        out.push_str(&format!(
-            "{},{},{},{},{}\n",
-            o.started_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            quote(&o.target),
-            o.status.map(|s| s.to_string()).unwrap_or_default(),
-            o.phases
-                .total_ms
-                .map(|l| format!("{l:.3}"))
-                .unwrap_or_default(),
-            quote(&error)
-        ));
+        row(
+            &mut w,
+            [
+                &o.started_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                &o.target,
+                &o.status.map(|s| s.to_string()).unwrap_or_default(),
+                &o.phases
+                    .total_ms
+                    .map(|l| format!("{l:.3}"))
+                    .unwrap_or_default(),
+                &error,
+            ],
+        );
     }
-    out
+    let bytes = w.into_inner().expect("writing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("the fields were UTF-8")
 }
 
 #[cfg(test)]
@@ -296,8 +387,10 @@ mod tests {
     #[test]
     fn progress_reaches_the_whole_length() {
         let mut text = String::from("timestamp,url,status,latency_ms\n");
+        let t0 = DateTime::parse_from_rfc3339("2020-04-14T12:00:00Z").unwrap();
         for i in 0..10_000 {
-            text.push_str(&format!("2020-04-14T12:00:00Z,u,200,{i}\n"));
+            let at = (t0 + chrono::Duration::seconds(i)).to_rfc3339();
+            text.push_str(&format!("{at},u,200,{i}\n"));
         }
         let seen = std::cell::RefCell::new(Vec::new());
         let v = parse_with_progress(&text, Path::new("t.csv"), &ImportOptions::default(), &|b| {
@@ -321,5 +414,76 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.starts_with("t.csv:2: timestamp \"yesterday\""), "{e}");
+    }
+
+    fn rejected(text: &str) -> String {
+        parse(text, Path::new("t.csv"), &ImportOptions::default())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_short_row_is_rejected_with_its_line_not_a_failed_probe() {
+        let e = rejected(
+            "timestamp,url,status,latency_ms\n2020-04-14T12:00:00Z,u,200,1\n2020-04-14T12:00:05Z,u\n",
+        );
+        assert!(
+            e.starts_with("t.csv:3: 2 field(s) where the header has 4"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_unbalanced_quote_is_rejected_not_a_new_monitor() {
+        // The quote swallows the line break and the next row: today's reader invented a monitor.
+        let e = rejected(
+            "timestamp,url,status,latency_ms,error\n\
+             2020-04-14T12:00:00Z,\"u,200,1,\n\
+             2020-04-14T12:00:05Z,u,200,1,\n",
+        );
+        assert!(e.starts_with("t.csv:2: "), "{e}");
+        let e = rejected(
+            "timestamp,url,status,latency_ms,error\n\
+             2020-04-14T12:00:00Z,\"u\n2\",200,1,\n",
+        );
+        assert!(e.starts_with("t.csv:2: url"), "{e}");
+        assert!(e.contains("closing quote"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_rows_count_once_and_conflicting_rows_are_rejected() {
+        let text = "timestamp,url,status,latency_ms\n\
+             2020-04-14T12:00:00Z,u,200,1\n\
+             2020-04-14T12:00:05Z,u,200,1\n\
+             2020-04-14T12:00:00Z,u,200,1\n";
+        let i =
+            parse_counted(text, Path::new("t.csv"), &ImportOptions::default(), &|_| {}).unwrap();
+        assert_eq!((i.observations.len(), i.duplicates), (2, 1));
+        let e = rejected(
+            "timestamp,url,status,latency_ms\n\
+             2020-04-14T12:00:00Z,u,200,1\n\
+             2020-04-14T12:00:00Z,u,500,1\n",
+        );
+        assert!(
+            e.starts_with("t.csv:3: a second, different probe of \"u\""),
+            "{e}"
+        );
+        assert!(e.contains("first on line 2"), "{e}");
+    }
+
+    #[test]
+    fn export_with_line_breaks_and_quotes_reads_back() {
+        let text = "timestamp,url,status,latency_ms,error\n\
+             2020-04-14T12:00:00Z,https://x/a?b=1,,,\"connection reset\nby peer, \"\"twice\"\"\"\n\
+             2020-04-14T12:00:05Z,https://x/a?b=1,200,3.5,\n";
+        let v = parse(text, Path::new("t.csv"), &ImportOptions::default()).unwrap();
+        assert_eq!(
+            v[0].error.as_deref(),
+            Some("connection reset\nby peer, \"twice\"")
+        );
+        let out = export(&v);
+        let back = parse(&out, Path::new("e.csv"), &ImportOptions::default()).unwrap();
+        assert_eq!(back, v, "{out}");
+        assert_eq!(export(&back), out);
     }
 }

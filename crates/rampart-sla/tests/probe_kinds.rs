@@ -256,19 +256,35 @@ async fn tls_monitor_reads_days_left() {
     .unwrap();
     let r = strict.run(&net).await;
     assert_eq!(r.outcome, Outcome::Down);
-    let e = r.error.unwrap();
-    let days: f64 = e
-        .strip_prefix("[CERTIFICATE_EXPIRATION] (")
-        .and_then(|rest| rest.split(' ').next())
+    // The text names the certificate's end date, the same on every probe; the days left (which
+    // change with the time of the probe) are in the detail.
+    let e = r.error.clone().unwrap();
+    assert!(
+        e.starts_with("[CERTIFICATE_EXPIRATION] (until ") && e.ends_with(") >= 60 days"),
+        "{e}"
+    );
+    let detail = r.detail.clone().unwrap();
+    let days: f64 = detail
+        .strip_suffix(" days left")
         .and_then(|d| d.parse().ok())
-        .unwrap_or_else(|| panic!("{e}"));
-    assert!((29.0..=30.0).contains(&days), "a 30-day certificate: {e}");
+        .unwrap_or_else(|| panic!("{detail}"));
+    assert!(
+        (29.0..=30.0).contains(&days),
+        "a 30-day certificate: {detail}"
+    );
+    assert_eq!(strict.run(&net).await.error, r.error, "one fault, one text");
     // Verification on: a self-signed certificate fails the handshake.
     let verified = Probe::from_monitor(&monitor(&format!(
         "kind = \"tls\"\ntarget = \"127.0.0.1:{tls_port}\""
     )))
     .unwrap();
-    assert_eq!(verified.run(&net).await.error_class, Some(ErrorClass::Tls));
+    let r = verified.run(&net).await;
+    assert_eq!(r.error_class, Some(ErrorClass::Tls));
+    assert_eq!(
+        r.error.as_deref(),
+        Some(format!("TLS handshake with 127.0.0.1:{tls_port}: certificate rejected").as_str()),
+        "{r:?}"
+    );
     // HTTPS with phases.
     let https = Probe::from_monitor(&monitor(&format!(
         "url = \"https://127.0.0.1:{tls_port}/\"\ninsecure = true"

@@ -2,9 +2,7 @@ use crate::convert::{from_us, to_us};
 use chrono::{DateTime, Utc};
 use rampart_model::{ErrorClass, Incident, IncidentKind, Observation, Outcome, Phases};
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
 use sqlx::Row;
 use std::str::FromStr;
 use std::time::Duration;
@@ -143,13 +141,15 @@ impl Store {
                 // lose the last transactions.
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(opts)
+            let pool = crate::migrate::connect_sqlite(opts)
                 .await
                 .map_err(|source| StoreError::Open {
                     url: url.into(),
-                    hint: "is the folder writable?",
+                    hint: if crate::migrate::is_busy(&source) {
+                        "another process holds the database locked for longer than 10 s"
+                    } else {
+                        "is the folder writable?"
+                    },
                     source,
                 })?;
             let migrator = crate::migrate::sqlite();
@@ -159,8 +159,7 @@ impl Store {
             } else {
                 0
             };
-            migrator
-                .run(&pool)
+            crate::migrate::run_sqlite(&pool)
                 .await
                 .map_err(|source| StoreError::Migrate {
                     url: url.into(),

@@ -4,7 +4,7 @@
 //! round trip is lossless; files made by Threat Dragon itself are mapped from its own flags.
 
 use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, Rect};
-use crate::error::ThreatError;
+use crate::error::{Located, ThreatError};
 use crate::kb::{slug, KnowledgeBase};
 use crate::threat::{Priority, State, Threat};
 use crate::triage::{Triage, TriageEntry};
@@ -207,8 +207,34 @@ pub fn parse_dragon(
         file: origin.to_path_buf(),
         message: m,
     };
-    let v: Value =
-        serde_json::from_str(text).map_err(|e| err(format!("line {}: {e}", e.line())))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        // serde_json bounds nesting (128 levels) itself, so a deep document is an error here too.
+        let message = e.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        ThreatError::Invalid(vec![Located {
+            file: origin.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: format!("not valid JSON: {message}"),
+        }])
+    })?;
+    let mut problems: Vec<Located> = Vec::new();
+    let at = |key: &str, value: &str, nth: usize, message: String| {
+        let (line, column) = json_place(text, key, value, nth)
+            .map(|o| crate::toml_pos::line_col(text, o))
+            .unwrap_or((0, 0));
+        Located {
+            file: origin.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
+    // Cell id → how many times it was seen so far (to locate the second of a duplicate).
+    let mut seen_cells: HashMap<String, usize> = HashMap::new();
     let diagrams = v["detail"]["diagrams"]
         .as_array()
         .ok_or_else(|| err("no detail.diagrams array; expected a Threat Dragon v2 model".into()))?;
@@ -275,6 +301,18 @@ pub fn parse_dragon(
                 height: c["size"]["height"].as_f64().unwrap_or(0.0),
             };
             let cid = s(&c["id"]);
+            if !cid.is_empty() {
+                let n = seen_cells.entry(cid.clone()).or_insert(0);
+                *n += 1;
+                if *n == 2 {
+                    problems.push(at(
+                        "id",
+                        &cid,
+                        1,
+                        format!("duplicate cell id {cid:?}; expected every cell to have its own (flows would be rewired)"),
+                    ));
+                }
+            }
             let yes = |k: &str| data[k].as_bool().unwrap_or(false);
             match (shape, ty) {
                 ("actor" | "process" | "store", _)
@@ -355,12 +393,48 @@ pub fn parse_dragon(
     for (c, id) in flow_cells {
         let data = &c["data"];
         let rp = &data["rampart"];
-        let (Some(src), Some(dst)) = (
-            cell_to_id.get(&s(&c["source"]["cell"])),
-            cell_to_id.get(&s(&c["target"]["cell"])),
-        ) else {
-            continue; // a flow not attached at both ends generates nothing
-        };
+        // An end drawn loose (a point, no `cell`) is a flow Threat Dragon itself leaves unattached:
+        // it generates nothing and is left out, unless it carries threats, which would be lost.
+        // An end naming a cell that is not an element is a broken file.
+        let mut dangling = false;
+        let mut loose = false;
+        for end in ["source", "target"] {
+            match c[end]["cell"].as_str() {
+                None => loose = true,
+                Some(cell) if !cell_to_id.contains_key(cell) => {
+                    dangling = true;
+                    problems.push(at(
+                        "cell",
+                        cell,
+                        0,
+                        format!(
+                            "flow {:?}: its {end} cell {cell:?} is not an actor, process or store of the diagram",
+                            s(&c["id"])
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if dangling {
+            continue;
+        }
+        if loose {
+            if data["threats"].as_array().is_some_and(|t| !t.is_empty()) {
+                problems.push(at(
+                    "id",
+                    &s(&c["id"]),
+                    0,
+                    format!(
+                        "flow {:?} is not attached at both ends but carries threats, which would be lost",
+                        s(&c["id"])
+                    ),
+                ));
+            }
+            continue;
+        }
+        let src = &cell_to_id[s(&c["source"]["cell"]).as_str()];
+        let dst = &cell_to_id[s(&c["target"]["cell"]).as_str()];
         let mut attributes = attrs_of(&rp["attributes"]);
         let protocol = s(&data["protocol"]).to_ascii_uppercase();
         let kind = match rp["kind"].as_str() {
@@ -423,7 +497,24 @@ pub fn parse_dragon(
         }
     }
     let _ = kb;
+    if !problems.is_empty() {
+        return Err(ThreatError::Invalid(problems));
+    }
     Ok((dfd, Triage { entries }))
+}
+
+/// Byte offset of the `nth` (0-based) `"key": "value"` pair in JSON text. serde_json's `Value`
+/// keeps no positions, so problems found in it are located by searching for the pair they name.
+fn json_place(text: &str, key: &str, value: &str, nth: usize) -> Option<usize> {
+    let quoted_key = serde_json::to_string(key).ok()?;
+    let quoted_value = serde_json::to_string(value).ok()?;
+    text.match_indices(&quoted_key)
+        .filter_map(|(i, _)| {
+            let rest = text[i + quoted_key.len()..].trim_start();
+            let rest = rest.strip_prefix(':')?.trim_start();
+            rest.starts_with(&quoted_value).then_some(i)
+        })
+        .nth(nth)
 }
 
 fn boundary(rp: &Value, id: String, name: String, kind: &str) -> Boundary {

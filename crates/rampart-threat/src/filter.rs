@@ -134,9 +134,15 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>, FilterError> {
     Ok(out)
 }
 
+/// Deepest nesting of `(` and `not` accepted. Real templates nest a handful of levels; the bound
+/// keeps a hostile filter from overflowing the stack of this recursive-descent parser.
+pub const MAX_DEPTH: usize = 100;
+
 struct Parser<'a> {
     toks: Vec<(usize, Tok)>,
     i: usize,
+    /// Current nesting of `(` and `not`.
+    depth: usize,
     end: usize,
     kb: &'a KnowledgeBase,
 }
@@ -149,6 +155,7 @@ pub fn compile(src: &str, kb: &KnowledgeBase, default: bool) -> Result<Expr, Fil
     let mut p = Parser {
         toks: lex(src)?,
         i: 0,
+        depth: 0,
         end: src.len(),
         kb,
     };
@@ -206,20 +213,37 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Expr, FilterError> {
+        let nests = self.keyword("not") || self.peek() == Some(&Tok::Open);
+        if !nests {
+            return self.test();
+        }
+        if self.depth >= MAX_DEPTH {
+            return Err(FilterError {
+                position: self.toks[self.i].0,
+                message: format!(
+                    "parentheses and 'not' nested more than {MAX_DEPTH} deep; expected a flatter filter"
+                ),
+            });
+        }
+        self.depth += 1;
+        let e = self.nested();
+        self.depth -= 1;
+        e
+    }
+
+    /// `not unary` or `( expr )`, the two forms that nest.
+    fn nested(&mut self) -> Result<Expr, FilterError> {
         if self.keyword("not") {
             self.i += 1;
             return Ok(Expr::Not(Box::new(self.unary()?)));
         }
-        if self.peek() == Some(&Tok::Open) {
-            self.i += 1;
-            let e = self.expr()?;
-            if self.peek() != Some(&Tok::Close) {
-                return Err(self.err("expected ')'"));
-            }
-            self.i += 1;
-            return Ok(e);
+        self.i += 1; // '('
+        let e = self.expr()?;
+        if self.peek() != Some(&Tok::Close) {
+            return Err(self.err("expected ')'"));
         }
-        self.test()
+        self.i += 1;
+        Ok(e)
     }
 
     fn quoted(&mut self) -> Result<String, FilterError> {
@@ -316,5 +340,28 @@ mod tests {
         assert!(
             matches!(e, Expr::Attr { role: Role::Flow, ref name, .. } if name.starts_with("54851a3b"))
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let kb = KnowledgeBase::builtin();
+        let deep = format!(
+            "{}source is 'GE.P'{}",
+            "(".repeat(20_000),
+            ")".repeat(20_000)
+        );
+        let err = compile(&deep, &kb, false).unwrap_err();
+        assert_eq!(err.position, MAX_DEPTH, "{err:?}");
+        assert!(err.message.contains("nested more than 100 deep"), "{err:?}");
+        let nots = format!("{}source is 'GE.P'", "not ".repeat(20_000));
+        let err = compile(&nots, &kb, false).unwrap_err();
+        assert!(err.message.contains("nested more than"), "{err:?}");
+        // The bound itself is accepted.
+        let ok = format!(
+            "{}source is 'GE.P'{}",
+            "(".repeat(MAX_DEPTH),
+            ")".repeat(MAX_DEPTH)
+        );
+        assert!(compile(&ok, &kb, false).is_ok());
     }
 }

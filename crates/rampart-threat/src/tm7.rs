@@ -3,12 +3,15 @@
 //! with its state, priority and justification.
 
 use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, Rect};
-use crate::error::ThreatError;
+use crate::error::{Located, ThreatError};
 use crate::threat::{threat_id, Priority, State, Threat};
 use crate::triage::{Triage, TriageEntry};
 use crate::xml::{self, Node};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+
+/// The GUID TMT writes at the end of a connector attached to nothing.
+const NIL_GUID: &str = "00000000-0000-0000-0000-000000000000";
 
 const OUT_OF_SCOPE: &str = "71f3d9aa-b8ef-4e54-8126-607a1d903103";
 
@@ -78,10 +81,7 @@ pub fn load_tm7(path: &Path) -> Result<Tm7Model, ThreatError> {
 }
 
 pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
-    let root = xml::parse(text).map_err(|message| ThreatError::Xml {
-        file: origin.to_path_buf(),
-        message,
-    })?;
+    let root = xml::parse(text).map_err(|e| ThreatError::Invalid(vec![e.located(text, origin)]))?;
     let err = |message: String| ThreatError::Tm7 {
         file: origin.to_path_buf(),
         message,
@@ -103,15 +103,46 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
     let mut ids = Ids::default();
     // GUID → our id, for elements and flows.
     let mut by_guid: HashMap<String, String> = HashMap::new();
+    // Every fault found, each at its place in the file; reported together at the end.
+    let mut problems: Vec<Located> = Vec::new();
+    let at = |pos: usize, message: String| {
+        let (line, column) = crate::toml_pos::line_col(text, pos);
+        Located {
+            file: origin.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
+    // GUID → where it was first declared: a second declaration would silently rewire flows.
+    let mut declared: HashMap<String, usize> = HashMap::new();
+    let mut declare = |v: &Node, problems: &mut Vec<Located>| {
+        let guid = v.text_of("Guid").trim().to_string();
+        let pos = v.child("Guid").map_or(v.pos, |g| g.pos);
+        if guid.is_empty() {
+            problems.push(at(pos, "a stencil or line without a <Guid>".into()));
+        } else if let Some(first) = declared.get(&guid) {
+            let (l, c) = crate::toml_pos::line_col(text, *first);
+            problems.push(at(
+                pos,
+                format!("duplicate Guid {guid} (first declared at {l}:{c}); expected every stencil and line to have its own"),
+            ));
+        } else {
+            declared.insert(guid, pos);
+        }
+    };
+    // (flow index, position of its SourceGuid, of its TargetGuid)
+    let mut flow_refs: Vec<(usize, usize, usize)> = Vec::new();
     let mut line_boundaries: Vec<(usize, [(f64, f64); 3])> = Vec::new();
 
     for surface in surfaces.children_named("DrawingSurfaceModel") {
         if let Some(borders) = surface.child("Borders") {
             for kv in &borders.children {
                 let Some(v) = kv.child("Value") else { continue };
+                declare(v, &mut problems);
                 let props = Props::of(v);
                 let kind = v.text_of("TypeId").to_string();
-                let guid = v.text_of("Guid").to_string();
+                let guid = v.text_of("Guid").trim().to_string();
                 let rect = Rect {
                     left: num(v, "Left"),
                     top: num(v, "Top"),
@@ -151,9 +182,10 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
         if let Some(lines) = surface.child("Lines") {
             for kv in &lines.children {
                 let Some(v) = kv.child("Value") else { continue };
+                declare(v, &mut problems);
                 let props = Props::of(v);
                 let kind = v.text_of("TypeId").to_string();
-                let guid = v.text_of("Guid").to_string();
+                let guid = v.text_of("Guid").trim().to_string();
                 if Some(v.xsi_type()) == Some("LineBoundary")
                     || v.text_of("GenericTypeId") == "GE.TB.L"
                 {
@@ -172,6 +204,12 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                 }
                 let id = ids.make(&props.name, "flow");
                 by_guid.insert(guid.clone(), id.clone());
+                let ref_pos = |n: &str| v.child(n).map_or(v.pos, |c| c.pos);
+                flow_refs.push((
+                    dfd.flows.len(),
+                    ref_pos("SourceGuid"),
+                    ref_pos("TargetGuid"),
+                ));
                 dfd.flows.push(Flow {
                     id,
                     name: props.name.clone(),
@@ -186,13 +224,47 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
             }
         }
     }
-    // Flows whose ends are not elements (dangling connectors) generate nothing in TMT.
-    dfd.flows
-        .retain(|f| by_guid.contains_key(&f.source) && by_guid.contains_key(&f.target));
-    for f in &mut dfd.flows {
-        f.source = by_guid[&f.source].clone();
-        f.target = by_guid[&f.target].clone();
+    // A connector TMT saved unattached (nil or empty GUID at an end) generates nothing in TMT and
+    // is left out; an end naming a GUID that no element has is a broken file, reported.
+    let elements: HashSet<&str> = dfd
+        .elements
+        .iter()
+        .filter_map(|e| e.tmt_guid.as_deref())
+        .collect();
+    let mut unattached = HashSet::new();
+    for &(i, spos, tpos) in &flow_refs {
+        let f = &dfd.flows[i];
+        for (end, guid, pos) in [
+            ("SourceGuid", &f.source, spos),
+            ("TargetGuid", &f.target, tpos),
+        ] {
+            let g = guid.trim();
+            if g.is_empty() || (g == NIL_GUID && !elements.contains(g)) {
+                unattached.insert(i);
+            } else if !elements.contains(g) {
+                problems.push(at(
+                    pos,
+                    format!(
+                        "flow \"{}\": {end} {g} names no stencil in the model; expected the Guid of an element",
+                        f.name
+                    ),
+                ));
+            }
+        }
     }
+    if !problems.is_empty() {
+        return Err(ThreatError::Invalid(problems));
+    }
+    let mut i = 0;
+    dfd.flows.retain(|_| {
+        i += 1;
+        !unattached.contains(&(i - 1))
+    });
+    for f in &mut dfd.flows {
+        f.source = by_guid[f.source.trim()].clone();
+        f.target = by_guid[f.target.trim()].clone();
+    }
+    let live_flows: HashSet<&str> = dfd.flows.iter().map(|f| f.id.as_str()).collect();
 
     // Border boundaries: membership by the element's centre lying inside the rectangle.
     for b in &mut dfd.boundaries {
@@ -225,12 +297,29 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
         for kv in &ti.children {
             let Some(v) = kv.child("Value") else { continue };
             let rule = v.text_of("TypeId").to_string();
-            let look = |g: &str| by_guid.get(v.text_of(g)).cloned();
+            let mut look = |g: &str| {
+                let guid = v.text_of(g).trim();
+                let found = by_guid.get(guid).cloned();
+                if found.is_none() {
+                    problems.push(at(
+                        v.child(g).map_or(v.pos, |c| c.pos),
+                        format!("threat instance {}: {g} {guid:?} names no element or flow of the model", v.text_of("Id").trim()),
+                    ));
+                }
+                found
+            };
             let (Some(source_id), Some(flow_id), Some(target_id)) =
                 (look("SourceGuid"), look("FlowGuid"), look("TargetGuid"))
             else {
                 continue;
             };
+            if !live_flows.contains(flow_id.as_str()) {
+                problems.push(at(
+                    v.child("FlowGuid").map_or(v.pos, |c| c.pos),
+                    format!("threat instance {}: its flow is not attached at both ends, so the threat would be lost", v.text_of("Id").trim()),
+                ));
+                continue;
+            }
             let mut props: HashMap<String, String> = HashMap::new();
             if let Some(p) = v.child("Properties") {
                 for kv in &p.children {
@@ -274,6 +363,9 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                 justification,
             });
         }
+    }
+    if !problems.is_empty() {
+        return Err(ThreatError::Invalid(problems));
     }
     threats.sort_by_key(|t| t.tmt_id);
     Ok(Tm7Model { dfd, threats })

@@ -170,10 +170,12 @@ async fn import(store: &Store, a: ImportArgs) -> CliResult {
     let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
     let bar = crate::progress::bytes(size);
     bar.set_message(format!("parsing {}", a.file.display()));
-    let parsed =
-        rampart_sla::csv::import_file_with_progress(&a.file, &opts, &|b| bar.set_position(b));
+    let parsed = rampart_sla::csv::import_file_counted(&a.file, &opts, &|b| bar.set_position(b));
     bar.finish_and_clear();
-    let obs = parsed?;
+    let rampart_sla::csv::Imported {
+        observations: obs,
+        duplicates,
+    } = parsed?;
     if let (Some(first), Some(last)) = (obs.first(), obs.last()) {
         let existing = store
             .observations(&ObservationFilter {
@@ -210,8 +212,13 @@ async fn import(store: &Store, a: ImportArgs) -> CliResult {
         .iter()
         .filter(|o| o.outcome == rampart_model::Outcome::Down)
         .count();
+    let skipped = if duplicates > 0 {
+        format!(", {duplicates} duplicate row(s) skipped")
+    } else {
+        String::new()
+    };
     println!(
-        "imported {} observation(s) ({} failed) from {} into {}",
+        "imported {} observation(s) ({} failed{skipped}) from {} into {}",
         obs.len(),
         failed,
         a.file.display(),

@@ -110,6 +110,36 @@ impl RttEstimator {
     }
 }
 
+/// Sorted ports as ranges, e.g. `1-79,81-100`; at most ten ranges, then how many more.
+fn port_ranges(ports: &[u16]) -> String {
+    let mut sorted = ports.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut ranges: Vec<(u16, u16)> = Vec::new();
+    for p in sorted {
+        match ranges.last_mut() {
+            Some((_, end)) if u32::from(*end) + 1 == u32::from(p) => *end = p,
+            _ => ranges.push((p, p)),
+        }
+    }
+    let shown: Vec<String> = ranges
+        .iter()
+        .take(10)
+        .map(|(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect();
+    let mut out = shown.join(",");
+    if ranges.len() > 10 {
+        out.push_str(&format!(" and {} more range(s)", ranges.len() - 10));
+    }
+    out
+}
+
 /// Scans `ports` of `ip`; returns one verdict per port, in no particular order. When the
 /// request budget runs out the scan stops sending: ports in flight finish, the rest are counted
 /// as not scanned.
@@ -119,9 +149,19 @@ pub(crate) async fn connect_scan(
     ports: &[u16],
     cfg: EngineConfig,
 ) -> Result<EngineOutcome, NetError> {
-    // Refuse the whole scan up front when the host is out of scope: nothing is sent.
-    if let Some(p) = ports.first() {
-        net.check_addr(SocketAddr::new(ip, *p))?;
+    // Every port is checked before the first packet: a scope that allows this host only through
+    // a URL prefix allows that one port, and a scan that stopped after the first port would
+    // already have sent something. Any port out of scope refuses the whole scan.
+    let refused: Vec<u16> = ports
+        .iter()
+        .copied()
+        .filter(|p| net.check_addr(SocketAddr::new(ip, *p)).is_err())
+        .collect();
+    if !refused.is_empty() {
+        return Err(NetError::out_of_scope(format!(
+            "{ip} port(s) {}",
+            port_ranges(&refused)
+        )));
     }
     let rtt = Arc::new(Mutex::new(RttEstimator {
         srtt: None,

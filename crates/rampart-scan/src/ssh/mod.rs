@@ -10,7 +10,7 @@ use rampart_net::{ConnectProbe, Net, NetError};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-pub use wire::KexInit;
+pub use wire::{parse_kexinit, read_plain_packets, KexInit};
 
 #[derive(Debug, Clone)]
 pub struct SshOptions {

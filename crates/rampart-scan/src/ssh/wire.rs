@@ -93,6 +93,50 @@ pub fn put_mpint(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
+/// Longest line accepted while waiting for the server's version (RFC 4253 allows 255).
+const MAX_VERSION_LINE: usize = 8192;
+
+/// The packet length field, checked (5 bytes to 256 KiB).
+fn packet_length(len_bytes: [u8; 4]) -> io::Result<usize> {
+    let len = u32::from_be_bytes(len_bytes) as usize;
+    if !(5..=256 * 1024).contains(&len) {
+        return Err(err(format!("bad packet length {len}")));
+    }
+    Ok(len)
+}
+
+/// The payload of a decrypted packet body (padding length, payload, padding).
+fn unpad(body: &[u8]) -> io::Result<Vec<u8>> {
+    let Some(&pad) = body.first() else {
+        return Err(err("empty packet"));
+    };
+    let pad = pad as usize;
+    if pad + 1 > body.len() {
+        return Err(err("bad padding"));
+    }
+    Ok(body[1..body.len() - pad].to_vec())
+}
+
+/// Reads the unencrypted packets of a byte stream the way the connection does (length checked,
+/// padding removed) and parses each KEXINIT among them: the reader's whole path over untrusted
+/// bytes without a socket, for fuzzing and property tests.
+pub fn read_plain_packets(mut bytes: &[u8]) -> io::Result<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    while bytes.len() >= 4 {
+        let len = packet_length([bytes[0], bytes[1], bytes[2], bytes[3]])?;
+        let body = bytes
+            .get(4..4 + len)
+            .ok_or_else(|| err("packet cut short"))?;
+        let payload = unpad(body)?;
+        if payload.first() == Some(&MSG_KEXINIT) {
+            parse_kexinit(&payload)?;
+        }
+        out.push(payload);
+        bytes = &bytes[4 + len..];
+    }
+    Ok(out)
+}
+
 pub fn parse_kexinit(payload: &[u8]) -> io::Result<KexInit> {
     let mut r = Reader(payload);
     if r.u8()? != MSG_KEXINIT {
@@ -174,9 +218,19 @@ impl Conn {
             .write_all(format!("{ours}\r\n").as_bytes())
             .await?;
         for _ in 0..32 {
+            // Bounded: a server sending bytes without a line break must not fill memory.
             let mut line = String::new();
-            if self.stream.read_line(&mut line).await? == 0 {
+            let n = (&mut self.stream)
+                .take(MAX_VERSION_LINE as u64)
+                .read_line(&mut line)
+                .await?;
+            if n == 0 {
                 return Err(err("closed before sending a version"));
+            }
+            if n >= MAX_VERSION_LINE && !line.ends_with('\n') {
+                return Err(err(format!(
+                    "a line of more than {MAX_VERSION_LINE} bytes before the version"
+                )));
             }
             let line = line.trim_end_matches(['\r', '\n']);
             if line.starts_with("SSH-") {
@@ -232,10 +286,7 @@ impl Conn {
             Some(k) => k.decrypt_packet_length(seq, len_bytes),
             None => len_bytes,
         };
-        let len = u32::from_be_bytes(plain_len) as usize;
-        if !(5..=256 * 1024).contains(&len) {
-            return Err(err(format!("bad packet length {len}")));
-        }
+        let len = packet_length(plain_len)?;
         let extra = if self.open.is_some() { TAG_LEN } else { 0 };
         let mut rest = vec![0u8; len + extra];
         self.stream.read_exact(&mut rest).await?;
@@ -252,11 +303,7 @@ impl Conn {
             }
             None => rest,
         };
-        let pad = body[0] as usize;
-        if pad + 1 > body.len() {
-            return Err(err("bad padding"));
-        }
-        Ok(body[1..body.len() - pad].to_vec())
+        unpad(&body)
     }
 
     /// curve25519-sha256 key exchange; afterwards every packet is encrypted.

@@ -21,6 +21,9 @@ pub struct Coverage {
     /// `configured` (the monitor's interval) or `inferred` (median gap between probes).
     pub interval_source: &'static str,
     pub window_secs: f64,
+    /// The window coverage is measured over (a monitor's own life unless --from/--to are given).
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
     /// Expected probes = window ÷ interval.
     pub expected: u64,
     pub recorded: u64,
@@ -35,8 +38,19 @@ pub struct Coverage {
     pub gaps: Vec<Gap>,
     /// Time inside gaps (unknown).
     pub unknown_secs: f64,
-    /// One sentence for the report, e.g. "22,052 probes at 5 s span 30.6 h, not 24 h ...".
+    /// One sentence for the report, e.g. "22,052 probes at 5 s span 30.6 h, not 24 h ..." (set
+    /// against a claimed duration when one is given, else against the window itself).
     pub statement: String,
+}
+
+/// A span in hours with one decimal from an hour up (as the seed reports quote it), else in the
+/// unit that reads best ("60 s", "5 min").
+fn fmt_span(secs: f64) -> String {
+    if secs >= 3_600.0 {
+        format!("{:.1} h", secs / 3600.0)
+    } else {
+        fmt_secs(secs)
+    }
 }
 
 /// The median gap between consecutive times, in seconds; `None` with fewer than two.
@@ -100,29 +114,27 @@ pub fn coverage(
     }
     let probes_per_24h = (86_400.0 / interval).round() as u64;
     let mut statement = format!(
-        "{} probes at {} span {:.1} h",
+        "{} probes at {} span {}",
         fmt_count(recorded),
         fmt_secs(interval),
-        span_secs / 3600.0
+        fmt_span(span_secs)
     );
-    if let Some(c) = claimed_secs {
-        let claimed_probes = (c / interval).round() as u64;
-        if (span_secs - c).abs() <= interval {
-            statement.push_str(&format!(", as claimed ({})", fmt_secs(c)));
-        } else {
-            statement.push_str(&format!(
-                ", not {} ({} at {} would be {} probes)",
-                fmt_secs(c),
-                fmt_secs(c),
-                fmt_secs(interval),
-                fmt_count(claimed_probes)
-            ));
-        }
-    } else if (span_secs - 86_400.0).abs() > interval {
+    // Set the span against what was asked: a claimed duration, else the window itself (a
+    // one-minute demo is not "not 24 h").
+    let (asked, what) = match claimed_secs {
+        Some(c) => (c, "claimed"),
+        None => (window_secs, "the window"),
+    };
+    let asked_probes = (asked / interval).round() as u64;
+    if (span_secs - asked).abs() <= interval {
+        statement.push_str(&format!(", as {what} ({})", fmt_secs(asked)));
+    } else {
         statement.push_str(&format!(
-            ", not 24 h (24 h at {} is {} probes)",
+            ", not {} ({} at {} would be {} probes)",
+            fmt_secs(asked),
+            fmt_secs(asked),
             fmt_secs(interval),
-            fmt_count(probes_per_24h)
+            fmt_count(asked_probes)
         ));
     }
     statement.push_str(&format!(
@@ -142,6 +154,8 @@ pub fn coverage(
         interval_secs: interval,
         interval_source,
         window_secs,
+        window_start: from,
+        window_end: to,
         expected,
         recorded,
         missing: expected.saturating_sub(recorded),
@@ -184,5 +198,55 @@ mod tests {
         assert_eq!(c.gaps.len(), 1);
         assert_eq!(c.gaps[0].missing_probes, 4);
         assert_eq!(c.unknown_secs, 20.0);
+    }
+
+    #[test]
+    fn the_sentence_compares_with_the_window_not_24_hours() {
+        let t0 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        let times: Vec<_> = (0..60).map(|i| t0 + Duration::seconds(i)).collect();
+        let c = coverage(
+            &times,
+            1.0,
+            "configured",
+            t0,
+            t0 + Duration::seconds(60),
+            None,
+        );
+        assert_eq!(
+            c.statement,
+            "60 probes at 1 s span 60 s, as the window (60 s); the window of 60 s expects 60, 60 recorded"
+        );
+        assert!(!c.statement.contains("24 h"));
+        // A window of 2 min holding one minute of probes says so.
+        let c = coverage(
+            &times,
+            1.0,
+            "configured",
+            t0,
+            t0 + Duration::seconds(120),
+            None,
+        );
+        assert!(
+            c.statement.starts_with(
+                "60 probes at 1 s span 60 s, not 2 min (2 min at 1 s would be 120 probes)"
+            ),
+            "{}",
+            c.statement
+        );
+        // A claim is still checked against the span.
+        let c = coverage(
+            &times,
+            1.0,
+            "configured",
+            t0,
+            t0 + Duration::seconds(60),
+            Some(86_400.0),
+        );
+        assert!(
+            c.statement
+                .contains(", not 24 h (24 h at 1 s would be 86,400 probes)"),
+            "{}",
+            c.statement
+        );
     }
 }

@@ -204,6 +204,10 @@ async fn monitor_loop(
             let started_at = clock.wall(Instant::now());
             let r = probe.run(&net).await;
             drop(permit);
+            if let Some(detail) = &r.detail {
+                // The store keeps the stable text; the words that vary go to the log.
+                tracing::debug!(monitor = %monitor, error = ?r.error, %detail, "probe failed");
+            }
             let _ = tx.send(Observation {
                 monitor,
                 agent,

@@ -42,7 +42,10 @@ pub struct ProbeResult {
     pub status: Option<u16>,
     pub phases: Phases,
     pub error_class: Option<ErrorClass>,
+    /// The same text every time the same fault happens (so incidents can count causes).
     pub error: Option<String>,
+    /// What varies between occurrences of that fault: the OS's words, errno, days left, ...
+    pub detail: Option<String>,
 }
 
 impl ProbeResult {
@@ -53,6 +56,7 @@ impl ProbeResult {
             phases,
             error_class: Some(class),
             error: Some(error),
+            detail: None,
         }
     }
 
@@ -61,7 +65,10 @@ impl ProbeResult {
             total_ms: Some(ms(started.elapsed())),
             ..Phases::default()
         };
-        ProbeResult::failed(e.class(), e.to_string(), phases)
+        ProbeResult {
+            detail: e.detail().map(str::to_string),
+            ..ProbeResult::failed(e.class(), e.to_string(), phases)
+        }
     }
 }
 
@@ -206,6 +213,7 @@ impl Probe {
                         phases: resp.phases,
                         error_class: (!failed.is_empty()).then_some(ErrorClass::Condition),
                         error: (!failed.is_empty()).then(|| failed.join("; ")),
+                        detail: None,
                     }
                 }
             },
@@ -226,6 +234,7 @@ impl Probe {
                     },
                     error_class: None,
                     error: None,
+                    detail: None,
                 },
             },
             Probe::Tls {
@@ -294,11 +303,11 @@ async fn tls_probe(
         Ok(t) => t,
         Err(e) => {
             phases.total_ms = Some(ms(started.elapsed()));
-            return ProbeResult::failed(
-                ErrorClass::Tls,
-                format!("TLS handshake with {host}:{port}: {e}"),
+            let e = rampart_net::fault::from_io(&format!("TLS handshake with {host}:{port}"), &e);
+            return ProbeResult {
                 phases,
-            );
+                ..ProbeResult::from_net(e, started)
+            };
         }
     };
     phases.tls_ms = Some(ms(tls_started.elapsed()));
@@ -318,10 +327,13 @@ async fn tls_probe(
             status: None,
             phases,
             error_class: Some(ErrorClass::Condition),
+            // The certificate's end date, not the days left: the text must not change with the
+            // time of the probe (days left are in the detail).
             error: Some(format!(
-                "[CERTIFICATE_EXPIRATION] ({days:.1} days, until {}) >= {min_days_left} days",
+                "[CERTIFICATE_EXPIRATION] (until {}) >= {min_days_left} days",
                 not_after.to_rfc3339()
             )),
+            detail: Some(format!("{days:.1} days left")),
         };
     }
     ProbeResult {
@@ -330,5 +342,6 @@ async fn tls_probe(
         phases,
         error_class: None,
         error: None,
+        detail: None,
     }
 }

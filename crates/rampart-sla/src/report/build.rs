@@ -147,10 +147,18 @@ pub fn build(input: &ReportInput<'_>) -> SlaReport {
             .iter()
             .filter(|c| c.applies_to(&g.monitor))
             .find_map(|c| c.calendar.as_ref());
+        // Coverage and time are measured over the monitor's own life when the window comes from
+        // the data: a monitor that started a second after another is not missing a probe. A
+        // window given with --from/--to applies to every monitor as given.
+        let (mfrom, mto) = if window_from == "data" {
+            monitor_window(g).unwrap_or((from, to))
+        } else {
+            (from, to)
+        };
         monitors.push(monitor_report(
             g,
-            from,
-            to,
+            mfrom,
+            mto,
             &exclusions,
             threshold,
             input.claimed_secs,
@@ -183,12 +191,26 @@ pub fn build(input: &ReportInput<'_>) -> SlaReport {
     }
 }
 
+/// From a monitor's first probe to its last probe plus one interval.
+fn monitor_window(g: &Group<'_>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = g.obs.iter().map(|o| o.scheduled_at).min()?;
+    let last = g.obs.iter().map(|o| o.scheduled_at).max()?;
+    Some((
+        first,
+        last + Duration::milliseconds((g.interval_secs * 1000.0) as i64),
+    ))
+}
+
 fn definitions() -> Vec<String> {
     vec![
         "Uptime by probes = good probes ÷ probes taken (probes in maintenance left out).".into(),
         "Uptime by time = up time ÷ (up + down time); downtime runs from the first failed probe to \
          the first good one; a good probe stands for one interval; missing probes are unknown, \
          never up (worst case counts them as down)."
+            .into(),
+        "Coverage = probes recorded ÷ probes the window holds at the interval. Without --from/--to \
+         each monitor's window runs from its own first probe to its last (plus one interval); \
+         with them, every monitor is measured over the window given."
             .into(),
         "Latency = time from the start of the probe (connect) to the last byte, over probes that \
          got a passing answer; failed and timed-out probes are left out and counted separately."

@@ -14,10 +14,7 @@ pub fn load_template(path: &Path) -> Result<KnowledgeBase, ThreatError> {
 
 /// Parses template XML; `origin` names the file in errors.
 pub fn parse_template(text: &str, origin: &Path) -> Result<KnowledgeBase, ThreatError> {
-    let root = xml::parse(text).map_err(|message| ThreatError::Xml {
-        file: origin.to_path_buf(),
-        message,
-    })?;
+    let root = xml::parse(text).map_err(|e| ThreatError::Invalid(vec![e.located(text, origin)]))?;
     from_node(&root).map_err(|message| ThreatError::Template {
         file: origin.to_path_buf(),
         message,
