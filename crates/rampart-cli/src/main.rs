@@ -7,6 +7,7 @@ mod exit;
 mod output;
 mod progress;
 mod project;
+pub mod stdout;
 
 use clap::{Parser, Subcommand};
 use exit::CliError;
@@ -98,6 +99,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code.into(),
+        // The reader of our output has gone (`| head`): it has what it wanted.
+        Err(e) if stdout::is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => CliError(e).report(),
     }
 }

@@ -210,13 +210,13 @@ async fn import(store: &Store, a: ImportArgs) -> CliResult {
         .iter()
         .filter(|o| o.outcome == rampart_model::Outcome::Down)
         .count();
-    println!(
+    crate::outln!(
         "imported {} observation(s) ({} failed) from {} into {}",
         obs.len(),
         failed,
         a.file.display(),
         store.url()
-    );
+    )?;
     Ok(Outcome::Ok)
 }
 
@@ -291,11 +291,11 @@ async fn report(store: &Store, project: Option<&Project>, a: ReportArgs) -> CliR
         match rampart_sla::report::graph_svg(&report, 0) {
             Some(svg) if is_png(path) => write_png(path, &svg)?,
             Some(svg) => rampart_report::write_output(Some(path), &svg)?,
-            None => eprintln!("no monitor in the window: no graph written"),
+            None => crate::errln!("no monitor in the window: no graph written"),
         }
     }
     if obs.is_empty() {
-        eprintln!(
+        crate::errln!(
             "warning: {} holds no observations{}; run `rampart sla import FILE` or `rampart monitor` first",
             store.url(),
             if window.is_some() { " in the window" } else { "" }
