@@ -7,10 +7,12 @@
 
 mod duration;
 mod error;
+mod files;
 mod load;
 mod locate;
 pub mod sections;
 mod starter;
+mod targets;
 
 pub use duration::Duration;
 pub use error::{ConfigError, ConfigErrors};
