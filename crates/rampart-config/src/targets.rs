@@ -1,8 +1,9 @@
 //! Is every target the project names inside its `[scope]`? The same rules `rampart-net` applies
 //! before a packet is sent (hosts by name or address, CIDR ranges, URL prefixes), checked here so
 //! `validate` says it with a line and column instead of a run storing "out of scope" as downtime.
-//! A host *name* outside the declared names is undecidable without DNS when the scope has address
-//! ranges (it may resolve into one): that case is left to the run.
+//! For a tcp or tls target or a `[[hosts]]` entry, a host *name* outside the declared names is
+//! undecidable without DNS when the scope has address ranges (it may resolve into one): that case
+//! is left to the run. URLs are judged without DNS, as at run time.
 
 use crate::load::Problems;
 use crate::{MonitorKind, ProjectFile, ScopeSection};
@@ -69,16 +70,17 @@ impl<'a> Scope<'a> {
         }
     }
 
-    fn url(&self, url: &Url) -> Option<bool> {
-        let host = url.host_str()?;
-        if self.section.urls.iter().any(|p| under_prefix(url, p)) {
-            return Some(true);
-        }
-        // A URL's host counts by name or address, whatever its port (as in rampart-net).
-        match self.host_port(host, None) {
-            Some(false) => Some(false),
-            other => other,
-        }
+    /// As `rampart-net`'s `check_url`: the host declared by name or address (no DNS), or the URL
+    /// under a declared prefix.
+    fn url(&self, url: &Url) -> bool {
+        let Some(host) = url.host_str().map(unbracket) else {
+            return false;
+        };
+        let declared = match host.parse::<IpAddr>() {
+            Ok(ip) => self.ip_declared(ip),
+            Err(_) => self.names.iter().any(|n| n.eq_ignore_ascii_case(host)),
+        };
+        declared || self.section.urls.iter().any(|p| under_prefix(url, p))
     }
 }
 
@@ -126,7 +128,7 @@ pub(crate) fn check_in_scope(pf: &ProjectFile, p: &mut Problems) {
         match m.kind {
             MonitorKind::Http => {
                 if let Some(u) = &m.url {
-                    if matches!(u.scheme(), "http" | "https") && scope.url(u) == Some(false) {
+                    if matches!(u.scheme(), "http" | "https") && !scope.url(u) {
                         p.push(
                             format!("monitors[{i}].url"),
                             format!("found \"{u}\", which is outside the scope; {HINT}"),
@@ -169,7 +171,7 @@ pub(crate) fn check_in_scope(pf: &ProjectFile, p: &mut Problems) {
         }
     }
     for (i, w) in pf.web.iter().enumerate() {
-        if matches!(w.url.scheme(), "http" | "https") && scope.url(&w.url) == Some(false) {
+        if matches!(w.url.scheme(), "http" | "https") && !scope.url(&w.url) {
             p.push(
                 format!("web[{i}].url"),
                 format!("found \"{}\", which is outside the scope; {HINT}", w.url),
