@@ -2,6 +2,7 @@
 //! outcome into an exit code: 0 ran fine, 1 ran and a policy failed, 2 usage or input error.
 //! The only crate that prints.
 
+mod bounds;
 mod commands;
 mod exit;
 mod output;

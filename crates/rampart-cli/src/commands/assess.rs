@@ -7,11 +7,11 @@ use rampart_assess::{AssessOptions, Step};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// How long the monitors run; the scans run meanwhile.
-    #[arg(long, default_value = "60s", value_parser = rampart_config::Duration::parse)]
+    #[arg(long, default_value = "60s", value_parser = crate::bounds::positive_duration)]
     pub duration: rampart_config::Duration,
     /// Bound on the whole assessment (default: --duration plus 2 minutes). Steps still running
     /// when it is reached are stopped and reported as timed out; steps not started are too.
-    #[arg(long, value_parser = rampart_config::Duration::parse)]
+    #[arg(long, value_parser = crate::bounds::positive_duration)]
     pub timeout: Option<rampart_config::Duration>,
     /// Ports to scan on each declared host (its expected ports are always added).
     #[arg(long, default_value = "top:1000")]

@@ -19,10 +19,10 @@ pub struct Args {
     #[arg(long, default_value = "rampart-demo")]
     pub dir: PathBuf,
     /// How long to monitor the demo service (the scans run meanwhile).
-    #[arg(long, default_value = "60s", value_parser = rampart_config::Duration::parse)]
+    #[arg(long, default_value = "60s", value_parser = crate::bounds::positive_duration)]
     pub duration: rampart_config::Duration,
     /// Bound on the whole assessment (default: --duration plus 2 minutes).
-    #[arg(long, value_parser = rampart_config::Duration::parse)]
+    #[arg(long, value_parser = crate::bounds::positive_duration)]
     pub timeout: Option<rampart_config::Duration>,
 }
 
