@@ -58,12 +58,12 @@ async fn run_async(args: Args) -> CliResult {
     );
 
     let project_path = dir.join("rampart.toml");
-    std::fs::write(dir.join("dfd.toml"), DEMO_DFD)?;
+    rampart_report::write_output(Some(&dir.join("dfd.toml")), DEMO_DFD)?;
     let (triage, sqli_threat) = demo_triage(&dir.join("dfd.toml"))?;
-    std::fs::write(dir.join("triage.toml"), triage)?;
-    std::fs::write(
-        &project_path,
-        demo_project(&demo, &log_path, sqli_threat.as_deref()),
+    rampart_report::write_output(Some(&dir.join("triage.toml")), &triage)?;
+    rampart_report::write_output(
+        Some(&project_path),
+        &demo_project(&demo, &log_path, sqli_threat.as_deref()),
     )?;
     let project = rampart_config::load_file(&project_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let store = Store::open(&project.database_url()).await?;
