@@ -7,7 +7,7 @@ fn main() {
         eprintln!("usage: validate_file FILE");
         std::process::exit(2);
     };
-    match rampart_config::load_file(std::path::Path::new(&path)) {
+    match rampart_config::validate_file(std::path::Path::new(&path)) {
         Ok(p) => println!("valid: {} monitors", p.file.monitors.len()),
         Err(e) => {
             let last = e.0.last().map(|e| e.to_string()).unwrap_or_default();

@@ -16,7 +16,7 @@ mod targets;
 
 pub use duration::Duration;
 pub use error::{ConfigError, ConfigErrors};
-pub use load::{load_file, load_str};
+pub use load::{load_file, load_str, validate_file};
 pub use sections::*;
 pub use starter::starter_file;
 

@@ -2,7 +2,7 @@
 //! (issue 14): non-HTTP monitor URLs, targets outside the scope, bad regexes, missing files,
 //! unknown severities, malformed hosts and ranges, impossible calendars, zero or absurd numbers.
 
-use rampart_config::{load_file, ConfigError};
+use rampart_config::{load_file, validate_file, ConfigError};
 use std::path::Path;
 
 /// Writes `text` as rampart.toml in a fresh folder and loads it the way every command does.
@@ -10,7 +10,7 @@ fn errors_of(text: &str) -> Vec<ConfigError> {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("rampart.toml");
     std::fs::write(&p, text).unwrap();
-    match load_file(&p) {
+    match validate_file(&p) {
         Ok(_) => Vec::new(),
         Err(e) => e.0,
     }
@@ -240,5 +240,5 @@ fn a_valid_project_still_loads() {
         format!("{HEAD}cidrs = [\"10.0.0.0/8\", \"::1/128\"]\nurls = [\"https://api.example.org/v1/\"]\n[[monitors]]\nname = \"a\"\nurl = \"https://api.example.org/v1/health\"\nbody_regex = \"ok|up\"\n[[monitors]]\nname = \"b\"\nkind = \"tcp\"\ntarget = \"10.1.2.3:22\"\n[[hosts]]\naddress = \"127.0.0.1\"\nports = [22]\n[[logs.sources]]\npath = \"access.log\"\n"),
     )
     .unwrap();
-    load_file(Path::new(&p)).unwrap_or_else(|e| panic!("{e}"));
+    validate_file(Path::new(&p)).unwrap_or_else(|e| panic!("{e}"));
 }

@@ -15,7 +15,7 @@ pub struct Args {
 pub fn run(global: &Global, args: Args) -> CliResult {
     let format = args.output.require(&[Format::Text, Format::Json])?;
     let path = args.file.unwrap_or_else(|| global.project.clone());
-    let result = rampart_config::load_file(&path);
+    let result = rampart_config::validate_file(&path);
     if format == Format::Json {
         let errors: Vec<serde_json::Value> = match &result {
             Ok(_) => Vec::new(),
