@@ -26,16 +26,59 @@ pub struct CliError(pub anyhow::Error);
 
 impl CliError {
     pub fn report(self) -> ExitCode {
-        // `{:#}` prints the whole chain on one line: "cannot open store: ...: permission denied".
-        let text = format!("{:#}", self.0);
+        let text = one_line(&self.0);
         if text.starts_with("error:") {
-            eprintln!("{text}");
+            crate::errln!("{text}");
         } else {
-            eprintln!("error: {text}");
+            crate::errln!("error: {text}");
         }
         ExitCode::from(2)
     }
 }
 
+/// The whole chain on one line, "cannot open store: ...: permission denied", with each cause
+/// printed once: many errors already include their source in their own message ("cannot read X:
+/// No such file"), and printing the chain after it would say the cause twice.
+pub fn one_line(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let c = cause.to_string();
+        if text.contains(c.as_str()) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&c);
+    }
+    text
+}
+
 /// What every command returns; `main` turns an error into exit code 2.
 pub type CliResult = anyhow::Result<Outcome>;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_cause_is_printed_once() {
+        #[derive(Debug)]
+        struct Read(std::io::Error);
+        impl std::fmt::Display for Read {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "cannot read x.csv: {}", self.0)
+            }
+        }
+        impl std::error::Error for Read {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let cause = io.to_string();
+        let e = anyhow::Error::new(Read(io)).context("cannot import");
+        assert_eq!(
+            super::one_line(&e),
+            format!("cannot import: cannot read x.csv: {cause}")
+        );
+    }
+}

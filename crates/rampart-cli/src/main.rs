@@ -2,11 +2,13 @@
 //! outcome into an exit code: 0 ran fine, 1 ran and a policy failed, 2 usage or input error.
 //! The only crate that prints.
 
+mod bounds;
 mod commands;
 mod exit;
 mod output;
 mod progress;
 mod project;
+pub mod stdout;
 
 use clap::{Parser, Subcommand};
 use exit::CliError;
@@ -101,6 +103,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code.into(),
+        // The reader of our output has gone (`| head`): it has what it wanted.
+        Err(e) if stdout::is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => CliError(e).report(),
     }
 }

@@ -114,7 +114,7 @@ fn scans_and_probes_of_undeclared_hosts_are_refused_before_any_connection() {
     // 127.0.0.1 is not declared: only 127.0.0.2 is.
     std::fs::write(
         dir.path().join("rampart.toml"),
-        format!("[project]\nname = \"x\"\n[scope]\nhosts = [\"127.0.0.2\"]\n[[monitors]]\nname = \"m\"\nurl = \"http://127.0.0.1:{port}/\"\ninterval = \"1s\"\ntimeout = \"500ms\"\n"),
+        "[project]\nname = \"x\"\n[scope]\nhosts = [\"127.0.0.2\"]\n",
     )
     .unwrap();
     let p = port.to_string();
@@ -131,9 +131,22 @@ fn scans_and_probes_of_undeclared_hosts_are_refused_before_any_connection() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {t}");
         assert!(t.contains("not in the project's scope"), "{args:?}: {t}");
     }
-    // A monitor of an undeclared target records the refusal as data; nothing is sent.
-    let out = rampart(dir.path(), &["monitor", "--duration", "2s"]);
-    assert!(out.status.code().is_some(), "{}", text(&out));
+    // A monitor of an undeclared target is a located error before anything runs (it used to be
+    // run and stored as downtime that counted against the SLA); nothing is sent.
+    std::fs::write(
+        dir.path().join("rampart.toml"),
+        format!("[project]\nname = \"x\"\n[scope]\nhosts = [\"127.0.0.2\"]\n[[monitors]]\nname = \"m\"\nurl = \"http://127.0.0.1:{port}/\"\ninterval = \"1s\"\ntimeout = \"500ms\"\n"),
+    )
+    .unwrap();
+    for args in [vec!["validate"], vec!["monitor", "--duration", "2s"]] {
+        let out = rampart(dir.path(), &args);
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {t}");
+        assert!(
+            t.contains("rampart.toml:7:7:") && t.contains("outside the scope"),
+            "{args:?}: {t}"
+        );
+    }
     assert!(!contacted(&listener), "the undeclared host was contacted");
 }
 

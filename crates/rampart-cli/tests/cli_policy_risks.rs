@@ -500,19 +500,22 @@ fn risks_use_the_nist_and_owasp_presets_from_the_project_file() {
         let html = std::fs::read_to_string(d.join("risks.html")).unwrap();
         assert!(html.contains("aria-label=\"risk heat map\"") && html.contains(preset));
     }
-    // A severity the preset does not have is an input error, not a silent default.
+    // A severity the preset does not have is an input error, not a silent default: located,
+    // and said once.
     std::fs::write(
         d.join("bad.toml"),
         risks_project("owasp", &[("r1", 50.0, "Critical")]),
     )
     .unwrap();
     let out = rampart(d, &["-p", "bad.toml", "risks"]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(
-        text(&out).contains("unknown severity \"Critical\""),
-        "{}",
-        text(&out)
+        t.contains("bad.toml:13:12: `risks[0].severity`: found \"Critical\"")
+            && t.contains("expected one of Very Low, Low, Medium, High, Very High"),
+        "{t}"
     );
+    assert_eq!(t.matches("Critical").count(), 1, "{t}");
 }
 
 #[test]

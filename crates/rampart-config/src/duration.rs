@@ -15,10 +15,20 @@ impl Duration {
     pub fn std(self) -> std::time::Duration {
         self.0
     }
+    /// The longest duration a project file may state: every interval, window and obligation is
+    /// far shorter, and beyond it date arithmetic (chrono) overflows.
+    pub const MAX: std::time::Duration = std::time::Duration::from_secs(10 * 366 * 86_400);
+
     pub fn parse(s: &str) -> Result<Self, String> {
-        humantime::parse_duration(s.trim())
-            .map(Duration)
-            .map_err(|e| format!("invalid duration \"{s}\" ({e}); expected e.g. \"500ms\", \"5s\", \"2m\", \"24h\""))
+        let d = humantime::parse_duration(s.trim()).map_err(|e| {
+            format!(
+                "invalid duration \"{s}\" ({e}); expected e.g. \"500ms\", \"5s\", \"2m\", \"24h\""
+            )
+        })?;
+        if d > Self::MAX {
+            return Err(format!("found duration \"{s}\"; expected at most 10 years"));
+        }
+        Ok(Duration(d))
     }
 }
 

@@ -7,14 +7,16 @@
 
 mod duration;
 mod error;
+mod files;
 mod load;
 mod locate;
 pub mod sections;
 mod starter;
+mod targets;
 
 pub use duration::Duration;
 pub use error::{ConfigError, ConfigErrors};
-pub use load::{load_file, load_str};
+pub use load::{load_file, load_str, validate_file};
 pub use sections::*;
 pub use starter::starter_file;
 

@@ -1,7 +1,7 @@
 //! Finding a key path in the parsed TOML document: where it is (for error positions) and how to
 //! take it out (so validation can carry on past an error).
 
-use toml_edit::{DocumentMut, ImDocument, Item, Value};
+use toml_edit::{DocumentMut, Item, Value};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
@@ -131,8 +131,8 @@ impl<'a> Node<'a> {
 
 /// Byte offset of the value at `path` (or of its key, when `want_key`), or of the nearest parent
 /// that exists.
-pub fn locate(doc: &ImDocument<String>, path: &[Segment], want_key: bool) -> Option<usize> {
-    let mut node = Node::Item(doc.as_item());
+pub fn locate(root: &Item, path: &[Segment], want_key: bool) -> Option<usize> {
+    let mut node = Node::Item(root);
     let mut best = None;
     for (i, seg) in path.iter().enumerate() {
         let last = i + 1 == path.len();

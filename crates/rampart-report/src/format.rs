@@ -52,35 +52,22 @@ impl FromStr for Format {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
-pub struct OutputError {
-    pub path: String,
-    #[source]
-    pub source: std::io::Error,
-}
+pub use crate::output_file::OutputError;
 
-/// Writes a rendered report to `path`, or to stdout when `path` is `None` or `-`.
-/// The file is written whole to a temporary name first, so a reader never sees half a report.
+/// Writes a rendered report to `path`, or to stdout when `path` is `None` or `-`. Files are
+/// written by [`crate::output_file::write_file`]: atomically, through symlinks, directly to
+/// devices and pipes. A newline is added when `content` lacks one on stdout only.
 pub fn write_output(path: Option<&Path>, content: &str) -> Result<(), OutputError> {
     match path {
         None => write_stdout(content),
         Some(p) if p.as_os_str() == "-" => write_stdout(content),
-        Some(p) => {
-            let err = |source| OutputError {
-                path: p.display().to_string(),
-                source,
-            };
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(err)?;
-            }
-            let tmp = p.with_extension("rampart-tmp");
-            std::fs::write(&tmp, content).map_err(err)?;
-            std::fs::rename(&tmp, p).map_err(err)
-        }
+        Some(p) => crate::output_file::write_file(p, content.as_bytes()),
     }
 }
 
+/// Standard output. A closed pipe (`rampart ... | head`) returns an error for which
+/// [`OutputError::is_broken_pipe`] is true, so the caller can stop quietly instead of working on;
+/// a full disk (`> /dev/full`) is an ordinary error naming stdout.
 fn write_stdout(content: &str) -> Result<(), OutputError> {
     let mut out = std::io::stdout().lock();
     let res = out.write_all(content.as_bytes()).and_then(|_| {
@@ -89,14 +76,11 @@ fn write_stdout(content: &str) -> Result<(), OutputError> {
         }
         out.flush()
     });
-    match res {
-        // A closed pipe (`rampart ... | head`) is not an error worth reporting.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|source| OutputError {
-            path: "stdout".into(),
-            source,
-        }),
-    }
+    res.map_err(|source| OutputError {
+        path: "stdout".into(),
+        doing: None,
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -115,10 +99,9 @@ mod tests {
 
     #[test]
     fn writes_files_whole() {
-        let dir = std::env::temp_dir().join(format!("rampart-report-test-{}", std::process::id()));
-        let p = dir.join("sub/out.json");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
         write_output(Some(&p), "{}").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "{}");
-        std::fs::remove_dir_all(dir).unwrap();
     }
 }

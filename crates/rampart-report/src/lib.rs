@@ -8,6 +8,7 @@
 mod format;
 pub mod html;
 pub mod md;
+pub mod output_file;
 pub mod sarif;
 
 pub use format::{write_output, Format, OutputError};

@@ -7,11 +7,11 @@ use rampart_assess::{AssessOptions, Step};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// How long the monitors run; the scans run meanwhile.
-    #[arg(long, default_value = "60s", value_parser = rampart_config::Duration::parse)]
+    #[arg(long, default_value = "60s", value_parser = crate::bounds::positive_duration)]
     pub duration: rampart_config::Duration,
     /// Bound on the whole assessment (default: --duration plus 2 minutes). Steps still running
     /// when it is reached are stopped and reported as timed out; steps not started are too.
-    #[arg(long, value_parser = rampart_config::Duration::parse)]
+    #[arg(long, value_parser = crate::bounds::positive_duration)]
     pub timeout: Option<rampart_config::Duration>,
     /// Ports to scan on each declared host (its expected ports are always added).
     #[arg(long, default_value = "top:1000")]
@@ -51,12 +51,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         if !summary.timed_out.is_empty() {
             extra.push_str(&format!(", {} timed out", summary.timed_out.len()));
         }
-        eprintln!(
+        crate::errln!(
             "assessed {}: {} checks ran, {} probes, {} findings{extra}; now `rampart report` or `rampart check`",
             project.file.project.name, summary.runs, summary.probes, summary.findings,
         );
         for t in &summary.timed_out {
-            eprintln!("  timed out: {t}");
+            crate::errln!("  timed out: {t}");
         }
         let c = summary.changes;
         let gaps = summary
@@ -64,7 +64,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             .iter()
             .filter(|c| c.status != rampart_model::CoverageStatus::Complete)
             .count();
-        eprintln!(
+        crate::errln!(
             "since the previous assessment: {} new, {} fixed, {} reopened; {gaps} rule check(s) partial or not run",
             c.new, c.fixed, c.reopened
         );
@@ -82,7 +82,7 @@ pub async fn run_with_progress(
     // Without a terminal the spinner is hidden; the steps still go to stderr, one line each.
     let say = |line: String| {
         if bar.is_hidden() {
-            eprintln!("{line}")
+            crate::errln!("{line}")
         } else {
             bar.println(line)
         }
@@ -90,7 +90,7 @@ pub async fn run_with_progress(
     let progress = |step: Step| match step {
         Step::Started(s) => {
             if bar.is_hidden() {
-                eprintln!("{s} ...");
+                crate::errln!("{s} ...");
             }
             bar.set_message(s)
         }

@@ -19,10 +19,10 @@ pub struct Args {
     #[arg(long, default_value = "rampart-demo")]
     pub dir: PathBuf,
     /// How long to monitor the demo service (the scans run meanwhile).
-    #[arg(long, default_value = "60s", value_parser = rampart_config::Duration::parse)]
+    #[arg(long, default_value = "60s", value_parser = crate::bounds::positive_duration)]
     pub duration: rampart_config::Duration,
     /// Bound on the whole assessment (default: --duration plus 2 minutes).
-    #[arg(long, value_parser = rampart_config::Duration::parse)]
+    #[arg(long, value_parser = crate::bounds::positive_duration)]
     pub timeout: Option<rampart_config::Duration>,
 }
 
@@ -51,18 +51,19 @@ async fn run_async(args: Args) -> CliResult {
         ..Default::default()
     })
     .await?;
-    eprintln!(
+    crate::errln!(
         "demo service: web on http://{} , admin console on http://{}",
-        demo.web, demo.admin
+        demo.web,
+        demo.admin
     );
 
     let project_path = dir.join("rampart.toml");
-    std::fs::write(dir.join("dfd.toml"), DEMO_DFD)?;
+    rampart_report::write_output(Some(&dir.join("dfd.toml")), DEMO_DFD)?;
     let (triage, sqli_threat) = demo_triage(&dir.join("dfd.toml"))?;
-    std::fs::write(dir.join("triage.toml"), triage)?;
-    std::fs::write(
-        &project_path,
-        demo_project(&demo, &log_path, sqli_threat.as_deref()),
+    rampart_report::write_output(Some(&dir.join("triage.toml")), &triage)?;
+    rampart_report::write_output(
+        Some(&project_path),
+        &demo_project(&demo, &log_path, sqli_threat.as_deref()),
     )?;
     let project = rampart_config::load_file(&project_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let store = Store::open(&project.database_url()).await?;
@@ -91,9 +92,9 @@ async fn run_async(args: Args) -> CliResult {
         rampart_report::write_output(Some(&dir.join(file)), &text)?;
     }
     let failed = policy.iter().filter(|p| !p.passed).count();
-    println!("report: {}", html.display());
-    println!("        report.md, report.json and report.sarif beside it");
-    println!(
+    crate::outln!("report: {}", html.display())?;
+    crate::outln!("        report.md, report.json and report.sarif beside it")?;
+    crate::outln!(
         "found: {} findings, {} log incidents, {} claimed mitigations contradicted; policy {}",
         assessment.findings.len(),
         assessment.incidents.len(),
@@ -103,12 +104,12 @@ async fn run_async(args: Args) -> CliResult {
         } else {
             format!("failed {failed} rule(s)")
         }
-    );
-    println!(
+    )?;
+    crate::outln!(
         "project file: {} (try `rampart check -p {}`)",
         project_path.display(),
         project_path.display()
-    );
+    )?;
     Ok(Outcome::Ok)
 }
 

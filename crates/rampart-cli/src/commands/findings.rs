@@ -124,7 +124,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                     Some(&path),
                     &triage_file::render(&triages, &findings),
                 )?;
-                eprintln!(
+                crate::errln!(
                     "wrote {} triage decision(s) to {}",
                     triages.len(),
                     path.display()
@@ -139,7 +139,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                 let known = store.tracked_findings(None).await?;
                 for t in &triages {
                     if !known.iter().any(|f| f.finding.fingerprint.0 == t.fingerprint) {
-                        eprintln!(
+                        crate::errln!(
                             "warning: {}: no stored finding has the fingerprint {} (kept for when it appears)",
                             path.display(),
                             t.fingerprint
@@ -147,7 +147,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                     }
                     store.set_finding_triage(t).await?;
                 }
-                eprintln!(
+                crate::errln!(
                     "imported {} triage decision(s) from {}",
                     triages.len(),
                     path.display()
@@ -203,7 +203,7 @@ async fn decide(
         decided_at: Utc::now(),
     };
     store.set_finding_triage(&t).await?;
-    eprintln!(
+    crate::errln!(
         "{} {} {} on {}{}",
         status.as_str().replace('_', " "),
         t.fingerprint,

@@ -35,8 +35,8 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let text = rampart_config::starter_file(&name, &args.scope);
     // The starter must itself be valid: fail here rather than hand the user a broken file.
     rampart_config::load_str(&text, path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!(
+    rampart_report::write_output(Some(path), &text)?;
+    crate::errln!(
         "wrote {} with {} target(s) in scope; check it with `rampart validate`",
         path.display(),
         args.scope.len()

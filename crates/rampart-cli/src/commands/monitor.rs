@@ -2,7 +2,7 @@
 //! `--duration`, writing every observation to the store, with a live view on the terminal and
 //! Prometheus metrics on `--metrics ADDR`.
 
-use super::sla::{database_url, parse_duration};
+use super::sla::database_url;
 use crate::exit::{CliResult, Outcome};
 use crate::Global;
 use rampart_config::Duration as CfgDuration;
@@ -19,7 +19,7 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Stop after this long (e.g. 24h); default: run until Ctrl-C or SIGTERM.
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_parser = crate::bounds::positive_duration)]
     pub duration: Option<CfgDuration>,
     /// Serve Prometheus metrics on ADDR (e.g. 127.0.0.1:9464) at /metrics.
     #[arg(long, value_name = "ADDR")]
@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(long)]
     pub agent: Option<String>,
     /// Probes in flight at once, across all monitors.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, value_parser = crate::bounds::int(1usize, 10_000))]
     pub concurrency: usize,
     /// Only these monitors (repeatable); default: all.
     #[arg(long = "monitor", value_name = "NAME")]
@@ -71,7 +71,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             let (bound, _server) = serve(metrics.clone(), addr)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot listen on {addr} for --metrics: {e}"))?;
-            eprintln!("metrics on http://{bound}/metrics");
+            crate::errln!("metrics on http://{bound}/metrics");
         }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
@@ -79,7 +79,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             let _ = stop_tx.send(true);
         });
         let n = specs.len();
-        eprintln!(
+        crate::errln!(
             "monitoring {n} monitor(s) as agent \"{agent}\" into {}{}",
             store.url(),
             args.duration
@@ -122,7 +122,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             draw_live(&live, drawn.load(Ordering::Relaxed));
         }
         let (errors, last) = live.store_errors();
-        eprintln!(
+        crate::errln!(
             "{} probe(s), {} written to {}, {} skipped (prober behind){}",
             summary.probes,
             summary.written,

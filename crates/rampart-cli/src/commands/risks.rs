@@ -50,10 +50,10 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         let (_, warnings) =
             rampart_assess::resolve_cited_threats(Some(&register), Some(&threats.threats), &[]);
         for w in warnings {
-            eprintln!("warning: {w}");
+            crate::errln!("warning: {w}");
         }
     } else if pf.threats.is_none() && pf.risks.iter().any(|r| !r.threats.is_empty()) {
-        eprintln!("warning: risks cite threats, but the project has no [threats] section to resolve them against");
+        crate::errln!("warning: risks cite threats, but the project has no [threats] section to resolve them against");
     }
     let out = match format {
         Format::Json => serde_json::to_string_pretty(&register)?,

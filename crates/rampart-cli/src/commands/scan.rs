@@ -44,7 +44,7 @@ pub struct SmtpArgs {
     #[arg(long, default_value_t = PROTOCOL_SCAN_RATE, value_parser = rate)]
     pub rate: f64,
     /// Connections in this scan at most.
-    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET)]
+    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET, value_parser = crate::bounds::int(1u64, 100_000_000))]
     pub budget: u64,
     #[command(flatten)]
     pub common: Common,
@@ -61,13 +61,13 @@ pub struct TlsArgs {
     #[arg(long)]
     pub ca_file: Option<std::path::PathBuf>,
     /// Days left under which a certificate is a finding.
-    #[arg(long, default_value_t = 21)]
+    #[arg(long, default_value_t = 21, value_parser = crate::bounds::int(0i64, 3650))]
     pub warn_days: i64,
     /// Connections per second at most (0 = no cap).
     #[arg(long, default_value_t = PROTOCOL_SCAN_RATE, value_parser = rate)]
     pub rate: f64,
     /// Connections in this scan at most.
-    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET)]
+    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET, value_parser = crate::bounds::int(1u64, 100_000_000))]
     pub budget: u64,
     #[command(flatten)]
     pub common: Common,
@@ -84,7 +84,7 @@ pub struct SshArgs {
     #[arg(long, default_value_t = PROTOCOL_SCAN_RATE, value_parser = rate)]
     pub rate: f64,
     /// Connections in this scan at most.
-    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET)]
+    #[arg(long, default_value_t = PROTOCOL_SCAN_BUDGET, value_parser = crate::bounds::int(1u64, 100_000_000))]
     pub budget: u64,
     #[command(flatten)]
     pub common: Common,
@@ -110,22 +110,22 @@ pub struct PortsArgs {
     #[arg(long, default_value = "1s", value_parser = dur)]
     pub timeout: rampart_config::Duration,
     /// Extra tries for ports that gave no answer.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::bounds::int(0u32, 10))]
     pub retries: u32,
     /// Connects in flight (default: from the file-descriptor limit).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::bounds::int(1usize, 10_000))]
     pub concurrency: Option<usize>,
     /// Skip banner grabbing and service naming.
     #[arg(long)]
     pub no_banners: bool,
     /// Ports the host should expose (default: the host's [[hosts]] entry).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = crate::bounds::int(1u16, 65535))]
     pub expect: Option<Vec<u16>>,
     /// Connects per second at most, retries and banner probes included (0 = no cap).
     #[arg(long, default_value_t = PORT_SCAN_RATE, value_parser = rate)]
     pub rate: f64,
     /// Connects in this scan at most; when they run out the scan stops and says so.
-    #[arg(long, default_value_t = PORT_SCAN_BUDGET)]
+    #[arg(long, default_value_t = PORT_SCAN_BUDGET, value_parser = crate::bounds::int(1u64, 100_000_000))]
     pub budget: u64,
     #[command(flatten)]
     pub common: Common,
@@ -136,7 +136,7 @@ pub struct WebArgs {
     /// Start URL (must be in the project's scope).
     pub url: String,
     /// Pages the crawler fetches at most.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = 60, value_parser = crate::bounds::int(1usize, 1_000_000))]
     pub max_pages: usize,
     /// Extra entry points, as URLs or paths (repeatable).
     #[arg(long = "seed", value_name = "URL")]
@@ -150,7 +150,7 @@ pub struct WebArgs {
     #[arg(long)]
     pub passive: bool,
     /// Wrong passwords sent to the login form (0 = skip the rate-limit check).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = crate::bounds::int(1u32, 10_000))]
     pub login_burst: u32,
     /// Path of the login form (default: from [[web]] login_path, else found by the crawl).
     #[arg(long)]
@@ -159,21 +159,25 @@ pub struct WebArgs {
     #[arg(long, default_value_t = WEB_SCAN_RATE, value_parser = rate)]
     pub rate: f64,
     /// Requests in this scan at most; when they run out the scan stops and says so.
-    #[arg(long, default_value_t = WEB_SCAN_BUDGET)]
+    #[arg(long, default_value_t = WEB_SCAN_BUDGET, value_parser = crate::bounds::int(1u64, 100_000_000))]
     pub budget: u64,
     #[command(flatten)]
     pub common: Common,
 }
 
 fn dur(s: &str) -> Result<rampart_config::Duration, String> {
-    rampart_config::Duration::parse(s)
+    crate::bounds::positive_duration(s)
 }
+
+/// The most requests per second a scan may be asked for: far above any real server's limit, low
+/// enough that the rate limiter's arithmetic stays exact.
+const MAX_RATE: f64 = 1_000_000.0;
 
 fn rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
+        Ok(r) if r.is_finite() && (0.0..=MAX_RATE).contains(&r) => Ok(r),
         _ => Err(format!(
-            "found \"{s}\"; expected a number of requests per second, 0 or more (0 = no cap)"
+            "found \"{s}\"; expected a number of requests per second from 0 to {MAX_RATE} (0 = no cap)"
         )),
     }
 }

@@ -61,20 +61,20 @@ pub struct ReportArgs {
     #[arg(long)]
     pub by_agent: bool,
     /// Ad-hoc latency clause on every monitor, e.g. 500ms.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::bounds::positive_duration)]
     pub latency_threshold: Option<CfgDuration>,
     /// How the ad-hoc latency threshold is read: every, mean, max, pN. Unset: every reading is
     /// given and the clause is flagged ambiguous.
     #[arg(long, value_name = "READING")]
     pub latency_reading: Option<String>,
     /// Ad-hoc uptime clause on every monitor, in percent, e.g. 99.5.
-    #[arg(long, value_name = "PERCENT")]
+    #[arg(long, value_name = "PERCENT", value_parser = crate::bounds::float(0.0, 100.0))]
     pub uptime_target: Option<f64>,
     /// Period of the ad-hoc uptime clause: month, week, day, window.
     #[arg(long, default_value = "month", value_parser = parse_period)]
     pub per: SlaPeriod,
     /// A duration the data is said to cover (e.g. 24h); coverage confirms or refutes it.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::bounds::positive_duration)]
     pub claimed_duration: Option<CfgDuration>,
     /// Also write the first monitor's response-time graph to FILE: SVG, or PNG when FILE ends in
     /// .png (converted with rsvg-convert, Debian package librsvg2-bin).
@@ -94,10 +94,6 @@ pub struct ExportArgs {
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-pub(crate) fn parse_duration(s: &str) -> Result<CfgDuration, String> {
-    CfgDuration::parse(s)
 }
 
 fn parse_period(s: &str) -> Result<SlaPeriod, String> {
@@ -217,13 +213,13 @@ async fn import(store: &Store, a: ImportArgs) -> CliResult {
     } else {
         String::new()
     };
-    println!(
+    crate::outln!(
         "imported {} observation(s) ({} failed{skipped}) from {} into {}",
         obs.len(),
         failed,
         a.file.display(),
         store.url()
-    );
+    )?;
     Ok(Outcome::Ok)
 }
 
@@ -298,11 +294,11 @@ async fn report(store: &Store, project: Option<&Project>, a: ReportArgs) -> CliR
         match rampart_sla::report::graph_svg(&report, 0) {
             Some(svg) if is_png(path) => write_png(path, &svg)?,
             Some(svg) => rampart_report::write_output(Some(path), &svg)?,
-            None => eprintln!("no monitor in the window: no graph written"),
+            None => crate::errln!("no monitor in the window: no graph written"),
         }
     }
     if obs.is_empty() {
-        eprintln!(
+        crate::errln!(
             "warning: {} holds no observations{}; run `rampart sla import FILE` or `rampart monitor` first",
             store.url(),
             if window.is_some() { " in the window" } else { "" }

@@ -15,7 +15,7 @@ pub struct Args {
 pub fn run(global: &Global, args: Args) -> CliResult {
     let format = args.output.require(&[Format::Text, Format::Json])?;
     let path = args.file.unwrap_or_else(|| global.project.clone());
-    let result = rampart_config::load_file(&path);
+    let result = rampart_config::validate_file(&path);
     // A valid file can still claim what no check will ever confirm: said, not failed.
     let claims = match &result {
         Ok(p) => rampart_assess::claims::unverifiable_claims(p)
@@ -23,7 +23,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         Err(_) => Vec::new(),
     };
     for c in &claims {
-        eprintln!("warning: {c}");
+        crate::errln!("warning: {c}");
     }
     if format == Format::Json {
         let errors: Vec<serde_json::Value> = match &result {

@@ -214,6 +214,8 @@ impl crate::sections::Check for RiskMatrixSection {
             return;
         }
         for (i, b) in self.bands.iter().enumerate() {
+            check_percent(b.from, format!("{path}.bands[{i}].from"), problems);
+            check_percent(b.to, format!("{path}.bands[{i}].to"), problems);
             if b.cells.len() != self.severities.len() {
                 problems.push(
                     format!("{path}.bands[{i}].cells"),

@@ -11,6 +11,9 @@ pub struct HostSection {
 
 impl crate::sections::Check for HostSection {
     fn check(&self, path: &str, problems: &mut crate::load::Problems) {
+        if let Some(m) = crate::sections::scope::host_problem(&self.address) {
+            problems.push(format!("{path}.address"), m);
+        }
         for (i, p) in self.ports.iter().enumerate() {
             if *p == 0 {
                 problems.push(

@@ -432,6 +432,37 @@ impl crate::sections::Check for LogsSection {
                 );
             }
         }
+        let check_regex = |key: String,
+                           re: &Option<String>,
+                           problems: &mut crate::load::Problems| {
+            let Some(re) = re else { return };
+            match regex::Regex::new(re) {
+                Err(e) => problems.push(
+                    key,
+                    format!(
+                        "found \"{re}\", which is not a valid regular expression: {}",
+                        crate::sections::one_line(&e.to_string())
+                    ),
+                ),
+                Ok(r) if !r.capture_names().any(|n| n == Some("time")) => problems.push(
+                    key,
+                    format!("found \"{re}\" without a named group `(?P<time>...)`; expected one (the other groups are optional)"),
+                ),
+                Ok(_) => {}
+            }
+        };
+        check_regex(format!("{path}.regex"), &self.regex, problems);
+        for (i, s) in self.sources.iter().enumerate() {
+            check_regex(format!("{path}.sources[{i}].regex"), &s.regex, problems);
+        }
+        if let Some(y) = self.syslog_year {
+            if !(1970..=2200).contains(&y) {
+                problems.push(
+                    format!("{path}.syslog_year"),
+                    format!("found {y}; expected a year between 1970 and 2200"),
+                );
+            }
+        }
         for (i, l) in self.login_paths.iter().enumerate() {
             if !l.starts_with('/') {
                 problems.push(
@@ -479,6 +510,63 @@ impl crate::sections::Check for LogsSection {
                 problems.push(
                     format!("{dp}.{key}"),
                     format!("found {v}; expected a ratio between 0 and 1"),
+                );
+            }
+        }
+        if d.evidence_lines > 1000 {
+            problems.push(
+                format!("{dp}.evidence_lines"),
+                format!(
+                    "found {}; expected at most 1000 lines of evidence per incident",
+                    d.evidence_lines
+                ),
+            );
+        }
+        // Counts compared with what a log holds: beyond ten million they can never trigger.
+        for (key, v) in [
+            ("error_burst.capacity", d.error_burst.capacity),
+            (
+                "error_burst.endpoint_min_errors",
+                d.error_burst.endpoint_min_errors,
+            ),
+            ("brute_force.capacity", d.brute_force.capacity),
+            ("brute_force.distinct_users", d.brute_force.distinct_users),
+            (
+                "brute_force.distributed_min_failures",
+                d.brute_force.distributed_min_failures,
+            ),
+            (
+                "brute_force.distributed_min_clients",
+                d.brute_force.distributed_min_clients,
+            ),
+            ("probing.capacity", d.probing.capacity),
+            ("probing.slow_distinct", d.probing.slow_distinct),
+            ("probing.sensitive_min", d.probing.sensitive_min),
+            ("injection.min_hits", d.injection.min_hits),
+            ("flood.client_capacity", d.flood.client_capacity),
+            ("flood.total_min_per_minute", d.flood.total_min_per_minute),
+            (
+                "flood.server_errors_min_per_minute",
+                d.flood.server_errors_min_per_minute,
+            ),
+            ("ssh.capacity", d.ssh.capacity),
+            ("ssh.distinct_users", d.ssh.distinct_users),
+        ] {
+            if v > 10_000_000 {
+                problems.push(
+                    format!("{dp}.{key}"),
+                    format!("found {v}; expected at most 10000000"),
+                );
+            }
+        }
+        for (key, v) in [
+            ("error_burst.baseline_factor", d.error_burst.baseline_factor),
+            ("flood.total_factor", d.flood.total_factor),
+        ] {
+            if !v.is_finite() || v <= 0.0 || v > 1e6 {
+                problems.push(
+                    format!("{dp}.{key}"),
+                    format!("found {v}; expected a factor above 0 and at most 1000000"),
                 );
             }
         }

@@ -7,7 +7,7 @@ mod logs;
 mod monitors;
 mod policy;
 mod project;
-mod scope;
+pub(crate) mod scope;
 mod sla;
 mod threats;
 mod web;
@@ -38,4 +38,13 @@ use crate::load::Problems;
 /// `problems` with the dotted key path of the bad value.
 pub(crate) trait Check {
     fn check(&self, path: &str, problems: &mut Problems);
+}
+
+/// A multi-line message (the regex crate draws a caret under the pattern) on one line.
+pub(crate) fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '^' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -126,7 +126,60 @@ impl crate::sections::Check for MonitorSection {
                     format!("{path}.body_regex"),
                     "found an empty pattern; expected a regular expression",
                 );
+            } else if let Err(e) = regex::Regex::new(re) {
+                problems.push(
+                    format!("{path}.body_regex"),
+                    format!(
+                        "found \"{re}\", which is not a valid regular expression: {}",
+                        crate::sections::one_line(&e.to_string())
+                    ),
+                );
             }
+        }
+        if let Some(u) = &self.url {
+            if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
+                problems.push(
+                    format!("{path}.url"),
+                    format!(
+                        "found \"{u}\"; expected an http:// or https:// URL with a host (rampart probes nothing else)"
+                    ),
+                );
+            }
+        }
+        if let Some(t) = &self.target {
+            match crate::targets::split_host_port(t) {
+                Some((h, _)) => {
+                    if let Some(m) = crate::sections::scope::host_problem(h) {
+                        problems.push(format!("{path}.target"), m);
+                    }
+                }
+                None => problems.push(
+                    format!("{path}.target"),
+                    format!("found \"{t}\"; expected host:port with a port from 1 to 65535, e.g. \"db.example.org:5432\""),
+                ),
+            }
+        }
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if self.method.is_empty() || !self.method.chars().all(token) {
+            problems.push(
+                format!("{path}.method"),
+                format!(
+                    "found \"{}\"; expected an HTTP method such as GET or HEAD",
+                    self.method
+                ),
+            );
+        }
+        if self.min_days_left > 3650 {
+            problems.push(
+                format!("{path}.min_days_left"),
+                format!("found {}; expected at most 3650 days", self.min_days_left),
+            );
+        }
+        if self.status.len() > 500 {
+            problems.push(
+                format!("{path}.status"),
+                format!("found {} statuses; expected at most 500", self.status.len()),
+            );
         }
     }
 }

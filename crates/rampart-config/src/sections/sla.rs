@@ -145,12 +145,21 @@ fn default_hours() -> String {
 }
 
 /// Parses a weekday name (`mon`, `Monday`, ...) to 0 = Monday … 6 = Sunday.
+/// `mon` or `monday` (any case) → 0, ..., `sun`/`sunday` → 6. Nothing else: "monkey" is no day.
 pub fn parse_weekday(s: &str) -> Option<u32> {
     let s = s.trim().to_ascii_lowercase();
-    let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let names = [
+        ("mon", "monday"),
+        ("tue", "tuesday"),
+        ("wed", "wednesday"),
+        ("thu", "thursday"),
+        ("fri", "friday"),
+        ("sat", "saturday"),
+        ("sun", "sunday"),
+    ];
     names
         .iter()
-        .position(|n| s.starts_with(n))
+        .position(|(short, long)| s == *short || s == *long)
         .map(|p| p as u32)
 }
 
@@ -220,10 +229,15 @@ impl crate::sections::Check for SlaClauseSection {
                 );
             }
         }
-        if let Some(l) = self.latency {
-            if l.std().is_zero() {
+        for (key, d) in [
+            ("latency", self.latency),
+            ("respond_within", self.respond_within),
+            ("restore_within", self.restore_within),
+            ("mttr", self.mttr),
+        ] {
+            if d.is_some_and(|d| d.std().is_zero()) {
                 problems.push(
-                    format!("{path}.latency"),
+                    format!("{path}.{key}"),
                     "found 0; expected a positive duration",
                 );
             }

@@ -18,10 +18,10 @@ pub struct WebTargetSection {
 
 impl crate::sections::Check for WebTargetSection {
     fn check(&self, path: &str, problems: &mut crate::load::Problems) {
-        if self.max_pages == Some(0) {
+        if let Some(n) = self.max_pages.filter(|n| !(1..=1_000_000).contains(n)) {
             problems.push(
                 format!("{path}.max_pages"),
-                "found 0; expected at least 1 page",
+                format!("found {n}; expected 1 to 1000000 pages (as `scan web --max-pages`)"),
             );
         }
         for (i, s) in self.seeds.iter().enumerate() {
