@@ -19,12 +19,15 @@ pub enum ReportFormat {
     Html,
 }
 
+pub use render::document;
+
 /// Renders a report in one format.
 pub fn render(report: &SlaReport, format: ReportFormat) -> String {
+    use rampart_report::render as to;
     match format {
-        ReportFormat::Text => render::text(report),
-        ReportFormat::Md => render::markdown(report),
-        ReportFormat::Html => render::html(report),
+        ReportFormat::Text => to::text::render(&document(report)),
+        ReportFormat::Md => to::markdown::render(&document(report)),
+        ReportFormat::Html => to::html::render(&document(report)),
         ReportFormat::Json => {
             let mut s = serde_json::to_string_pretty(report)
                 .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
@@ -37,10 +40,8 @@ pub fn render(report: &SlaReport, format: ReportFormat) -> String {
 /// The response-time graph of one monitor of the report, as SVG.
 pub fn graph_svg(report: &SlaReport, monitor: usize) -> Option<String> {
     let m = report.monitors.get(monitor)?;
-    Some(svg::response_time_svg(
-        m,
-        m.latency.threshold_ms,
-        report.window.start,
-        report.window.end,
-    ))
+    Some(
+        svg::response_time_svg(m, m.latency.threshold_ms, report.window.start, report.window.end)
+            .into_string(),
+    )
 }
