@@ -38,7 +38,7 @@ pub struct ThreatSummary {
     pub threats: Vec<rampart_threat::Threat>,
     pub unmatched_triage: Vec<String>,
     #[serde(skip)]
-    pub svg: String,
+    pub svg: rampart_report::chart::Svg,
 }
 
 /// Everything rampart knows about the project, from the store and the project's files.
@@ -192,7 +192,7 @@ pub async fn gather(
         Some(ThreatSummary {
             rules: t.rules.clone(),
             by_state,
-            svg: t.svg(),
+            svg: rampart_threat::render::svg::render(&t.dfd),
             unmatched_triage: t
                 .unmatched_triage
                 .iter()

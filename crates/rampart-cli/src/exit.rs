@@ -27,7 +27,8 @@ pub struct CliError(pub anyhow::Error);
 impl CliError {
     pub fn report(self) -> ExitCode {
         // `{:#}` prints the whole chain on one line: "cannot open store: ...: permission denied".
-        let text = format!("{:#}", self.0);
+        // Errors quote input (file contents, banners, URLs): shown, never sent to the terminal raw.
+        let text = rampart_report::escape::text(&format!("{:#}", self.0));
         if text.starts_with("error:") {
             eprintln!("{text}");
         } else {

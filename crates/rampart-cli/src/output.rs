@@ -32,8 +32,14 @@ impl OutputArgs {
         }
     }
 
+    /// Writes the output. Text is for terminals: control characters in it are shown (`\x1b`),
+    /// whichever renderer made it.
     pub fn write(&self, content: &str) -> anyhow::Result<()> {
-        rampart_report::write_output(self.output.as_deref(), content)?;
+        let content = match self.format {
+            Format::Text => rampart_report::escape::text(content),
+            _ => content.to_string(),
+        };
+        rampart_report::write_output(self.output.as_deref(), &content)?;
         Ok(())
     }
 }

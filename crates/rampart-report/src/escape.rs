@@ -160,7 +160,10 @@ mod tests {
         assert_eq!(safe_href("javascript:alert(1)"), None);
         assert_eq!(safe_href(" javascript:x"), None);
         assert_eq!(safe_href("#f-abc"), Some("#f-abc"));
-        assert_eq!(safe_href("https://example.org/x"), Some("https://example.org/x"));
+        assert_eq!(
+            safe_href("https://example.org/x"),
+            Some("https://example.org/x")
+        );
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_field("plain"), "plain");

@@ -101,7 +101,10 @@ pub fn document(d: &ThreatDiff) -> Document {
     for (head, mark, list) in [("Added", "+", &d.added), ("Removed", "-", &d.removed)] {
         if !list.is_empty() {
             let items = list.iter().map(|t| {
-                format!("{mark} {} [{}] {} ({})", t.id, t.rule, t.title, t.interaction)
+                format!(
+                    "{mark} {} [{}] {} ({})",
+                    t.id, t.rule, t.title, t.interaction
+                )
             });
             blocks.push(Block::section(head, vec![Block::list(items)]));
         }

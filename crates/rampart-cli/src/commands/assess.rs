@@ -46,12 +46,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         if !summary.timed_out.is_empty() {
             extra.push_str(&format!(", {} timed out", summary.timed_out.len()));
         }
-        eprintln!(
+        crate::say_err!(
             "assessed {}: {} checks ran, {} probes, {} findings{extra}; now `rampart report` or `rampart check`",
             project.file.project.name, summary.runs, summary.probes, summary.findings,
         );
         for t in &summary.timed_out {
-            eprintln!("  timed out: {t}");
+            crate::say_err!("  timed out: {t}");
         }
         Ok(Outcome::Ok)
     })
@@ -67,7 +67,7 @@ pub async fn run_with_progress(
     // Without a terminal the spinner is hidden; the steps still go to stderr, one line each.
     let say = |line: String| {
         if bar.is_hidden() {
-            eprintln!("{line}")
+            crate::say_err!("{line}")
         } else {
             bar.println(line)
         }
@@ -75,7 +75,7 @@ pub async fn run_with_progress(
     let progress = |step: Step| match step {
         Step::Started(s) => {
             if bar.is_hidden() {
-                eprintln!("{s} ...");
+                crate::say_err!("{s} ...");
             }
             bar.set_message(s)
         }

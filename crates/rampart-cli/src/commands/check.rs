@@ -88,7 +88,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             Some(path),
             &serde_json::to_string_pretty(&serde_json::json!({ "fingerprints": fps }))?,
         )?;
-        eprintln!(
+        crate::say_err!(
             "wrote a baseline of {} finding(s) to {}",
             fps.len(),
             path.display()
@@ -110,7 +110,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     args.output.write(&out)?;
     // Written to a file, the verdict still reaches the CI log.
     if let Some(path) = args.output.output.as_ref().filter(|p| p.as_os_str() != "-") {
-        eprintln!(
+        crate::say_err!(
             "{} (written to {})",
             policy::verdict(&results),
             path.display()

@@ -51,9 +51,10 @@ async fn run_async(args: Args) -> CliResult {
         ..Default::default()
     })
     .await?;
-    eprintln!(
+    crate::say_err!(
         "demo service: web on http://{} , admin console on http://{}",
-        demo.web, demo.admin
+        demo.web,
+        demo.admin
     );
 
     let project_path = dir.join("rampart.toml");
@@ -91,9 +92,9 @@ async fn run_async(args: Args) -> CliResult {
         rampart_report::write_output(Some(&dir.join(file)), &text)?;
     }
     let failed = policy.iter().filter(|p| !p.passed).count();
-    println!("report: {}", html.display());
-    println!("        report.md, report.json and report.sarif beside it");
-    println!(
+    crate::say!("report: {}", html.display());
+    crate::say!("        report.md, report.json and report.sarif beside it");
+    crate::say!(
         "found: {} findings, {} log incidents, {} claimed mitigations contradicted; policy {}",
         assessment.findings.len(),
         assessment.incidents.len(),
@@ -104,7 +105,7 @@ async fn run_async(args: Args) -> CliResult {
             format!("failed {failed} rule(s)")
         }
     );
-    println!(
+    crate::say!(
         "project file: {} (try `rampart check -p {}`)",
         project_path.display(),
         project_path.display()

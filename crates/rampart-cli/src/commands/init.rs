@@ -36,7 +36,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     // The starter must itself be valid: fail here rather than hand the user a broken file.
     rampart_config::load_str(&text, path).map_err(|e| anyhow::anyhow!("{e}"))?;
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!(
+    crate::say_err!(
         "wrote {} with {} target(s) in scope; check it with `rampart validate`",
         path.display(),
         args.scope.len()

@@ -109,7 +109,7 @@ fn analyze(global: &Global, a: AnalyzeArgs) -> CliResult {
     } else {
         None
     };
-    let mut live = |i: &LogIncident| eprintln!("{}", render::incident_line(i));
+    let mut live = |i: &LogIncident| crate::say_err!("{}", render::incident_line(i));
     let mut opts = Options {
         format: a.log_format.clone(),
         follow,

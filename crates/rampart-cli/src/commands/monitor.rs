@@ -71,7 +71,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             let (bound, _server) = serve(metrics.clone(), addr)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot listen on {addr} for --metrics: {e}"))?;
-            eprintln!("metrics on http://{bound}/metrics");
+            crate::say_err!("metrics on http://{bound}/metrics");
         }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
@@ -79,7 +79,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             let _ = stop_tx.send(true);
         });
         let n = specs.len();
-        eprintln!(
+        crate::say_err!(
             "monitoring {n} monitor(s) as agent \"{agent}\" into {}{}",
             store.url(),
             args.duration
@@ -122,7 +122,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             draw_live(&live, drawn.load(Ordering::Relaxed));
         }
         let (errors, last) = live.store_errors();
-        eprintln!(
+        crate::say_err!(
             "{} probe(s), {} written to {}, {} skipped (prober behind){}",
             summary.probes,
             summary.written,

@@ -30,7 +30,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         anyhow::Ok((a, policy))
     })?;
     for w in &assessment.warnings {
-        eprintln!("warning: {w}");
+        crate::say_err!("warning: {w}");
     }
     let out = render(format, &assessment, &policy)?;
     args.output.write(&out)?;

@@ -50,16 +50,15 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         let (_, warnings) =
             rampart_assess::resolve_cited_threats(Some(&register), Some(&threats.threats), &[]);
         for w in warnings {
-            eprintln!("warning: {w}");
+            crate::say_err!("warning: {w}");
         }
     } else if pf.threats.is_none() && pf.risks.iter().any(|r| !r.threats.is_empty()) {
-        eprintln!("warning: risks cite threats, but the project has no [threats] section to resolve them against");
+        crate::say_err!("warning: risks cite threats, but the project has no [threats] section to resolve them against");
     }
     let out = match format {
         Format::Json => serde_json::to_string_pretty(&register)?,
-        Format::Md => render::markdown(&register),
-        Format::Html => render::html_page(&register, &pf.project.name),
-        _ => render::text(&register),
+        _ => rampart_report::render::render(&render::document(&register, &pf.project.name), format)
+            .unwrap_or_default(),
     };
     args.output.write(&out)?;
     Ok(Outcome::Ok)

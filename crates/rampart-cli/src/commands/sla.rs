@@ -210,7 +210,7 @@ async fn import(store: &Store, a: ImportArgs) -> CliResult {
         .iter()
         .filter(|o| o.outcome == rampart_model::Outcome::Down)
         .count();
-    println!(
+    crate::say!(
         "imported {} observation(s) ({} failed) from {} into {}",
         obs.len(),
         failed,
@@ -291,11 +291,11 @@ async fn report(store: &Store, project: Option<&Project>, a: ReportArgs) -> CliR
         match rampart_sla::report::graph_svg(&report, 0) {
             Some(svg) if is_png(path) => write_png(path, &svg)?,
             Some(svg) => rampart_report::write_output(Some(path), &svg)?,
-            None => eprintln!("no monitor in the window: no graph written"),
+            None => crate::say_err!("no monitor in the window: no graph written"),
         }
     }
     if obs.is_empty() {
-        eprintln!(
+        crate::say_err!(
             "warning: {} holds no observations{}; run `rampart sla import FILE` or `rampart monitor` first",
             store.url(),
             if window.is_some() { " in the window" } else { "" }

@@ -28,11 +28,23 @@ impl HeatMap {
         let h = top + ch * self.rows.len() as f64 + 10.0;
         let mut c = Canvas::new(w, h, &self.label);
         for (j, col) in self.columns.iter().enumerate() {
-            c.text(left + cw * (j as f64 + 0.5), 20.0, col, Anchor::Middle, Font::bold(12.0));
+            c.text(
+                left + cw * (j as f64 + 0.5),
+                20.0,
+                col,
+                Anchor::Middle,
+                Font::bold(12.0),
+            );
         }
         for (i, (label, cells)) in self.rows.iter().enumerate() {
             let y = top + ch * i as f64;
-            c.text(left - 8.0, y + ch / 2.0 + 4.0, label, Anchor::End, Font::plain(12.0));
+            c.text(
+                left - 8.0,
+                y + ch / 2.0 + 4.0,
+                label,
+                Anchor::End,
+                Font::plain(12.0),
+            );
             for (j, cell) in cells.iter().enumerate() {
                 let x = left + cw * j as f64;
                 c.rect(x, y, cw, ch, LEVEL_CLASSES[cell.level.min(4)], None);
@@ -40,7 +52,13 @@ impl HeatMap {
                 c.text(x + cw / 2.0, y + 13.0, &cell.label, Anchor::Middle, on);
                 for (k, m) in cell.marks.iter().enumerate() {
                     let y = y + 28.0 + 12.0 * k as f64;
-                    c.text(x + cw / 2.0, y, m, Anchor::Middle, Font::bold(12.0).class("rc-on-heat"));
+                    c.text(
+                        x + cw / 2.0,
+                        y,
+                        m,
+                        Anchor::Middle,
+                        Font::bold(12.0).class("rc-on-heat"),
+                    );
                 }
             }
         }

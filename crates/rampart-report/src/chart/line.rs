@@ -84,7 +84,13 @@ impl LineChart {
             let (a, z) = (x(b.from), x(b.to));
             c.rect(a, top, (z - a).max(1.0), ph, "rc-band", Some(&b.title));
             if let Some(l) = &b.label {
-                c.text(a + 1.0, top + 12.0, l, Anchor::Start, Font::plain(11.0).class("rc-band-text"));
+                c.text(
+                    a + 1.0,
+                    top + 12.0,
+                    l,
+                    Anchor::Start,
+                    Font::plain(11.0).class("rc-band-text"),
+                );
             }
         }
         let step = nice_step(self.y_max, 5.0);
@@ -92,7 +98,13 @@ impl LineChart {
         while v <= self.y_max + 1e-9 {
             c.line(left, y(v), w - right, y(v), "rc-grid");
             let label = format!("{v} {}", self.y_unit);
-            c.text(left - 4.0, y(v) + 4.0, label.trim_end(), Anchor::End, Font::plain(11.0));
+            c.text(
+                left - 4.0,
+                y(v) + 4.0,
+                label.trim_end(),
+                Anchor::End,
+                Font::plain(11.0),
+            );
             v += step;
         }
         let last = self.x_ticks.len().saturating_sub(1);
@@ -157,10 +169,22 @@ impl LineChart {
         }
         if let Some((t, label)) = &self.threshold {
             c.line(left, y(*t), w - right, y(*t), "rc-threshold");
-            c.text(w - right - 4.0, y(*t) - 4.0, label, Anchor::End, Font::plain(11.0).class("rc-threshold-text"));
+            c.text(
+                w - right - 4.0,
+                y(*t) - 4.0,
+                label,
+                Anchor::End,
+                Font::plain(11.0).class("rc-threshold-text"),
+            );
         }
         if let Some(n) = &self.note {
-            c.text(left, h - 6.0, n, Anchor::Start, Font::plain(11.0).class("rc-muted"));
+            c.text(
+                left,
+                h - 6.0,
+                n,
+                Anchor::Start,
+                Font::plain(11.0).class("rc-muted"),
+            );
         }
         if self.series.len() > 1 {
             let parts: Vec<(&'static str, &str)> = self

@@ -143,7 +143,15 @@ impl Canvas {
         }
     }
 
-    pub fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, class: &'static str, title: Option<&str>) {
+    pub fn rect(
+        &mut self,
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        class: &'static str,
+        title: Option<&str>,
+    ) {
         let _ = write!(
             self.body,
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" class=\"{class}\"",
@@ -198,7 +206,11 @@ impl Canvas {
     }
 
     pub fn text(&mut self, x: f64, y: f64, s: &str, anchor: Anchor, font: Font) {
-        let weight = if font.bold { " font-weight=\"bold\"" } else { "" };
+        let weight = if font.bold {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
         let _ = write!(
             self.body,
             "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{}\" font-size=\"{}\"{weight} class=\"{}\">{}</text>",
@@ -210,14 +222,26 @@ impl Canvas {
     }
 
     /// Coloured words on one line (a legend): each `(class, text)` in turn, then `rest`.
-    pub fn legend(&mut self, x: f64, y: f64, parts: &[(&'static str, &str)], rest: &str, anchor: Anchor, size: f64) {
+    pub fn legend(
+        &mut self,
+        x: f64,
+        y: f64,
+        parts: &[(&'static str, &str)],
+        rest: &str,
+        anchor: Anchor,
+        size: f64,
+    ) {
         let _ = write!(
             self.body,
             "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{}\" font-size=\"{size}\" class=\"rc-text\">",
             anchor.as_str()
         );
         for (class, t) in parts {
-            let _ = write!(self.body, "<tspan class=\"{class}\">{}</tspan> ", escape::html(t));
+            let _ = write!(
+                self.body,
+                "<tspan class=\"{class}\">{}</tspan> ",
+                escape::html(t)
+            );
         }
         let _ = write!(self.body, "{}</text>", escape::html(rest));
     }
@@ -271,7 +295,13 @@ mod tests {
     #[test]
     fn labels_are_escaped_and_colours_are_classes() {
         let mut c = Canvas::new(100.0, 50.0, "a \"label\"");
-        c.text(1.0, 2.0, "<script>x</script>\x1b[2J", Anchor::Start, Font::plain(11.0));
+        c.text(
+            1.0,
+            2.0,
+            "<script>x</script>\x1b[2J",
+            Anchor::Start,
+            Font::plain(11.0),
+        );
         c.rect(0.0, 0.0, 10.0, 10.0, "rc-band", Some("<img onerror=x>"));
         let s = c.finish().into_string();
         assert!(!s.contains("<script") && !s.contains("<img") && !s.contains('\x1b'));

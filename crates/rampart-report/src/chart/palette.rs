@@ -78,7 +78,10 @@ pub fn svg_style() -> String {
             c("card"), c("fg"), c("th"), c("muted"),
         );
         for (i, h) in HEAT.iter().enumerate() {
-            r.push_str(&format!(".rc-heat{i}{{fill:{h};stroke:{};stroke-width:2}}", c("card")));
+            r.push_str(&format!(
+                ".rc-heat{i}{{fill:{h};stroke:{};stroke-width:2}}",
+                c("card")
+            ));
         }
         r.push_str(".rc-on-heat{fill:#1c2330}");
         r

@@ -27,13 +27,32 @@ impl Timeline {
         let span = (x1 - x0).max(1e-9);
         let x = |v: f64| left + (w - left - 10.0) * ((v - x0) / span).clamp(0.0, 1.0);
         let mut c = Canvas::new(w, h, &self.label);
-        c.text(left, 12.0, &self.start_label, Anchor::Start, Font::plain(11.0));
+        c.text(
+            left,
+            12.0,
+            &self.start_label,
+            Anchor::Start,
+            Font::plain(11.0),
+        );
         c.text(w, 12.0, &self.end_label, Anchor::End, Font::plain(11.0));
         for (i, e) in self.events.iter().enumerate() {
             let y = 20.0 + row * i as f64;
-            c.text(left - 6.0, y + 12.0, &e.label, Anchor::End, Font::plain(11.0));
+            c.text(
+                left - 6.0,
+                y + 12.0,
+                &e.label,
+                Anchor::End,
+                Font::plain(11.0),
+            );
             let (a, z) = (x(e.from), x(e.to));
-            c.rect(a, y + 2.0, (z - a).max(3.0), 14.0, "rc-bar-bad", Some(&e.title));
+            c.rect(
+                a,
+                y + 2.0,
+                (z - a).max(3.0),
+                14.0,
+                "rc-bar-bad",
+                Some(&e.title),
+            );
         }
         c.finish()
     }

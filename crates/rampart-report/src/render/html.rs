@@ -91,7 +91,12 @@ pub fn inline(i: &Inline) -> String {
             }
             Span::Link { text, href } => match escape::safe_href(href) {
                 Some(h) => {
-                    let _ = write!(s, "<a href=\"{}\">{}</a>", escape::html(h), escape::html(text));
+                    let _ = write!(
+                        s,
+                        "<a href=\"{}\">{}</a>",
+                        escape::html(h),
+                        escape::html(text)
+                    );
                 }
                 None => s.push_str(&escape::html(text)),
             },
@@ -121,11 +126,11 @@ fn block(s: &mut String, b: &Block, level: usize) {
             let h = level.min(6);
             if level == 2 {
                 let _ = write!(s, "<section{}>", attr("id", id.as_deref()));
-                let _ = write!(s, "<h{h}{}>{}</h{h}>\n", class(*tone), inline(heading));
+                let _ = writeln!(s, "<h{h}{}>{}</h{h}>", class(*tone), inline(heading));
             } else {
-                let _ = write!(
+                let _ = writeln!(
                     s,
-                    "<h{h}{}{}>{}</h{h}>\n",
+                    "<h{h}{}{}>{}</h{h}>",
                     attr("id", id.as_deref()),
                     class(*tone),
                     inline(heading)
@@ -186,9 +191,7 @@ fn block(s: &mut String, b: &Block, level: usize) {
                         crate::doc::Cell::toned(tone, c)
                     })
                     .collect();
-                t.push_row(
-                    crate::doc::Row::new(cells).with_id(finding_anchor(&f.fingerprint.0)),
-                );
+                t.push_row(crate::doc::Row::new(cells).with_id(finding_anchor(&f.fingerprint.0)));
             }
             table(s, &t);
         }
@@ -197,7 +200,12 @@ fn block(s: &mut String, b: &Block, level: usize) {
             class: c,
             blocks: inner,
         } => {
-            let _ = write!(s, "<div{}{}>", attr("class", Some(c)), attr("id", id.as_deref()));
+            let _ = write!(
+                s,
+                "<div{}{}>",
+                attr("class", Some(c)),
+                attr("id", id.as_deref())
+            );
             blocks(s, inner, level);
             s.push_str("</div>\n");
         }

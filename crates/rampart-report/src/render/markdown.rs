@@ -3,7 +3,7 @@
 //! as HTML, links or emphasis. Links keep only targets [`escape::safe_href`] allows.
 
 use super::{finding_cells, finding_header};
-use crate::doc::{Block, Document, Inline, Span, Table, Tone};
+use crate::doc::{Block, Document, Inline, Span, Table};
 use crate::escape;
 use std::fmt::Write;
 
@@ -39,9 +39,7 @@ pub fn inline(i: &Inline, in_table: bool) -> String {
                 }
                 None => s.push_str(&escape::markdown(text)),
             },
-            Span::Toned(Tone::Bad, t) if !t.is_empty() => {
-                let _ = write!(s, "**{}**", escape::markdown(t));
-            }
+            // A tone is colour; the words carry the meaning.
             Span::Toned(_, t) => s.push_str(&escape::markdown(t)),
             Span::Break if in_table => s.push_str("<br>"),
             Span::Break => s.push_str("  \n"),
@@ -59,7 +57,9 @@ fn blocks(s: &mut String, bs: &[Block], level: usize) {
 fn block(s: &mut String, b: &Block, level: usize) {
     match b {
         Block::Section {
-            heading, blocks: inner, ..
+            heading,
+            blocks: inner,
+            ..
         } => {
             let _ = writeln!(
                 s,
@@ -80,12 +80,7 @@ fn block(s: &mut String, b: &Block, level: usize) {
         }
         Block::KeyValues(kv) => {
             for (k, v) in kv {
-                let _ = writeln!(
-                    s,
-                    "**{}:** {}  ",
-                    escape::markdown(k),
-                    inline(v, true)
-                );
+                let _ = writeln!(s, "**{}:** {}  ", escape::markdown(k), inline(v, true));
             }
             s.push('\n');
         }

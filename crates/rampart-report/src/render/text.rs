@@ -58,7 +58,9 @@ fn block(s: &mut String, b: &Block, depth: usize) {
     let pad = indent(depth);
     match b {
         Block::Section {
-            heading, blocks: inner, ..
+            heading,
+            blocks: inner,
+            ..
         } => {
             let h = inline(heading).replace('\n', " ");
             match depth {
@@ -129,7 +131,11 @@ fn table(s: &mut String, pad: &str, t: &Table) {
                 .collect()
         })
         .collect();
-    let header: Vec<String> = t.header.iter().map(|h| escape::text(h).to_uppercase()).collect();
+    let header: Vec<String> = t
+        .header
+        .iter()
+        .map(|h| escape::text(h).to_uppercase())
+        .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()

@@ -19,7 +19,7 @@ pub enum ReportFormat {
     Html,
 }
 
-pub use render::document;
+pub use render::{document, graph};
 
 /// Renders a report in one format.
 pub fn render(report: &SlaReport, format: ReportFormat) -> String {
@@ -37,11 +37,7 @@ pub fn render(report: &SlaReport, format: ReportFormat) -> String {
     }
 }
 
-/// The response-time graph of one monitor of the report, as SVG.
+/// The response-time graph of one monitor of the report, as a standalone SVG (`--graph`).
 pub fn graph_svg(report: &SlaReport, monitor: usize) -> Option<String> {
-    let m = report.monitors.get(monitor)?;
-    Some(
-        svg::response_time_svg(m, m.latency.threshold_ms, report.window.start, report.window.end)
-            .into_string(),
-    )
+    graph(report, monitor).map(|c| c.svg.into_string())
 }

@@ -2,9 +2,9 @@
 
 use super::model::*;
 use super::svg::response_time_svg;
-use rampart_report::{Block, Chart, Document, Tone};
 use crate::math::latency::LatencyStats;
 use crate::math::{fmt_count, fmt_secs};
+use rampart_report::{Block, Chart, Document, Tone};
 
 fn opt_pct(v: Option<f64>) -> String {
     v.map(|v| format!("{v} %")).unwrap_or_else(|| "n/a".into())
@@ -23,19 +23,30 @@ fn stats_line(s: &LatencyStats) -> String {
     )
 }
 
+/// The response-time graph of one monitor, as a chart block.
+pub fn graph(r: &SlaReport, index: usize) -> Option<Chart> {
+    let m = r.monitors.get(index)?;
+    Some(Chart {
+        svg: response_time_svg(m, m.latency.threshold_ms, r.window.start, r.window.end),
+        caption: format!("response time of {}", m.monitor),
+        id: Some(format!("sla-graph-{index}")),
+        class: "sla-graph",
+    })
+}
+
 /// The report as a document: the window, one section per clause list and monitor, definitions.
 pub fn document(r: &SlaReport) -> Document {
     let subtitle = format!(
-            "Window {} – {} ({} h, from the {}); source {}.",
-            r.window.start.to_rfc3339(),
-            r.window.end.to_rfc3339(),
-            r.window.hours,
-            if r.window.from == "given" {
-                "command line"
-            } else {
-                "data"
-            },
-            r.source
+        "Window {} – {} ({} h, from the {}); source {}.",
+        r.window.start.to_rfc3339(),
+        r.window.end.to_rfc3339(),
+        r.window.hours,
+        if r.window.from == "given" {
+            "command line"
+        } else {
+            "data"
+        },
+        r.source
     );
     let mut clauses = Vec::new();
     if r.clauses.is_empty() {
@@ -189,11 +200,7 @@ pub fn document(r: &SlaReport) -> Document {
         }
         let l = &m.latency;
         if let Some(s) = &l.stats {
-            out.push(format!(
-                "latency ({}): {}",
-                l.measure,
-                stats_line(s)
-            ));
+            out.push(format!("latency ({}): {}", l.measure, stats_line(s)));
         }
         if let (Some(t), Some(a), Some(p)) = (l.threshold_ms, l.above, l.above_percent) {
             out.push(format!(
@@ -219,19 +226,19 @@ pub fn document(r: &SlaReport) -> Document {
                 s.p50_ms, s.p99_ms, s.max_ms, m.late_probes
             ));
         }
-        let graph = Block::Chart(Chart {
-            svg: response_time_svg(m, m.latency.threshold_ms, r.window.start, r.window.end),
-            caption: format!("response time of {}", m.monitor),
-            id: Some(format!("sla-graph-{index}")),
-            class: "sla-graph",
-        });
-        blocks.push(Block::section(heading, vec![graph, Block::list(out)]));
+        let graph = graph(r, index).map(Block::Chart);
+        blocks.push(Block::section(
+            heading,
+            graph.into_iter().chain([Block::list(out)]).collect(),
+        ));
     }
-    blocks.push(Block::section("Definitions", vec![Block::list(&r.definitions)]));
+    blocks.push(Block::section(
+        "Definitions",
+        vec![Block::list(&r.definitions)],
+    ));
     Document {
         title: "SLA report".into(),
         subtitle,
         blocks,
     }
 }
-

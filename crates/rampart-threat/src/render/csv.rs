@@ -26,8 +26,19 @@ pub fn render(threats: &[Threat]) -> String {
         .collect();
     rampart_report::csv::render(
         &[
-            "number", "id", "rule", "category", "title", "interaction", "source", "target", "state",
-            "priority", "justification", "owner", "groups",
+            "number",
+            "id",
+            "rule",
+            "category",
+            "title",
+            "interaction",
+            "source",
+            "target",
+            "state",
+            "priority",
+            "justification",
+            "owner",
+            "groups",
         ],
         &rows,
     )

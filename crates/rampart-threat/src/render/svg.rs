@@ -147,7 +147,13 @@ pub fn render(dfd: &Dfd) -> Svg {
     for (r, b) in &brects {
         c.group("boundary", None);
         c.rect(r.left, r.top, r.width, r.height, "rc-boundary", None);
-        c.text(r.left + 6.0, r.top + 14.0, &b.name, Anchor::Start, label.class("rc-boundary-text"));
+        c.text(
+            r.left + 6.0,
+            r.top + 14.0,
+            &b.name,
+            Anchor::Start,
+            label.class("rc-boundary-text"),
+        );
         c.end_group();
     }
     let centre = |r: &Rect| (r.left + r.width / 2.0, r.top + r.height / 2.0);
