@@ -18,6 +18,3 @@ pub mod sarif;
 
 pub use doc::{Block, Cell, Chart, Document, FindingColumns, Inline, Row, Span, Table, Tone};
 pub use format::{write_output, Format, OutputError};
-
-mod compat;
-pub use compat::{html, md};
