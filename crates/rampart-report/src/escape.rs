@@ -47,6 +47,27 @@ pub fn text(s: &str) -> String {
     out
 }
 
+/// Serialized JSON made safe for a terminal without changing its data: DEL and the C1 controls
+/// (which serde leaves raw; C0 controls it already escapes) become `\u007f`…`\u009f`. They can
+/// only occur inside strings, where the escape means the same character.
+pub fn json(serialized: &str) -> String {
+    if !serialized
+        .chars()
+        .any(|c| ('\u{7f}'..='\u{9f}').contains(&c))
+    {
+        return serialized.to_string();
+    }
+    let mut out = String::with_capacity(serialized.len() + 16);
+    for c in serialized.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Text for one line of Markdown (a paragraph, list item, heading or table cell): every
 /// character Markdown or its HTML passthrough gives meaning to is backslash-escaped, line breaks
 /// become spaces and control characters are shown. The result renders as the literal text on
@@ -126,11 +147,13 @@ pub fn safe_href(href: &str) -> Option<&str> {
 
 /// One CSV field (RFC 4180): quoted when needed, and a leading formula trigger (`= + - @`, tab,
 /// carriage return) neutralised with a `'` so spreadsheets show it as text, not run it.
+/// Control characters are shown as in [`text`], so a CSV printed to a terminal is inert too.
 pub fn csv_field(s: &str) -> String {
+    let s = text(s);
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
-        s.to_string()
+        s
     };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -167,5 +190,11 @@ mod tests {
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_field("plain"), "plain");
+        let j = serde_json::to_string("a\u{9b}b\x1b").unwrap();
+        assert_eq!(json(&j), "\"a\\u009bb\\u001b\"");
+        assert_eq!(
+            serde_json::from_str::<String>(&json(&j)).unwrap(),
+            "a\u{9b}b\x1b"
+        );
     }
 }

@@ -46,7 +46,9 @@ a { color: var(--link); }
 /// Renders a document as one page.
 pub fn render(doc: &Document) -> String {
     let mut body = String::new();
-    blocks(&mut body, &doc.blocks, 2);
+    for b in &doc.blocks {
+        block(&mut body, b, 2);
+    }
     page(&doc.title, &doc.subtitle, &body)
 }
 
@@ -109,12 +111,6 @@ pub fn inline(i: &Inline) -> String {
     s
 }
 
-fn blocks(s: &mut String, bs: &[Block], level: usize) {
-    for b in bs {
-        block(s, b, level);
-    }
-}
-
 fn block(s: &mut String, b: &Block, level: usize) {
     match b {
         Block::Section {
@@ -136,7 +132,9 @@ fn block(s: &mut String, b: &Block, level: usize) {
                     inline(heading)
                 );
             }
-            blocks(s, inner, level + 1);
+            for b in inner {
+                block(s, b, level + 1);
+            }
             if level == 2 {
                 s.push_str("</section>\n");
             }
@@ -206,7 +204,9 @@ fn block(s: &mut String, b: &Block, level: usize) {
                 attr("class", Some(c)),
                 attr("id", id.as_deref())
             );
-            blocks(s, inner, level);
+            for b in inner {
+                block(s, b, level);
+            }
             s.push_str("</div>\n");
         }
     }

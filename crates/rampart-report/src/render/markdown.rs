@@ -12,7 +12,9 @@ pub fn render(doc: &Document) -> String {
     if !doc.subtitle.is_empty() {
         let _ = writeln!(s, "{}\n", escape::markdown(&doc.subtitle));
     }
-    blocks(&mut s, &doc.blocks, 2);
+    for b in &doc.blocks {
+        block(&mut s, b, 2);
+    }
     while s.ends_with("\n\n") {
         s.pop();
     }
@@ -48,12 +50,6 @@ pub fn inline(i: &Inline, in_table: bool) -> String {
     s
 }
 
-fn blocks(s: &mut String, bs: &[Block], level: usize) {
-    for b in bs {
-        block(s, b, level);
-    }
-}
-
 fn block(s: &mut String, b: &Block, level: usize) {
     match b {
         Block::Section {
@@ -67,7 +63,9 @@ fn block(s: &mut String, b: &Block, level: usize) {
                 "#".repeat(level.min(6)),
                 inline(heading, true)
             );
-            blocks(s, inner, level + 1);
+            for b in inner {
+                block(s, b, level + 1);
+            }
         }
         Block::Paragraph(p) => {
             let _ = writeln!(s, "{}\n", inline(p, false));
@@ -101,7 +99,7 @@ fn block(s: &mut String, b: &Block, level: usize) {
             table(s, &t);
             s.push('\n');
         }
-        Block::Group { blocks: inner, .. } => blocks(s, inner, level),
+        Block::Group { blocks: inner, .. } => inner.iter().for_each(|b| block(s, b, level)),
     }
 }
 

@@ -18,7 +18,9 @@ pub fn render(doc: &Document) -> String {
     if !doc.subtitle.is_empty() {
         let _ = writeln!(s, "{}", escape::text(&doc.subtitle));
     }
-    blocks(&mut s, &doc.blocks, 1);
+    for b in &doc.blocks {
+        block(&mut s, b, 1);
+    }
     s
 }
 
@@ -48,12 +50,6 @@ fn lines(s: &mut String, pad: &str, text: &str) {
     }
 }
 
-fn blocks(s: &mut String, bs: &[Block], depth: usize) {
-    for b in bs {
-        block(s, b, depth);
-    }
-}
-
 fn block(s: &mut String, b: &Block, depth: usize) {
     let pad = indent(depth);
     match b {
@@ -71,7 +67,9 @@ fn block(s: &mut String, b: &Block, depth: usize) {
                     let _ = writeln!(s, "\n{pad}* {h}");
                 }
             }
-            blocks(s, inner, depth + 1);
+            for b in inner {
+                block(s, b, depth + 1);
+            }
         }
         Block::Paragraph(p) => lines(s, &pad, &inline(p)),
         Block::List { items, .. } => {
@@ -115,7 +113,7 @@ fn block(s: &mut String, b: &Block, depth: usize) {
                 );
             }
         }
-        Block::Group { blocks: inner, .. } => blocks(s, inner, depth),
+        Block::Group { blocks: inner, .. } => inner.iter().for_each(|b| block(s, b, depth)),
     }
 }
 
