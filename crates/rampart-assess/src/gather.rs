@@ -4,11 +4,10 @@ use chrono::{DateTime, Utc};
 use rampart_config::Project;
 use rampart_model::{Finding, Incident};
 use rampart_risk::{MeasuredAvailability, Register};
-use rampart_sla::clause::Clause;
 use rampart_sla::report::{ReportInput, SlaReport};
 use rampart_store::{ObservationFilter, Store};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A check that ran, as the report shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -276,17 +275,12 @@ pub async fn sla_report(
     if observations.is_empty() {
         return Ok(None);
     }
-    let clauses: Vec<Clause> = pf.sla.iter().filter_map(Clause::from_section).collect();
-    let intervals: HashMap<String, f64> = pf
-        .monitors
-        .iter()
-        .map(|m| (m.name.clone(), m.interval.std().as_secs_f64()))
-        .collect();
+    let clauses = rampart_sla::report::project::clauses(pf);
     Ok(Some(rampart_sla::report::build(&ReportInput {
         observations: &observations,
         clauses: &clauses,
         window: None,
-        intervals,
+        intervals: rampart_sla::report::project::intervals(pf),
         by_agent: false,
         claimed_secs: None,
         generated_at: now,

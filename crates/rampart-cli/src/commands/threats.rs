@@ -433,10 +433,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
 
 /// Threats of one side of a diff: a project file (with its triage) or a model file.
 fn threats_of(path: &Path, rules: &RuleSet) -> anyhow::Result<Vec<rampart_threat::Threat>> {
+    // A project file is the TOML document with a `project` table (a model file has `meta`).
     let is_project = path.extension().and_then(|e| e.to_str()) == Some("toml")
         && std::fs::read_to_string(path)
-            .map(|t| t.lines().any(|l| l.trim() == "[project]"))
-            .unwrap_or(false);
+            .ok()
+            .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+            .is_some_and(|doc| doc.contains_table("project"));
     if is_project {
         let p = rampart_config::load_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
         return Ok(rampart_threat::load_project(&p)?.threats);

@@ -4,6 +4,7 @@
 mod build;
 mod clauses;
 mod model;
+pub mod project;
 mod render;
 pub mod svg;
 
