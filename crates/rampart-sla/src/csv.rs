@@ -32,27 +32,6 @@ pub struct ImportOptions {
     pub agent: Option<String>,
 }
 
-/// Splits one CSV line, honouring double quotes (`"a, b"` and `""` inside quotes).
-fn split_line(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
-}
-
 /// Guesses an error class from free text, so imported failures group like live ones.
 fn classify(error: &str) -> ErrorClass {
     let e = error.to_ascii_lowercase();
@@ -115,7 +94,7 @@ fn parse_rows(
             "empty file; expected the header timestamp,url,status,latency_ms[,error]".into(),
         )
     })?;
-    let cols: Vec<String> = split_line(header.trim_start_matches('\u{feff}'))
+    let cols: Vec<String> = rampart_report::csv::split_line(header.trim_start_matches('\u{feff}'))
         .into_iter()
         .map(|c| c.trim().to_ascii_lowercase())
         .collect();
@@ -145,7 +124,7 @@ fn parse_rows(
             // Byte offset of this line in the text: how far the parse has come.
             progress((line.as_ptr() as usize).saturating_sub(text.as_ptr() as usize) as u64);
         }
-        let f = split_line(line);
+        let f = rampart_report::csv::split_line(line);
         let get = |c: usize| f.get(c).map(|s| s.trim()).unwrap_or("");
         let at: DateTime<Utc> = DateTime::parse_from_rfc3339(get(ts))
             .map_err(|e| {

@@ -186,8 +186,16 @@ fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
     v
 }
 
+/// Writes a drawing or export; on stdout (a terminal, perhaps) control characters from element
+/// names are shown, not sent.
 fn write(path: Option<&Path>, content: &str) -> anyhow::Result<()> {
-    rampart_report::write_output(path, content)?;
+    let to_stdout = path.is_none_or(|p| p.as_os_str() == "-");
+    let content = if to_stdout {
+        rampart_report::escape::text(content)
+    } else {
+        content.to_string()
+    };
+    rampart_report::write_output(path, &content)?;
     Ok(())
 }
 

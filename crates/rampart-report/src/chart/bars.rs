@@ -2,6 +2,7 @@
 
 use super::{Anchor, Canvas, Font, Svg};
 use crate::doc::Tone;
+use rampart_model::Severity;
 
 #[derive(Debug, Clone)]
 pub struct Bar {
@@ -28,35 +29,32 @@ impl BarChart {
             .max(1e-9);
         let mut c = Canvas::new(w, h, &self.label);
         for (i, b) in self.bars.iter().enumerate() {
-            let y = 5.0 + row * i as f64;
-            c.text(
-                left - 8.0,
-                y + 13.0,
-                &b.label,
-                Anchor::End,
-                Font::plain(12.0),
-            );
+            let top = 5.0 + row * i as f64;
             let class = match b.tone {
-                crate::doc::Tone::Bad => "rc-bar-bad",
-                crate::doc::Tone::Warn => "rc-bar-warn",
-                crate::doc::Tone::Good => "rc-bar-good",
-                crate::doc::Tone::Severity(s) if s >= rampart_model::Severity::High => "rc-bar-bad",
-                crate::doc::Tone::Severity(rampart_model::Severity::Medium) => "rc-bar-warn",
+                Tone::Bad => "rc-bar-bad",
+                Tone::Warn => "rc-bar-warn",
+                Tone::Good => "rc-bar-good",
+                Tone::Severity(s) if s >= Severity::High => "rc-bar-bad",
+                Tone::Severity(Severity::Medium) => "rc-bar-warn",
                 _ => "rc-bar",
             };
             let len = (w - left - right) * b.value / max;
-            c.rect(
+            let title = format!("{}: {}", b.label, b.value);
+            super::bar_row(
+                &mut c,
+                top,
                 left,
-                y + 3.0,
-                len.max(1.0),
-                14.0,
+                &b.label,
+                (left, left + len),
                 class,
-                Some(&format!("{}: {}", b.label, b.value)),
+                &title,
+                12.0,
             );
+            let value = b.value.to_string();
             c.text(
-                left + len + 6.0,
-                y + 14.0,
-                &b.value.to_string(),
+                left + len.max(3.0) + 6.0,
+                top + 14.0,
+                &value,
                 Anchor::Start,
                 Font::plain(11.0),
             );

@@ -271,6 +271,36 @@ impl Canvas {
     }
 }
 
+/// One row of a row-per-item chart (bars, timelines): the label right-aligned before `left`,
+/// a 14 px bar from `from` to `to` (at least 3 px wide) with its tooltip. Returns the row's top.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn bar_row(
+    c: &mut Canvas,
+    top: f64,
+    left: f64,
+    label: &str,
+    (from, to): (f64, f64),
+    class: &'static str,
+    title: &str,
+    size: f64,
+) {
+    c.text(
+        left - 7.0,
+        top + 12.5,
+        label,
+        Anchor::End,
+        Font::plain(size),
+    );
+    c.rect(
+        from,
+        top + 2.5,
+        (to - from).max(3.0),
+        14.0,
+        class,
+        Some(title),
+    );
+}
+
 /// A "nice" step (1, 2 or 5 times a power of ten) for about `n` ticks over `range`.
 pub fn nice_step(range: f64, n: f64) -> f64 {
     let raw = (range / n).max(1e-9);

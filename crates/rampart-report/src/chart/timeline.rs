@@ -36,22 +36,17 @@ impl Timeline {
         );
         c.text(w, 12.0, &self.end_label, Anchor::End, Font::plain(11.0));
         for (i, e) in self.events.iter().enumerate() {
-            let y = 20.0 + row * i as f64;
-            c.text(
-                left - 6.0,
-                y + 12.0,
+            let top = 20.0 + row * i as f64;
+            let span = (x(e.from), x(e.to));
+            super::bar_row(
+                &mut c,
+                top,
+                left,
                 &e.label,
-                Anchor::End,
-                Font::plain(11.0),
-            );
-            let (a, z) = (x(e.from), x(e.to));
-            c.rect(
-                a,
-                y + 2.0,
-                (z - a).max(3.0),
-                14.0,
+                span,
                 "rc-bar-bad",
-                Some(&e.title),
+                &e.title,
+                11.0,
             );
         }
         c.finish()

@@ -3,7 +3,8 @@
 
 use super::Report;
 use crate::threat::{State, TitleSource};
-use rampart_report::{Block, Cell, Chart, Document, Inline, Table};
+use rampart_report::chart::bars::{Bar, BarChart};
+use rampart_report::{Block, Cell, Chart, Document, Inline, Table, Tone};
 
 pub fn document(r: &Report<'_>) -> Document {
     let m = &r.dfd.meta;
@@ -20,13 +21,40 @@ pub fn document(r: &Report<'_>) -> Document {
     .collect();
     meta.push(("Rules".into(), r.rules.into()));
     let mut summary = Table::new(&["State", "Threats"]);
+    let mut bars = Vec::new();
     for (k, n) in r.summary() {
         summary.push(vec![k.into(), n.to_string().into()]);
+        if k != "Total" {
+            bars.push(Bar {
+                label: k.to_string(),
+                value: n as f64,
+                tone: match k {
+                    "Mitigated" => Tone::Good,
+                    "Not Applicable" => Tone::Plain,
+                    _ => Tone::Bad,
+                },
+            });
+        }
     }
+    let by_state = Chart {
+        svg: BarChart {
+            label: "threats by state".into(),
+            bars,
+        }
+        .draw(),
+        caption: "threats by state".into(),
+        id: None,
+        class: "bars",
+    };
     let mut blocks = vec![
-        Block::KeyValues(meta),
-        Block::para(r.title_note()),
-        Block::section("Summary", vec![Block::Table(summary)]),
+        Block::section(
+            "Model",
+            vec![Block::KeyValues(meta), Block::para(r.title_note())],
+        ),
+        Block::section(
+            "Summary",
+            vec![Block::Table(summary), Block::Chart(by_state)],
+        ),
         Block::section(
             "Diagram",
             vec![Block::Chart(Chart {
