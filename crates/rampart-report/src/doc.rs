@@ -13,6 +13,32 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
+impl Document {
+    /// The shape of a scan's report: what was seen (a table, when there is anything), then the
+    /// findings.
+    pub fn observed_and_findings(
+        title: &str,
+        subtitle: &str,
+        observed: Table,
+        findings: Vec<Finding>,
+        columns: FindingColumns,
+    ) -> Document {
+        let mut blocks = Vec::new();
+        if !observed.rows.is_empty() {
+            blocks.push(Block::Table(observed));
+        }
+        blocks.push(Block::section(
+            "Findings",
+            vec![Block::Findings { findings, columns }],
+        ));
+        Document {
+            title: title.to_string(),
+            subtitle: subtitle.to_string(),
+            blocks,
+        }
+    }
+}
+
 /// How a piece of text is marked: verdicts, states, severities.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Tone {

@@ -11,7 +11,7 @@ use rampart_net::{
     Net, Politeness, Scope, PORT_SCAN_BUDGET, PORT_SCAN_RATE, PROTOCOL_SCAN_BUDGET,
     PROTOCOL_SCAN_RATE, WEB_SCAN_BUDGET, WEB_SCAN_RATE,
 };
-use rampart_report::{sarif, Block, Document, FindingColumns, Format, Table};
+use rampart_report::{sarif, Document, FindingColumns, Format, Table};
 use rampart_scan as scan;
 use serde_json::Value;
 use std::time::Duration;
@@ -518,26 +518,6 @@ struct View {
     json: Value,
 }
 
-/// The scan as a document: what was seen (a table), then the findings.
-fn document(view: &View) -> Document {
-    let mut blocks = Vec::new();
-    if !view.rows.is_empty() {
-        blocks.push(Block::Table(Table::plain(&view.header, &view.rows)));
-    }
-    blocks.push(Block::section(
-        "Findings",
-        vec![Block::Findings {
-            findings: view.findings.clone(),
-            columns: FindingColumns::RuleFirst,
-        }],
-    ));
-    Document {
-        title: view.title.clone(),
-        subtitle: view.summary.clone(),
-        blocks,
-    }
-}
-
 fn emit(view: &View, format: Format, common: &Common) -> CliResult {
     let out = match format {
         Format::Json => serde_json::to_string_pretty(&view.json)?,
@@ -546,7 +526,16 @@ fn emit(view: &View, format: Format, common: &Common) -> CliResult {
             &view.findings,
             &rule_table(),
         ))?,
-        _ => rampart_report::render::render(&document(view), format).unwrap_or_default(),
+        _ => {
+            let doc = Document::observed_and_findings(
+                &view.title,
+                &view.summary,
+                Table::plain(&view.header, &view.rows),
+                view.findings.clone(),
+                FindingColumns::RuleFirst,
+            );
+            rampart_report::render::render(&doc, format).unwrap_or_default()
+        }
     };
     common.output.write(&out)?;
     let failed = common
