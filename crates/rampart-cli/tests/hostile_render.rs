@@ -476,6 +476,14 @@ fn hostile_strings_are_inert_in_every_command_and_format() {
             ),
         }
     }
+    // Log lines (here INFO, with -v) carry no colour codes when stderr is not a terminal.
+    let o = rampart(d, &["-v", "threats", "report"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("INFO") && err.contains("threats generated"),
+        "{err}"
+    );
+    no_control_bytes("threats report -v stderr", &err);
     let csv = run(d, &["threats", "report", "--format", "csv"]);
     check_csv("threats csv", &csv);
 
