@@ -28,7 +28,7 @@ impl CliError {
     pub fn report(self) -> ExitCode {
         // `{:#}` prints the whole chain on one line: "cannot open store: ...: permission denied".
         // Errors quote input (file contents, banners, URLs): shown, never sent to the terminal raw.
-        let text = rampart_report::escape::text(&format!("{:#}", self.0));
+        let text = rampart_report::escape::text(&format!("{:#}", self.0)).into_owned();
         if text.starts_with("error:") {
             eprintln!("{text}");
         } else {

@@ -38,7 +38,7 @@ impl OutputArgs {
         let content = match self.format {
             Format::Text => rampart_report::escape::text(content),
             Format::Json | Format::Sarif => rampart_report::escape::json(content),
-            _ => content.to_string(),
+            _ => content.into(),
         };
         rampart_report::write_output(self.output.as_deref(), &content)?;
         Ok(())

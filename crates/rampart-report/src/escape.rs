@@ -1,6 +1,8 @@
 //! Escaping, one function per sink. Every renderer calls these on every piece of data; nothing
 //! else in rampart escapes output.
 
+use std::borrow::Cow;
+
 /// Text for HTML element content and attribute values (also SVG, which is XML).
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -32,9 +34,9 @@ fn visible(c: char) -> String {
 /// Text for a terminal: control characters (ESC, BEL, CR, C1 controls, DEL) are shown as
 /// `\x1b` and the like, so data cannot move the cursor, retitle or clear the terminal. Newlines
 /// and tabs stay, they cannot do harm.
-pub fn text(s: &str) -> String {
+pub fn text(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -44,18 +46,18 @@ pub fn text(s: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Serialized JSON made safe for a terminal without changing its data: DEL and the C1 controls
 /// (which serde leaves raw; C0 controls it already escapes) become `\u007f`…`\u009f`. They can
 /// only occur inside strings, where the escape means the same character.
-pub fn json(serialized: &str) -> String {
+pub fn json(serialized: &str) -> Cow<'_, str> {
     if !serialized
         .chars()
         .any(|c| ('\u{7f}'..='\u{9f}').contains(&c))
     {
-        return serialized.to_string();
+        return Cow::Borrowed(serialized);
     }
     let mut out = String::with_capacity(serialized.len() + 16);
     for c in serialized.chars() {
@@ -65,7 +67,7 @@ pub fn json(serialized: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Text for one line of Markdown (a paragraph, list item, heading or table cell): every
@@ -153,7 +155,7 @@ pub fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
-        s
+        s.into_owned()
     };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))

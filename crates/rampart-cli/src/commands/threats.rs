@@ -193,7 +193,7 @@ fn write(path: Option<&Path>, content: &str) -> anyhow::Result<()> {
     let content = if to_stdout {
         rampart_report::escape::text(content)
     } else {
-        content.to_string()
+        content.into()
     };
     rampart_report::write_output(path, &content)?;
     Ok(())
