@@ -316,11 +316,16 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 
 /// Console messages Chromium logged while rendering `page`, and a screenshot.
 fn render_in_chromium(page: &Path, png: &Path) -> Option<(String, bool)> {
-    render_in_chromium_sized(page, png, "1280,2400")
+    render_in_chromium_sized(page, png, "1280,2400", false)
 }
 
-/// The same in a window of `size` (`width,height`).
-fn render_in_chromium_sized(page: &Path, png: &Path, size: &str) -> Option<(String, bool)> {
+/// The same in a window of `size` (`width,height`), in dark mode when `dark`.
+fn render_in_chromium_sized(
+    page: &Path,
+    png: &Path,
+    size: &str,
+    dark: bool,
+) -> Option<(String, bool)> {
     let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| Path::new(p).exists())?;
@@ -341,6 +346,14 @@ fn render_in_chromium_sized(page: &Path, png: &Path, size: &str) -> Option<(Stri
             "--v=0",
         ])
         .arg(format!("--window-size={size}"))
+        .args(if dark {
+            &[
+                "--force-dark-mode",
+                "--blink-settings=preferredColorScheme=0",
+            ][..]
+        } else {
+            &[]
+        })
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", page.display()))
@@ -402,7 +415,8 @@ fn html_report_renders_in_headless_chromium_without_errors_or_requests() {
 }
 
 /// The demo report, its SLA report and its threats report, each opened in Chromium: no console
-/// error, no request, a screenshot. With `RAMPART_UPDATE_SCREENSHOTS=1` (`scripts/screenshots`)
+/// error, no request, a screenshot (the threats report in dark mode too). With
+/// `RAMPART_UPDATE_SCREENSHOTS=1` (`scripts/screenshots`)
 /// the screenshots replace those in `docs/screenshots/`.
 #[test]
 fn screenshots_of_the_demo_sla_and_threats_reports() {
@@ -423,13 +437,15 @@ fn screenshots_of_the_demo_sla_and_threats_reports() {
     }
     let update = std::env::var("RAMPART_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1");
     let docs = repo_root().join("docs/screenshots");
-    for (page, png) in [
-        ("report.html", "demo-report.png"),
-        ("sla.html", "sla-report.png"),
-        ("threats.html", "threats-report.png"),
+    for (page, png, dark) in [
+        ("report.html", "demo-report.png", false),
+        ("sla.html", "sla-report.png", false),
+        ("threats.html", "threats-report.png", false),
+        ("threats.html", "threats-report-dark.png", true),
     ] {
         let shot = dir.join(png);
-        let Some((log, ok)) = render_in_chromium_sized(&dir.join(page), &shot, "1280,1600") else {
+        let Some((log, ok)) = render_in_chromium_sized(&dir.join(page), &shot, "1280,1600", dark)
+        else {
             skip(
                 "screenshots_of_the_demo_sla_and_threats_reports",
                 "chromium is not installed",
