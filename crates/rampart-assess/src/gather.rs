@@ -5,11 +5,10 @@ use chrono::{DateTime, Utc};
 use rampart_config::Project;
 use rampart_model::{Finding, Incident, TrackedFinding, TriageStatus};
 use rampart_risk::{MeasuredAvailability, Register};
-use rampart_sla::clause::Clause;
 use rampart_sla::report::{ReportInput, SlaReport};
 use rampart_store::{ObservationFilter, Store};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A check that ran, as the report shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +28,7 @@ pub struct ThreatSummary {
     pub threats: Vec<rampart_threat::Threat>,
     pub unmatched_triage: Vec<String>,
     #[serde(skip)]
-    pub svg: String,
+    pub svg: rampart_report::chart::Svg,
 }
 
 /// Everything rampart knows about the project, from the store and the project's files.
@@ -185,7 +184,7 @@ pub async fn gather(
         Some(ThreatSummary {
             rules: t.rules.clone(),
             by_state,
-            svg: t.svg(),
+            svg: rampart_threat::render::svg::render(&t.dfd),
             unmatched_triage: t
                 .unmatched_triage
                 .iter()
@@ -296,17 +295,12 @@ pub async fn sla_report(
     if observations.is_empty() {
         return Ok(None);
     }
-    let clauses: Vec<Clause> = pf.sla.iter().filter_map(Clause::from_section).collect();
-    let intervals: HashMap<String, f64> = pf
-        .monitors
-        .iter()
-        .map(|m| (m.name.clone(), m.interval.std().as_secs_f64()))
-        .collect();
+    let clauses = rampart_sla::report::project::clauses(pf);
     Ok(Some(rampart_sla::report::build(&ReportInput {
         observations: &observations,
         clauses: &clauses,
         window: None,
-        intervals,
+        intervals: rampart_sla::report::project::intervals(pf),
         by_agent: false,
         claimed_secs: None,
         generated_at: now,

@@ -7,7 +7,8 @@
 use crate::AssessError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rampart_model::{CoverageStatus, TrackedFinding};
-use rampart_report::{html, md};
+use rampart_report::chart::line::{LineChart, Series, Style};
+use rampart_report::{Block, Chart, Table};
 use rampart_store::{AssessmentRun, LifecycleChanges, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -133,109 +134,61 @@ impl History {
             .collect()
     }
 
-    /// The HTML section: changes, trend chart, coverage, set-aside findings.
-    pub fn html(&self) -> String {
-        let mut b = String::from("<section id=\"history\"><h2>Over time</h2>");
-        b.push_str(&format!(
-            "<p id=\"since-previous\">{}</p>",
-            html::escape(&self.changes_line())
-        ));
+    /// The report's "Over time" section: changes, trend chart, coverage, set-aside findings.
+    pub fn section(&self) -> Block {
+        let mut blocks = vec![Block::para(self.changes_line())];
         if self.trend.len() > 1 {
-            b.push_str(&format!(
-                "<figure class=\"trend\">{}</figure>",
-                trend_svg(&self.trend)
-            ));
+            blocks.push(Block::Chart(trend_chart(&self.trend)));
         }
         let (complete, gaps) = self.coverage_rows();
-        b.push_str("<h3 id=\"coverage\">What this assessment covered</h3>");
+        let mut covered = Vec::new();
         if self.latest.is_none() {
-            b.push_str("<p>No assessment has run yet.</p>");
+            covered.push(Block::para("No assessment has run yet."));
         } else {
-            b.push_str(&html::table(
+            covered.push(Block::Table(Table::plain(
                 &["check", "target", "rules run completely"],
                 &complete,
-            ));
+            )));
             if gaps.is_empty() {
-                b.push_str("<p>Every check ran completely.</p>");
+                covered.push(Block::para("Every check ran completely."));
             } else {
-                b.push_str("<p>Partial or not run — absence of a finding here proves nothing, and fixes nothing:</p>");
-                b.push_str(&html::table(
+                covered.push(Block::para(
+                    "Partial or not run — absence of a finding here proves nothing, and fixes nothing:",
+                ));
+                covered.push(Block::Table(Table::plain(
                     &["check", "rule", "target", "coverage", "why"],
                     &gaps,
-                ));
+                )));
             }
         }
+        blocks.push(Block::section_id(
+            "coverage",
+            "What this assessment covered",
+            covered,
+        ));
         if !self.set_aside.is_empty() {
-            b.push_str("<h3>Set aside by triage</h3>");
-            b.push_str(&html::table(
-                &[
-                    "fingerprint",
-                    "rule",
-                    "target",
-                    "triage",
-                    "until",
-                    "why (who)",
-                ],
-                &self.set_aside_rows(),
+            blocks.push(Block::section(
+                "Set aside by triage",
+                vec![Block::Table(Table::plain(
+                    &[
+                        "fingerprint",
+                        "rule",
+                        "target",
+                        "triage",
+                        "until",
+                        "why (who)",
+                    ],
+                    &self.set_aside_rows(),
+                ))],
             ));
         }
-        b.push_str("</section>");
-        b
-    }
-
-    /// The Markdown section (also the text report).
-    pub fn markdown(&self) -> String {
-        let mut s = format!("\n## Over time\n\n{}\n", md::escape(&self.changes_line()));
-        if !self.trend.is_empty() {
-            let points: Vec<String> = self.trend.iter().map(|p| p.live.to_string()).collect();
-            s.push_str(&format!(
-                "\nLive findings after each of the last {} assessment(s): {}\n",
-                self.trend.len(),
-                points.join(" → ")
-            ));
-        }
-        let (complete, gaps) = self.coverage_rows();
-        s.push_str("\n### What this assessment covered\n\n");
-        if self.latest.is_none() {
-            s.push_str("No assessment has run yet.\n");
-        } else {
-            s.push_str(&md::table(
-                &["check", "target", "rules run completely"],
-                &complete,
-            ));
-            if gaps.is_empty() {
-                s.push_str("\nEvery check ran completely.\n");
-            } else {
-                s.push_str("\nPartial or not run — absence of a finding here proves nothing, and fixes nothing:\n\n");
-                s.push_str(&md::table(
-                    &["check", "rule", "target", "coverage", "why"],
-                    &gaps,
-                ));
-            }
-        }
-        if !self.set_aside.is_empty() {
-            s.push_str("\n### Set aside by triage\n\n");
-            s.push_str(&md::table(
-                &[
-                    "fingerprint",
-                    "rule",
-                    "target",
-                    "triage",
-                    "until",
-                    "why (who)",
-                ],
-                &self.set_aside_rows(),
-            ));
-        }
-        s
+        Block::section_id("history", "Over time", blocks)
     }
 }
 
-/// The trend over the last assessments as a small inline SVG: live findings as a line, fixed
-/// (green) and new or reopened (red) as ticks. One function, so a shared chart module can
-/// replace it. Only numbers are drawn: nothing to escape.
-pub fn trend_svg(points: &[TrendPoint]) -> String {
-    let (w, h, pad) = (320.0_f64, 90.0_f64, 12.0_f64);
+/// The trend over the last assessments on the shared line chart: live findings, and the new or
+/// reopened and fixed ones of each assessment.
+pub fn trend_chart(points: &[TrendPoint]) -> Chart {
     let max = points
         .iter()
         .map(|p| {
@@ -246,62 +199,40 @@ pub fn trend_svg(points: &[TrendPoint]) -> String {
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    let step = if points.len() > 1 {
-        (w - 2.0 * pad) / (points.len() - 1) as f64
-    } else {
-        0.0
-    };
-    let x = |i: usize| pad + step * i as f64;
-    let y = |v: usize| h - pad - (h - 2.0 * pad) * v as f64 / max;
-    let line: Vec<String> = points
+    let label = format!("live findings over the last {} assessments", points.len());
+    let mut c = LineChart::new(
+        &label,
+        (0.0, points.len().saturating_sub(1).max(1) as f64),
+        max,
+    );
+    c.width = 600.0;
+    c.height = 220.0;
+    c.y_unit = "findings".into();
+    c.x_ticks = points
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.live)))
+        .map(|(i, p)| (i as f64, p.at.format("%m-%d %H:%M").to_string()))
         .collect();
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"live findings over the last {} assessments\">",
-        points.len()
-    );
-    s.push_str(&format!(
-        "<line x1=\"{pad}\" y1=\"{0}\" x2=\"{1}\" y2=\"{0}\" stroke=\"#888\" stroke-width=\"1\"/>",
-        h - pad,
-        w - pad
-    ));
-    for (i, p) in points.iter().enumerate() {
-        let came = p.changes.new + p.changes.reopened;
-        if came > 0 {
-            s.push_str(&format!(
-                "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" stroke=\"#c0392b\" stroke-width=\"4\"><title>{came} new or reopened</title></line>",
-                x(i) - 3.0,
-                h - pad,
-                y(came)
-            ));
-        }
-        if p.changes.fixed > 0 {
-            s.push_str(&format!(
-                "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" stroke=\"#27ae60\" stroke-width=\"4\"><title>{3} fixed</title></line>",
-                x(i) + 3.0,
-                h - pad,
-                y(p.changes.fixed),
-                p.changes.fixed
-            ));
-        }
+    let series = |name: &str, value: &dyn Fn(&TrendPoint) -> usize| Series {
+        name: name.into(),
+        points: points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as f64, value(p) as f64))
+            .collect(),
+        style: Style::Line,
+    };
+    c.series = vec![
+        series("live", &|p| p.live),
+        series("new or reopened", &|p| p.changes.new + p.changes.reopened),
+        series("fixed", &|p| p.changes.fixed),
+    ];
+    Chart {
+        svg: c.draw(),
+        caption: label,
+        id: Some("trend".into()),
+        class: "trend",
     }
-    s.push_str(&format!(
-        "<polyline fill=\"none\" stroke=\"#2c3e50\" stroke-width=\"2\" points=\"{}\"/>",
-        line.join(" ")
-    ));
-    for (i, p) in points.iter().enumerate() {
-        s.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#2c3e50\"><title>assessment {}: {} live</title></circle>",
-            x(i),
-            y(p.live),
-            p.assessment,
-            p.live
-        ));
-    }
-    s.push_str("</svg>");
-    s
 }
 
 /// SARIF `baselineState` of a current finding: first seen (or back) in the latest assessment is
@@ -362,14 +293,15 @@ mod tests {
     }
 
     #[test]
-    fn trend_draws_one_dot_per_assessment_and_ticks_for_changes() {
-        let svg = trend_svg(&[point(1, 3, 3, 0), point(2, 2, 0, 1), point(3, 2, 0, 0)]);
-        assert_eq!(svg.matches("<circle ").count(), 3);
-        assert!(svg.contains("<title>3 new or reopened</title>"));
-        assert!(svg.contains("<title>1 fixed</title>"));
+    fn trend_draws_every_series_within_the_box() {
+        let chart = trend_chart(&[point(1, 3, 3, 0), point(2, 2, 0, 1), point(3, 2, 0, 0)]);
+        let svg = chart.svg.as_str();
+        for name in ["live", "new or reopened", "fixed"] {
+            assert!(svg.contains(name), "{name} missing: {svg}");
+        }
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
-        // One point and no findings at all still draw within the box.
-        let one = trend_svg(&[point(1, 0, 0, 0)]);
-        assert!(one.contains("<circle cx=\"12.0\" cy=\"78.0\""), "{one}");
+        // One point and no findings at all still draw, with finite coordinates.
+        let one = trend_chart(&[point(1, 0, 0, 0)]);
+        assert!(!one.svg.as_str().contains("NaN"), "{}", one.svg.as_str());
     }
 }

@@ -3,8 +3,8 @@
 use crate::mitigation::Verification;
 use crate::Assessment;
 use rampart_config::PolicySection;
-use rampart_report::html::escape;
-use rampart_report::md;
+use rampart_report::escape::{html as escape, text as term};
+use rampart_report::{Block, Document, Inline, Table};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -212,18 +212,18 @@ const TEXT_DETAILS: usize = 10;
 pub fn text(results: &[PolicyResult], warnings: &[String]) -> String {
     let mut s = String::new();
     for w in warnings {
-        s.push_str(&format!("warning: {w}\n"));
+        s.push_str(&format!("warning: {}\n", term(w)));
     }
     for r in results {
         s.push_str(&format!(
             "{} {}: {}\n",
             if r.passed { "pass" } else { "FAIL" },
-            r.name,
-            r.explanation
+            term(&r.name),
+            term(&r.explanation)
         ));
         if !r.passed {
             for d in r.details.iter().take(TEXT_DETAILS) {
-                s.push_str(&format!("       {d}\n"));
+                s.push_str(&format!("       {}\n", term(d)));
             }
             if r.details.len() > TEXT_DETAILS {
                 s.push_str(&format!(
@@ -250,35 +250,34 @@ pub fn verdict(results: &[PolicyResult]) -> String {
 
 /// `rampart check --format md`: a table of the rules, then what failed.
 pub fn markdown(project: &str, results: &[PolicyResult], warnings: &[String]) -> String {
-    let mut s = format!(
-        "# rampart check: {}\n\n{}\n\n",
-        md::escape(project),
-        verdict(results)
-    );
-    for w in warnings {
-        s.push_str(&format!("- **warning:** {}\n", md::escape(w)));
-    }
+    let mut blocks = vec![Block::para(verdict(results))];
     if !warnings.is_empty() {
-        s.push('\n');
+        blocks.push(Block::list(
+            warnings
+                .iter()
+                .map(|w| Inline::new().strong("warning:").text(format!(" {w}"))),
+        ));
     }
-    let rows: Vec<Vec<String>> = results
-        .iter()
-        .map(|r| {
-            vec![
-                if r.passed { "pass" } else { "FAIL" }.to_string(),
-                r.name.clone(),
-                r.explanation.clone(),
-            ]
-        })
-        .collect();
-    s.push_str(&md::table(&["result", "policy", "why"], &rows));
+    let mut t = Table::new(&["result", "policy", "why"]);
+    for r in results {
+        t.push(vec![
+            if r.passed { "pass" } else { "FAIL" }.into(),
+            (&r.name).into(),
+            (&r.explanation).into(),
+        ]);
+    }
+    blocks.push(Block::Table(t));
     for r in results.iter().filter(|r| !r.passed) {
-        s.push_str(&format!("\n## FAIL: {}\n\n", md::escape(&r.name)));
-        for d in &r.details {
-            s.push_str(&format!("- {}\n", md::escape(d)));
-        }
+        blocks.push(Block::section(
+            format!("FAIL: {}", r.name),
+            vec![Block::list(&r.details)],
+        ));
     }
-    s
+    rampart_report::render::markdown::render(&Document {
+        title: format!("rampart check: {project}"),
+        subtitle: String::new(),
+        blocks,
+    })
 }
 
 /// `rampart check --format json`: the verdict, every rule with its details, and the warnings.

@@ -1,5 +1,6 @@
-//! The assessment as one self-contained HTML page (inline CSS and SVG, no external assets),
-//! Markdown, JSON and SARIF. Deterministic: the time shown is the assessment's.
+//! The assessment as one document — rendered as a self-contained HTML page (inline CSS and SVG,
+//! no external assets), Markdown and text by the shared renderers — plus JSON and SARIF.
+//! Deterministic: the time shown is the assessment's.
 
 use crate::gather::{CitedStatus, CitedThreat};
 use crate::mitigation::Verification;
@@ -7,13 +8,10 @@ use crate::policy::PolicyResult;
 use crate::Assessment;
 use rampart_model::Severity;
 use rampart_model::TrackedFinding;
-use rampart_report::html::{self, escape};
-use rampart_report::md;
+use rampart_report::chart::timeline::{Event, Timeline};
+use rampart_report::doc::finding_anchor as anchor;
+use rampart_report::{Block, Cell, Chart, Document, FindingColumns, Inline, Row, Table, Tone};
 use std::collections::BTreeMap;
-
-fn anchor(fp: &str) -> String {
-    format!("f-{fp}")
-}
 
 /// The anchor of a threat's row in the threats section.
 fn threat_anchor(id: &str) -> String {
@@ -117,299 +115,266 @@ fn summary_lines(a: &Assessment, policy: &[PolicyResult]) -> Vec<String> {
     out
 }
 
-fn finding_rows(rows: &[&TrackedFinding]) -> Vec<Vec<String>> {
-    rows.iter()
-        .map(|f| {
-            vec![
-                f.finding.severity.to_string(),
-                f.finding.rule.clone(),
-                f.finding.title.clone(),
-                f.finding.target.clone(),
-                f.finding.evidence.summary(),
-                f.finding.remediation.clone(),
-            ]
-        })
-        .collect()
-}
-
-/// A timeline of log incidents as inline SVG: one bar per incident over the analysed span.
-fn incident_timeline(a: &Assessment) -> String {
-    if a.incidents.is_empty() {
-        return String::new();
-    }
-    let start = a
-        .incidents
-        .iter()
-        .map(|i| i.started_at)
-        .min()
-        .expect("non-empty");
+/// A timeline of log incidents: one bar per incident over the analysed span.
+fn incident_timeline(a: &Assessment) -> Option<Block> {
+    let start = a.incidents.iter().map(|i| i.started_at).min()?;
     let end = a
         .incidents
         .iter()
         .map(|i| i.ended_at.unwrap_or(i.started_at))
-        .max()
-        .expect("non-empty");
-    let span = (end - start).num_seconds().max(60) as f64;
-    let (w, row, left) = (900.0, 22.0, 190.0);
-    let h = 30.0 + row * a.incidents.len() as f64;
-    let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"log incidents on a timeline\" font-family=\"sans-serif\" font-size=\"11\">");
-    s.push_str(&format!("<text x=\"{left}\" y=\"12\">{}</text><text x=\"{w}\" y=\"12\" text-anchor=\"end\">{}</text>", start.format("%Y-%m-%d %H:%M"), end.format("%Y-%m-%d %H:%M")));
-    for (i, inc) in a.incidents.iter().enumerate() {
-        let y = 20.0 + row * i as f64;
-        let x0 = left + (w - left - 10.0) * ((inc.started_at - start).num_seconds() as f64 / span);
-        let x1 = left
-            + (w - left - 10.0)
-                * ((inc.ended_at.unwrap_or(inc.started_at) - start).num_seconds() as f64 / span);
-        let kind = serde_json::to_value(&inc.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        s.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            left - 6.0,
-            y + 12.0,
-            escape(&kind)
-        ));
-        s.push_str(&format!("<rect x=\"{x0:.1}\" y=\"{}\" width=\"{:.1}\" height=\"14\" fill=\"#f04438\"><title>{}</title></rect>", y + 2.0, (x1 - x0).max(3.0), escape(&inc.summary)));
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// One self-contained HTML page.
-pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
-    let mut b = String::new();
-    b.push_str("<section id=\"summary\"><h2>Summary</h2><ul>");
-    for l in summary_lines(a, policy) {
-        b.push_str(&format!("<li>{}</li>", escape(&l)));
-    }
-    b.push_str("</ul>");
-    if !a.warnings.is_empty() {
-        b.push_str("<ul id=\"warnings\" class=\"warn\">");
-        for w in &a.warnings {
-            b.push_str(&format!("<li>warning: {}</li>", escape(w)));
-        }
-        b.push_str("</ul>");
-    }
-    if !policy.is_empty() {
-        let rows: Vec<Vec<String>> = policy
-            .iter()
-            .map(|p| {
-                vec![
-                    if p.passed {
-                        "pass".into()
-                    } else {
-                        "FAIL".into()
-                    },
-                    p.name.clone(),
-                    p.explanation.clone(),
-                    p.details.join("\n"),
-                ]
-            })
-            .collect();
-        b.push_str(&html::table(&["", "policy", "why", "details"], &rows));
-    }
-    b.push_str("</section>");
-
-    if let Some(sla) = &a.sla {
-        b.push_str("<section id=\"sla\"><h2>SLA</h2>");
-        let rows: Vec<Vec<String>> = sla
-            .clauses
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.monitor.clone(),
-                    c.verdict.label().into(),
-                    c.measured.clone(),
-                    c.formula.clone(),
-                ]
-            })
-            .collect();
-        b.push_str(&html::table(
-            &["clause", "monitor", "verdict", "measured", "formula"],
-            &rows,
-        ));
-        for (i, m) in sla.monitors.iter().enumerate() {
-            b.push_str(&format!(
-                "<h3>{} — {} probes, {} failed, uptime {} by time</h3>",
-                escape(&m.monitor),
-                m.probes,
-                m.failed,
-                m.uptime
-                    .by_time_percent
-                    .map(|u| format!("{u:.3} %"))
-                    .unwrap_or_else(|| "n/a".into())
-            ));
-            if let Some(svg) = rampart_sla::report::graph_svg(sla, i) {
-                b.push_str(&format!(
-                    "<figure class=\"sla-graph\" id=\"sla-graph-{i}\" aria-label=\"response time of {}\">{svg}</figure>",
-                    escape(&m.monitor)
-                ));
-            }
-        }
-        b.push_str("</section>");
-    }
-
-    b.push_str(&a.history.html());
-    b.push_str("<section id=\"findings\"><h2>Findings</h2>");
-    let mut by_source: BTreeMap<&str, Vec<&TrackedFinding>> = BTreeMap::new();
-    for f in &a.findings {
-        by_source.entry(f.source.as_str()).or_default().push(f);
-    }
-    if by_source.is_empty() {
-        b.push_str("<p>No findings.</p>");
-    }
-    for (source, rows) in by_source {
-        b.push_str(&format!("<h3>{}</h3><table><thead><tr><th>severity</th><th>rule</th><th>title</th><th>target</th><th>evidence</th><th>fix</th></tr></thead><tbody>", escape(source)));
-        for (f, cells) in rows.iter().zip(finding_rows(&rows)) {
-            b.push_str(&format!("<tr id=\"{}\">", anchor(&f.finding.fingerprint.0)));
-            for (i, c) in cells.iter().enumerate() {
-                let class = if i == 0 {
-                    format!(" class=\"sev-{}\"", f.finding.severity)
-                } else {
-                    String::new()
-                };
-                b.push_str(&format!("<td{class}>{}</td>", escape(c)));
-            }
-            b.push_str("</tr>");
-        }
-        b.push_str("</tbody></table>");
-    }
-    b.push_str("</section>");
-
-    let runs: Vec<Vec<String>> = a
-        .runs
-        .iter()
-        .map(|r| {
-            vec![
-                r.kind.clone(),
-                r.target.clone(),
-                r.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                format!(
-                    "{:.1} s",
-                    (r.finished_at - r.started_at).num_milliseconds() as f64 / 1000.0
-                ),
-            ]
-        })
-        .collect();
-    b.push_str(&format!(
-        "<section id=\"runs\"><h2>Checks that ran</h2>{}</section>",
-        html::table(&["check", "target", "started (UTC)", "took"], &runs)
-    ));
-
-    b.push_str("<section id=\"logs\"><h2>Log incidents</h2>");
-    b.push_str(&incident_timeline(a));
-    let rows: Vec<Vec<String>> = a
+        .max()?;
+    let secs = |t: chrono::DateTime<chrono::Utc>| (t - start).num_seconds() as f64;
+    let events = a
         .incidents
         .iter()
-        .map(|i| {
-            vec![
-                i.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                i.ended_at
-                    .map(|e| e.format("%H:%M:%S").to_string())
-                    .unwrap_or_default(),
-                i.target.clone(),
-                i.summary.clone(),
-            ]
+        .map(|inc| Event {
+            label: serde_json::to_value(&inc.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            from: secs(inc.started_at),
+            to: secs(inc.ended_at.unwrap_or(inc.started_at)),
+            title: inc.summary.clone(),
         })
         .collect();
-    b.push_str(&html::table(&["from", "to", "target", "what"], &rows));
-    b.push_str("</section>");
-
-    if let Some(t) = &a.threats {
-        b.push_str("<section id=\"threats\"><h2>Threat model</h2>");
-        let counts: Vec<Vec<String>> = t
-            .by_state
-            .iter()
-            .map(|(k, v)| vec![k.clone(), v.to_string()])
-            .collect();
-        b.push_str(&format!(
-            "<div id=\"threat-states\">{}</div>",
-            html::table(&["state", "threats"], &counts)
-        ));
-        b.push_str(&format!(
-            "<figure id=\"threat-dfd\" aria-label=\"data-flow diagram\">{}</figure>",
-            t.svg
-        ));
-        if !a.mitigations.is_empty() {
-            b.push_str("<h3>Claimed mitigations, checked live</h3><table><thead><tr><th>result</th><th>threat</th><th>interaction</th><th>justification</th><th>checks</th></tr></thead><tbody>");
-            for m in &a.mitigations {
-                let class = match m.overall {
-                    Verification::Verified => "good",
-                    Verification::Contradicted => "bad",
-                    Verification::Unverified => "warn",
-                };
-                let mut checks = String::new();
-                for c in &m.checks {
-                    checks.push_str(&format!(
-                        "<div><code>{}</code>: {}",
-                        escape(&c.check),
-                        c.result.label()
-                    ));
-                    for e in &c.evidence {
-                        let link = a
-                            .findings
-                            .iter()
-                            .find(|f| e.contains(&f.finding.fingerprint.0))
-                            .map(|f| anchor(&f.finding.fingerprint.0));
-                        match link {
-                            Some(id) => {
-                                checks.push_str(&format!(" — <a href=\"#{id}\">{}</a>", escape(e)))
-                            }
-                            None => checks.push_str(&format!(" — {}", escape(e))),
-                        }
-                    }
-                    checks.push_str("</div>");
-                }
-                b.push_str(&format!(
-                    "<tr><td class=\"{class}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{checks}</td></tr>",
-                    m.overall.label(),
-                    escape(&m.title),
-                    escape(&m.interaction),
-                    escape(&m.justification)
-                ));
-            }
-            b.push_str("</tbody></table>");
-        }
-        b.push_str("<h3>Threats</h3><table><thead><tr><th>id</th><th>category</th><th>title</th><th>interaction</th><th>state</th><th>justification</th></tr></thead><tbody>");
-        for th in &t.threats {
-            let class = match th.state {
-                rampart_threat::State::NotStarted => " class=\"bad\"",
-                rampart_threat::State::NeedsInvestigation => " class=\"warn\"",
-                _ => "",
-            };
-            b.push_str(&format!(
-                "<tr id=\"{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td{class}>{}</td><td>{}</td></tr>",
-                threat_anchor(&th.id),
-                escape(&th.id),
-                escape(&th.category),
-                escape(&th.title),
-                escape(&th.interaction),
-                escape(th.state.as_str()),
-                escape(&th.justification)
-            ));
-        }
-        b.push_str("</tbody></table></section>");
-    }
-
-    if let Some(r) = &a.risks {
-        b.push_str(&rampart_risk::render::html_section(r));
-        b.push_str(&risk_evidence_html(a, r));
-    }
-    html::page(
-        &format!("rampart assessment: {}", a.project),
-        &format!(
-            "generated {}",
-            a.generated_at.format("%Y-%m-%d %H:%M:%S UTC")
-        ),
-        &b,
-    )
+    let t = Timeline {
+        label: "log incidents on a timeline".into(),
+        range: (0.0, secs(end).max(60.0)),
+        start_label: start.format("%Y-%m-%d %H:%M").to_string(),
+        end_label: end.format("%Y-%m-%d %H:%M").to_string(),
+        events,
+    };
+    Some(Block::Chart(Chart {
+        svg: t.draw(),
+        caption: "log incidents on a timeline".into(),
+        id: None,
+        class: "timeline",
+    }))
 }
 
-/// What each risk cites, and what rampart found for it, linked to the findings.
-fn risk_evidence_html(a: &Assessment, reg: &rampart_risk::Register) -> String {
-    let mut rows = String::new();
+fn summary(a: &Assessment, policy: &[PolicyResult]) -> Block {
+    let mut blocks = vec![Block::list(summary_lines(a, policy))];
+    if !a.warnings.is_empty() {
+        blocks.push(Block::List {
+            id: Some("warnings".into()),
+            tone: Tone::Warn,
+            items: a
+                .warnings
+                .iter()
+                .map(|w| Inline::new().strong("warning:").text(format!(" {w}")))
+                .collect(),
+        });
+    }
+    if !policy.is_empty() {
+        let mut t = Table::new(&["", "policy", "why", "details"]);
+        for p in policy {
+            t.push(vec![
+                if p.passed {
+                    Cell::toned(Tone::Good, "pass")
+                } else {
+                    Cell::toned(Tone::Bad, "FAIL")
+                },
+                (&p.name).into(),
+                (&p.explanation).into(),
+                p.details.join("\n").into(),
+            ]);
+        }
+        blocks.push(Block::Table(t));
+    }
+    Block::section_id("summary", "Summary", blocks)
+}
+
+fn uptime(m: &rampart_sla::report::MonitorReport) -> String {
+    m.uptime
+        .by_time_percent
+        .map(|u| format!("{u:.3} %"))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn sla(sla: &rampart_sla::report::SlaReport) -> Block {
+    let mut t = Table::new(&["clause", "monitor", "verdict", "measured", "formula"]);
+    for c in &sla.clauses {
+        t.push(vec![
+            (&c.name).into(),
+            (&c.monitor).into(),
+            c.verdict.label().into(),
+            (&c.measured).into(),
+            (&c.formula).into(),
+        ]);
+    }
+    let mut blocks = vec![Block::Table(t)];
+    for (i, m) in sla.monitors.iter().enumerate() {
+        let graph = rampart_sla::report::graph(sla, i).map(Block::Chart);
+        blocks.push(Block::section(
+            format!(
+                "{} — {} probes, {} failed, uptime {} by time",
+                m.monitor,
+                m.probes,
+                m.failed,
+                uptime(m)
+            ),
+            graph.into_iter().collect(),
+        ));
+    }
+    Block::section_id("sla", "SLA", blocks)
+}
+
+fn findings(a: &Assessment) -> Block {
+    let mut by_source: BTreeMap<&str, Vec<rampart_model::Finding>> = BTreeMap::new();
+    for f in &a.findings {
+        by_source
+            .entry(f.source.as_str())
+            .or_default()
+            .push(f.finding.clone());
+    }
+    let mut blocks = Vec::new();
+    if by_source.is_empty() {
+        blocks.push(Block::para("No findings."));
+    }
+    for (source, findings) in by_source {
+        blocks.push(Block::section(
+            source,
+            vec![Block::Findings {
+                findings,
+                columns: FindingColumns::SeverityFirst,
+            }],
+        ));
+    }
+    Block::section_id("findings", "Findings", blocks)
+}
+
+fn runs(a: &Assessment) -> Block {
+    let mut t = Table::new(&["check", "target", "started (UTC)", "took"]);
+    for r in &a.runs {
+        t.push(vec![
+            (&r.kind).into(),
+            (&r.target).into(),
+            r.started_at.format("%Y-%m-%d %H:%M:%S").to_string().into(),
+            format!(
+                "{:.1} s",
+                (r.finished_at - r.started_at).num_milliseconds() as f64 / 1000.0
+            )
+            .into(),
+        ]);
+    }
+    Block::section_id("runs", "Checks that ran", vec![Block::Table(t)])
+}
+
+fn logs(a: &Assessment) -> Block {
+    let mut t = Table::new(&["from", "to", "target", "what"]);
+    for i in &a.incidents {
+        t.push(vec![
+            i.started_at.format("%Y-%m-%d %H:%M:%S").to_string().into(),
+            i.ended_at
+                .map(|e| e.format("%H:%M:%S").to_string())
+                .unwrap_or_default()
+                .into(),
+            (&i.target).into(),
+            (&i.summary).into(),
+        ]);
+    }
+    let blocks = incident_timeline(a)
+        .into_iter()
+        .chain([Block::Table(t)])
+        .collect();
+    Block::section_id("logs", "Log incidents", blocks)
+}
+
+fn mitigations(a: &Assessment) -> Block {
+    let mut t = Table::new(&["result", "threat", "interaction", "justification", "checks"]);
+    for m in &a.mitigations {
+        let tone = match m.overall {
+            Verification::Verified => Tone::Good,
+            Verification::Contradicted => Tone::Bad,
+            Verification::Unverified => Tone::Warn,
+        };
+        let mut checks = Inline::new();
+        for (k, c) in m.checks.iter().enumerate() {
+            if k > 0 {
+                checks = checks.br();
+            }
+            checks = checks
+                .code(&c.check)
+                .text(format!(": {}", c.result.label()));
+            for e in &c.evidence {
+                checks = checks.text(" — ");
+                match a
+                    .findings
+                    .iter()
+                    .find(|f| e.contains(&f.finding.fingerprint.0))
+                {
+                    Some(f) => {
+                        checks = checks.link(e, format!("#{}", anchor(&f.finding.fingerprint.0)))
+                    }
+                    None => checks = checks.text(e),
+                }
+            }
+        }
+        t.push(vec![
+            Cell::toned(tone, m.overall.label()),
+            (&m.title).into(),
+            (&m.interaction).into(),
+            (&m.justification).into(),
+            checks.into(),
+        ]);
+    }
+    Block::section("Claimed mitigations, checked live", vec![Block::Table(t)])
+}
+
+fn threats(a: &Assessment, t: &crate::gather::ThreatSummary) -> Block {
+    let mut counts = Table::new(&["state", "threats"]);
+    for (k, v) in &t.by_state {
+        counts.push(vec![k.into(), v.to_string().into()]);
+    }
+    let mut blocks = vec![
+        Block::Group {
+            id: Some("threat-states".into()),
+            class: "states".into(),
+            blocks: vec![Block::Table(counts)],
+        },
+        Block::Chart(Chart {
+            svg: t.svg.clone(),
+            caption: "data-flow diagram".into(),
+            id: Some("threat-dfd".into()),
+            class: "dfd",
+        }),
+    ];
+    if !a.mitigations.is_empty() {
+        blocks.push(mitigations(a));
+    }
+    let mut list = Table::new(&[
+        "id",
+        "category",
+        "title",
+        "interaction",
+        "state",
+        "justification",
+    ]);
+    for th in &t.threats {
+        let tone = match th.state {
+            rampart_threat::State::NotStarted => Tone::Bad,
+            rampart_threat::State::NeedsInvestigation => Tone::Warn,
+            _ => Tone::Plain,
+        };
+        list.push_row(
+            Row::new(vec![
+                Inline::new().code(&th.id).into(),
+                (&th.category).into(),
+                (&th.title).into(),
+                (&th.interaction).into(),
+                Cell::toned(tone, th.state.as_str()),
+                (&th.justification).into(),
+            ])
+            .with_id(threat_anchor(&th.id)),
+        );
+    }
+    blocks.push(Block::section("Threats", vec![Block::Table(list)]));
+    Block::section_id("threats", "Threat model", blocks)
+}
+
+/// What each risk cites, and what rampart found for it, linked to the findings and threats.
+fn risk_evidence(a: &Assessment, reg: &rampart_risk::Register) -> Option<Block> {
+    let mut cited = Table::new(&["risk", "cites", "what rampart found"]);
     for r in &reg.risks {
         for rule in &r.evidence_findings {
             let hits: Vec<&TrackedFinding> = a
@@ -418,47 +383,27 @@ fn risk_evidence_html(a: &Assessment, reg: &rampart_risk::Register) -> String {
                 .filter(|f| crate::mitigation::rule_matches(rule, &f.finding.rule))
                 .collect();
             let kind = crate::mitigation::kind_of(rule);
-            let what = if !hits.is_empty() {
-                hits.iter()
-                    .map(|f| {
-                        format!(
-                            "<a href=\"#{}\">{} on {}</a>",
-                            anchor(&f.finding.fingerprint.0),
-                            escape(&f.finding.title),
-                            escape(&f.finding.target)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("<br>")
+            let mut what = Inline::new();
+            if !hits.is_empty() {
+                for (k, f) in hits.iter().enumerate() {
+                    if k > 0 {
+                        what = what.br();
+                    }
+                    what = what.link(
+                        format!("{} on {}", f.finding.title, f.finding.target),
+                        format!("#{}", anchor(&f.finding.fingerprint.0)),
+                    );
+                }
             } else if a.runs.iter().any(|x| x.kind == kind) {
-                format!("none found (the {kind} check ran)")
+                what = what.text(format!("none found (the {kind} check ran)"));
             } else {
-                format!("not checked (no {kind} check has run)")
-            };
-            rows.push_str(&format!(
-                "<tr><td>{}</td><td><code>{}</code></td><td>{what}</td></tr>",
-                escape(&r.id),
-                escape(rule)
-            ));
-        }
-        for c in a.cited_threats.iter().filter(|c| c.risk == r.id) {
-            let what = match c.status {
-                CitedStatus::Found => format!(
-                    "<a href=\"#{}\">{}</a>",
-                    threat_anchor(&c.threat),
-                    escape(&cited_threat_text(c))
-                ),
-                CitedStatus::Unknown => "<span class=\"bad\">unknown threat</span>: no generated threat has this id (<a href=\"#threats\">threat model</a>)".to_string(),
-                CitedStatus::NoModel => format!(
-                    "<span class=\"warn\">{}</span>",
-                    escape(&cited_threat_text(c))
-                ),
-            };
-            rows.push_str(&format!(
-                "<tr><td>{}</td><td>threat <code>{}</code></td><td>{what}</td></tr>",
-                escape(&r.id),
-                escape(&c.threat)
-            ));
+                what = what.text(format!("not checked (no {kind} check has run)"));
+            }
+            cited.push(vec![
+                (&r.id).into(),
+                Inline::new().code(rule).into(),
+                what.into(),
+            ]);
         }
         for m in &r.evidence_monitors {
             let what = a
@@ -466,163 +411,92 @@ fn risk_evidence_html(a: &Assessment, reg: &rampart_risk::Register) -> String {
                 .as_ref()
                 .and_then(|s| s.monitors.iter().find(|x| &x.monitor == m))
                 .map(|x| {
-                    format!(
-                        "{} probes, uptime {} by time, <a href=\"#sla\">SLA section</a>",
-                        x.probes,
-                        x.uptime
-                            .by_time_percent
-                            .map(|u| format!("{u:.3} %"))
-                            .unwrap_or_else(|| "n/a".into())
-                    )
+                    Inline::new()
+                        .text(format!(
+                            "{} probes, uptime {} by time, ",
+                            x.probes,
+                            uptime(x)
+                        ))
+                        .link("SLA section", "#sla")
                 })
                 .unwrap_or_else(|| "no observations yet".into());
-            rows.push_str(&format!(
-                "<tr><td>{}</td><td>monitor <code>{}</code></td><td>{what}</td></tr>",
-                escape(&r.id),
-                escape(m)
-            ));
+            cited.push(vec![
+                (&r.id).into(),
+                Inline::new().text("monitor ").code(m).into(),
+                what.into(),
+            ]);
         }
     }
-    if rows.is_empty() {
-        return String::new();
+    let mut threats = Table::new(&["risk", "threat", "what rampart found"]);
+    for c in &a.cited_threats {
+        let what = match c.status {
+            CitedStatus::Found => Inline::new().link(
+                cited_threat_text(c),
+                format!("#{}", threat_anchor(&c.threat)),
+            ),
+            CitedStatus::Unknown => Inline::new()
+                .toned(Tone::Bad, "unknown threat")
+                .text(": no generated threat has this id (")
+                .link("threat model", "#threats")
+                .text(")"),
+            CitedStatus::NoModel => Inline::new().toned(Tone::Warn, cited_threat_text(c)),
+        };
+        threats.push(vec![
+            (&c.risk).into(),
+            Inline::new().code(&c.threat).into(),
+            what.into(),
+        ]);
     }
-    format!("<section id=\"risk-evidence\"><h2>Risk evidence</h2><table><thead><tr><th>risk</th><th>cites</th><th>what rampart found</th></tr></thead><tbody>{rows}</tbody></table></section>")
+    let mut blocks = Vec::new();
+    if !cited.rows.is_empty() {
+        blocks.push(Block::section(
+            "Findings and monitors cited by risks",
+            vec![Block::Table(cited)],
+        ));
+    }
+    if !threats.rows.is_empty() {
+        blocks.push(Block::section(
+            "Threats cited by risks",
+            vec![Block::Table(threats)],
+        ));
+    }
+    (!blocks.is_empty()).then(|| Block::section_id("risk-evidence", "Risk evidence", blocks))
+}
+
+/// The whole assessment as one document.
+pub fn document(a: &Assessment, policy: &[PolicyResult]) -> Document {
+    let mut blocks = vec![summary(a, policy)];
+    if let Some(s) = &a.sla {
+        blocks.push(sla(s));
+    }
+    blocks.push(a.history.section());
+    blocks.push(findings(a));
+    blocks.push(runs(a));
+    blocks.push(logs(a));
+    if let Some(t) = &a.threats {
+        blocks.push(threats(a, t));
+    }
+    if let Some(r) = &a.risks {
+        blocks.push(rampart_risk::render::section(r));
+        blocks.extend(risk_evidence(a, r));
+    }
+    Document {
+        title: format!("rampart assessment: {}", a.project),
+        subtitle: format!(
+            "generated {}",
+            a.generated_at.format("%Y-%m-%d %H:%M:%S UTC")
+        ),
+        blocks,
+    }
+}
+
+/// One self-contained HTML page.
+pub fn html(a: &Assessment, policy: &[PolicyResult]) -> String {
+    rampart_report::render::html::render(&document(a, policy))
 }
 
 pub fn markdown(a: &Assessment, policy: &[PolicyResult]) -> String {
-    let mut s = format!(
-        "# rampart assessment: {}\n\nGenerated {}.\n\n## Summary\n\n",
-        a.project,
-        a.generated_at.format("%Y-%m-%d %H:%M:%S UTC")
-    );
-    for l in summary_lines(a, policy) {
-        s.push_str(&format!("- {}\n", md::escape(&l)));
-    }
-    if !a.warnings.is_empty() {
-        s.push('\n');
-        for w in &a.warnings {
-            s.push_str(&format!("- **warning:** {}\n", md::escape(w)));
-        }
-    }
-    if !policy.is_empty() {
-        let rows: Vec<Vec<String>> = policy
-            .iter()
-            .map(|p| {
-                vec![
-                    if p.passed {
-                        "pass".into()
-                    } else {
-                        "FAIL".into()
-                    },
-                    p.name.clone(),
-                    p.explanation.clone(),
-                ]
-            })
-            .collect();
-        s.push_str(&format!("\n{}", md::table(&["", "policy", "why"], &rows)));
-    }
-    if let Some(sla) = &a.sla {
-        let rows: Vec<Vec<String>> = sla
-            .clauses
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.monitor.clone(),
-                    c.verdict.label().into(),
-                    c.measured.clone(),
-                ]
-            })
-            .collect();
-        s.push_str(&format!(
-            "\n## SLA\n\n{}",
-            md::table(&["clause", "monitor", "verdict", "measured"], &rows)
-        ));
-    }
-    s.push_str(&a.history.markdown());
-    let all: Vec<&TrackedFinding> = a.findings.iter().collect();
-    s.push_str(&format!(
-        "\n## Findings\n\n{}",
-        md::table(
-            &["severity", "rule", "title", "target", "evidence", "fix"],
-            &finding_rows(&all)
-        )
-    ));
-    let rows: Vec<Vec<String>> = a
-        .incidents
-        .iter()
-        .map(|i| {
-            vec![
-                i.started_at.to_rfc3339(),
-                i.target.clone(),
-                i.summary.clone(),
-            ]
-        })
-        .collect();
-    s.push_str(&format!(
-        "\n## Log incidents\n\n{}",
-        md::table(&["from", "target", "what"], &rows)
-    ));
-    if !a.mitigations.is_empty() {
-        let rows: Vec<Vec<String>> = a
-            .mitigations
-            .iter()
-            .map(|m| {
-                vec![
-                    m.overall.label().into(),
-                    m.title.clone(),
-                    m.interaction.clone(),
-                    m.checks
-                        .iter()
-                        .map(|c| {
-                            format!(
-                                "{}: {} ({})",
-                                c.check,
-                                c.result.label(),
-                                c.evidence.join("; ")
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" / "),
-                ]
-            })
-            .collect();
-        s.push_str(&format!(
-            "\n## Claimed mitigations\n\n{}",
-            md::table(&["result", "threat", "interaction", "checks"], &rows)
-        ));
-    }
-    if let Some(t) = &a.threats {
-        let counts: Vec<Vec<String>> = t
-            .by_state
-            .iter()
-            .map(|(k, v)| vec![k.clone(), v.to_string()])
-            .collect();
-        s.push_str(&format!(
-            "\n## Threat model\n\n{}",
-            md::table(&["state", "threats"], &counts)
-        ));
-    }
-    if let Some(r) = &a.risks {
-        s.push('\n');
-        s.push_str(&rampart_risk::render::markdown(r).replacen(
-            "# Risk register",
-            "## Risk register",
-            1,
-        ));
-        if !a.cited_threats.is_empty() {
-            let rows: Vec<Vec<String>> = a
-                .cited_threats
-                .iter()
-                .map(|c| vec![c.risk.clone(), c.threat.clone(), cited_threat_text(c)])
-                .collect();
-            s.push_str(&format!(
-                "\n## Threats cited by risks\n\n{}",
-                md::table(&["risk", "threat", "what rampart found"], &rows)
-            ));
-        }
-    }
-    s
+    rampart_report::render::markdown::render(&document(a, policy))
 }
 
 pub fn json(a: &Assessment, policy: &[PolicyResult]) -> serde_json::Value {

@@ -26,7 +26,8 @@ pub struct CliError(pub anyhow::Error);
 
 impl CliError {
     pub fn report(self) -> ExitCode {
-        let text = one_line(&self.0);
+        // Errors quote input (file contents, banners, URLs): shown, never sent to the terminal raw.
+        let text = rampart_report::escape::text(&one_line(&self.0)).into_owned();
         if text.starts_with("error:") {
             crate::errln!("{text}");
         } else {

@@ -32,8 +32,15 @@ impl OutputArgs {
         }
     }
 
+    /// Writes the output. Text is for terminals: control characters in it are shown (`\x1b`),
+    /// whichever renderer made it; JSON gets the C1 controls serde leaves raw as `\u` escapes.
     pub fn write(&self, content: &str) -> anyhow::Result<()> {
-        rampart_report::write_output(self.output.as_deref(), content)?;
+        let content = match self.format {
+            Format::Text => rampart_report::escape::text(content),
+            Format::Json | Format::Sarif => rampart_report::escape::json(content),
+            _ => content.into(),
+        };
+        rampart_report::write_output(self.output.as_deref(), &content)?;
         Ok(())
     }
 }

@@ -3,7 +3,9 @@
 //! `println!` panics when its reader has gone (`rampart threats rules | head -1`) or the disk is
 //! full (`> /dev/full`). `outln!` returns an error instead: a closed pipe ends the command quietly
 //! with exit 0 (see [`is_closed_pipe`]), any other failure is exit 2 naming stdout. `errln!` never
-//! fails: when even stderr is gone there is nobody left to tell.
+//! fails: when even stderr is gone there is nobody left to tell. Both show control characters
+//! visibly (`\x1b`), so a hostile banner, log line or element name quoted in a line cannot
+//! retitle, clear or recolour the terminal.
 
 use std::io::Write;
 
@@ -21,8 +23,9 @@ macro_rules! errln {
 }
 
 pub fn line(args: std::fmt::Arguments<'_>) -> Result<(), rampart_report::OutputError> {
+    let text = std::fmt::format(args);
     let mut out = std::io::stdout().lock();
-    out.write_fmt(args)
+    out.write_all(rampart_report::escape::text(&text).as_bytes())
         .and_then(|_| out.write_all(b"\n"))
         .and_then(|_| out.flush())
         .map_err(|source| rampart_report::OutputError {
@@ -33,8 +36,11 @@ pub fn line(args: std::fmt::Arguments<'_>) -> Result<(), rampart_report::OutputE
 }
 
 pub fn err_line(args: std::fmt::Arguments<'_>) {
+    let text = std::fmt::format(args);
     let mut err = std::io::stderr().lock();
-    let _ = err.write_fmt(args).and_then(|_| err.write_all(b"\n"));
+    let _ = err
+        .write_all(rampart_report::escape::text(&text).as_bytes())
+        .and_then(|_| err.write_all(b"\n"));
 }
 
 /// True when the error (anywhere in its chain) is standard output closed by its reader: the

@@ -316,6 +316,16 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 
 /// Console messages Chromium logged while rendering `page`, and a screenshot.
 fn render_in_chromium(page: &Path, png: &Path) -> Option<(String, bool)> {
+    render_in_chromium_sized(page, png, "1280,2400", false)
+}
+
+/// The same in a window of `size` (`width,height`), in dark mode when `dark`.
+fn render_in_chromium_sized(
+    page: &Path,
+    png: &Path,
+    size: &str,
+    dark: bool,
+) -> Option<(String, bool)> {
     let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| Path::new(p).exists())?;
@@ -334,8 +344,16 @@ fn render_in_chromium(page: &Path, png: &Path) -> Option<(String, bool)> {
             "--host-resolver-rules=MAP * ~NOTFOUND",
             "--enable-logging=stderr",
             "--v=0",
-            "--window-size=1280,2400",
         ])
+        .arg(format!("--window-size={size}"))
+        .args(if dark {
+            &[
+                "--force-dark-mode",
+                "--blink-settings=preferredColorScheme=0",
+            ][..]
+        } else {
+            &[]
+        })
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", page.display()))
@@ -394,6 +412,54 @@ fn html_report_renders_in_headless_chromium_without_errors_or_requests() {
         !console_problems(&log).is_empty(),
         "the negative control must be caught: {log}"
     );
+}
+
+/// The demo report, its SLA report and its threats report, each opened in Chromium: no console
+/// error, no request, a screenshot (the threats report in dark mode too). With
+/// `RAMPART_UPDATE_SCREENSHOTS=1` (`scripts/screenshots`)
+/// the screenshots replace those in `docs/screenshots/`.
+#[test]
+fn screenshots_of_the_demo_sla_and_threats_reports() {
+    let dir = demo_dir();
+    for (args, file) in [
+        (
+            &["sla", "report", "-f", "html", "-o", "sla.html"][..],
+            "sla.html",
+        ),
+        (
+            &["threats", "report", "-f", "html", "-o", "threats.html"][..],
+            "threats.html",
+        ),
+    ] {
+        let out = rampart(dir, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+        assert!(dir.join(file).exists(), "{file} written");
+    }
+    let update = std::env::var("RAMPART_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1");
+    let docs = repo_root().join("docs/screenshots");
+    for (page, png, dark) in [
+        ("report.html", "demo-report.png", false),
+        ("sla.html", "sla-report.png", false),
+        ("threats.html", "threats-report.png", false),
+        ("threats.html", "threats-report-dark.png", true),
+    ] {
+        let shot = dir.join(png);
+        let Some((log, ok)) = render_in_chromium_sized(&dir.join(page), &shot, "1280,1600", dark)
+        else {
+            skip(
+                "screenshots_of_the_demo_sla_and_threats_reports",
+                "chromium is not installed",
+            );
+            return;
+        };
+        assert!(ok, "{page}: a screenshot was taken: {log}");
+        let problems = console_problems(&log);
+        assert!(problems.is_empty(), "{page}: {problems:#?}");
+        if update {
+            std::fs::create_dir_all(&docs).unwrap();
+            std::fs::copy(&shot, docs.join(png)).unwrap();
+        }
+    }
 }
 
 /// `psql` from the PATH or Debian's PostgreSQL binaries.

@@ -178,7 +178,10 @@ fn graph_shades_the_incident_and_png_is_written_on_request() {
     );
     let svg = std::fs::read_to_string(dir.path().join("g.svg")).unwrap();
     assert_eq!(svg.matches("<title>incident ").count(), 1, "{svg}");
-    assert!(svg.contains("fill=\"#e53935\""), "{svg}");
+    assert!(
+        svg.contains("class=\"rc-band\""),
+        "the incident is shaded: {svg}"
+    );
     let html = std::fs::read_to_string(dir.path().join("sla.html")).unwrap();
     assert!(
         html.contains("<title>incident "),

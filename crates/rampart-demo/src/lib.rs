@@ -18,6 +18,7 @@ mod access_log;
 mod app;
 mod db;
 mod pages;
+pub mod project;
 
 pub use app::{admin_app, app, AppState};
 

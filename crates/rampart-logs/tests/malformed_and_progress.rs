@@ -58,7 +58,10 @@ fn malformed_samples_in_text_json_markdown_and_html() {
 
     let html = rampart_logs::render::html(&r);
     assert!(html.contains("Malformed lines in "), "{html}");
-    assert!(html.contains(": 3</h3>"), "{html}");
+    assert!(
+        html.contains(": 3 (counted and skipped, never fatal)"),
+        "{html}"
+    );
     // Escaped: a sample is data, never markup.
     assert!(
         html.contains("      42: &lt;script&gt;half a line"),
@@ -67,7 +70,7 @@ fn malformed_samples_in_text_json_markdown_and_html() {
     assert!(!html.contains("<script>half"), "{html}");
 
     let txt = rampart_logs::render::text(&r);
-    assert!(txt.contains("malformed line 42: <script>"), "{txt}");
+    assert!(txt.contains("      42: <script>half a line"), "{txt}");
 
     // A clean log shows no malformed section.
     let mut clean = Log::default();

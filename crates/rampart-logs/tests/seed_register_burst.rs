@@ -64,7 +64,7 @@ fn seed_burst_renders_in_every_format() {
     let md = rampart_logs::render::markdown(&r);
     assert!(md.contains("83.92.14.201") && md.contains("## Logging coverage"));
     let text = rampart_logs::render::text(&r);
-    assert!(text.contains("Timeline: 1 incident(s)"), "{text}");
+    assert!(text.contains("Incidents (1)"), "{text}");
     let sarif: Value = serde_json::from_str(&rampart_logs::render::sarif(&r)).unwrap();
     assert_eq!(
         sarif["runs"][0]["results"][0]["ruleId"],

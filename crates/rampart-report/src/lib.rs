@@ -1,14 +1,21 @@
-//! Output conventions shared by every rampart command that reports.
+//! The rendering layer of rampart: every report is built once as a [`doc::Document`] and written
+//! by one renderer per format ([`render`]: text, Markdown, HTML), each escaping for its own sink
+//! ([`escape`]). JSON comes from a pillar's data (serde), SARIF from its findings ([`sarif`]),
+//! CSV from rows ([`csv`]). Drawings come from [`chart`]. Pillars build documents; they never
+//! write format syntax.
 //!
 //! Renderers are deterministic: the same data gives the same bytes (time is an input, never read
-//! here). Each pillar renders its own report with these pieces: the [`Format`] users pick with
-//! `--format`, [`write_output`] for `--output FILE` or stdout, an HTML page shell with no external
-//! assets, text escaping for Markdown and HTML, and a SARIF 2.1.0 log built from findings.
+//! here). [`Format`] is what users pick with `--format`; [`write_output`] writes `--output FILE`
+//! or stdout.
 
+pub mod chart;
+pub mod csv;
+pub mod doc;
+pub mod escape;
 mod format;
-pub mod html;
-pub mod md;
 pub mod output_file;
+pub mod render;
 pub mod sarif;
 
+pub use doc::{Block, Cell, Chart, Document, FindingColumns, Inline, Row, Span, Table, Tone};
 pub use format::{write_output, Format, OutputError};

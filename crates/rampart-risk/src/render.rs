@@ -1,7 +1,10 @@
-//! The register as text, Markdown, HTML (with a heat map as inline SVG) and JSON.
+//! The register as a document (text, Markdown, HTML with a heat map) for the shared renderers;
+//! JSON is serde's.
 
 use crate::{AssessedRisk, Register};
-use rampart_report::{html, md};
+use rampart_report::chart::heatmap::{HeatCell, HeatMap};
+use rampart_report::chart::palette::HEAT;
+use rampart_report::{Block, Chart, Document, Inline, Table};
 
 fn pct(p: f64) -> String {
     if p < 10.0 {
@@ -99,59 +102,75 @@ fn notes(r: &AssessedRisk) -> Vec<String> {
     out
 }
 
-pub fn text(reg: &Register) -> String {
-    let mut out = format!("Risk register ({} matrix)\n\n", reg.matrix.name);
+/// The register as blocks: one section `risks` (used alone and in the combined report).
+pub fn section(reg: &Register) -> Block {
+    let mut why = Vec::new();
     for r in &reg.risks {
-        out.push_str(&format!(
-            "{} [{}] {} — {}\n  likelihood {} over {} (band {}), severity {} → {}\n",
-            r.id,
-            r.asset_name,
-            r.title,
-            r.level,
+        let mut inner = vec![Block::para(format!(
+            "likelihood {} over {} (band {}), severity {} → {}",
             pct(r.likelihood.percent),
             r.likelihood.horizon,
             r.likelihood.band,
             r.severity,
             r.level
-        ));
-        for n in notes(r) {
-            out.push_str(&format!("  {n}\n"));
+        ))];
+        let n = notes(r);
+        if !n.is_empty() {
+            inner.push(Block::Evidence(n.join("\n")));
         }
-        out.push_str(&format!(
-            "  residual: {}; owner: {}; treatment: {}; evidence: {}\n\n",
-            residual(r),
-            r.owner.as_deref().unwrap_or("—"),
-            r.treatment.as_deref().unwrap_or("—"),
-            evidence(r)
+        inner.push(Block::KeyValues(vec![
+            ("residual".into(), residual(r).into()),
+            ("owner".into(), r.owner.as_deref().unwrap_or("—").into()),
+            (
+                "treatment".into(),
+                r.treatment.as_deref().unwrap_or("—").into(),
+            ),
+            ("evidence".into(), evidence(r).into()),
+        ]));
+        why.push(Block::section(
+            format!("{} [{}] {} — {}", r.id, r.asset_name, r.title, r.level),
+            inner,
         ));
     }
-    out
+    Block::section_id(
+        "risks",
+        format!("Risk register ({} matrix)", reg.matrix.name),
+        vec![
+            Block::para(
+                Inline::new()
+                    .text("Matrix: ")
+                    .code(&reg.matrix.name)
+                    .text(". Levels are derived from the matrix, never typed."),
+            ),
+            Block::Chart(Chart {
+                svg: heat_map(reg).draw(),
+                caption: "risk heat map".into(),
+                id: None,
+                class: "heat-map",
+            }),
+            Block::Table(Table::plain(&HEADER, &rows(reg))),
+            Block::section("Matrix", vec![Block::Table(matrix_table(reg))]),
+            Block::section("Why", why),
+        ],
+    )
 }
 
-pub fn markdown(reg: &Register) -> String {
-    let mut out = format!(
-        "# Risk register\n\nMatrix: `{}`. Levels are derived from the matrix, never typed.\n\n",
-        reg.matrix.name
-    );
-    out.push_str(&md::table(&HEADER, &rows(reg)));
-    out.push_str("\n## Matrix\n\n");
-    out.push_str(&matrix_md(reg));
-    out.push_str("\n## Why\n\n");
-    for r in &reg.risks {
-        out.push_str(&format!(
-            "### {} — {}\n\n",
-            md::escape(&r.id),
-            md::escape(&r.title)
-        ));
-        for n in notes(r) {
-            out.push_str(&format!("- {}\n", md::escape(n.trim())));
-        }
-        out.push('\n');
+/// The register alone, as a document.
+pub fn document(reg: &Register, project: &str) -> Document {
+    let Block::Section {
+        heading, blocks, ..
+    } = section(reg)
+    else {
+        unreachable!("section() returns a section")
+    };
+    Document {
+        title: heading.plain(),
+        subtitle: project.to_string(),
+        blocks,
     }
-    out
 }
 
-fn matrix_md(reg: &Register) -> String {
+fn matrix_table(reg: &Register) -> Table {
     let mut header = vec!["likelihood \\ severity"];
     header.extend(reg.matrix.severities.iter().map(String::as_str));
     let rows: Vec<Vec<String>> = reg
@@ -165,85 +184,43 @@ fn matrix_md(reg: &Register) -> String {
                 .collect()
         })
         .collect();
-    md::table(&header, &rows)
+    Table::plain(&header, &rows)
 }
 
-/// The matrix as a heat map, with each risk's id in its cell.
-pub fn heat_map_svg(reg: &Register) -> String {
+/// The matrix as a heat map, highest band on top, with each risk's id in its cell.
+fn heat_map(reg: &Register) -> HeatMap {
     let m = &reg.matrix;
-    let (cw, ch, left, top) = (150.0, 54.0, 150.0, 30.0);
-    let w = left + cw * m.severities.len() as f64 + 10.0;
-    let h = top + ch * m.bands.len() as f64 + 10.0;
-    let palette = ["#d1fadf", "#fef0c7", "#fedf89", "#fda29b", "#f97066"];
-    let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"risk heat map\" font-family=\"sans-serif\" font-size=\"12\">");
-    for (j, sev) in m.severities.iter().enumerate() {
-        s.push_str(&format!(
-            "<text x=\"{}\" y=\"20\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>",
-            left + cw * (j as f64 + 0.5),
-            html::escape(sev)
-        ));
-    }
-    for (row, (bi, b)) in m.bands.iter().enumerate().rev().enumerate() {
-        let y = top + ch * row as f64;
-        s.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            left - 8.0,
-            y + ch / 2.0 + 4.0,
-            html::escape(&b.label)
-        ));
-        for (j, cell) in b.cells.iter().enumerate() {
-            let rank = m.level_rank(cell).unwrap_or(0);
-            let color = palette[(rank * (palette.len() - 1)) / (m.levels.len().max(2) - 1)];
-            let x = left + cw * j as f64;
-            s.push_str(&format!("<rect x=\"{x}\" y=\"{y}\" width=\"{cw}\" height=\"{ch}\" fill=\"{color}\" stroke=\"#fff\" stroke-width=\"2\"/>"));
-            s.push_str(&format!("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#344054\" font-size=\"10\">{}</text>", x + cw / 2.0, y + 13.0, html::escape(cell)));
-            let ids: Vec<&str> = reg
-                .risks
+    let top = HEAT.len() - 1;
+    let rows = m
+        .bands
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(bi, b)| {
+            let cells = b
+                .cells
                 .iter()
-                .filter(|r| {
-                    m.band_index(r.likelihood.percent).ok() == Some(bi)
-                        && m.severity_index(&r.severity).ok() == Some(j)
+                .enumerate()
+                .map(|(j, cell)| HeatCell {
+                    label: cell.clone(),
+                    level: (m.level_rank(cell).unwrap_or(0) * top) / (m.levels.len().max(2) - 1),
+                    marks: reg
+                        .risks
+                        .iter()
+                        .filter(|r| {
+                            m.band_index(r.likelihood.percent).ok() == Some(bi)
+                                && m.severity_index(&r.severity).ok() == Some(j)
+                        })
+                        .map(|r| r.id.clone())
+                        .collect(),
                 })
-                .map(|r| r.id.as_str())
                 .collect();
-            for (k, id) in ids.iter().enumerate() {
-                s.push_str(&format!(
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>",
-                    x + cw / 2.0,
-                    y + 28.0 + 12.0 * k as f64,
-                    html::escape(id)
-                ));
-            }
-        }
+            (b.label.clone(), cells)
+        })
+        .collect();
+    HeatMap {
+        label: "risk heat map".into(),
+        columns: m.severities.clone(),
+        rows,
     }
-    s.push_str("</svg>");
-    s
-}
-
-/// The register's section of an HTML page (also used by the combined report).
-pub fn html_section(reg: &Register) -> String {
-    let mut body = format!("<section id=\"risks\"><h2>Risk register</h2><p>Matrix: <code>{}</code>. Levels are derived from the matrix, never typed.</p>", html::escape(&reg.matrix.name));
-    body.push_str(&heat_map_svg(reg));
-    body.push_str(&html::table(&HEADER, &rows(reg)));
-    for r in &reg.risks {
-        let n = notes(r);
-        if !n.is_empty() {
-            body.push_str(&format!(
-                "<h3>{} — {}</h3><pre>{}</pre>",
-                html::escape(&r.id),
-                html::escape(&r.title),
-                html::escape(&n.join("\n"))
-            ));
-        }
-    }
-    body.push_str("</section>");
-    body
-}
-
-pub fn html_page(reg: &Register, project: &str) -> String {
-    html::page(
-        &format!("Risk register: {project}"),
-        "rampart risks",
-        &html_section(reg),
-    )
 }

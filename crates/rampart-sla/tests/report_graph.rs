@@ -101,5 +101,5 @@ fn no_incident_no_shading() {
     let (svg, incidents) = svg(&observations(&[]));
     assert_eq!(incidents, 0);
     assert!(shaded(&svg).is_empty(), "{svg}");
-    assert!(!svg.contains("fill=\"#e53935\""));
+    assert!(!svg.contains("class=\"rc-band\""));
 }

@@ -2,9 +2,9 @@
 //! their stable id, so a rename shows up as a changed title, not as a removal plus an addition.
 
 use crate::threat::Threat;
+use rampart_report::{Block, Document};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::fmt::Write;
 
 /// One field that differs between the old and the new version of a threat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,65 +89,54 @@ pub fn diff(old: &[Threat], new: &[Threat]) -> ThreatDiff {
     d
 }
 
-pub fn render_text(d: &ThreatDiff) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
+/// The changes as a document: the counts, then added, removed and changed threats.
+pub fn document(d: &ThreatDiff) -> Document {
+    let mut blocks = vec![Block::para(format!(
         "{} added, {} removed, {} changed, {} unchanged",
         d.added.len(),
         d.removed.len(),
         d.changed.len(),
         d.unchanged
-    );
-    for t in &d.added {
-        let _ = writeln!(s, "+ {} [{}] {} ({})", t.id, t.rule, t.title, t.interaction);
-    }
-    for t in &d.removed {
-        let _ = writeln!(s, "- {} [{}] {} ({})", t.id, t.rule, t.title, t.interaction);
-    }
-    for c in &d.changed {
-        let _ = writeln!(s, "~ {} [{}] {}", c.id, c.rule, c.title);
-        for f in &c.changes {
-            let _ = writeln!(s, "    {}: {:?} -> {:?}", f.field, f.old, f.new);
-        }
-    }
-    s
-}
-
-pub fn render_md(d: &ThreatDiff) -> String {
-    let e = rampart_report::md::escape;
-    let mut s = format!(
-        "# Threat model changes\n\n{} added, {} removed, {} changed, {} unchanged\n",
-        d.added.len(),
-        d.removed.len(),
-        d.changed.len(),
-        d.unchanged
-    );
-    for (head, list) in [("Added", &d.added), ("Removed", &d.removed)] {
+    ))];
+    for (head, mark, list) in [("Added", "+", &d.added), ("Removed", "-", &d.removed)] {
         if !list.is_empty() {
-            let _ = writeln!(s, "\n## {head}\n");
-            for t in list {
-                let _ = writeln!(
-                    s,
-                    "- `{}` **{}** {} — {}",
-                    t.id,
-                    t.rule,
-                    e(&t.title),
-                    e(&t.interaction)
-                );
-            }
+            let items = list.iter().map(|t| {
+                format!(
+                    "{mark} {} [{}] {} ({})",
+                    t.id, t.rule, t.title, t.interaction
+                )
+            });
+            blocks.push(Block::section(head, vec![Block::list(items)]));
         }
     }
     if !d.changed.is_empty() {
-        let _ = writeln!(s, "\n## Changed\n");
+        let mut inner = Vec::new();
         for c in &d.changed {
-            let _ = writeln!(s, "- `{}` **{}** {}", c.id, c.rule, e(&c.title));
-            for f in &c.changes {
-                let _ = writeln!(s, "  - {}: {} → {}", f.field, e(&f.old), e(&f.new));
-            }
+            inner.push(Block::para(format!("~ {} [{}] {}", c.id, c.rule, c.title)));
+            inner.push(Block::list(
+                c.changes
+                    .iter()
+                    .map(|f| format!("{}: {:?} -> {:?}", f.field, f.old, f.new)),
+            ));
         }
+        blocks.push(Block::section("Changed", inner));
     }
-    s
+    Document {
+        title: "Threat model changes".into(),
+        subtitle: String::new(),
+        blocks,
+    }
+}
+
+/// Text starts with the counts (scripts read the first line), so it has no title.
+pub fn render_text(d: &ThreatDiff) -> String {
+    let mut doc = document(d);
+    doc.title.clear();
+    rampart_report::render::text::render(&doc)
+}
+
+pub fn render_md(d: &ThreatDiff) -> String {
+    rampart_report::render::markdown::render(&document(d))
 }
 
 pub fn render_json(d: &ThreatDiff) -> String {

@@ -27,7 +27,7 @@ pub struct ProjectThreats {
 impl ProjectThreats {
     /// The diagram as a standalone SVG document (boundaries drawn as clusters).
     pub fn svg(&self) -> String {
-        crate::render::svg::render(&self.dfd)
+        crate::render::svg::render(&self.dfd).into_string()
     }
 
     /// Open threats (Not Started, Needs Investigation) as rampart findings, for SARIF and the

@@ -58,7 +58,7 @@ async fn run_async(args: Args) -> CliResult {
     );
 
     let project_path = dir.join("rampart.toml");
-    rampart_report::write_output(Some(&dir.join("dfd.toml")), DEMO_DFD)?;
+    rampart_report::write_output(Some(&dir.join("dfd.toml")), rampart_demo::project::DFD)?;
     let (triage, sqli_threat) = demo_triage(&dir.join("dfd.toml"))?;
     rampart_report::write_output(Some(&dir.join("triage.toml")), &triage)?;
     rampart_report::write_output(
@@ -113,57 +113,6 @@ async fn run_async(args: Args) -> CliResult {
     Ok(Outcome::Ok)
 }
 
-/// The demo's data-flow diagram: a browser talking to the web app across the internet boundary,
-/// the app talking to its database.
-const DEMO_DFD: &str = r#"# The demo service's data-flow diagram (written by `rampart demo`).
-[meta]
-name = "MiniTwit demo"
-
-[[element]]
-id = "browser"
-name = "Browser"
-kind = "browser"
-
-[[element]]
-id = "app"
-name = "MiniTwit web app"
-kind = "web-application"
-
-[[element]]
-id = "db"
-name = "SQLite database"
-kind = "sql-database"
-
-[[flow]]
-id = "http-request"
-name = "HTTP request"
-source = "browser"
-target = "app"
-
-[[flow]]
-id = "http-response"
-name = "HTTP response"
-source = "app"
-target = "browser"
-
-[[flow]]
-id = "sql-query"
-name = "SQL query"
-source = "app"
-target = "db"
-
-[[flow]]
-id = "result-set"
-name = "Result set"
-source = "db"
-target = "app"
-
-[[boundary]]
-id = "server"
-name = "Server"
-contains = ["app", "db"]
-"#;
-
 /// A triage as an optimistic team might write it: the threats the demo's weaknesses hit are
 /// claimed mitigated, each naming the check that should back the claim. Also returns the id of
 /// the SQL-injection threat, which the register's leak risk cites.
@@ -196,91 +145,10 @@ fn demo_triage(dfd_path: &Path) -> anyhow::Result<(String, Option<String>)> {
 }
 
 fn demo_project(demo: &Demo, log: &Path, sqli_threat: Option<&str>) -> String {
-    let base = demo.base_url();
-    let threats = sqli_threat
-        .map(|id| format!("threats = [\"{id}\"]\n"))
-        .unwrap_or_default();
-    format!(
-        r#"# Written by `rampart demo` for the demo service it started on 127.0.0.1.
-[project]
-name = "minitwit-demo"
-
-[scope]
-hosts = ["127.0.0.1"]
-
-[[monitors]]
-name = "api-latest"
-url = "{base}api/latest"
-interval = "1s"
-timeout = "900ms"
-status = [200]
-body_contains = "latest"
-
-[[monitors]]
-name = "public-timeline"
-url = "{base}public"
-interval = "1s"
-timeout = "900ms"
-
-[[sla]]
-name = "uptime"
-monitor = "api-latest"
-uptime_percent = 99.5
-
-[[sla]]
-name = "max return time"
-monitor = "api-latest"
-latency = "500ms"
-
-[[hosts]]
-address = "127.0.0.1"
-ports = [{web}]
-
-[[web]]
-url = "{base}"
-login_path = "/login"
-
-[logs]
-sources = [{{ path = "{log}", format = "combined" }}]
-
-[threats]
-model = "dfd.toml"
-triage = "triage.toml"
-
-# Which targets the diagram's elements are: claims about the web app are checked on its URL.
-[[threats.map]]
-element = "app"
-targets = ["{base}"]
-
-[[assets]]
-id = "user-info"
-name = "User information"
-
-[[assets]]
-id = "availability"
-name = "System availability"
-
-[[risks]]
-id = "leak-user-info"
-asset = "user-info"
-title = "Leaking user information"
-likelihood = {{ percent = 60, horizon = "1 year", rationale = "The scans below find SQL injection and reflected XSS." }}
-severity = "Critical"
-findings = ["RA-WEB-SQLI", "RA-WEB-XSS-REFLECTED"]
-{threats}
-[[risks]]
-id = "unavailable"
-asset = "availability"
-title = "System being unavailable"
-likelihood = {{ measured_by = "api-latest", mttr = "2h", horizon = "1 month", event = "down-at-random-moment" }}
-severity = "Marginal"
-monitors = ["api-latest"]
-
-[policy]
-max_finding_severity = "medium"
-max_risk_level = "MEDIUM"
-"#,
-        web = demo.web.port(),
-        log = log.display(),
+    rampart_demo::project::project_toml(
+        &demo.base_url(),
+        demo.web.port(),
+        &log.display().to_string(),
+        sqli_threat,
     )
 }

@@ -11,7 +11,7 @@ use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use rampart_assess::triage_file;
 use rampart_model::{FindingTriage, TrackedFinding, TriageStatus};
-use rampart_report::{md, Format};
+use rampart_report::{Block, Document, Format, Table};
 use rampart_store::Store;
 use std::path::PathBuf;
 
@@ -227,7 +227,7 @@ fn triage_text(f: &TrackedFinding) -> String {
 async fn list(store: &Store, a: ListArgs) -> CliResult {
     let format = a
         .output
-        .require(&[Format::Text, Format::Json, Format::Md])?;
+        .require(&[Format::Text, Format::Json, Format::Md, Format::Html])?;
     let findings = store.tracked_findings(None).await?;
     let out = match format {
         Format::Json => {
@@ -263,11 +263,17 @@ async fn list(store: &Store, a: ListArgs) -> CliResult {
                 "fixed",
                 "triage",
             ];
-            if format == Format::Md {
-                md::table(&header, &rows)
+            let body = if rows.is_empty() {
+                Block::para("No findings stored yet: run `rampart assess`.")
             } else {
-                text_table(&header, &rows)
-            }
+                Block::Table(Table::plain(&header, &rows))
+            };
+            let doc = Document {
+                title: "rampart findings".into(),
+                subtitle: format!("{} finding(s)", findings.len()),
+                blocks: vec![body],
+            };
+            rampart_report::render::render(&doc, format).unwrap_or_default()
         }
     };
     a.output.write(&out)?;
@@ -286,11 +292,11 @@ async fn show(store: &Store, a: ShowArgs) -> CliResult {
             "{} [{}] {}\n  fingerprint: {}\n  rule:        {}\n  target:      {} (checked: {})\n  state:       {}\n  first seen:  {}\n  last seen:   {}\n",
             f.finding.rule,
             f.finding.severity,
-            printable(&f.finding.title),
+            rampart_report::escape::text(&f.finding.title),
             f.finding.fingerprint,
             f.finding.rule,
-            printable(&f.finding.target),
-            printable(&f.checked_target),
+            rampart_report::escape::text(&f.finding.target),
+            rampart_report::escape::text(&f.checked_target),
             f.state,
             f.first_seen.to_rfc3339(),
             f.last_seen.to_rfc3339(),
@@ -302,18 +308,21 @@ async fn show(store: &Store, a: ShowArgs) -> CliResult {
             s.push_str(&format!(
                 "  triage:      {} by {}: {}\n",
                 triage_text(&f),
-                printable(&t.by),
-                printable(&t.justification)
+                rampart_report::escape::text(&t.by),
+                rampart_report::escape::text(&t.justification)
             ));
         }
         let ev = f.finding.evidence.summary();
         if !ev.is_empty() {
-            s.push_str(&format!("  evidence:    {}\n", printable(&ev)));
+            s.push_str(&format!(
+                "  evidence:    {}\n",
+                rampart_report::escape::text(&ev)
+            ));
         }
         if !f.finding.remediation.is_empty() {
             s.push_str(&format!(
                 "  fix:         {}\n",
-                printable(&f.finding.remediation)
+                rampart_report::escape::text(&f.finding.remediation)
             ));
         }
         s.push_str("  history:\n");
@@ -331,46 +340,4 @@ async fn show(store: &Store, a: ShowArgs) -> CliResult {
     };
     a.output.write(&out)?;
     Ok(Outcome::Ok)
-}
-
-/// Control characters shown visibly: a hostile banner or page title cannot drive the terminal.
-fn printable(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
-fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| printable(c)).collect())
-        .collect();
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        padded.join("  ").trim_end().to_string() + "\n"
-    };
-    let mut s = line(header.to_vec());
-    for r in &rows {
-        s.push_str(&line(r.iter().map(String::as_str).collect()));
-    }
-    if rows.is_empty() {
-        s.push_str("(no findings stored yet: run `rampart assess`)\n");
-    }
-    s
 }

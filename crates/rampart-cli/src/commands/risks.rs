@@ -57,9 +57,8 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     }
     let out = match format {
         Format::Json => serde_json::to_string_pretty(&register)?,
-        Format::Md => render::markdown(&register),
-        Format::Html => render::html_page(&register, &pf.project.name),
-        _ => render::text(&register),
+        _ => rampart_report::render::render(&render::document(&register, &pf.project.name), format)
+            .unwrap_or_default(),
     };
     args.output.write(&out)?;
     Ok(Outcome::Ok)

@@ -11,7 +11,7 @@ use rampart_net::{
     Net, Politeness, Scope, PORT_SCAN_BUDGET, PORT_SCAN_RATE, PROTOCOL_SCAN_BUDGET,
     PROTOCOL_SCAN_RATE, WEB_SCAN_BUDGET, WEB_SCAN_RATE,
 };
-use rampart_report::{sarif, Format};
+use rampart_report::{sarif, Document, FindingColumns, Format, Table};
 use rampart_scan as scan;
 use serde_json::Value;
 use std::time::Duration;
@@ -530,32 +530,16 @@ fn emit(view: &View, format: Format, common: &Common) -> CliResult {
             &view.findings,
             &rule_table(),
         ))?,
-        Format::Md => {
-            let mut s = format!("# {}\n\n{}\n\n", view.title, view.summary);
-            if !view.rows.is_empty() {
-                s.push_str(&rampart_report::md::table(&view.header, &view.rows));
-                s.push('\n');
-            }
-            s.push_str("\n## Findings\n\n");
-            s.push_str(&rampart_report::md::table(
-                &["rule", "severity", "title", "target", "evidence", "fix"],
-                &finding_rows(&view.findings),
-            ));
-            s
+        _ => {
+            let doc = Document::observed_and_findings(
+                &view.title,
+                &view.summary,
+                Table::plain(&view.header, &view.rows),
+                view.findings.clone(),
+                FindingColumns::RuleFirst,
+            );
+            rampart_report::render::render(&doc, format).unwrap_or_default()
         }
-        Format::Html => {
-            let mut body = String::new();
-            if !view.rows.is_empty() {
-                body.push_str(&rampart_report::html::table(&view.header, &view.rows));
-            }
-            body.push_str("<h2>Findings</h2>");
-            body.push_str(&rampart_report::html::table(
-                &["rule", "severity", "title", "target", "evidence", "fix"],
-                &finding_rows(&view.findings),
-            ));
-            rampart_report::html::page(&view.title, &view.summary, &body)
-        }
-        _ => text(view),
     };
     common.output.write(&out)?;
     let failed = common
@@ -566,66 +550,6 @@ fn emit(view: &View, format: Format, common: &Common) -> CliResult {
     } else {
         Outcome::Ok
     })
-}
-
-fn finding_rows(findings: &[Finding]) -> Vec<Vec<String>> {
-    findings
-        .iter()
-        .map(|f| {
-            vec![
-                f.rule.clone(),
-                f.severity.to_string(),
-                f.title.clone(),
-                f.target.clone(),
-                f.evidence.summary(),
-                f.remediation.clone(),
-            ]
-        })
-        .collect()
-}
-
-fn text(view: &View) -> String {
-    let mut s = format!("{}\n{}\n", view.title, view.summary);
-    if !view.rows.is_empty() {
-        let widths: Vec<usize> = (0..view.header.len())
-            .map(|i| {
-                view.rows
-                    .iter()
-                    .map(|r| r[i].chars().count().min(60))
-                    .chain([view.header[i].len()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        s.push('\n');
-        let line = |cells: Vec<String>| {
-            let mut l = String::new();
-            for (i, c) in cells.iter().enumerate() {
-                let c: String = c.chars().take(60).collect();
-                l.push_str(&format!("{c:<w$}  ", w = widths[i]));
-            }
-            l.trim_end().to_string() + "\n"
-        };
-        s.push_str(&line(
-            view.header.iter().map(|h| h.to_uppercase()).collect(),
-        ));
-        for r in &view.rows {
-            s.push_str(&line(r.clone()));
-        }
-    }
-    s.push_str(&format!("\n{} finding(s)\n", view.findings.len()));
-    for f in &view.findings {
-        s.push_str(&format!(
-            "  [{}] {} {}\n      target: {}\n      evidence: {}\n      fix: {}\n",
-            f.severity,
-            f.rule,
-            f.title,
-            f.target,
-            f.evidence.summary(),
-            f.remediation
-        ));
-    }
-    s
 }
 
 fn rule_table() -> Vec<sarif::RuleInfo> {

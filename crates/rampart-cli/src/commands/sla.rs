@@ -15,7 +15,6 @@ use rampart_sla::clause::Clause;
 use rampart_sla::math::latency::Reading;
 use rampart_sla::report::{build, render, ReportFormat, ReportInput, Verdict};
 use rampart_store::{ObservationFilter, Store};
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -247,7 +246,7 @@ async fn report(store: &Store, project: Option<&Project>, a: ReportArgs) -> CliR
         })
         .await?;
     let mut clauses: Vec<Clause> = project
-        .map(|p| p.file.sla.iter().filter_map(Clause::from_section).collect())
+        .map(|p| rampart_sla::report::project::clauses(&p.file))
         .unwrap_or_default();
     if let Some(t) = a.latency_threshold {
         let reading = match a.latency_reading.as_deref() {
@@ -270,14 +269,8 @@ async fn report(store: &Store, project: Option<&Project>, a: ReportArgs) -> CliR
     if clauses.is_empty() {
         clauses = Clause::defaults();
     }
-    let intervals: HashMap<String, f64> = project
-        .map(|p| {
-            p.file
-                .monitors
-                .iter()
-                .map(|m| (m.name.clone(), m.interval.std().as_secs_f64()))
-                .collect()
-        })
+    let intervals = project
+        .map(|p| rampart_sla::report::project::intervals(&p.file))
         .unwrap_or_default();
     let report = build(&ReportInput {
         observations: &obs,

@@ -186,8 +186,16 @@ fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
     v
 }
 
+/// Writes a drawing or export; on stdout (a terminal, perhaps) control characters from element
+/// names are shown, not sent.
 fn write(path: Option<&Path>, content: &str) -> anyhow::Result<()> {
-    rampart_report::write_output(path, content)?;
+    let to_stdout = path.is_none_or(|p| p.as_os_str() == "-");
+    let content = if to_stdout {
+        rampart_report::escape::text(content)
+    } else {
+        content.into()
+    };
+    rampart_report::write_output(path, &content)?;
     Ok(())
 }
 
@@ -433,10 +441,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
 
 /// Threats of one side of a diff: a project file (with its triage) or a model file.
 fn threats_of(path: &Path, rules: &RuleSet) -> anyhow::Result<Vec<rampart_threat::Threat>> {
+    // A project file is the TOML document with a `project` table (a model file has `meta`).
     let is_project = path.extension().and_then(|e| e.to_str()) == Some("toml")
         && std::fs::read_to_string(path)
-            .map(|t| t.lines().any(|l| l.trim() == "[project]"))
-            .unwrap_or(false);
+            .ok()
+            .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+            .is_some_and(|doc| doc.contains_table("project"));
     if is_project {
         let p = rampart_config::load_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
         return Ok(rampart_threat::load_project(&p)?.threats);

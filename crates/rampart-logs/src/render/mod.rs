@@ -1,21 +1,42 @@
-//! Renderers for a [`Report`](crate::Report): text timeline, JSON, Markdown, HTML with an inline
-//! SVG requests-per-minute chart, SARIF. Deterministic: the same report renders to the same
-//! bytes.
+//! Renderers for a [`Report`](crate::Report): a document (text, Markdown, HTML with an inline
+//! requests-over-time chart) for the shared renderers, JSON, SARIF. Deterministic: the same report
+//! renders to the same bytes.
 
-mod html;
-mod md;
+mod document;
 mod svg;
-mod text;
 
-pub use html::html;
-pub use md::markdown;
-pub use svg::chart_svg;
-pub use text::{incident_line, text};
+pub use document::document;
+pub use svg::chart;
 
-use crate::Report;
+use crate::{LogIncident, Report};
 
-/// Malformed-line samples shown per source in Markdown and HTML (the report keeps up to 10).
+/// Malformed-line samples shown per source (the report keeps up to 10).
 pub(crate) const MALFORMED_SHOWN: usize = 5;
+
+/// One line per incident, for the timeline and for `--follow` (the caller escapes for its sink).
+pub fn incident_line(i: &LogIncident) -> String {
+    format!(
+        "{}  {:<8} {}",
+        i.from.replace('T', " "),
+        i.severity.as_str().to_uppercase(),
+        i.title()
+    )
+}
+
+/// The report as text for a terminal (control characters in log lines shown, not sent).
+pub fn text(r: &Report) -> String {
+    rampart_report::render::text::render(&document(r))
+}
+
+/// The report as Markdown (names escaped, log lines in code blocks).
+pub fn markdown(r: &Report) -> String {
+    rampart_report::render::markdown::render(&document(r))
+}
+
+/// The report as one HTML page.
+pub fn html(r: &Report) -> String {
+    rampart_report::render::html::render(&document(r))
+}
 
 /// The JSON interface: `{sources, incidents, coverage, chart}`.
 pub fn json(r: &Report) -> String {

@@ -4,6 +4,7 @@
 mod build;
 mod clauses;
 mod model;
+pub mod project;
 mod render;
 pub mod svg;
 
@@ -19,12 +20,15 @@ pub enum ReportFormat {
     Html,
 }
 
+pub use render::{document, graph};
+
 /// Renders a report in one format.
 pub fn render(report: &SlaReport, format: ReportFormat) -> String {
+    use rampart_report::render as to;
     match format {
-        ReportFormat::Text => render::text(report),
-        ReportFormat::Md => render::markdown(report),
-        ReportFormat::Html => render::html(report),
+        ReportFormat::Text => to::text::render(&document(report)),
+        ReportFormat::Md => to::markdown::render(&document(report)),
+        ReportFormat::Html => to::html::render(&document(report)),
         ReportFormat::Json => {
             let mut s = serde_json::to_string_pretty(report)
                 .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
@@ -34,13 +38,7 @@ pub fn render(report: &SlaReport, format: ReportFormat) -> String {
     }
 }
 
-/// The response-time graph of one monitor of the report, as SVG.
+/// The response-time graph of one monitor of the report, as a standalone SVG (`--graph`).
 pub fn graph_svg(report: &SlaReport, monitor: usize) -> Option<String> {
-    let m = report.monitors.get(monitor)?;
-    Some(svg::response_time_svg(
-        m,
-        m.latency.threshold_ms,
-        report.window.start,
-        report.window.end,
-    ))
+    graph(report, monitor).map(|c| c.svg.into_string())
 }

@@ -1,9 +1,10 @@
-//! Text, Markdown and HTML renderings of an [`SlaReport`] (JSON is serde's).
+//! The [`SlaReport`] as a document for the shared renderers (JSON is serde's).
 
 use super::model::*;
 use super::svg::response_time_svg;
 use crate::math::latency::LatencyStats;
 use crate::math::{fmt_count, fmt_secs};
+use rampart_report::{Block, Chart, Document, Tone};
 
 fn opt_pct(v: Option<f64>) -> String {
     v.map(|v| format!("{v} %")).unwrap_or_else(|| "n/a".into())
@@ -22,39 +23,40 @@ fn stats_line(s: &LatencyStats) -> String {
     )
 }
 
-/// Lines shared by text and Markdown: (heading level, text) pairs keep the two in step.
-enum Line {
-    H1(String),
-    H2(String),
-    H3(String),
-    Item(String),
-    Para(String),
+/// The response-time graph of one monitor, as a chart block.
+pub fn graph(r: &SlaReport, index: usize) -> Option<Chart> {
+    let m = r.monitors.get(index)?;
+    Some(Chart {
+        svg: response_time_svg(m, m.latency.threshold_ms, r.window.start, r.window.end),
+        caption: format!("response time of {}", m.monitor),
+        id: Some(format!("sla-graph-{index}")),
+        class: "sla-graph",
+    })
 }
 
-fn lines(r: &SlaReport) -> Vec<Line> {
-    let mut out = vec![
-        Line::H1("SLA report".into()),
-        Line::Para(format!(
-            "Window {} – {} ({} h, from the {}); source {}.",
-            r.window.start.to_rfc3339(),
-            r.window.end.to_rfc3339(),
-            r.window.hours,
-            if r.window.from == "given" {
-                "command line"
-            } else {
-                "data"
-            },
-            r.source
-        )),
-        Line::H2("Clauses".into()),
-    ];
+/// The report as a document: the window, one section per clause list and monitor, definitions.
+pub fn document(r: &SlaReport) -> Document {
+    let subtitle = format!(
+        "Window {} – {} ({} h, from the {}); source {}.",
+        r.window.start.to_rfc3339(),
+        r.window.end.to_rfc3339(),
+        r.window.hours,
+        if r.window.from == "given" {
+            "command line"
+        } else {
+            "data"
+        },
+        r.source
+    );
+    let mut clauses = Vec::new();
     if r.clauses.is_empty() {
-        out.push(Line::Para(
-            "No SLA clause: add [[sla]] to rampart.toml or pass --latency-threshold / --uptime-target.".into(),
+        clauses.push(Block::para(
+            "No SLA clause: add [[sla]] to rampart.toml or pass --latency-threshold / --uptime-target.",
         ));
     }
     for c in &r.clauses {
-        out.push(Line::H3(format!(
+        let mut out: Vec<String> = Vec::new();
+        let heading = format!(
             "{} — {}{} ({} on {}{})",
             c.name,
             c.verdict.label().to_uppercase(),
@@ -70,11 +72,11 @@ fn lines(r: &SlaReport) -> Vec<Line> {
             } else {
                 format!(", agent {}", c.agent)
             }
-        )));
-        out.push(Line::Item(format!("measured: {}", c.measured)));
-        out.push(Line::Item(format!("formula: {}", c.formula)));
+        );
+        out.push(format!("measured: {}", c.measured));
+        out.push(format!("formula: {}", c.formula));
         for rd in &c.readings {
-            out.push(Line::Item(format!(
+            out.push(format!(
                 "reading {}: {} → {} ({})",
                 rd.reading,
                 rd.value_ms
@@ -82,10 +84,10 @@ fn lines(r: &SlaReport) -> Vec<Line> {
                     .unwrap_or_else(|| "n/a".into()),
                 rd.verdict.label(),
                 rd.formula
-            )));
+            ));
         }
         for p in &c.periods {
-            out.push(Line::Item(format!(
+            out.push(format!(
                 "period {} – {}{}: {} by time, {} by probes; downtime {} of {} allowed; budget left {:.1} %; burn rate {} (fastest hour {}) → {}",
                 p.start.format("%Y-%m-%d"),
                 p.end.format("%Y-%m-%d"),
@@ -98,10 +100,10 @@ fn lines(r: &SlaReport) -> Vec<Line> {
                 p.budget.burn_rate.map(|b| format!("{b:.2}×")).unwrap_or_else(|| "n/a".into()),
                 p.max_burn_1h.map(|b| format!("{b:.2}×")).unwrap_or_else(|| "n/a".into()),
                 p.verdict.label()
-            )));
+            ));
         }
         for i in &c.incidents {
-            out.push(Line::Item(format!(
+            out.push(format!(
                 "incident {} → {}: deadline {}, restored in {}{} → {}",
                 i.start.to_rfc3339(),
                 i.end
@@ -119,17 +121,30 @@ fn lines(r: &SlaReport) -> Vec<Line> {
                     Some(false) => "late",
                     None => "not yet known",
                 }
-            )));
+            ));
         }
         for e in &c.exclusions {
-            out.push(Line::Item(format!("excluded: {e}")));
+            out.push(format!("excluded: {e}"));
         }
         for n in &c.notes {
-            out.push(Line::Item(format!("note: {n}")));
+            out.push(format!("note: {n}"));
         }
+        let tone = match c.verdict {
+            Verdict::Breached => Tone::Bad,
+            Verdict::Met if !c.ambiguous => Tone::Good,
+            _ => Tone::Warn,
+        };
+        clauses.push(Block::Section {
+            id: None,
+            heading: heading.into(),
+            tone,
+            blocks: vec![Block::list(out)],
+        });
     }
-    for m in &r.monitors {
-        out.push(Line::H2(format!(
+    let mut blocks = vec![Block::section("Clauses", clauses)];
+    for (index, m) in r.monitors.iter().enumerate() {
+        let mut out: Vec<String> = Vec::new();
+        let heading = format!(
             "Monitor {}{} — {}",
             m.monitor,
             if m.agent == "all" {
@@ -138,8 +153,8 @@ fn lines(r: &SlaReport) -> Vec<Line> {
                 format!(" (agent {})", m.agent)
             },
             m.target
-        )));
-        out.push(Line::Item(format!(
+        );
+        out.push(format!(
             "probes: {} taken, {} good, {} failed{}",
             fmt_count(m.probes),
             fmt_count(m.up),
@@ -149,15 +164,15 @@ fn lines(r: &SlaReport) -> Vec<Line> {
             } else {
                 String::new()
             }
-        )));
-        out.push(Line::Item(format!("coverage: {}", m.coverage.statement)));
-        out.push(Line::Item(format!(
+        ));
+        out.push(format!("coverage: {}", m.coverage.statement));
+        out.push(format!(
             "uptime: {} by probes, {} by time, {} worst case (unknown time counted as down)",
             opt_pct(m.uptime.by_probes_percent),
             opt_pct(m.uptime.by_time_percent),
             opt_pct(m.uptime.worst_case_percent)
-        )));
-        out.push(Line::Item(format!(
+        ));
+        out.push(format!(
             "incidents: {}; MTTR {}; MTBF {}",
             m.reliability.incidents,
             m.reliability
@@ -168,9 +183,9 @@ fn lines(r: &SlaReport) -> Vec<Line> {
                 .mtbf_secs
                 .map(fmt_secs)
                 .unwrap_or_else(|| "n/a (no failure)".into())
-        )));
+        ));
         for i in &m.incidents {
-            out.push(Line::Item(format!(
+            out.push(format!(
                 "incident {} → {} ({}, {} failed probes): {}",
                 i.start.to_rfc3339(),
                 i.end
@@ -181,140 +196,49 @@ fn lines(r: &SlaReport) -> Vec<Line> {
                     .unwrap_or_else(|| "open".into()),
                 i.failed_probes,
                 i.cause
-            )));
+            ));
         }
         let l = &m.latency;
         if let Some(s) = &l.stats {
-            out.push(Line::Item(format!(
-                "latency ({}): {}",
-                l.measure,
-                stats_line(s)
-            )));
+            out.push(format!("latency ({}): {}", l.measure, stats_line(s)));
         }
         if let (Some(t), Some(a), Some(p)) = (l.threshold_ms, l.above, l.above_percent) {
-            out.push(Line::Item(format!(
+            out.push(format!(
                 "above {t} ms (strictly): {} ({p} %); exactly at {t} ms: {} (within)",
                 fmt_count(a),
                 l.at_threshold.unwrap_or(0)
-            )));
+            ));
         }
         if l.left_out > 0 {
-            out.push(Line::Item(format!(
+            out.push(format!(
                 "{} failed probe(s) left out of latency",
                 l.left_out
-            )));
+            ));
         }
         for (phase, s) in &l.phases {
             if phase != "total" {
-                out.push(Line::Item(format!("phase {phase}: {}", stats_line(s))));
+                out.push(format!("phase {phase}: {}", stats_line(s)));
             }
         }
         if let Some(s) = &m.lateness {
-            out.push(Line::Item(format!(
+            out.push(format!(
                 "prober lateness: p50 {} ms, p99 {} ms, max {} ms; {} probe(s) more than 100 ms late",
                 s.p50_ms, s.p99_ms, s.max_ms, m.late_probes
-            )));
+            ));
         }
+        let graph = graph(r, index).map(Block::Chart);
+        blocks.push(Block::section(
+            heading,
+            graph.into_iter().chain([Block::list(out)]).collect(),
+        ));
     }
-    out.push(Line::H2("Definitions".into()));
-    for d in &r.definitions {
-        out.push(Line::Item(d.clone()));
+    blocks.push(Block::section(
+        "Definitions",
+        vec![Block::list(&r.definitions)],
+    ));
+    Document {
+        title: "SLA report".into(),
+        subtitle,
+        blocks,
     }
-    out
-}
-
-pub fn text(r: &SlaReport) -> String {
-    let mut s = String::new();
-    for l in lines(r) {
-        match l {
-            Line::H1(t) => s.push_str(&format!("{t}\n{}\n", "=".repeat(t.chars().count()))),
-            Line::H2(t) => s.push_str(&format!("\n{t}\n{}\n", "-".repeat(t.chars().count()))),
-            Line::H3(t) => s.push_str(&format!("\n* {t}\n")),
-            Line::Item(t) => s.push_str(&format!("    {t}\n")),
-            Line::Para(t) => s.push_str(&format!("{t}\n")),
-        }
-    }
-    s
-}
-
-pub fn markdown(r: &SlaReport) -> String {
-    let mut s = String::new();
-    for l in lines(r) {
-        match l {
-            Line::H1(t) => s.push_str(&format!("# {t}\n\n")),
-            Line::H2(t) => s.push_str(&format!("\n## {t}\n\n")),
-            Line::H3(t) => s.push_str(&format!("\n### {t}\n\n")),
-            Line::Item(t) => s.push_str(&format!("- {t}\n")),
-            Line::Para(t) => s.push_str(&format!("{t}\n\n")),
-        }
-    }
-    s
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// A self-contained HTML page: the report's lines plus one response-time graph per monitor.
-pub fn html(r: &SlaReport) -> String {
-    let mut body = String::new();
-    let mut in_list = false;
-    let close = |b: &mut String, open: &mut bool| {
-        if *open {
-            b.push_str("</ul>\n");
-            *open = false;
-        }
-    };
-    for l in lines(r) {
-        match l {
-            Line::Item(t) => {
-                if !in_list {
-                    body.push_str("<ul>\n");
-                    in_list = true;
-                }
-                body.push_str(&format!("<li>{}</li>\n", esc(&t)));
-            }
-            other => {
-                close(&mut body, &mut in_list);
-                match other {
-                    Line::H1(t) => body.push_str(&format!("<h1>{}</h1>\n", esc(&t))),
-                    Line::H2(t) => {
-                        body.push_str(&format!("<h2>{}</h2>\n", esc(&t)));
-                        if let Some(m) = t.strip_prefix("Monitor ").and_then(|rest| {
-                            r.monitors.iter().find(|m| rest.starts_with(&m.monitor))
-                        }) {
-                            body.push_str(&response_time_svg(
-                                m,
-                                m.latency.threshold_ms,
-                                r.window.start,
-                                r.window.end,
-                            ));
-                            body.push('\n');
-                        }
-                    }
-                    Line::H3(t) => {
-                        let class = if t.contains("BREACHED") {
-                            "bad"
-                        } else if t.contains("MET") && !t.contains("ambiguous") {
-                            "ok"
-                        } else {
-                            "warn"
-                        };
-                        body.push_str(&format!("<h3 class=\"{class}\">{}</h3>\n", esc(&t)))
-                    }
-                    Line::Para(t) => body.push_str(&format!("<p>{}</p>\n", esc(&t))),
-                    Line::Item(_) => {}
-                }
-            }
-        }
-    }
-    close(&mut body, &mut in_list);
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SLA report</title>\
-         <style>body{{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}}\
-         h3.ok{{color:#2e7d32}}h3.bad{{color:#c62828}}h3.warn{{color:#ef6c00}}li{{margin:.2em 0}}\
-         svg{{max-width:100%;height:auto;border:1px solid #ddd}}</style></head><body>\n{body}</body></html>\n"
-    )
 }

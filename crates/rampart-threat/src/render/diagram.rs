@@ -71,14 +71,18 @@ fn dot_str(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-pub fn dot(dfd: &Dfd) -> String {
-    let t = tree(dfd);
-    let node: HashMap<&str, String> = dfd
-        .elements
+/// Short node names (`n0`, `n1`, …) for the elements, for formats with restricted identifiers.
+fn node_ids(dfd: &Dfd) -> HashMap<&str, String> {
+    dfd.elements
         .iter()
         .enumerate()
         .map(|(i, e)| (e.id.as_str(), format!("n{i}")))
-        .collect();
+        .collect()
+}
+
+pub fn dot(dfd: &Dfd) -> String {
+    let t = tree(dfd);
+    let node = node_ids(dfd);
     let mut s = String::from("digraph dfd {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
     let mut bcount = 0usize;
     fn emit(
@@ -154,12 +158,7 @@ fn mm_label(s: &str) -> String {
 
 pub fn mermaid(dfd: &Dfd) -> String {
     let t = tree(dfd);
-    let node: HashMap<&str, String> = dfd
-        .elements
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), format!("n{i}")))
-        .collect();
+    let node = node_ids(dfd);
     let mut s = String::from("flowchart LR\n");
     let decl = |e: &crate::dfd::Element| {
         let id = &node[e.id.as_str()];

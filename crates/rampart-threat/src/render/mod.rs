@@ -3,12 +3,33 @@
 
 pub mod csv;
 pub mod diagram;
-pub mod html;
+mod document;
 pub mod json;
-pub mod md;
 pub mod sarif;
 pub mod svg;
-pub mod text;
+
+pub use document::document;
+
+/// The report as plain text (control characters in names shown, never sent to the terminal).
+pub mod text {
+    pub fn render(r: &super::Report<'_>) -> String {
+        rampart_report::render::text::render(&super::document(r))
+    }
+}
+
+/// The report as Markdown (every name escaped).
+pub mod md {
+    pub fn render(r: &super::Report<'_>) -> String {
+        rampart_report::render::markdown::render(&super::document(r))
+    }
+}
+
+/// The report as one HTML page with the diagram inline.
+pub mod html {
+    pub fn render(r: &super::Report<'_>) -> String {
+        rampart_report::render::html::render(&super::document(r))
+    }
+}
 
 use crate::dfd::Dfd;
 use crate::threat::{State, Threat, TitleSource};

@@ -4,10 +4,9 @@
 //! innermost boundary, so each boundary's members sit together.
 
 use super::diagram::{shape, tree, Shape};
-use super::html::esc;
 use crate::dfd::{Boundary, Dfd, Rect};
+use rampart_report::chart::{Anchor, Canvas, Font, PathData, Svg};
 use std::collections::HashMap;
-use std::fmt::Write;
 
 const W: f64 = 140.0;
 const H: f64 = 70.0;
@@ -113,7 +112,8 @@ pub(crate) fn positions(dfd: &Dfd) -> (HashMap<String, Rect>, Vec<(Rect, &Bounda
     (pos, brects)
 }
 
-pub fn render(dfd: &Dfd) -> String {
+/// The diagram on the shared canvas: the layout is the diagram's, the look is rampart's.
+pub fn render(dfd: &Dfd) -> Svg {
     let (pos, brects) = positions(dfd);
     let mut maxx: f64 = 200.0;
     let mut maxy: f64 = 120.0;
@@ -136,19 +136,25 @@ pub fn render(dfd: &Dfd) -> String {
     } else {
         20.0 * (lines.len() as f64 + 1.0)
     };
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">",
-        minx, miny, maxx - minx, maxy - miny + extra, maxx - minx, maxy - miny + extra
+    let mut c = Canvas::with_view(
+        minx,
+        miny,
+        maxx - minx,
+        maxy - miny + extra,
+        "data-flow diagram",
     );
-    s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#333\"/></marker></defs>\n");
+    let label = Font::plain(12.0);
     for (r, b) in &brects {
-        let _ = writeln!(
-            s,
-            "<g class=\"boundary\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#c00\" stroke-dasharray=\"6 4\"/><text x=\"{}\" y=\"{}\" fill=\"#c00\">{}</text></g>",
-            r.left, r.top, r.width, r.height, r.left + 6.0, r.top + 14.0, esc(&b.name)
+        c.group("boundary", None);
+        c.rect(r.left, r.top, r.width, r.height, "rc-boundary", None);
+        c.text(
+            r.left + 6.0,
+            r.top + 14.0,
+            &b.name,
+            Anchor::Start,
+            label.class("rc-boundary-text"),
         );
+        c.end_group();
     }
     let centre = |r: &Rect| (r.left + r.width / 2.0, r.top + r.height / 2.0);
     // Flows: a pair of opposite flows bends apart so both stay readable.
@@ -182,51 +188,44 @@ pub fn render(dfd: &Dfd) -> String {
             (sx + ex) / 2.0 - dy / len * bend,
             (sy + ey) / 2.0 + dx / len * bend,
         );
-        let _ = writeln!(
-            s,
-            "<g class=\"flow\"><path d=\"M {sx:.1} {sy:.1} Q {mx:.1} {my:.1} {ex:.1} {ey:.1}\" fill=\"none\" stroke=\"#333\" marker-end=\"url(#arrow)\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#036\">{}</text></g>",
+        c.group("flow", None);
+        let mut d = PathData::new();
+        d.move_to(sx, sy).quad_to(mx, my, ex, ey);
+        c.arrow(&d, "rc-flow", "rc-arrow");
+        c.text(
             (sx + 2.0 * mx + ex) / 4.0,
             (sy + 2.0 * my + ey) / 4.0 - 4.0,
-            esc(&f.name)
+            &f.name,
+            Anchor::Middle,
+            label.class("rc-flow-text"),
         );
+        c.end_group();
     }
     for e in &dfd.elements {
         let Some(r) = pos.get(&e.id) else { continue };
         let (cx, cy) = centre(r);
-        let body = match shape(&e.kind) {
-            Shape::Process => format!(
-                "<ellipse cx=\"{cx}\" cy=\"{cy}\" rx=\"{}\" ry=\"{}\" fill=\"#eef\" stroke=\"#336\"/>",
-                r.width / 2.0,
-                r.height / 2.0
-            ),
-            Shape::External => format!(
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#efe\" stroke=\"#363\"/>",
-                r.left, r.top, r.width, r.height
-            ),
-            Shape::Store => format!(
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffe\" stroke=\"none\"/><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#663\"/><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#663\"/>",
-                r.left, r.top + r.height * 0.25, r.width, r.height * 0.5,
-                r.left, r.top + r.height * 0.25, r.left + r.width, r.top + r.height * 0.25,
-                r.left, r.top + r.height * 0.75, r.left + r.width, r.top + r.height * 0.75
-            ),
-        };
-        let _ = writeln!(
-            s,
-            "<g class=\"element\" id=\"{}\">{body}<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
-            esc(&e.id),
-            cy + 4.0,
-            esc(&e.name)
-        );
+        c.group("element", Some(&e.id));
+        match shape(&e.kind) {
+            Shape::Process => c.ellipse(cx, cy, r.width / 2.0, r.height / 2.0, "rc-node"),
+            Shape::External => c.rect(r.left, r.top, r.width, r.height, "rc-node", None),
+            Shape::Store => {
+                let (top, bottom) = (r.top + r.height * 0.25, r.top + r.height * 0.75);
+                c.rect(r.left, top, r.width, r.height * 0.5, "rc-store", None);
+                c.line(r.left, top, r.left + r.width, top, "rc-store-line");
+                c.line(r.left, bottom, r.left + r.width, bottom, "rc-store-line");
+            }
+        }
+        c.text(cx, cy + 4.0, &e.name, Anchor::Middle, label);
+        c.end_group();
     }
     for (i, l) in lines.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" fill=\"#c00\">Line boundary: {}</text>",
+        c.text(
             minx + 10.0,
             maxy - miny + 20.0 * (i as f64 + 1.0) + miny,
-            esc(l)
+            &format!("Line boundary: {l}"),
+            Anchor::Start,
+            label.class("rc-boundary-text"),
         );
     }
-    s.push_str("</svg>\n");
-    s
+    c.finish()
 }
