@@ -283,8 +283,28 @@ pub fn parse_dragon(
     let mut curves: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
     let mut entries = Vec::new();
     let mut flow_cells = Vec::new();
-    for d in diagrams {
-        for c in d["cells"].as_array().into_iter().flatten() {
+    for (n, d) in diagrams.iter().enumerate() {
+        // A diagram without cells is empty; cells of another type would silently drop a model.
+        let cells = match &d["cells"] {
+            Value::Null => None,
+            Value::Array(a) => Some(a),
+            other => {
+                let found = match other {
+                    Value::Object(_) => "an object",
+                    Value::String(_) => "a string",
+                    Value::Number(_) => "a number",
+                    _ => "a boolean",
+                };
+                let (line, column) = text
+                    .find("\"cells\"")
+                    .map(|o| crate::toml_pos::line_col(text, o))
+                    .unwrap_or((0, 0));
+                return Err(err(format!(
+                    "{line}:{column}: detail.diagrams[{n}].cells is {found}; expected an array of cells"
+                )));
+            }
+        };
+        for c in cells.into_iter().flatten() {
             let data = &c["data"];
             let shape = c["shape"].as_str().unwrap_or("");
             let ty = data["type"].as_str().unwrap_or("");

@@ -167,6 +167,24 @@ pub(crate) async fn resolve_one(net: &Net, host: &str, port: u16) -> Result<IpAd
         })
 }
 
+/// Resolves `host` through a port the scope allows: a URL-prefix scope allows one port of its
+/// host, which need not be the lowest one asked for. When no port is allowed the first refusal is
+/// returned (the engine would name every port; here nothing is resolved or sent either way).
+async fn resolve_in_scope(net: &Net, host: &str, ports: &[u16]) -> Result<IpAddr, ScanError> {
+    let mut first_refusal = None;
+    for &port in ports.iter().chain(ports.is_empty().then_some(&1)) {
+        match resolve_one(net, host, port).await {
+            Err(ScanError::Net(e @ rampart_net::NetError::OutOfScope { .. })) => {
+                first_refusal.get_or_insert(e);
+            }
+            other => return other,
+        }
+    }
+    Err(ScanError::Net(
+        first_refusal.expect("at least one port was tried"),
+    ))
+}
+
 /// Scans `host`. Out-of-scope hosts are refused before any packet is sent.
 pub async fn scan_ports(
     net: &Net,
@@ -174,8 +192,7 @@ pub async fn scan_ports(
     opts: &PortOptions,
 ) -> Result<PortReport, ScanError> {
     let started = Instant::now();
-    let first = opts.ports.ports().first().copied().unwrap_or(1);
-    let ip = resolve_one(net, host, first).await?;
+    let ip = resolve_in_scope(net, host, opts.ports.ports()).await?;
     let concurrency = opts
         .concurrency
         .unwrap_or_else(concurrency_from_fd_limit)
