@@ -231,17 +231,29 @@ pub struct Classifier {
     marker_finder: Option<memmem::Finder<'static>>,
 }
 
-/// A worker's own cache (scanner verdict per user-agent hash), so the shared classifier stays
-/// immutable.
+/// A worker's own cache (scanner verdict per user agent), so the shared classifier stays
+/// immutable. A slot answers only for the very agent it holds (compared byte for byte): a
+/// cached "benign" must never be inherited by another agent that hashes alike.
 pub struct WorkerCache {
-    ua: Vec<(u64, bool)>,
+    ua: Vec<UaSlot>,
     pub scratch: Vec<u8>,
 }
+
+#[derive(Clone, Default)]
+struct UaSlot {
+    hash: u64,
+    agent: Vec<u8>,
+    scanner: bool,
+}
+
+/// Agents longer than this are matched every time rather than cached (they are rare; the
+/// cache's memory stays bounded).
+const UA_CACHE_MAX: usize = 1024;
 
 impl Default for WorkerCache {
     fn default() -> Self {
         WorkerCache {
-            ua: vec![(0, false); 4096],
+            ua: vec![UaSlot::default(); 4096],
             scratch: Vec::with_capacity(4096),
         }
     }
@@ -342,17 +354,23 @@ impl Classifier {
         }
         let agent = get(ev.agent);
         if !agent.is_empty() {
-            let h = crate::hash::agent_hash(agent);
-            let slot = (h as usize) & (cache.ua.len() - 1);
-            let scanner = if cache.ua[slot].0 == h {
-                cache.ua[slot].1
+            let h = hash_bytes(agent);
+            let n = cache.ua.len();
+            let slot = &mut cache.ua[(h as usize) & (n - 1)];
+            let scanner = if slot.hash == h && slot.agent == agent {
+                slot.scanner
             } else {
                 let lowered = agent.to_ascii_lowercase();
                 let v = self
                     .scanners
                     .iter()
                     .any(|s| memmem::find(&lowered, s).is_some());
-                cache.ua[slot] = (h, v);
+                if agent.len() <= UA_CACHE_MAX {
+                    slot.hash = h;
+                    slot.agent.clear();
+                    slot.agent.extend_from_slice(agent);
+                    slot.scanner = v;
+                }
                 v
             };
             if scanner {
@@ -803,6 +821,31 @@ mod tests {
                 assert_eq!(triggers(p, query), plain, "{p:?} {query}");
             }
         }
+    }
+
+    /// A long agent with `sqlmap` in its middle is a scanner even after a benign agent of the
+    /// same length, head and tail was cached (the cache used to key on the first 48 and last
+    /// 16 bytes only).
+    #[test]
+    fn scanner_in_the_middle_of_a_long_agent_is_not_cached_as_benign() {
+        let c = Classifier::new(&serde_json::from_str("{}").unwrap());
+        let mut cache = WorkerCache::default();
+        let head = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 ";
+        let tail = " Firefox/128.0 (en)";
+        let benign = format!("{head}{}{tail}", "-".repeat(20));
+        let scanner = format!("{head}----sqlmap/1.8------{tail}");
+        assert_eq!(benign.len(), scanner.len());
+        let mut flags = Vec::new();
+        for agent in [&benign, &scanner, &benign, &scanner] {
+            let buf = agent.as_bytes().to_vec();
+            let mut ev = Ev {
+                agent: Span::new(0, buf.len()),
+                ..Ev::default()
+            };
+            c.classify(&mut ev, &buf, &[], &mut cache);
+            flags.push(ev.flags & flag::SCANNER_UA != 0);
+        }
+        assert_eq!(flags, [false, true, false, true]);
     }
 
     #[test]
