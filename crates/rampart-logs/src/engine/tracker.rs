@@ -104,9 +104,15 @@ pub struct Episode {
     pub requests: u64,
     pub fired: bool,
     pub fired_at: i64,
-    /// Display values, capped; with per-value counts.
+    /// Every client of the episode (exact bytes) with its count: a firewall rule is built from
+    /// this list, so it is not capped below `MAX_CLIENTS`.
     pub clients: Vec<(String, u64)>,
+    /// Where each client sits in `clients`, by keyed hash (the bytes are compared as well).
+    pub client_pos: crate::hash::IdMap<u32>,
     pub client_set: Distinct,
+    /// Requests of the key while the episode was open that were answered 2xx/3xx (for the
+    /// busy-client rule: failures against the client's own successes).
+    pub ok: u64,
     pub paths: Vec<(String, u64)>,
     pub path_set: Distinct,
     pub users: Vec<String>,
@@ -122,6 +128,9 @@ pub struct Episode {
     pub flags: u32,
     pub sensitive: Distinct,
     pub success_after: bool,
+    /// Clients shown to be bystanders (a person who logged in during a distributed attack):
+    /// not listed among the episode's clients.
+    pub cleared: Distinct,
     /// Detector-specific tag (endpoint display, secret name, ...).
     pub label: String,
     /// The episode as it stood at its last overflowing event (see [`Episode::trim`]).
@@ -205,8 +214,8 @@ impl Episode {
         self.count += n;
         self.flags |= ev.flags;
         if !ev.client.is_empty() {
-            let new = self.client_set.insert(ev.client_h);
-            bump(&mut self.clients, ctx.text(ev.client), new);
+            self.client_set.insert(ev.client_h);
+            self.add_client(ev.client_h, ctx.text(ev.client), 1);
         }
         if !ev.path.is_empty() {
             let new = self.path_set.insert(ctx.path_h(ev));
@@ -232,6 +241,41 @@ impl Episode {
             self.agents.push(ctx.string(ev.agent));
         }
         self.evidence(ev, ctx);
+    }
+
+    /// Counts `n` events for a client, by its exact bytes (`h` is their keyed hash). Bytes
+    /// that are not UTF-8 are shown (and compared) with `\xNN` escapes, never merged into one
+    /// replacement character. A hash match whose text differs (a collision) falls back to a
+    /// search of the list, so two clients are never counted as one.
+    pub fn add_client(&mut self, h: u64, v: &[u8], n: u64) {
+        match std::str::from_utf8(v) {
+            Ok(text) => self.add_client_text(h, text, n),
+            Err(_) => {
+                let text = escape_invalid(v);
+                self.add_client_text(crate::hash::hash_bytes(text.as_bytes()), &text, n)
+            }
+        }
+    }
+
+    /// [`Episode::add_client`] for a client already in its display form; `h` hashes that form.
+    fn add_client_text(&mut self, h: u64, text: &str, n: u64) {
+        if let Some(&i) = self.client_pos.get(&h) {
+            let i = i as usize;
+            if self.clients[i].0 == text {
+                self.clients[i].1 += n;
+                return;
+            }
+            if let Some(e) = self.clients.iter_mut().find(|(c, _)| c == text) {
+                e.1 += n;
+                return;
+            }
+        }
+        if self.clients.len() < MAX_CLIENTS {
+            self.client_pos
+                .entry(h)
+                .or_insert(self.clients.len() as u32);
+            self.clients.push((text.to_string(), n));
+        }
     }
 
     /// Keeps the line as evidence while there is room (its text is made when the episode
@@ -279,7 +323,7 @@ impl Episode {
     /// gather each flagged minute's lines this way).
     pub fn absorb(&mut self, o: &Episode, cap: usize) {
         for (v, n) in &o.clients {
-            add_n(&mut self.clients, v, *n);
+            self.add_client_text(crate::hash::hash_bytes(v.as_bytes()), v, *n);
         }
         for h in &o.client_set.seen {
             self.client_set.insert(*h);
@@ -343,6 +387,22 @@ fn add_n(list: &mut Vec<(String, u64)>, v: &str, n: u64) {
         list.push((v.to_string(), n));
     }
 }
+
+/// Bytes as text, invalid UTF-8 sequences written `\xNN` (so different bytes stay different).
+pub fn escape_invalid(v: &[u8]) -> String {
+    let mut out = String::with_capacity(v.len() + 8);
+    for chunk in v.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// The most clients one episode lists (a distributed event from a large botnet): bounds memory
+/// like `max_keys` bounds the detectors' maps.
+pub const MAX_CLIENTS: usize = 100_000;
 
 fn bump(list: &mut Vec<(String, u64)>, v: &[u8], new: bool) {
     if let Some(e) = list.iter_mut().find(|(s, _)| s.as_bytes() == v) {

@@ -63,6 +63,7 @@ pub fn html(r: &Report) -> String {
             let _ = writeln!(b, "{:>8}: {}", e.line, escape(&e.text));
         }
         b.push_str("</pre>");
+        let _ = write!(b, "<p>{}</p>", escape(&i.signals_and_impact()));
     }
     b.push_str("</section>");
     let rows: Vec<Vec<String>> = r

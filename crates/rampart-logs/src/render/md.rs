@@ -46,9 +46,10 @@ pub fn markdown(r: &Report) -> String {
             i.severity,
             i.verdict.as_str(),
             escape(&i.why),
-            escape(&i.clients.join(", ")),
+            escape(&i.clients_short(10)),
             escape(&i.paths.join(", "))
         );
+        let _ = writeln!(o, "- {}", escape(&i.signals_and_impact()));
         if !i.users.is_empty() {
             let _ = writeln!(o, "- **usernames**: {}", escape(&i.users.join(", ")));
         }

@@ -37,6 +37,12 @@ pub fn text(r: &Report) -> String {
         let _ = writeln!(o, "\n{}", incident_line(i));
         let _ = writeln!(o, "    until {}", i.to.replace('T', " "));
         let _ = writeln!(o, "    verdict: {} — {}", i.verdict.as_str(), i.why);
+        let _ = writeln!(
+            o,
+            "    {}; clients: {}",
+            i.signals_and_impact(),
+            i.clients_short(10)
+        );
         for e in &i.evidence {
             let _ = writeln!(o, "    {:>8}: {}", e.line, e.text);
         }

@@ -1,0 +1,3 @@
+//! The labelled corpus (generated logs with expected episodes) and its scoring.
+pub mod generate;
+pub mod score;
