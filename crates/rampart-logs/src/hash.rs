@@ -69,6 +69,23 @@ fn collapsed_hash<const N: usize>(method: u8, path: &[u8]) -> u64 {
     }
 }
 
+/// Where a user agent sits in a worker's scanner cache: its length and first and last 16
+/// bytes, mixed — cheap, since it runs for every line. Only a slot index: the cache compares
+/// the whole agent before it trusts a slot, so agents that share one (by chance or by design)
+/// only evict each other and are matched afresh.
+pub fn agent_slot(a: &[u8]) -> u64 {
+    let n = a.len();
+    if n <= 32 {
+        return hash_bytes(a);
+    }
+    let w = |i: usize| u64::from_le_bytes(a[i..i + 8].try_into().expect("8 bytes"));
+    mix(w(0)
+        ^ w(8).rotate_left(17)
+        ^ w(n - 16).rotate_left(31)
+        ^ w(n - 8).rotate_left(47)
+        ^ (n as u64).wrapping_mul(K))
+}
+
 /// The display form of an endpoint path: digit runs shown as `{n}`.
 pub fn endpoint_display(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());

@@ -134,21 +134,28 @@ fn current_year() -> i32 {
     chrono::Utc::now().year()
 }
 
-/// A chunk's bytes: a (pooled) buffer of whole lines.
+/// A chunk's bytes: the first `len` bytes of a (pooled) buffer of whole lines.
 ///
 /// Plain files are read, not memory-mapped: a mapped log that is truncated while it is read
-/// (logrotate's `copytruncate`) ends the process with SIGBUS, and reading costs no measurable
-/// time here (see BENCHMARKS.md, logs).
-pub enum Chunk {
-    Owned(Vec<u8>),
+/// (logrotate's `copytruncate`) ends the process with SIGBUS. Buffers go back to the reader and
+/// keep their length, so a chunk costs a copy from the page cache but no zeroing (see
+/// BENCHMARKS.md, logs).
+pub struct Chunk {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Chunk {
+    /// The buffer, for reuse.
+    pub fn into_buf(self) -> Vec<u8> {
+        self.buf
+    }
 }
 
 impl std::ops::Deref for Chunk {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        match self {
-            Chunk::Owned(v) => v,
-        }
+        &self.buf[..self.len]
     }
 }
 
@@ -189,88 +196,86 @@ impl ChunkReader {
         if let Some(e) = self.pending_err.take() {
             return Err(e);
         }
-        Ok(self.next_read_chunk()?.map(Chunk::Owned))
+        Ok(self.next_read_chunk()?.map(|(buf, len)| Chunk { buf, len }))
     }
 
-    fn next_read_chunk(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+    /// The next chunk as a buffer and the length of its whole lines.
+    fn next_read_chunk(&mut self) -> std::io::Result<Option<(Vec<u8>, usize)>> {
         let mut buf = self
             .pool
             .as_ref()
             .and_then(|p| p.try_recv().ok())
             .unwrap_or_default();
-        buf.clear();
-        buf.reserve(CHUNK * 2);
-        buf.extend_from_slice(&self.carry);
+        // A pooled buffer keeps its length: its old bytes are overwritten, never zeroed again.
+        let mut len = self.carry.len();
+        if buf.len() < len + CHUNK {
+            buf.resize((len + CHUNK).max(2 * CHUNK), 0);
+        }
+        buf[..len].copy_from_slice(&self.carry);
         self.carry.clear();
         loop {
             if self.eof {
                 if let Some(f) = &self.follow {
                     if f.stop.load(Ordering::Relaxed) {
-                        return Ok((!buf.is_empty()).then_some(buf));
+                        return Ok((len > 0).then_some((buf, len)));
                     }
                     std::thread::sleep(f.poll);
                     self.eof = false;
                 } else {
-                    return Ok((!buf.is_empty()).then_some(buf));
+                    return Ok((len > 0).then_some((buf, len)));
                 }
             }
-            let start = buf.len();
-            let want = (start + CHUNK).max(buf.capacity());
-            buf.resize(want, 0);
-            let n = match self.inner.read(&mut buf[start..]) {
+            if buf.len() < len + CHUNK {
+                buf.resize(len + CHUNK, 0);
+            }
+            let n = match self.inner.read(&mut buf[len..]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
                 Err(e) => {
-                    buf.truncate(start);
-                    if buf.is_empty() {
+                    if len == 0 {
                         return Err(e);
                     }
                     // Hand over what was read; the error comes next time.
                     self.pending_err = Some(e);
                     self.eof = true;
                     self.follow = None;
-                    return Ok(Some(buf));
+                    return Ok(Some((buf, len)));
                 }
             };
-            buf.truncate(start + n);
             self.bytes += n as u64;
             if self.skip_line && n > 0 {
                 // Still inside an overlong line: drop bytes up to and including its newline.
-                match memchr::memchr(b'\n', &buf[start..]) {
-                    Some(nl) => {
-                        buf.drain(start..start + nl + 1);
-                        self.skip_line = false;
-                    }
-                    None => buf.truncate(start),
+                if let Some(nl) = memchr::memchr(b'\n', &buf[len..len + n]) {
+                    buf.copy_within(len + nl + 1..len + n, len);
+                    len += n - nl - 1;
+                    self.skip_line = false;
                 }
                 continue;
             }
+            len += n;
             if n == 0 {
                 self.eof = true;
                 if self.follow.is_some() {
                     // Hand over the whole lines we have, keep the partial one for later.
-                    if let Some(nl) = memchr::memrchr(b'\n', &buf) {
-                        self.carry.extend_from_slice(&buf[nl + 1..]);
-                        buf.truncate(nl + 1);
-                        return Ok(Some(buf));
+                    if let Some(nl) = memchr::memrchr(b'\n', &buf[..len]) {
+                        self.carry.extend_from_slice(&buf[nl + 1..len]);
+                        return Ok(Some((buf, nl + 1)));
                     }
                 }
                 continue;
             }
-            if buf.len() >= CHUNK {
-                match memchr::memrchr(b'\n', &buf) {
+            if len >= CHUNK {
+                match memchr::memrchr(b'\n', &buf[..len]) {
                     Some(nl) => {
-                        self.carry.extend_from_slice(&buf[nl + 1..]);
-                        buf.truncate(nl + 1);
-                        return Ok(Some(buf));
+                        self.carry.extend_from_slice(&buf[nl + 1..len]);
+                        return Ok(Some((buf, nl + 1)));
                     }
-                    None if buf.len() >= MAX_LINE => {
+                    None if len >= MAX_LINE => {
                         // One enormous line: its first MAX_LINE bytes go out as one line (the
                         // parser marks it malformed), the rest up to its newline is skipped so
                         // the lines after it keep their numbers.
-                        buf.truncate(MAX_LINE);
                         self.skip_line = true;
-                        return Ok(Some(buf));
+                        return Ok(Some((buf, MAX_LINE)));
                     }
                     None => {}
                 }

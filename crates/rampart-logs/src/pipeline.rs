@@ -134,8 +134,7 @@ pub fn run(
         drop(done_tx);
         in_order(done_rx, &mut |c: ParsedChunk| {
             // Read buffers go back to the reader.
-            let Chunk::Owned(buf) = sink(c);
-            let _ = pool_tx.try_send(buf);
+            let _ = pool_tx.try_send(sink(c).into_buf());
         });
         reader_handle
             .join()

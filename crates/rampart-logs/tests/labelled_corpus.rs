@@ -84,6 +84,27 @@ fn every_episode_found_no_noise_no_ordinary_client_accused() {
     }
 }
 
+/// The seed log and the real OpenSSH sample (skipped when ../shared is absent): every labelled
+/// episode found, no incident outside them, no more incidents than episodes + 10 %.
+#[test]
+fn real_and_seed_logs_every_episode_found_and_nothing_else() {
+    for log in corpus::real::all() {
+        let incidents = analyse(&log);
+        let s = score(&log, &incidents);
+        eprintln!("{}", row(&s));
+        let allowed = s.expected + s.expected.div_ceil(10);
+        assert!(
+            s.missed.is_empty() && s.false_incidents == 0 && s.incidents <= allowed,
+            "{}: missed {:?}, unmatched {:?}, {} incidents for {} episodes",
+            s.log,
+            s.missed,
+            s.unmatched,
+            s.incidents,
+            s.expected
+        );
+    }
+}
+
 /// The corpus is deterministic: the same bytes every time.
 #[test]
 fn corpus_is_deterministic() {

@@ -121,7 +121,9 @@ pub fn episodes(hits: Vec<LogIncident>, evidence_cap: usize) -> Vec<LogIncident>
     });
     // A rotating campaign: the same small set of requests from one client after another.
     join_by_key(&attacks, &mut sets, CAMPAIGN_TOUCH, |h| {
-        if h.clients.len() == 1 && h.count <= CAMPAIGN_MAX_COUNT {
+        // Without paths (sshd) there is no "same requests" to tell a campaign from the
+        // internet's background of unrelated bots: those join only when concurrent.
+        if h.clients.len() == 1 && h.count <= CAMPAIGN_MAX_COUNT && !h.paths.is_empty() {
             vec![format!("{}\u{0}{}", h.kind_str(), h.paths.join("\u{0}"))]
         } else {
             Vec::new()
