@@ -25,9 +25,19 @@ const BUSY_MIN_REQUESTS: u64 = 200;
 /// A busy client whose failures stay under this share of its requests (or under three times
 /// the site's normal, when that is higher) is a busy client with a few mistakes, not a prober.
 const BUSY_MAX_FAIL_RATIO: f64 = 0.05;
+/// A low-and-slow episode's whole traffic is counted from its tenth distinct missing path on:
+/// fewer never fire, and counting every request of every client with one 404 in the last
+/// hours would cost a map lookup on most lines.
+const WATCH_FROM_PATHS: u64 = 10;
 
 fn missing(ev: &Ev) -> bool {
     matches!(ev.status, 400 | 403 | 404 | 405 | 410) && !ev.has(flag::STATIC)
+}
+
+/// The failures and all requests counted since the episode began to be watched.
+fn watched(ep: &Episode) -> (u64, u64) {
+    let fails = ep.count - ep.watch.unwrap_or(0).min(ep.count);
+    (fails, ep.requests.max(fails))
 }
 
 impl Probing {
@@ -42,7 +52,11 @@ impl Probing {
             ),
             // Low and slow: no bucket, just distinct paths within an episode whose quiet gap is
             // a quarter of the window (one probe every few minutes keeps it open).
-            slow: Tracker::new(f64::MAX, 1.0, slow_window / 4, max_keys),
+            slow: {
+                let mut t = Tracker::new(f64::MAX, 1.0, slow_window / 4, max_keys);
+                t.watched_bits = true;
+                t
+            },
             cfg: cfg.clone(),
             requests: 0,
             misses: 0,
@@ -64,7 +78,12 @@ impl Probing {
         }
         let (cap, leak) = (self.fast.capacity, self.fast.leak);
         let slot = self.fast.slot(ev.client_h, ev.ts);
-        let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+        let ep = slot.ep.get_or_insert_with(|| {
+            Box::new(Episode {
+                watch: Some(0),
+                ..Episode::new(ev)
+            })
+        });
         let path_h = ctx.path_h(ev);
         let new_path = !ep.path_set.contains(path_h);
         ep.add(ev, ctx, 1);
@@ -86,7 +105,11 @@ impl Probing {
             {
                 sep.fired = true;
             }
-            self.slow.mark_open(ev.client_h);
+            if sep.watch.is_none() && sep.path_set.count >= WATCH_FROM_PATHS {
+                // This failure is counted as a request just below.
+                sep.watch = Some(sep.count - 1);
+                self.slow.mark_open(ev.client_h);
+            }
         }
         self.fast.mark_open(ev.client_h);
         self.count_traffic(ev);
@@ -99,8 +122,10 @@ impl Probing {
         for t in [&mut self.fast, &mut self.slow] {
             if t.maybe_open(ev.client_h) {
                 if let Some(ep) = t.map.get_mut(&ev.client_h).and_then(|s| s.ep.as_mut()) {
-                    ep.requests += 1;
-                    ep.ok += (200..400).contains(&ev.status) as u64;
+                    if ep.watch.is_some() {
+                        ep.requests += 1;
+                        ep.ok += (200..400).contains(&ev.status) as u64;
+                    }
                 }
             }
         }
@@ -114,11 +139,11 @@ impl Probing {
     /// A busy client: many requests, few of them failing, nothing sensitive, no scanner. Its
     /// distinct missing paths are the mistakes of a lot of traffic, not a search.
     fn busy(&self, ep: &Episode) -> bool {
-        let fails = ep.count.min(ep.requests.max(ep.count));
+        let (fails, requests) = watched(ep);
         ep.sensitive.count == 0
             && ep.flags & flag::SCANNER_UA == 0
-            && ep.requests >= BUSY_MIN_REQUESTS
-            && (fails as f64 / ep.requests as f64)
+            && requests >= BUSY_MIN_REQUESTS
+            && (fails as f64 / requests as f64)
                 <= BUSY_MAX_FAIL_RATIO.max(3.0 * self.site_fail_ratio())
     }
 
@@ -172,11 +197,11 @@ impl Probing {
         }
         // The comparison with the client's own traffic and the site's normal, which decides
         // when no sensitive path or scanner agent does.
-        let requests = ep.requests.max(ep.count);
+        let (fails, requests) = watched(ep);
         reasons.push(format!(
-            "{} of this client's {requests} requests in the window failed ({:.0} %), {} succeeded, against {:.1} % failing site-wide",
-            ep.count,
-            ep.count as f64 * 100.0 / requests.max(1) as f64,
+            "{fails} of this client's {requests} requests {} failed ({:.0} %), {} succeeded, against {:.1} % failing site-wide",
+            if slow { "since its 10th missing path" } else { "in the window" },
+            fails as f64 * 100.0 / requests.max(1) as f64,
             ep.ok,
             self.site_fail_ratio() * 100.0
         ));

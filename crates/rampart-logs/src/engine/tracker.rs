@@ -113,6 +113,9 @@ pub struct Episode {
     /// Requests of the key while the episode was open that were answered 2xx/3xx (for the
     /// busy-client rule: failures against the client's own successes).
     pub ok: u64,
+    /// All the key's requests are being counted (in `requests`, `ok`) since `count` was this:
+    /// a detector watches only the episodes that may come to matter.
+    pub watch: Option<u64>,
     pub paths: Vec<(String, u64)>,
     pub path_set: Distinct,
     pub users: Vec<String>,
@@ -436,6 +439,8 @@ pub struct Tracker {
     /// ends the key's episode (closed if it fired, dropped if not) and a new one can start.
     /// Keeps a burst's window and counts to the burst, not to the ordinary traffic around it.
     pub restart: bool,
+    /// The bitmap marks only watched episodes ([`Episode::watch`]), not every open one.
+    pub watched_bits: bool,
 }
 
 impl Tracker {
@@ -449,6 +454,7 @@ impl Tracker {
             closed: Vec::new(),
             open_bits: vec![0; 1024],
             restart: false,
+            watched_bits: false,
         }
     }
 
@@ -464,10 +470,14 @@ impl Tracker {
 
     fn rebuild_bits(&mut self) {
         self.open_bits.iter_mut().for_each(|w| *w = 0);
+        let watched_only = self.watched_bits;
         let keys: Vec<u64> = self
             .map
             .iter()
-            .filter(|(_, s)| s.ep.is_some())
+            .filter(|(_, s)| {
+                s.ep.as_ref()
+                    .is_some_and(|e| !watched_only || e.watch.is_some())
+            })
             .map(|(k, _)| *k)
             .collect();
         for k in keys {
