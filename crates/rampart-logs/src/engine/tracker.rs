@@ -261,23 +261,38 @@ impl Episode {
     }
 
     /// [`Episode::add_client`] for a client already in its display form; `h` hashes that form.
+    /// Most episodes have one client or a few: a short list is searched, and the index by hash
+    /// is built only when the list grows past [`INDEX_FROM`] (no map allocated per episode).
     fn add_client_text(&mut self, h: u64, text: &str, n: u64) {
-        if let Some(&i) = self.client_pos.get(&h) {
+        if self.clients.len() <= INDEX_FROM {
+            if let Some(e) = self.clients.iter_mut().find(|(c, _)| c == text) {
+                e.1 += n;
+                return;
+            }
+        } else if let Some(&i) = self.client_pos.get(&h) {
             let i = i as usize;
             if self.clients[i].0 == text {
                 self.clients[i].1 += n;
                 return;
             }
+            // Same hash, other bytes (a collision): search the list.
             if let Some(e) = self.clients.iter_mut().find(|(c, _)| c == text) {
                 e.1 += n;
                 return;
             }
         }
-        if self.clients.len() < MAX_CLIENTS {
-            self.client_pos
-                .entry(h)
-                .or_insert(self.clients.len() as u32);
-            self.clients.push((text.to_string(), n));
+        if self.clients.len() >= MAX_CLIENTS {
+            return;
+        }
+        self.clients.push((text.to_string(), n));
+        if self.clients.len() == INDEX_FROM + 1 {
+            for (i, (c, _)) in self.clients.iter().enumerate() {
+                let k = crate::hash::hash_bytes(c.as_bytes());
+                self.client_pos.entry(k).or_insert(i as u32);
+            }
+        } else if self.clients.len() > INDEX_FROM + 1 {
+            let i = self.clients.len() as u32 - 1;
+            self.client_pos.entry(h).or_insert(i);
         }
     }
 
@@ -402,6 +417,9 @@ pub fn escape_invalid(v: &[u8]) -> String {
     }
     out
 }
+
+/// Clients of an episode searched as a list up to this many; an index by hash beyond.
+const INDEX_FROM: usize = 8;
 
 /// The most clients one episode lists (a distributed event from a large botnet): bounds memory
 /// like `max_keys` bounds the detectors' maps.
@@ -598,6 +616,30 @@ fn slot_in<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Clients are told apart by their bytes, past the list's index and through hash
+    /// collisions; non-UTF-8 bytes stay distinct.
+    #[test]
+    fn episode_clients_are_exact() {
+        let mut ep = Episode::default();
+        for k in 0..50u64 {
+            let c = format!("10.0.0.{k}");
+            ep.add_client(crate::hash::hash_bytes(c.as_bytes()), c.as_bytes(), 1);
+            ep.add_client(crate::hash::hash_bytes(c.as_bytes()), c.as_bytes(), 1);
+        }
+        assert_eq!(ep.clients.len(), 50);
+        assert!(ep.clients.iter().all(|(_, n)| *n == 2));
+        // Two clients forced onto one hash: still two.
+        ep.add_client_text(7, "a", 1);
+        ep.add_client_text(7, "b", 1);
+        ep.add_client_text(7, "b", 1);
+        assert_eq!(ep.clients.iter().find(|c| c.0 == "b").map(|c| c.1), Some(2));
+        assert_eq!(ep.clients.iter().find(|c| c.0 == "a").map(|c| c.1), Some(1));
+        ep.add_client(1, b"x\xff", 1);
+        ep.add_client(2, b"x\xfe", 1);
+        assert!(ep.clients.iter().any(|c| c.0 == "x\\xff"));
+        assert!(ep.clients.iter().any(|c| c.0 == "x\\xfe"));
+    }
 
     /// The text made from the kept bytes is the text of the whole line, whatever the line's
     /// length and wherever a multi-byte or invalid sequence falls around the cut.
