@@ -44,12 +44,16 @@ impl Probing {
     pub fn new(cfg: &ProbingSection, max_keys: usize) -> Self {
         let slow_window = cfg.slow_window.std().as_secs() as i64;
         Probing {
-            fast: Tracker::new(
-                cfg.capacity as f64,
-                cfg.leak.std().as_secs_f64(),
-                cfg.gap.std().as_secs() as i64,
-                max_keys,
-            ),
+            fast: {
+                let mut t = Tracker::new(
+                    cfg.capacity as f64,
+                    cfg.leak.std().as_secs_f64(),
+                    cfg.gap.std().as_secs() as i64,
+                    max_keys,
+                );
+                t.watched_bits = true;
+                t
+            },
             // Low and slow: no bucket, just distinct paths within an episode whose quiet gap is
             // a quarter of the window (one probe every few minutes keeps it open).
             slow: {
@@ -78,12 +82,7 @@ impl Probing {
         }
         let (cap, leak) = (self.fast.capacity, self.fast.leak);
         let slot = self.fast.slot(ev.client_h, ev.ts);
-        let ep = slot.ep.get_or_insert_with(|| {
-            Box::new(Episode {
-                watch: Some(0),
-                ..Episode::new(ev)
-            })
-        });
+        let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
         let path_h = ctx.path_h(ev);
         let new_path = !ep.path_set.contains(path_h);
         ep.add(ev, ctx, 1);
@@ -95,6 +94,14 @@ impl Probing {
         if !ep.fired && (over || scanner || ep.sensitive.count >= self.cfg.sensitive_min as u64) {
             ep.fired = true;
             ep.fired_at = ev.ts;
+        }
+        // A fast episode's whole traffic is counted once it is half way to the bucket's
+        // capacity in distinct paths (or has fired): earlier ones are one-off mistakes.
+        let watch_fast = ep.fired || ep.path_set.count * 2 >= self.cfg.capacity as u64;
+        if ep.watch.is_none() && watch_fast {
+            // This event is counted as a request just below.
+            ep.watch = Some(ep.count - 1);
+            self.fast.mark_open(ev.client_h);
         }
         if miss {
             let slot = self.slow.slot(ev.client_h, ev.ts);
@@ -111,7 +118,6 @@ impl Probing {
                 self.slow.mark_open(ev.client_h);
             }
         }
-        self.fast.mark_open(ev.client_h);
         self.count_traffic(ev);
     }
 
@@ -200,7 +206,11 @@ impl Probing {
         let (fails, requests) = watched(ep);
         reasons.push(format!(
             "{fails} of this client's {requests} requests {} failed ({:.0} %), {} succeeded, against {:.1} % failing site-wide",
-            if slow { "since its 10th missing path" } else { "in the window" },
+            if slow {
+                "since its 10th missing path"
+            } else {
+                "since it neared the bucket's capacity"
+            },
             fails as f64 * 100.0 / requests.max(1) as f64,
             ep.ok,
             self.site_fail_ratio() * 100.0
