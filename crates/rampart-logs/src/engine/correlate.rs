@@ -42,7 +42,7 @@ fn priority(k: &IncidentKind) -> u8 {
     }
 }
 
-fn strength(v: Verdict) -> u8 {
+pub fn strength(v: Verdict) -> u8 {
     match v {
         Verdict::Attack => 4,
         Verdict::LikelyAttack => 3,

@@ -300,8 +300,18 @@ fn merge(mut v: Vec<LogIncident>, cap: usize) -> Vec<LogIncident> {
                 if i.count > o.count {
                     o.count = i.count;
                     o.why = i.why.clone();
-                    o.verdict = i.verdict;
                     o.paths = i.paths.clone();
+                }
+                // The stronger verdict stands (a client flood inside a total one is still
+                // that client's flood), and every client of both is kept.
+                if correlate::strength(i.verdict) > correlate::strength(o.verdict) {
+                    o.verdict = i.verdict;
+                }
+                let known: std::collections::HashSet<String> = o.clients.iter().cloned().collect();
+                for c in &i.clients {
+                    if !known.contains(c) {
+                        o.clients.push(c.clone());
+                    }
                 }
                 if i.to_ts > o.to_ts {
                     o.to_ts = i.to_ts;
