@@ -1,39 +1,24 @@
-//! A small, fast, non-cryptographic hash for keys that are already attacker-independent enough
-//! (clients, paths) and a pass-through hasher for maps keyed by such hashes.
+//! Identities of clients, users, paths, endpoints and user agents as 64-bit hashes, keyed with
+//! a secret chosen at random for each run (foldhash, seeded once per process), so a log's
+//! author cannot craft two clients or two paths that collide: an unkeyed hash (the FxHash this
+//! replaced) let an attacker hide among an ordinary client's traffic or split one client in two.
+//! Where a wrong match would change a verdict (the scanner-signature cache of user agents),
+//! the bytes themselves are compared as well. And a pass-through hasher for maps keyed by them.
 
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
-/// FxHash-style hash of bytes, 8 at a time, finished with a mix so low bits are usable.
-pub fn hash_bytes(b: &[u8]) -> u64 {
-    let mut h: u64 = b.len() as u64;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        h = (h.rotate_left(5) ^ tail_word(b, rest.len())).wrapping_mul(K);
-    }
-    mix(h)
-}
+/// One random key for the whole process: every worker thread must hash alike.
+static KEYED: LazyLock<foldhash::fast::RandomState> = LazyLock::new(Default::default);
 
-/// The last `n` (1..=7) bytes of `b` as a little-endian word, zero-padded: when `b` holds 8
-/// bytes or more, its last 8 shifted down (no variable-length copy, which is a `memcpy` call
-/// per hash); a byte loop for the rest.
+/// Keyed hash of bytes (the length is part of it).
 #[inline]
-fn tail_word(b: &[u8], n: usize) -> u64 {
-    if b.len() >= 8 {
-        let last: [u8; 8] = b[b.len() - 8..].try_into().expect("8 bytes");
-        u64::from_le_bytes(last) >> (8 * (8 - n))
-    } else {
-        b[b.len() - n..]
-            .iter()
-            .rev()
-            .fold(0u64, |w, &c| (w << 8) | c as u64)
-    }
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h = KEYED.build_hasher();
+    h.write(b);
+    h.finish()
 }
 
 pub fn mix(mut h: u64) -> u64 {
@@ -63,9 +48,8 @@ pub fn endpoint_hash(method: u8, path: &[u8]) -> u64 {
 /// path's first 255 bytes need.
 fn collapsed_hash<const N: usize>(method: u8, path: &[u8]) -> u64 {
     // The method byte, then the path with digit runs collapsed to `#`, into a stack buffer
-    // (no allocation) by a loop without branches; then hashed 8 bytes at a time. This runs
-    // once per log line. 8 spare bytes so the last, partial word is read whole and masked (a
-    // digit run may leave a stray `#` just past the end).
+    // (no allocation) by a loop without branches; then hashed with the run's key. This runs
+    // once per log line. 8 spare bytes: a digit run may leave a stray `#` just past the end.
     let mut seq = [0u8; N];
     seq[0] = method;
     let mut n = 1;
@@ -77,18 +61,7 @@ fn collapsed_hash<const N: usize>(method: u8, path: &[u8]) -> u64 {
         n += usize::from(!(digit && in_digits));
         in_digits = digit;
     }
-    let mut h: u64 = 0;
-    let mut words = seq[..n].chunks_exact(8);
-    for w in &mut words {
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(K);
-    }
-    let rest = words.remainder().len();
-    if rest > 0 {
-        let at = n - rest;
-        let w = u64::from_le_bytes(seq[at..at + 8].try_into().expect("8 bytes"));
-        h = (h.rotate_left(5) ^ (w & ((1u64 << (8 * rest)) - 1))).wrapping_mul(K);
-    }
-    let h = mix(h ^ (n as u64).wrapping_mul(K));
+    let h = hash_bytes(&seq[..n]);
     if path.len() > 255 {
         combine(h, hash_bytes(path))
     } else {
@@ -96,16 +69,21 @@ fn collapsed_hash<const N: usize>(method: u8, path: &[u8]) -> u64 {
     }
 }
 
-/// A cheap identity for a user agent (for the per-worker scanner cache): its length, head and
-/// tail, where scanners name themselves.
-pub fn agent_hash(a: &[u8]) -> u64 {
-    if a.len() <= 64 {
+/// Where a user agent sits in a worker's scanner cache: its length and first and last 16
+/// bytes, mixed — cheap, since it runs for every line. Only a slot index: the cache compares
+/// the whole agent before it trusts a slot, so agents that share one (by chance or by design)
+/// only evict each other and are matched afresh.
+pub fn agent_slot(a: &[u8]) -> u64 {
+    let n = a.len();
+    if n <= 32 {
         return hash_bytes(a);
     }
-    combine(
-        hash_bytes(&a[..48]),
-        hash_bytes(&a[a.len() - 16..]) ^ a.len() as u64,
-    )
+    let w = |i: usize| u64::from_le_bytes(a[i..i + 8].try_into().expect("8 bytes"));
+    mix(w(0)
+        ^ w(8).rotate_left(17)
+        ^ w(n - 16).rotate_left(31)
+        ^ w(n - 8).rotate_left(47)
+        ^ (n as u64).wrapping_mul(K))
 }
 
 /// The display form of an endpoint path: digit runs shown as `{n}`.
@@ -147,39 +125,23 @@ pub type IdMap<V> = std::collections::HashMap<u64, V, BuildHasherDefault<IdHashe
 #[cfg(test)]
 mod tests {
     use super::*;
-    /// The word-at-a-time loop above, as it was first written: byte by byte.
+
+    /// The branch-free collapse, as the plain definition: digit runs become one `#`.
     fn endpoint_hash_reference(method: u8, path: &[u8]) -> u64 {
-        // Collapse digit runs while packing bytes into 8-byte words, hashed as they fill: no buffer
-        // to clear per line (this runs once per log line).
-        let mut h: u64 = 0;
-        let mut word: u64 = method as u64;
-        let mut filled = 1u32;
-        let mut total = 1u64;
+        let mut seq = vec![method];
         let mut in_digits = false;
         for &c in path.iter().take(255) {
-            let b = if c.is_ascii_digit() {
-                if in_digits {
-                    continue;
+            if c.is_ascii_digit() {
+                if !in_digits {
+                    seq.push(b'#');
                 }
                 in_digits = true;
-                b'#'
             } else {
                 in_digits = false;
-                c
-            };
-            word |= (b as u64) << (8 * filled);
-            filled += 1;
-            total += 1;
-            if filled == 8 {
-                h = (h.rotate_left(5) ^ word).wrapping_mul(K);
-                word = 0;
-                filled = 0;
+                seq.push(c);
             }
         }
-        if filled > 0 {
-            h = (h.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        let h = mix(h ^ total.wrapping_mul(K));
+        let h = hash_bytes(&seq);
         if path.len() > 255 {
             combine(h, hash_bytes(path))
         } else {
@@ -188,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn endpoint_hash_matches_the_byte_loop() {
+    fn endpoint_hash_matches_the_plain_collapse() {
         let mut paths: Vec<Vec<u8>> = vec![
             b"".to_vec(),
             b"/".to_vec(),
@@ -212,34 +174,6 @@ mod tests {
         }
     }
 
-    /// `hash_bytes` as first written: the remainder copied into a zeroed word.
-    fn hash_bytes_reference(b: &[u8]) -> u64 {
-        let mut h: u64 = b.len() as u64;
-        let mut chunks = b.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
-        }
-        mix(h)
-    }
-
-    #[test]
-    fn hash_bytes_matches_the_copying_version() {
-        let all: Vec<u8> = (0..200u32).map(|i| (i * 37 + 11) as u8).collect();
-        for len in 0..all.len() {
-            for start in [0, 1, 5] {
-                let b = &all[start..(start + len).min(all.len())];
-                assert_eq!(hash_bytes(b), hash_bytes_reference(b), "{len} {start}");
-            }
-        }
-    }
-
     #[test]
     fn endpoints_collapse_digits() {
         assert_eq!(
@@ -249,5 +183,19 @@ mod tests {
         assert_ne!(endpoint_hash(1, b"/a"), endpoint_hash(2, b"/a"));
         assert_eq!(endpoint_display(b"/u/user212/x1"), "/u/user{n}/x{n}");
         assert_ne!(hash_bytes(b"abc"), hash_bytes(b"abd"));
+    }
+
+    /// The unkeyed FxHash this replaced collided whenever two same-length inputs differed in
+    /// the top bit of one 8-byte word and in a matching bit of the next: a client could be made
+    /// to share another's identity. With the keyed hash those pairs differ.
+    #[test]
+    fn fx_style_collision_pairs_do_not_collide() {
+        let a = *b"10.0.0.1xxxxxxxx";
+        let mut b = a;
+        b[7] ^= 0x80;
+        // rot5 of bit 63 is bit 4 of the next word's first byte.
+        b[8] ^= 0x10;
+        assert_ne!(hash_bytes(&a), hash_bytes(&b));
+        assert_ne!(hash_bytes(b"10.0.0.1"), hash_bytes(b"10.0.0.1\0"));
     }
 }

@@ -63,6 +63,32 @@ pub struct LogIncident {
     /// Unix seconds of `from` / `to` (for sorting and charts).
     pub from_ts: i64,
     pub to_ts: i64,
+    /// Every detector signal that fired in this episode (`flood`, `scanner_user_agent`,
+    /// `sqli_payload`, …), sorted; `kind` is the main one's kind.
+    #[serde(default)]
+    pub signals: Vec<String>,
+    /// What the episode did to the service: an onset of 5xx during or right after it.
+    #[serde(default)]
+    pub impact: Option<Impact>,
+}
+
+/// The service's errors that came with an attack: attached to its episode rather than reported
+/// as an incident of their own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Impact {
+    /// `server_errors`.
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub from_ts: i64,
+    pub to_ts: i64,
+    /// Server errors in the impact's window.
+    pub count: u64,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub statuses: BTreeMap<String, u64>,
+    pub why: String,
+    #[serde(default)]
+    pub evidence: Vec<EvidenceLine>,
 }
 
 impl LogIncident {
@@ -71,6 +97,33 @@ impl LogIncident {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default()
+    }
+
+    /// The clients for a human: the first `n`, then how many more (JSON lists them all).
+    pub fn clients_short(&self, n: usize) -> String {
+        let mut s = self
+            .clients
+            .iter()
+            .take(n)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.clients.len() > n {
+            s.push_str(&format!(" and {} more", self.clients.len() - n));
+        }
+        s
+    }
+
+    /// One line of signals and impact for the text, Markdown and HTML reports.
+    pub fn signals_and_impact(&self) -> String {
+        let mut s = format!("signals: {}", self.signals.join(", "));
+        if let Some(im) = &self.impact {
+            s.push_str(&format!(
+                "; impact: {} × 5xx from {} to {} — {}",
+                im.count, im.from, im.to, im.why
+            ));
+        }
+        s
     }
 
     pub fn rule(&self) -> String {

@@ -68,9 +68,6 @@ pub struct Opened {
     pub year: i32,
     pub consumed: Arc<AtomicU64>,
     pub gzip: bool,
-    /// The file itself when it is a plain (not gzip) regular file: it can be memory-mapped
-    /// instead of read (see [`ChunkReader::mapped`]).
-    pub plain_file: Option<File>,
 }
 
 pub fn open(input: &Input) -> Result<Opened, LogsError> {
@@ -84,7 +81,6 @@ pub fn open(input: &Input) -> Result<Opened, LogsError> {
             year: current_year(),
             consumed,
             gzip: false,
-            plain_file: None,
         }),
         Input::File(p) => {
             let f = File::open(p).map_err(|e| LogsError::Io {
@@ -92,8 +88,6 @@ pub fn open(input: &Input) -> Result<Opened, LogsError> {
                 err: e,
             })?;
             let year = file_year(p);
-            let regular = f.metadata().is_ok_and(|m| m.is_file());
-            let plain_file = if regular { f.try_clone().ok() } else { None };
             let f = Counting {
                 inner: f,
                 n: consumed.clone(),
@@ -117,7 +111,6 @@ pub fn open(input: &Input) -> Result<Opened, LogsError> {
                 year,
                 consumed,
                 gzip: gz,
-                plain_file: if gz { None } else { plain_file },
             })
         }
     }
@@ -141,102 +134,49 @@ fn current_year() -> i32 {
     chrono::Utc::now().year()
 }
 
-/// A chunk's bytes: read into a (pooled) buffer, or a window of a memory-mapped file.
-pub enum Chunk {
-    Owned(Vec<u8>),
-    /// `map[start..end]`; the mapping starts at an aligned offset before the chunk's first
-    /// line. Unmapped when the chunk is dropped, so only the chunks in flight stay mapped.
-    Mapped {
-        map: memmap2::Mmap,
-        start: usize,
-        end: usize,
-    },
+/// A chunk's bytes: the first `len` bytes of a (pooled) buffer of whole lines.
+///
+/// Plain files are read, not memory-mapped: a mapped log that is truncated while it is read
+/// (logrotate's `copytruncate`) ends the process with SIGBUS. Buffers go back to the reader and
+/// keep their length, so a chunk costs a copy from the page cache but no zeroing (see
+/// BENCHMARKS.md, logs).
+pub struct Chunk {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Chunk {
+    /// A chunk holding a copy of `bytes` (samples and fuzzing, not files).
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Chunk {
+        Chunk {
+            buf: bytes.to_vec(),
+            len: bytes.len(),
+        }
+    }
+
+    /// The buffer, for reuse.
+    pub fn into_buf(self) -> Vec<u8> {
+        self.buf
+    }
 }
 
 impl std::ops::Deref for Chunk {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        match self {
-            Chunk::Owned(v) => v,
-            Chunk::Mapped { map, start, end } => &map[*start..*end],
-        }
-    }
-}
-
-/// A plain file cut into chunks by mapping one window at a time: no copy through read() and
-/// no buffer to zero per chunk.
-struct MapSource {
-    file: File,
-    /// The file's length as last seen (looked at again when reached: a log may grow).
-    len: u64,
-    /// Where the next chunk starts (just after the previous chunk's last newline).
-    pos: u64,
-    /// Where the previous window ended: the read path's buffer held the carried partial line
-    /// plus at least `CHUNK` more bytes, and windows follow the same rule so chunks (and
-    /// everything that depends on their boundaries) are the same either way.
-    prev_end: u64,
-    consumed: Arc<AtomicU64>,
-}
-
-/// Mapping offsets must be multiples of the page size; 64 KiB is a multiple of every common one.
-const MAP_ALIGN: u64 = 64 * 1024;
-
-impl MapSource {
-    fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
-        if self.pos >= self.len {
-            self.len = self.file.metadata()?.len();
-            if self.pos >= self.len {
-                return Ok(None);
-            }
-        }
-        // The read path's window: a 2 × CHUNK buffer, or the carry plus CHUNK when the carry
-        // is longer than CHUNK.
-        let s = self.pos;
-        let end = (s + 2 * CHUNK as u64)
-            .max(self.prev_end + CHUNK as u64)
-            .min(self.len);
-        let base = s - s % MAP_ALIGN;
-        // SAFETY: the mapping is only read, and only while this chunk is alive. Mapping a file
-        // is unsafe because another process may change it meanwhile: a log is appended to,
-        // not rewritten, so the bytes we see do not change under us; a file truncated while we
-        // analyse it (copytruncate rotation) can end the process with SIGBUS, the same risk
-        // ripgrep and other mmap readers take. `--follow` and non-regular files (pipes,
-        // stdin) and gzip never come here: they are read.
-        let map = unsafe {
-            memmap2::MmapOptions::new()
-                .offset(base)
-                .len((end - base) as usize)
-                // Fault the window in at once, in the reader thread, rather than page by page
-                // in the workers.
-                .populate()
-                .map(&self.file)?
-        };
-        let start = (s - base) as usize;
-        let window = &map[start..];
-        // As on the read path: a window of at least CHUNK ends at its last newline (a window
-        // without one is a single enormous line, handed over as is and marked malformed); a
-        // shorter window is the end of the file.
-        let take = if window.len() >= CHUNK {
-            memchr::memrchr(b'\n', window).map_or(window.len(), |nl| nl + 1)
-        } else {
-            window.len()
-        };
-        self.prev_end = end;
-        self.pos = s + take as u64;
-        self.consumed.fetch_add(take as u64, Ordering::Relaxed);
-        Ok(Some(Chunk::Mapped {
-            map,
-            start,
-            end: start + take,
-        }))
+        &self.buf[..self.len]
     }
 }
 
 /// Reads whole-line chunks. `carry` holds a trailing partial line between reads.
 pub struct ChunkReader {
     inner: Box<dyn Read + Send>,
-    mapped: Option<MapSource>,
     carry: Vec<u8>,
+    /// A read error that came after some bytes of the chunk: those bytes go out first, the
+    /// error with the next call (a truncated `.gz` still yields what it holds).
+    pending_err: Option<std::io::Error>,
+    /// The rest of a line longer than [`MAX_LINE`] is being skipped: its first `MAX_LINE`
+    /// bytes went out as one (malformed) line, and the rest must not count as more lines.
+    skip_line: bool,
     eof: bool,
     follow: Option<Follow>,
     pub bytes: u64,
@@ -249,8 +189,9 @@ impl ChunkReader {
     pub fn new(inner: Box<dyn Read + Send>, follow: Option<Follow>) -> ChunkReader {
         ChunkReader {
             inner,
-            mapped: None,
             carry: Vec::new(),
+            pending_err: None,
+            skip_line: false,
             eof: false,
             follow,
             bytes: 0,
@@ -258,85 +199,91 @@ impl ChunkReader {
         }
     }
 
-    /// Chunks of a plain file by memory-mapping it, a window at a time (same chunks as
-    /// reading it; `consumed` counts the bytes handed over, for progress).
-    pub fn mapped(file: File, consumed: Arc<AtomicU64>) -> ChunkReader {
-        consumed.store(0, Ordering::Relaxed);
-        let mut r = ChunkReader::new(Box::new(std::io::empty()), None);
-        r.mapped = Some(MapSource {
-            file,
-            len: 0,
-            pos: 0,
-            prev_end: 0,
-            consumed,
-        });
-        r
-    }
-
     /// The next chunk of whole lines (the last one may lack its newline), or `None` at the end.
     pub fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
-        if let Some(m) = self.mapped.as_mut() {
-            let c = m.next_chunk()?;
-            self.bytes += c.as_ref().map_or(0, |c| c.len() as u64);
-            return Ok(c);
+        if let Some(e) = self.pending_err.take() {
+            return Err(e);
         }
-        Ok(self.next_read_chunk()?.map(Chunk::Owned))
+        Ok(self.next_read_chunk()?.map(|(buf, len)| Chunk { buf, len }))
     }
 
-    fn next_read_chunk(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+    /// The next chunk as a buffer and the length of its whole lines.
+    fn next_read_chunk(&mut self) -> std::io::Result<Option<(Vec<u8>, usize)>> {
         let mut buf = self
             .pool
             .as_ref()
             .and_then(|p| p.try_recv().ok())
             .unwrap_or_default();
-        buf.clear();
-        buf.reserve(CHUNK * 2);
-        buf.extend_from_slice(&self.carry);
+        // A pooled buffer keeps its length: its old bytes are overwritten, never zeroed again.
+        let mut len = self.carry.len();
+        if buf.len() < len + CHUNK {
+            buf.resize((len + CHUNK).max(2 * CHUNK), 0);
+        }
+        buf[..len].copy_from_slice(&self.carry);
         self.carry.clear();
         loop {
             if self.eof {
                 if let Some(f) = &self.follow {
                     if f.stop.load(Ordering::Relaxed) {
-                        return Ok((!buf.is_empty()).then_some(buf));
+                        return Ok((len > 0).then_some((buf, len)));
                     }
                     std::thread::sleep(f.poll);
                     self.eof = false;
                 } else {
-                    return Ok((!buf.is_empty()).then_some(buf));
+                    return Ok((len > 0).then_some((buf, len)));
                 }
             }
-            let start = buf.len();
-            let want = (start + CHUNK).max(buf.capacity());
-            buf.resize(want, 0);
-            let n = match self.inner.read(&mut buf[start..]) {
+            if buf.len() < len + CHUNK {
+                buf.resize(len + CHUNK, 0);
+            }
+            let n = match self.inner.read(&mut buf[len..]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
-                Err(e) => return Err(e),
+                Err(e) => {
+                    if len == 0 {
+                        return Err(e);
+                    }
+                    // Hand over what was read; the error comes next time.
+                    self.pending_err = Some(e);
+                    self.eof = true;
+                    self.follow = None;
+                    return Ok(Some((buf, len)));
+                }
             };
-            buf.truncate(start + n);
             self.bytes += n as u64;
+            if self.skip_line && n > 0 {
+                // Still inside an overlong line: drop bytes up to and including its newline.
+                if let Some(nl) = memchr::memchr(b'\n', &buf[len..len + n]) {
+                    buf.copy_within(len + nl + 1..len + n, len);
+                    len += n - nl - 1;
+                    self.skip_line = false;
+                }
+                continue;
+            }
+            len += n;
             if n == 0 {
                 self.eof = true;
                 if self.follow.is_some() {
                     // Hand over the whole lines we have, keep the partial one for later.
-                    if let Some(nl) = memchr::memrchr(b'\n', &buf) {
-                        self.carry.extend_from_slice(&buf[nl + 1..]);
-                        buf.truncate(nl + 1);
-                        return Ok(Some(buf));
+                    if let Some(nl) = memchr::memrchr(b'\n', &buf[..len]) {
+                        self.carry.extend_from_slice(&buf[nl + 1..len]);
+                        return Ok(Some((buf, nl + 1)));
                     }
                 }
                 continue;
             }
-            if buf.len() >= CHUNK {
-                match memchr::memrchr(b'\n', &buf) {
+            if len >= CHUNK {
+                match memchr::memrchr(b'\n', &buf[..len]) {
                     Some(nl) => {
-                        self.carry.extend_from_slice(&buf[nl + 1..]);
-                        buf.truncate(nl + 1);
-                        return Ok(Some(buf));
+                        self.carry.extend_from_slice(&buf[nl + 1..len]);
+                        return Ok(Some((buf, nl + 1)));
                     }
-                    None if buf.len() >= MAX_LINE => {
-                        // One enormous line: hand it over as is; the parser marks it malformed.
-                        return Ok(Some(buf));
+                    None if len >= MAX_LINE => {
+                        // One enormous line: its first MAX_LINE bytes go out as one line (the
+                        // parser marks it malformed), the rest up to its newline is skipped so
+                        // the lines after it keep their numbers.
+                        self.skip_line = true;
+                        return Ok(Some((buf, MAX_LINE)));
                     }
                     None => {}
                 }
@@ -357,34 +304,53 @@ mod tests {
         out
     }
 
-    /// Mapping a file cuts it exactly where reading it does: chunk boundaries decide when the
-    /// detectors sweep, so the two paths must agree for the results to be the same.
+    /// A line longer than MAX_LINE is one line: its head goes out, the rest is skipped, and
+    /// the lines after it follow whole.
     #[test]
-    fn mapped_chunks_are_the_read_chunks() {
-        let dir = tempfile::tempdir().unwrap();
-        let line = |i: usize| format!("line {i} {}\n", "x".repeat(i % 300));
-        let mut cases: Vec<Vec<u8>> = vec![
-            Vec::new(),
-            b"one line without newline".to_vec(),
-            (0..40_000).flat_map(|i| line(i).into_bytes()).collect(),
-        ];
-        // A line longer than a chunk, and a file that ends mid-line.
-        let mut long: Vec<u8> = (0..9_000).flat_map(|i| line(i).into_bytes()).collect();
-        long.extend(std::iter::repeat_n(b'y', 3 * CHUNK + 7));
-        long.extend(b"\nshort\nend");
-        cases.push(long);
-        for (k, bytes) in cases.iter().enumerate() {
-            let p = dir.path().join(format!("f{k}.log"));
-            std::fs::write(&p, bytes).unwrap();
-            let read = open(&Input::File(p.clone())).unwrap();
-            let mapped = open(&Input::File(p.clone())).unwrap();
-            let by_read = chunks(ChunkReader::new(read.read, None));
-            let file = mapped.plain_file.expect("a plain file");
-            let by_map = chunks(ChunkReader::mapped(file, mapped.consumed.clone()));
-            assert_eq!(by_read.len(), by_map.len(), "case {k}");
-            assert!(by_read == by_map, "case {k}: chunks differ");
-            assert_eq!(by_map.concat(), *bytes, "case {k}");
-            assert_eq!(mapped.consumed.load(Ordering::Relaxed), bytes.len() as u64);
+    fn an_overlong_line_is_one_line() {
+        let mut bytes = b"first\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'y', 3 * MAX_LINE + 7));
+        bytes.extend(b"\nthird\nfourth");
+        let got = chunks(ChunkReader::new(
+            Box::new(std::io::Cursor::new(bytes)),
+            None,
+        ));
+        let all = got.concat();
+        let newlines = all.iter().filter(|&&c| c == b'\n').count();
+        assert_eq!(
+            newlines, 2,
+            "first and third; the overlong line and fourth have none"
+        );
+        assert_eq!(
+            got.len(),
+            3,
+            "first; the overlong line's head; third and fourth"
+        );
+        assert_eq!(got[1].len(), MAX_LINE);
+        assert_eq!(got[2], b"third\nfourth");
+        assert!(got.iter().all(|c| c.len() <= 2 * MAX_LINE));
+    }
+
+    /// A reader that fails after its bytes: they still come out, then the error.
+    #[test]
+    fn bytes_before_a_read_error_are_handed_over() {
+        struct Failing(std::io::Cursor<Vec<u8>>);
+        impl Read for Failing {
+            fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+                match self.0.read(b)? {
+                    0 => Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "cut",
+                    )),
+                    n => Ok(n),
+                }
+            }
         }
+        let mut r = ChunkReader::new(
+            Box::new(Failing(std::io::Cursor::new(b"a\nb\n".to_vec()))),
+            None,
+        );
+        assert_eq!(&*r.next_chunk().unwrap().unwrap(), b"a\nb\n");
+        assert!(r.next_chunk().is_err());
     }
 }

@@ -39,6 +39,11 @@ use parse::Parser;
 use rampart_config::LogsSection;
 use std::path::Path;
 
+/// The most parse threads an analysis starts (`--threads` is bounded by it; the library clamps
+/// `Options::workers` to 1..=MAX_WORKERS): each worker holds chunks in flight, so a huge count
+/// would only cost memory and thread stacks.
+pub const MAX_WORKERS: usize = 256;
+
 /// How to run an analysis (beyond the project file's `[logs]`).
 pub struct Options<'a> {
     /// Parse threads (default: the machine's cores).
@@ -97,17 +102,13 @@ pub fn analyze_inputs(
             "log opened"
         );
         let consumed = opened.consumed.clone();
-        let io_err = |e| LogsError::Io {
-            path: input.name().into(),
-            err: e,
+        let mut reader = ChunkReader::new(opened.read, opts.follow.clone());
+        // A first read that fails outright (a `.gz` cut in its first bytes) is this source's
+        // error; the other inputs are still read.
+        let (first, first_err) = match reader.next_chunk() {
+            Ok(c) => (c, None),
+            Err(e) => (None, Some(e)),
         };
-        // A plain file is mapped (no copy through read()); a followed file is read, since it
-        // keeps growing and may be rotated under us.
-        let mut reader = match opened.plain_file {
-            Some(f) if opts.follow.is_none() => ChunkReader::mapped(f, consumed.clone()),
-            _ => ChunkReader::new(opened.read, opts.follow.clone()),
-        };
-        let first = reader.next_chunk().map_err(io_err)?;
         let parser = Parser::build(&spec, first.as_deref().unwrap_or(b""), opened.year)?;
         tracing::info!(
             source = %input.name(),
@@ -122,20 +123,35 @@ pub fn analyze_inputs(
         let mut progress = opts.on_progress.take();
         let mut reported = Vec::new();
         let started = std::time::Instant::now();
-        let bytes = pipeline::run(reader, first, &parser, &classifier, opts.workers, |c| {
-            if let Some(p) = progress.as_mut() {
-                p(consumed_before + consumed.load(std::sync::atomic::Ordering::Relaxed));
-            }
-            let new = engine.feed(&c);
-            if let Some(cb) = cb.as_mut() {
-                for i in &new {
-                    cb(i);
-                    reported.push(identity(i));
+        let run = match first_err {
+            Some(e) => Err(e),
+            None => pipeline::run(reader, first, &parser, &classifier, opts.workers, |c| {
+                if let Some(p) = progress.as_mut() {
+                    p(consumed_before + consumed.load(std::sync::atomic::Ordering::Relaxed));
                 }
+                let new = engine.feed(&c);
+                if let Some(cb) = cb.as_mut() {
+                    for i in &new {
+                        cb(i);
+                        reported.push(identity(i));
+                    }
+                }
+                c.buf
+            }),
+        };
+        // A read error part-way (a truncated `.gz`, a disk error) ends this source, not the
+        // analysis: what was read is analysed and reported, the source is marked partial with
+        // its error, and the next inputs are read as usual.
+        let (bytes, error) = match run {
+            Ok(b) => (b, None),
+            Err(e) => {
+                tracing::warn!(source = %input.name(), error = %e, "read stopped early");
+                (
+                    consumed.load(std::sync::atomic::Ordering::Relaxed),
+                    Some(e.to_string()),
+                )
             }
-            c.buf
-        })
-        .map_err(io_err)?;
+        };
         consumed_before += consumed.load(std::sync::atomic::Ordering::Relaxed);
         if let Some(p) = progress.as_mut() {
             p(consumed_before);
@@ -194,6 +210,7 @@ pub fn analyze_inputs(
             malformed_samples: st.malformed_samples.clone(),
             first: st.first_ts.map(|t| time::rfc3339(t, st.tz)),
             last: st.last_ts.map(|t| time::rfc3339(t, st.tz)),
+            error,
         });
         coverage.merge(&engine.coverage);
         chart.merge(&engine.chart);

@@ -88,7 +88,7 @@ pub fn run(
     workers: usize,
     mut sink: impl FnMut(ParsedChunk) -> Chunk,
 ) -> std::io::Result<u64> {
-    let workers = workers.max(1);
+    let workers = workers.clamp(1, crate::MAX_WORKERS);
     let (raw_tx, raw_rx) = sync_channel::<(u64, Chunk)>(workers * 2);
     let (done_tx, done_rx) = sync_channel::<ParsedChunk>(workers * 2);
     let raw_rx = Mutex::new(raw_rx);
@@ -133,10 +133,8 @@ pub fn run(
         }
         drop(done_tx);
         in_order(done_rx, &mut |c: ParsedChunk| {
-            // Read buffers go back to the reader; a mapped chunk is unmapped here.
-            if let Chunk::Owned(buf) = sink(c) {
-                let _ = pool_tx.try_send(buf);
-            }
+            // Read buffers go back to the reader.
+            let _ = pool_tx.try_send(sink(c).into_buf());
         });
         reader_handle
             .join()

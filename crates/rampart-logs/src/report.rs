@@ -19,6 +19,10 @@ pub struct SourceSummary {
     pub first: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
+    /// Why reading stopped early (a truncated `.gz`, an I/O error): the figures and incidents
+    /// of this source cover only what was read before it. Absent when the source was read whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +40,14 @@ impl Report {
 
     pub fn model_incidents(&self) -> Vec<Incident> {
         self.incidents.iter().map(LogIncident::to_model).collect()
+    }
+
+    /// Sources that could not be read to their end, with why (`name: error`).
+    pub fn partial_sources(&self) -> Vec<String> {
+        self.sources
+            .iter()
+            .filter_map(|s| s.error.as_ref().map(|e| format!("{}: {e}", s.name)))
+            .collect()
     }
 
     pub fn lines(&self) -> u64 {

@@ -23,7 +23,7 @@ pub fn parse_sample(spec: &FormatSpec, bytes: &[u8]) -> Result<SampleCounts, Log
     let mut cache = WorkerCache::default();
     let parsed = crate::pipeline::parse_chunk(
         0,
-        Chunk::Owned(bytes.to_vec()),
+        Chunk::from_bytes(bytes),
         &parser,
         &classifier,
         &mut cache,

@@ -31,7 +31,9 @@ fn many_clients_on_the_login_path_without_usernames_is_a_brute_force() {
     assert!(i.why.contains("from 154 clients"), "{}", i.why);
     assert!(i.why.contains("no client more than 2"), "{}", i.why);
     assert_eq!(i.verdict, Verdict::Attack);
-    assert_eq!(i.clients.len(), 10);
+    // Every attacking address (JSON lists them all), not the visitors whose odd failure fell
+    // inside the window.
+    assert_eq!(i.clients.len(), 150);
     assert!(
         i.clients.iter().all(|c| c.starts_with("203.0.113.")),
         "{:?}",

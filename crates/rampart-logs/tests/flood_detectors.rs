@@ -87,7 +87,8 @@ fn many_clients_against_the_trailing_hour_is_a_total_flood() {
     );
     assert_eq!(i.verdict, Verdict::Inconclusive);
     // The clients are the surge's heaviest, not the background's.
-    assert_eq!(i.clients.len(), 10, "{:?}", i.clients);
+    // Every client of the surge past the threshold is listed (JSON does not cap them).
+    assert!(i.clients.len() > 10, "{:?}", i.clients);
     assert!(
         i.clients.iter().all(|c| c.starts_with("10.1.")),
         "{:?}",

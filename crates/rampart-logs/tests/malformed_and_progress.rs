@@ -117,3 +117,62 @@ fn progress_reports_bytes_read_up_to_the_inputs_sizes() {
         "the first file ends at its size: {seen:?}"
     );
 }
+
+/// A line longer than 1 MiB is one (malformed) line: the lines after it keep their numbers, so
+/// evidence points at the right line.
+#[test]
+fn overlong_line_keeps_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("access.log");
+    let ok = "198.51.100.7 - - [15/Apr/2020:10:00:00 +0000] \"GET / HTTP/1.1\" 200 10 \"-\" \"Mozilla/5.0\"\n";
+    let mut text = ok.to_string();
+    text.push_str(&"A".repeat(3 * 1024 * 1024 + 5));
+    text.push('\n');
+    text.push_str("203.0.113.9 - - [15/Apr/2020:10:00:01 +0000] \"GET /search?q=1%27%20UNION%20SELECT%20password%20FROM%20users-- HTTP/1.1\" 200 10 \"-\" \"Mozilla/5.0\"\n");
+    text.push_str(ok);
+    std::fs::write(&path, text).unwrap();
+    let report = rampart_logs::analyze(&[&path], &serde_json::from_str("{}").unwrap()).unwrap();
+    let s = &report.sources[0];
+    assert_eq!((s.lines, s.parsed, s.malformed), (4, 3, 1), "{s:?}");
+    assert_eq!(s.malformed_samples[0].line, 2);
+    let inj = report
+        .incidents
+        .iter()
+        .find(|i| i.kind_str() == "injection")
+        .expect("the payload line");
+    assert_eq!(inj.evidence[0].line, 3, "{:?}", inj.evidence);
+}
+
+/// A log truncated while it is read (logrotate's copytruncate) ends the read early; it used to
+/// end the process with SIGBUS, when plain files were memory-mapped.
+#[test]
+fn file_truncated_while_read_is_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("access.log");
+    let line = "198.51.100.7 - - [15/Apr/2020:10:00:00 +0000] \"GET /index.html HTTP/1.1\" 200 1043 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"\n";
+    // About 24 MiB: many chunks in flight when the first one reaches the detectors.
+    std::fs::write(&path, line.repeat(24 * 1024 * 1024 / line.len())).unwrap();
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    let mut truncated = false;
+    let mut on_progress = |_n: u64| {
+        if !truncated {
+            file.set_len(0).unwrap();
+            truncated = true;
+        }
+    };
+    let opts = rampart_logs::Options {
+        workers: 2,
+        on_progress: Some(&mut on_progress),
+        ..rampart_logs::Options::default()
+    };
+    let report = rampart_logs::analyze_inputs(
+        &[rampart_logs::Input::File(path.clone())],
+        &serde_json::from_str("{}").unwrap(),
+        opts,
+    )
+    .unwrap();
+    assert!(truncated);
+    let s = &report.sources[0];
+    // At most the line cut by the truncation is malformed.
+    assert!(s.lines > 0 && s.malformed <= 1, "{s:?}");
+}

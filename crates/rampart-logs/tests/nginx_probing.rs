@@ -15,9 +15,64 @@ const NGINX: &str = "/usr/sbin/nginx";
 /// The client address comes from X-Forwarded-For, so one test machine can play many visitors.
 const LOG_FORMAT: &str = r#"$http_x_forwarded_for - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#;
 
+/// A running nginx, started in a process group of its own: dropping it ends the master AND its
+/// workers (SIGTERM to the group, then SIGKILL for anything left), even when the test panics.
+/// Killing only the master left the workers (owned by `nobody`) running after the suite.
 struct Nginx(Child);
+
+impl Nginx {
+    fn start(cmd: &mut Command) -> Nginx {
+        use std::os::unix::process::CommandExt;
+        Nginx(cmd.process_group(0).spawn().unwrap())
+    }
+
+    fn pgid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+/// The pids of every live process in group `pgid` (from /proc), zombies excluded.
+fn group_members(pgid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // After the `(comm)` field: state, ppid, pgrp.
+        let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        if f.len() > 2 && f[0] != "Z" && f[2].parse::<u32>().ok() == Some(pgid) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+fn signal_group(pgid: u32, sig: &str) {
+    let _ = Command::new("kill")
+        .args([sig, "--", &format!("-{pgid}")])
+        .stderr(Stdio::null())
+        .status();
+}
+
 impl Drop for Nginx {
     fn drop(&mut self) {
+        let pgid = self.pgid();
+        // A fast shutdown: the master stops its workers and exits.
+        signal_group(pgid, "-TERM");
+        for _ in 0..100 {
+            if group_members(pgid).is_empty() {
+                break;
+            }
+            let _ = self.0.try_wait();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if !group_members(pgid).is_empty() {
+            signal_group(pgid, "-KILL");
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -46,13 +101,71 @@ fn request(port: u16, method: &str, path: &str, client: &str, agent: &str) -> u1
     out.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
+fn start_nginx(d: &Path) -> Nginx {
+    Nginx::start(
+        Command::new(NGINX)
+            .args(["-p", &d.display().to_string(), "-c"])
+            .arg(d.join("nginx.conf"))
+            .args(["-g", "daemon off;"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+}
+
+fn nginx_missing() -> bool {
+    if Path::new(NGINX).exists() {
+        return false;
+    }
+    if std::env::var("RAMPART_REQUIRE_SERVERS").as_deref() == Ok("1") {
+        panic!("{NGINX} not found and RAMPART_REQUIRE_SERVERS=1: install nginx");
+    }
+    eprintln!("SKIP: nginx not installed");
+    true
+}
+
+/// Dropping the guard leaves no nginx process behind: not the master, not its workers.
+#[test]
+fn nginx_guard_stops_master_and_workers() {
+    if nginx_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let port = free_port();
+    std::fs::write(
+        d.join("nginx.conf"),
+        format!(
+            "worker_processes 2;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 16; }}\nhttp {{ access_log off; client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi; server {{ listen 127.0.0.1:{port}; return 204; }} }}\n",
+            d = d.display()
+        ),
+    )
+    .unwrap();
+    let nginx = start_nginx(d);
+    let pgid = nginx.pgid();
+    let mut members = Vec::new();
+    for _ in 0..100 {
+        members = group_members(pgid);
+        if members.len() >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(members.len() >= 3, "master and two workers: {members:?}");
+    drop(nginx);
+    let left: Vec<u32> = members
+        .iter()
+        .copied()
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .is_ok_and(|s| !s[s.rfind(')').map_or(0, |i| i + 2)..].starts_with('Z'))
+        })
+        .collect();
+    assert!(left.is_empty(), "nginx processes left running: {left:?}");
+}
+
 #[test]
 fn probing_burst_is_found_in_the_log_nginx_wrote() {
-    if !Path::new(NGINX).exists() {
-        if std::env::var("RAMPART_REQUIRE_SERVERS").as_deref() == Ok("1") {
-            panic!("{NGINX} not found and RAMPART_REQUIRE_SERVERS=1: install nginx");
-        }
-        println!("SKIP: nginx not installed");
+    if nginx_missing() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -89,15 +202,7 @@ http {{
         www = www.display(),
     );
     std::fs::write(d.join("nginx.conf"), conf).unwrap();
-    let child = Command::new(NGINX)
-        .args(["-p", &d.display().to_string(), "-c"])
-        .arg(d.join("nginx.conf"))
-        .args(["-g", "daemon off;"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _nginx = Nginx(child);
+    let _nginx = start_nginx(d);
     let mut up = false;
     for _ in 0..100 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {

@@ -37,9 +37,9 @@ pub struct AnalyzeArgs {
     /// write the report).
     #[arg(long)]
     pub follow: bool,
-    /// Parse threads (default: all cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// Parse threads, 1 to 256 (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=rampart_logs::MAX_WORKERS as u64))]
+    pub threads: Option<u64>,
     /// Do not save findings and incidents to the project's database.
     #[arg(long)]
     pub no_store: bool,
@@ -116,7 +116,8 @@ fn analyze(global: &Global, a: AnalyzeArgs) -> CliResult {
         ..Options::default()
     };
     if let Some(t) = a.threads {
-        opts.workers = t.max(1);
+        // Bounded by the parser above (1..=MAX_WORKERS), so the cast cannot truncate.
+        opts.workers = t as usize;
     }
     if a.follow {
         opts.on_incident = Some(&mut live);
@@ -161,6 +162,15 @@ fn analyze(global: &Global, a: AnalyzeArgs) -> CliResult {
             .or_else(|| project.as_ref().map(|p| p.database_url()))
             .unwrap_or_default();
         save(&url, &report).with_context(|| format!("cannot save log findings to {url}"))?;
+    }
+    // Sources read only in part (a truncated `.gz`): the report above covers the rest and
+    // marks them; the exit code says the input was damaged.
+    let partial = report.partial_sources();
+    if !partial.is_empty() {
+        anyhow::bail!(
+            "read only in part (the report covers what was read): {}",
+            partial.join("; ")
+        );
     }
     Ok(Outcome::Ok)
 }

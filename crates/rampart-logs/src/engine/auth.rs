@@ -73,6 +73,17 @@ impl Logins {
                     ep.evidence(ev, ctx);
                 }
             }
+            // A client that logs in while many clients fail on the same login path is a person
+            // whose mistyped password fell inside the attack, not one of its clients.
+            let key = ev.endpoint_h ^ 0x5a5a;
+            if let Some(ep) = self
+                .distributed
+                .map
+                .get_mut(&key)
+                .and_then(|s| s.ep.as_mut())
+            {
+                ep.cleared.insert(ev.client_h);
+            }
             return;
         }
         let mut keys = vec![(0usize, ev.client_h), (1, ev.endpoint_h ^ 0x5a5a)];

@@ -3,11 +3,13 @@
 
 mod auth;
 pub mod chart;
+mod correlate;
 pub mod coverage;
 mod errors;
 mod flood;
 mod payloads;
 mod probing;
+mod signals;
 mod ssh;
 mod tracker;
 mod verdict;
@@ -36,17 +38,19 @@ impl Finish {
         why: String,
         severity: Severity,
     ) -> LogIncident {
-        let top = |v: &[(String, u64)]| {
+        let top = |v: &[(String, u64)], n: usize| {
             let mut v = v.to_vec();
             v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            v.into_iter().take(10).map(|(s, _)| s).collect::<Vec<_>>()
+            v.into_iter().take(n).map(|(s, _)| s).collect::<Vec<_>>()
         };
+        let signals = signals::of(&kind, ep);
         let (from, to) = window(ep.first, ep.last, ep.tz);
         LogIncident {
             kind,
             source: self.source.clone(),
-            clients: top(&ep.clients),
-            paths: top(&ep.paths),
+            // Every client (the text and HTML renderers abbreviate), busiest first.
+            clients: top(&participants(&bystanders_out(ep)), usize::MAX),
+            paths: top(&ep.paths, 10),
             users: ep.users.iter().take(20).cloned().collect(),
             from,
             to,
@@ -69,8 +73,47 @@ impl Finish {
                 .collect(),
             from_ts: ep.first,
             to_ts: ep.last,
+            signals,
+            impact: None,
         }
     }
+}
+
+/// The episode's clients without those it cleared (see [`Episode::cleared`]).
+fn bystanders_out(ep: &Episode) -> Vec<(String, u64)> {
+    if ep.cleared.count == 0 {
+        return ep.clients.clone();
+    }
+    ep.clients
+        .iter()
+        .filter(|(c, _)| !ep.cleared.contains(crate::hash::hash_bytes(c.as_bytes())))
+        .cloned()
+        .collect()
+}
+
+/// The clients that took part in a many-client hit, without the bystanders: ordinary clients
+/// whose odd failure (or request, in a flood minute) fell inside the window. Counts sorted
+/// descending are cut at the largest drop between consecutive distinct counts, when it is at
+/// least a factor of two (140 flood requests each, then 3 or fewer: the 3s are bystanders; two
+/// tries each from 150 addresses, one from 4 visitors: the 4 are). With no such drop every
+/// client takes part.
+fn participants(clients: &[(String, u64)]) -> Vec<(String, u64)> {
+    if clients.len() < 2 {
+        return clients.to_vec();
+    }
+    let mut counts: Vec<u64> = clients.iter().map(|c| c.1).collect();
+    counts.sort_unstable_by(|a, b| b.cmp(a));
+    counts.dedup();
+    let mut cut = 0;
+    let mut best = 2.0;
+    for w in counts.windows(2) {
+        let r = w[0] as f64 / w[1].max(1) as f64;
+        if r >= best {
+            best = r;
+            cut = w[0];
+        }
+    }
+    clients.iter().filter(|c| c.1 >= cut).cloned().collect()
 }
 
 /// Per-source facts for the report.
@@ -222,7 +265,8 @@ impl Engine {
         self.ssh.collect(&f, out);
     }
 
-    /// End of input: closes every episode and returns all incidents, merged and sorted.
+    /// End of input: closes every episode and returns all incidents: one detector's hits
+    /// merged (a fast and a slow probe), then correlated into one incident per episode.
     pub fn finish(&mut self) -> Vec<LogIncident> {
         self.errors.finish();
         self.logins.finish();
@@ -231,7 +275,8 @@ impl Engine {
         self.flood.finish();
         self.ssh.finish();
         self.collect();
-        merge(std::mem::take(&mut self.incidents), self.evidence_cap)
+        let hits = merge(std::mem::take(&mut self.incidents), self.evidence_cap);
+        correlate::episodes(hits, self.evidence_cap)
     }
 }
 
@@ -255,14 +300,27 @@ fn merge(mut v: Vec<LogIncident>, cap: usize) -> Vec<LogIncident> {
                 if i.count > o.count {
                     o.count = i.count;
                     o.why = i.why.clone();
-                    o.verdict = i.verdict;
                     o.paths = i.paths.clone();
+                }
+                // The stronger verdict stands (a client flood inside a total one is still
+                // that client's flood), and every client of both is kept.
+                if correlate::strength(i.verdict) > correlate::strength(o.verdict) {
+                    o.verdict = i.verdict;
+                }
+                let known: std::collections::HashSet<String> = o.clients.iter().cloned().collect();
+                for c in &i.clients {
+                    if !known.contains(c) {
+                        o.clients.push(c.clone());
+                    }
                 }
                 if i.to_ts > o.to_ts {
                     o.to_ts = i.to_ts;
                     o.to = i.to.clone();
                 }
                 o.severity = o.severity.max(i.severity);
+                o.signals.extend(i.signals);
+                o.signals.sort();
+                o.signals.dedup();
                 for e in i.evidence {
                     if o.evidence.len() < cap && !o.evidence.contains(&e) {
                         o.evidence.push(e);

@@ -14,26 +14,56 @@ pub struct Probing {
     cfg: ProbingSection,
     fast: Tracker,
     slow: Tracker,
+    /// Every request, and those that were "missing" answers: the site's normal failure rate.
+    requests: u64,
+    misses: u64,
 }
+
+/// A client with at least this many requests while its episode was open is judged by all of
+/// them (below it, a handful of successes says nothing).
+const BUSY_MIN_REQUESTS: u64 = 200;
+/// A busy client whose failures stay under this share of its requests (or under three times
+/// the site's normal, when that is higher) is a busy client with a few mistakes, not a prober.
+const BUSY_MAX_FAIL_RATIO: f64 = 0.05;
+/// A low-and-slow episode's whole traffic is counted from its tenth distinct missing path on:
+/// fewer never fire, and counting every request of every client with one 404 in the last
+/// hours would cost a map lookup on most lines.
+const WATCH_FROM_PATHS: u64 = 10;
 
 fn missing(ev: &Ev) -> bool {
     matches!(ev.status, 400 | 403 | 404 | 405 | 410) && !ev.has(flag::STATIC)
+}
+
+/// The failures and all requests counted since the episode began to be watched.
+fn watched(ep: &Episode) -> (u64, u64) {
+    let fails = ep.count - ep.watch.unwrap_or(0).min(ep.count);
+    (fails, ep.requests.max(fails))
 }
 
 impl Probing {
     pub fn new(cfg: &ProbingSection, max_keys: usize) -> Self {
         let slow_window = cfg.slow_window.std().as_secs() as i64;
         Probing {
-            fast: Tracker::new(
-                cfg.capacity as f64,
-                cfg.leak.std().as_secs_f64(),
-                cfg.gap.std().as_secs() as i64,
-                max_keys,
-            ),
+            fast: {
+                let mut t = Tracker::new(
+                    cfg.capacity as f64,
+                    cfg.leak.std().as_secs_f64(),
+                    cfg.gap.std().as_secs() as i64,
+                    max_keys,
+                );
+                t.watched_bits = true;
+                t
+            },
             // Low and slow: no bucket, just distinct paths within an episode whose quiet gap is
             // a quarter of the window (one probe every few minutes keeps it open).
-            slow: Tracker::new(f64::MAX, 1.0, slow_window / 4, max_keys),
+            slow: {
+                let mut t = Tracker::new(f64::MAX, 1.0, slow_window / 4, max_keys);
+                t.watched_bits = true;
+                t
+            },
             cfg: cfg.clone(),
+            requests: 0,
+            misses: 0,
         }
     }
 
@@ -44,7 +74,10 @@ impl Probing {
         let sensitive = ev.has(flag::SENSITIVE);
         let scanner = ev.has(flag::SCANNER_UA);
         let miss = missing(ev);
+        self.requests += 1;
+        self.misses += miss as u64;
         if !(miss || sensitive || scanner) {
+            self.count_traffic(ev);
             return;
         }
         let (cap, leak) = (self.fast.capacity, self.fast.leak);
@@ -62,6 +95,14 @@ impl Probing {
             ep.fired = true;
             ep.fired_at = ev.ts;
         }
+        // A fast episode's whole traffic is counted once it is half way to the bucket's
+        // capacity in distinct paths (or has fired): earlier ones are one-off mistakes.
+        let watch_fast = ep.fired || ep.path_set.count * 2 >= self.cfg.capacity as u64;
+        if ep.watch.is_none() && watch_fast {
+            // This event is counted as a request just below.
+            ep.watch = Some(ep.count - 1);
+            self.fast.mark_open(ev.client_h);
+        }
         if miss {
             let slot = self.slow.slot(ev.client_h, ev.ts);
             let sep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
@@ -71,7 +112,45 @@ impl Probing {
             {
                 sep.fired = true;
             }
+            if sep.watch.is_none() && sep.path_set.count >= WATCH_FROM_PATHS {
+                // This failure is counted as a request just below.
+                sep.watch = Some(sep.count - 1);
+                self.slow.mark_open(ev.client_h);
+            }
         }
+        self.count_traffic(ev);
+    }
+
+    /// Counts every request (and the successful ones) of a client with an open episode, so it
+    /// is judged by all its traffic, not only by its failures. A bitmap spares the map lookup
+    /// for the clients with none.
+    fn count_traffic(&mut self, ev: &Ev) {
+        for t in [&mut self.fast, &mut self.slow] {
+            if t.maybe_open(ev.client_h) {
+                if let Some(ep) = t.map.get_mut(&ev.client_h).and_then(|s| s.ep.as_mut()) {
+                    if ep.watch.is_some() {
+                        ep.requests += 1;
+                        ep.ok += (200..400).contains(&ev.status) as u64;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The site's normal share of "missing" answers, over everything read so far.
+    fn site_fail_ratio(&self) -> f64 {
+        self.misses as f64 / self.requests.max(1) as f64
+    }
+
+    /// A busy client: many requests, few of them failing, nothing sensitive, no scanner. Its
+    /// distinct missing paths are the mistakes of a lot of traffic, not a search.
+    fn busy(&self, ep: &Episode) -> bool {
+        let (fails, requests) = watched(ep);
+        ep.sensitive.count == 0
+            && ep.flags & flag::SCANNER_UA == 0
+            && requests >= BUSY_MIN_REQUESTS
+            && (fails as f64 / requests as f64)
+                <= BUSY_MAX_FAIL_RATIO.max(3.0 * self.site_fail_ratio())
     }
 
     pub fn sweep(&mut self, now: i64) {
@@ -85,13 +164,25 @@ impl Probing {
     }
 
     pub fn collect(&mut self, f: &Finish, out: &mut Vec<LogIncident>) {
-        for ep in std::mem::take(&mut self.fast.closed) {
-            out.push(self.incident(&ep, f, false));
-        }
-        for ep in std::mem::take(&mut self.slow.closed) {
-            // A slow episode that is really a fast scan is reported once, by the fast one; the
-            // engine merges overlapping incidents of one kind and client.
-            out.push(self.incident(&ep, f, true));
+        let fast = std::mem::take(&mut self.fast.closed);
+        let slow = std::mem::take(&mut self.slow.closed);
+        // A slow episode that is really a fast scan is reported once, by the fast one; the
+        // engine merges overlapping incidents of one kind and client.
+        for (ep, is_slow) in fast
+            .iter()
+            .map(|e| (e, false))
+            .chain(slow.iter().map(|e| (e, true)))
+        {
+            if self.busy(ep) {
+                tracing::debug!(
+                    client = ep.clients.first().map_or("", |c| c.0.as_str()),
+                    requests = ep.requests,
+                    failures = ep.count,
+                    "busy client with a low error rate: not probing"
+                );
+                continue;
+            }
+            out.push(self.incident(ep, f, is_slow));
         }
     }
 
@@ -110,6 +201,20 @@ impl Probing {
                 ep.mean_gap()
             ));
         }
+        // The comparison with the client's own traffic and the site's normal, which decides
+        // when no sensitive path or scanner agent does.
+        let (fails, requests) = watched(ep);
+        reasons.push(format!(
+            "{fails} of this client's {requests} requests {} failed ({:.0} %), {} succeeded, against {:.1} % failing site-wide",
+            if slow {
+                "since its 10th missing path"
+            } else {
+                "since it neared the bucket's capacity"
+            },
+            fails as f64 * 100.0 / requests.max(1) as f64,
+            ep.ok,
+            self.site_fail_ratio() * 100.0
+        ));
         if ep.sensitive.count > 0 {
             reasons.push(format!(
                 "{} sensitive path(s) asked for (e.g. /.env, /.git/, /wp-admin/) — no browser asks for those",
@@ -138,12 +243,17 @@ impl Probing {
             } else {
                 Verdict::LikelyAttack
             };
-        f.incident(
+        let mut i = f.incident(
             IncidentKind::PathProbing,
             ep,
             verdict,
             reasons.join("; "),
             sev,
-        )
+        );
+        if slow {
+            i.signals.push("low_and_slow_probing".into());
+            i.signals.sort();
+        }
+        i
     }
 }

@@ -18,8 +18,10 @@ pub struct Ssh {
 impl Ssh {
     pub fn new(cfg: &SshSection, max_keys: usize) -> Self {
         Ssh {
+            // fail2ban's `maxretry = 5` bans at the fifth failure; a bucket overflows one
+            // above its capacity, so it holds one less.
             t: Tracker::new(
-                cfg.capacity as f64,
+                (cfg.capacity as f64 - 1.0).max(0.0),
                 cfg.leak.std().as_secs_f64(),
                 cfg.gap.std().as_secs() as i64,
                 max_keys,

@@ -104,9 +104,18 @@ pub struct Episode {
     pub requests: u64,
     pub fired: bool,
     pub fired_at: i64,
-    /// Display values, capped; with per-value counts.
+    /// Every client of the episode (exact bytes) with its count: a firewall rule is built from
+    /// this list, so it is not capped below `MAX_CLIENTS`.
     pub clients: Vec<(String, u64)>,
+    /// Where each client sits in `clients`, by keyed hash (the bytes are compared as well).
+    pub client_pos: crate::hash::IdMap<u32>,
     pub client_set: Distinct,
+    /// Requests of the key while the episode was open that were answered 2xx/3xx (for the
+    /// busy-client rule: failures against the client's own successes).
+    pub ok: u64,
+    /// All the key's requests are being counted (in `requests`, `ok`) since `count` was this:
+    /// a detector watches only the episodes that may come to matter.
+    pub watch: Option<u64>,
     pub paths: Vec<(String, u64)>,
     pub path_set: Distinct,
     pub users: Vec<String>,
@@ -122,6 +131,9 @@ pub struct Episode {
     pub flags: u32,
     pub sensitive: Distinct,
     pub success_after: bool,
+    /// Clients shown to be bystanders (a person who logged in during a distributed attack):
+    /// not listed among the episode's clients.
+    pub cleared: Distinct,
     /// Detector-specific tag (endpoint display, secret name, ...).
     pub label: String,
     /// The episode as it stood at its last overflowing event (see [`Episode::trim`]).
@@ -205,8 +217,8 @@ impl Episode {
         self.count += n;
         self.flags |= ev.flags;
         if !ev.client.is_empty() {
-            let new = self.client_set.insert(ev.client_h);
-            bump(&mut self.clients, ctx.text(ev.client), new);
+            self.client_set.insert(ev.client_h);
+            self.add_client(ev.client_h, ctx.text(ev.client), 1);
         }
         if !ev.path.is_empty() {
             let new = self.path_set.insert(ctx.path_h(ev));
@@ -232,6 +244,56 @@ impl Episode {
             self.agents.push(ctx.string(ev.agent));
         }
         self.evidence(ev, ctx);
+    }
+
+    /// Counts `n` events for a client, by its exact bytes (`h` is their keyed hash). Bytes
+    /// that are not UTF-8 are shown (and compared) with `\xNN` escapes, never merged into one
+    /// replacement character. A hash match whose text differs (a collision) falls back to a
+    /// search of the list, so two clients are never counted as one.
+    pub fn add_client(&mut self, h: u64, v: &[u8], n: u64) {
+        match std::str::from_utf8(v) {
+            Ok(text) => self.add_client_text(h, text, n),
+            Err(_) => {
+                let text = escape_invalid(v);
+                self.add_client_text(crate::hash::hash_bytes(text.as_bytes()), &text, n)
+            }
+        }
+    }
+
+    /// [`Episode::add_client`] for a client already in its display form; `h` hashes that form.
+    /// Most episodes have one client or a few: a short list is searched, and the index by hash
+    /// is built only when the list grows past [`INDEX_FROM`] (no map allocated per episode).
+    fn add_client_text(&mut self, h: u64, text: &str, n: u64) {
+        if self.clients.len() <= INDEX_FROM {
+            if let Some(e) = self.clients.iter_mut().find(|(c, _)| c == text) {
+                e.1 += n;
+                return;
+            }
+        } else if let Some(&i) = self.client_pos.get(&h) {
+            let i = i as usize;
+            if self.clients[i].0 == text {
+                self.clients[i].1 += n;
+                return;
+            }
+            // Same hash, other bytes (a collision): search the list.
+            if let Some(e) = self.clients.iter_mut().find(|(c, _)| c == text) {
+                e.1 += n;
+                return;
+            }
+        }
+        if self.clients.len() >= MAX_CLIENTS {
+            return;
+        }
+        self.clients.push((text.to_string(), n));
+        if self.clients.len() == INDEX_FROM + 1 {
+            for (i, (c, _)) in self.clients.iter().enumerate() {
+                let k = crate::hash::hash_bytes(c.as_bytes());
+                self.client_pos.entry(k).or_insert(i as u32);
+            }
+        } else if self.clients.len() > INDEX_FROM + 1 {
+            let i = self.clients.len() as u32 - 1;
+            self.client_pos.entry(h).or_insert(i);
+        }
     }
 
     /// Keeps the line as evidence while there is room (its text is made when the episode
@@ -279,7 +341,7 @@ impl Episode {
     /// gather each flagged minute's lines this way).
     pub fn absorb(&mut self, o: &Episode, cap: usize) {
         for (v, n) in &o.clients {
-            add_n(&mut self.clients, v, *n);
+            self.add_client_text(crate::hash::hash_bytes(v.as_bytes()), v, *n);
         }
         for h in &o.client_set.seen {
             self.client_set.insert(*h);
@@ -344,6 +406,25 @@ fn add_n(list: &mut Vec<(String, u64)>, v: &str, n: u64) {
     }
 }
 
+/// Bytes as text, invalid UTF-8 sequences written `\xNN` (so different bytes stay different).
+pub fn escape_invalid(v: &[u8]) -> String {
+    let mut out = String::with_capacity(v.len() + 8);
+    for chunk in v.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Clients of an episode searched as a list up to this many; an index by hash beyond.
+const INDEX_FROM: usize = 8;
+
+/// The most clients one episode lists (a distributed event from a large botnet): bounds memory
+/// like `max_keys` bounds the detectors' maps.
+pub const MAX_CLIENTS: usize = 100_000;
+
 fn bump(list: &mut Vec<(String, u64)>, v: &[u8], new: bool) {
     if let Some(e) = list.iter_mut().find(|(s, _)| s.as_bytes() == v) {
         e.1 += 1;
@@ -376,6 +457,8 @@ pub struct Tracker {
     /// ends the key's episode (closed if it fired, dropped if not) and a new one can start.
     /// Keeps a burst's window and counts to the burst, not to the ordinary traffic around it.
     pub restart: bool,
+    /// The bitmap marks only watched episodes ([`Episode::watch`]), not every open one.
+    pub watched_bits: bool,
 }
 
 impl Tracker {
@@ -389,6 +472,7 @@ impl Tracker {
             closed: Vec::new(),
             open_bits: vec![0; 1024],
             restart: false,
+            watched_bits: false,
         }
     }
 
@@ -404,10 +488,14 @@ impl Tracker {
 
     fn rebuild_bits(&mut self) {
         self.open_bits.iter_mut().for_each(|w| *w = 0);
+        let watched_only = self.watched_bits;
         let keys: Vec<u64> = self
             .map
             .iter()
-            .filter(|(_, s)| s.ep.is_some())
+            .filter(|(_, s)| {
+                s.ep.as_ref()
+                    .is_some_and(|e| !watched_only || e.watch.is_some())
+            })
             .map(|(k, _)| *k)
             .collect();
         for k in keys {
@@ -528,6 +616,30 @@ fn slot_in<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Clients are told apart by their bytes, past the list's index and through hash
+    /// collisions; non-UTF-8 bytes stay distinct.
+    #[test]
+    fn episode_clients_are_exact() {
+        let mut ep = Episode::default();
+        for k in 0..50u64 {
+            let c = format!("10.0.0.{k}");
+            ep.add_client(crate::hash::hash_bytes(c.as_bytes()), c.as_bytes(), 1);
+            ep.add_client(crate::hash::hash_bytes(c.as_bytes()), c.as_bytes(), 1);
+        }
+        assert_eq!(ep.clients.len(), 50);
+        assert!(ep.clients.iter().all(|(_, n)| *n == 2));
+        // Two clients forced onto one hash: still two.
+        ep.add_client_text(7, "a", 1);
+        ep.add_client_text(7, "b", 1);
+        ep.add_client_text(7, "b", 1);
+        assert_eq!(ep.clients.iter().find(|c| c.0 == "b").map(|c| c.1), Some(2));
+        assert_eq!(ep.clients.iter().find(|c| c.0 == "a").map(|c| c.1), Some(1));
+        ep.add_client(1, b"x\xff", 1);
+        ep.add_client(2, b"x\xfe", 1);
+        assert!(ep.clients.iter().any(|c| c.0 == "x\\xff"));
+        assert!(ep.clients.iter().any(|c| c.0 == "x\\xfe"));
+    }
 
     /// The text made from the kept bytes is the text of the whole line, whatever the line's
     /// length and wherever a multi-byte or invalid sequence falls around the cut.

@@ -66,7 +66,8 @@ pub fn document(r: &Report) -> Document {
                 "verdict".to_string(),
                 format!("{} — {}", i.verdict.as_str(), i.why).into(),
             ),
-            ("clients".to_string(), i.clients.join(", ").into()),
+            ("signals".to_string(), i.signals_and_impact().into()),
+            ("clients".to_string(), i.clients_short(10).into()),
             ("paths".to_string(), i.paths.join(", ").into()),
         ];
         if !i.users.is_empty() {

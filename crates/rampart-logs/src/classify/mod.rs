@@ -1,215 +1,25 @@
 //! Per-line classification, done by the parse workers in parallel: traffic class, login path,
 //! sensitive path, scanner agent, injection payloads, secrets, auth outcome. Each check first
 //! looks for a cheap trigger so ordinary lines cost a few byte comparisons.
+//!
+//! `tables.rs` holds the signatures, `matching.rs` the byte-level matching, `mask.rs` the
+//! decoding and masking of what is shown; this file puts them together per line.
+
+mod mask;
+mod matching;
+mod tables;
+
+pub use mask::mask_secrets;
+pub use matching::span_bytes;
+pub use tables::{SCANNERS, SECRET_NAMES, SENSITIVE};
 
 use crate::event::{flag, Ev, EvKind, Span};
 use crate::hash::{endpoint_hash, hash_bytes};
+use mask::decode_lower;
+use matching::{find_bytes, head_word, is_masked, secret_value_at, triggers, Prefix};
 use memchr::memmem;
 use rampart_config::LogsSection;
-
-/// Paths nobody but a scanner asks for on a typical service.
-pub const SENSITIVE: &[&str] = &[
-    "/.env",
-    "/.git",
-    "/.svn",
-    "/.hg",
-    "/.aws",
-    "/.ssh",
-    "/.htaccess",
-    "/.htpasswd",
-    "/.ds_store",
-    "/.vscode",
-    "/.idea",
-    "/.docker",
-    "/wp-admin",
-    "/wp-login.php",
-    "/wp-config",
-    "/wp-content",
-    "/wp-includes",
-    "/xmlrpc.php",
-    "/phpmyadmin",
-    "/pma/",
-    "/myadmin",
-    "/adminer",
-    "/server-status",
-    "/server-info",
-    "/actuator",
-    "/config.php",
-    "/configuration.php",
-    "/config.json",
-    "/config.yml",
-    "/backup",
-    "/db.sql",
-    "/dump.sql",
-    "/database.sql",
-    "/cgi-bin/",
-    "/phpinfo.php",
-    "/info.php",
-    "/vendor/phpunit",
-    "/solr/",
-    "/manager/html",
-    "/_ignition",
-    "/telescope",
-    "/elmah.axd",
-    "/web.config",
-    "/owa/",
-    "/boaform",
-    "/hnap1",
-    "/etc/passwd",
-    "/shell.php",
-    "/cmd.php",
-    "/.well-known/../",
-];
-
-/// User-agent substrings of known scanners (lowercase).
-pub const SCANNERS: &[&str] = &[
-    "sqlmap",
-    "nikto",
-    "nmap",
-    "masscan",
-    "zgrab",
-    "gobuster",
-    "dirbuster",
-    "dirb/",
-    "wpscan",
-    "nuclei",
-    "ffuf",
-    "feroxbuster",
-    "acunetix",
-    "nessus",
-    "openvas",
-    "w3af",
-    "whatweb",
-    "zmeu",
-    "hydra",
-    "wfuzz",
-    "arachni",
-    "skipfish",
-    "jorgee",
-    "netsparker",
-    "l9explore",
-    "fuzz faster",
-    "morfeus",
-    "nsplayer",
-    "struts-pwn",
-    "httpx - open-source",
-];
-
-/// Names whose values are secrets (lowercase). The first four are passwords.
-pub const SECRET_NAMES: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "secret",
-    "token",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "api_key",
-    "apikey",
-    "api-key",
-    "auth",
-    "authorization",
-    "session",
-    "sessionid",
-    "jwt",
-    "client_secret",
-    "private_key",
-    "bearer",
-];
-const PASSWORD_NAMES: usize = 4;
-
-const SQLI: &[&str] = &[
-    "union select",
-    "union all select",
-    "' or ",
-    "\" or ",
-    " or 1=1",
-    "'or'",
-    "' and ",
-    "'--",
-    "' --",
-    "';",
-    "sleep(",
-    "benchmark(",
-    "waitfor delay",
-    "information_schema",
-    "select * from",
-    "drop table",
-    "xp_cmdshell",
-    "pg_sleep",
-    "extractvalue(",
-    "updatexml(",
-    "' or'",
-    "or '1'='1",
-];
-const XSS: &[&str] = &[
-    "<script",
-    "javascript:",
-    "onerror=",
-    "onload=",
-    "<img",
-    "<svg",
-    "alert(",
-    "document.cookie",
-    "<iframe",
-    "prompt(",
-];
-const TRAVERSAL: &[&str] = &[
-    "../",
-    "..\\",
-    "/etc/passwd",
-    "win.ini",
-    "/proc/self",
-    "/etc/shadow",
-];
-const CMDI: &[&str] = &[
-    ";cat ",
-    "|cat ",
-    ";ls",
-    "$(",
-    "${jndi:",
-    ";wget",
-    ";curl",
-    "|sh",
-    "/bin/sh",
-    "/bin/bash",
-    "cmd.exe",
-    "() {",
-    "`id`",
-];
-const AUTH_FAIL: &[&str] = &[
-    "login_fail",
-    "login failed",
-    "failed login",
-    "invalid password",
-    "wrong password",
-    "authentication failed",
-    "authentication failure",
-    "invalid credentials",
-    "bad credentials",
-    "login failure",
-    "incorrect password",
-];
-const AUTH_OK: &[&str] = &[
-    "login_success",
-    "logged in",
-    "login succeeded",
-    "login successful",
-];
-
-/// Bytes that make a URI worth decoding and scanning for payloads.
-static TRIGGER: [bool; 256] = {
-    let mut t = [false; 256];
-    let set = b"%'\"<>($`;|\\+ ";
-    let mut i = 0;
-    while i < set.len() {
-        t[set[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
+use tables::{AUTH_FAIL, AUTH_OK, CMDI, PASSWORD_NAMES, SQLI, TRAVERSAL, XSS};
 
 pub struct Classifier {
     api: Vec<Prefix>,
@@ -231,17 +41,29 @@ pub struct Classifier {
     marker_finder: Option<memmem::Finder<'static>>,
 }
 
-/// A worker's own cache (scanner verdict per user-agent hash), so the shared classifier stays
-/// immutable.
+/// A worker's own cache (scanner verdict per user agent), so the shared classifier stays
+/// immutable. A slot answers only for the very agent it holds (compared byte for byte): a
+/// cached "benign" must never be inherited by another agent that hashes alike.
 pub struct WorkerCache {
-    ua: Vec<(u64, bool)>,
+    ua: Vec<UaSlot>,
     pub scratch: Vec<u8>,
 }
+
+#[derive(Clone, Default)]
+struct UaSlot {
+    hash: u64,
+    agent: Vec<u8>,
+    scanner: bool,
+}
+
+/// Agents longer than this are matched every time rather than cached (they are rare; the
+/// cache's memory stays bounded).
+const UA_CACHE_MAX: usize = 1024;
 
 impl Default for WorkerCache {
     fn default() -> Self {
         WorkerCache {
-            ua: vec![(0, false); 4096],
+            ua: vec![UaSlot::default(); 4096],
             scratch: Vec::with_capacity(4096),
         }
     }
@@ -342,17 +164,23 @@ impl Classifier {
         }
         let agent = get(ev.agent);
         if !agent.is_empty() {
-            let h = crate::hash::agent_hash(agent);
-            let slot = (h as usize) & (cache.ua.len() - 1);
-            let scanner = if cache.ua[slot].0 == h {
-                cache.ua[slot].1
+            let h = crate::hash::agent_slot(agent);
+            let n = cache.ua.len();
+            let slot = &mut cache.ua[(h as usize) & (n - 1)];
+            let scanner = if slot.hash == h && slot.agent == agent {
+                slot.scanner
             } else {
                 let lowered = agent.to_ascii_lowercase();
                 let v = self
                     .scanners
                     .iter()
                     .any(|s| memmem::find(&lowered, s).is_some());
-                cache.ua[slot] = (h, v);
+                if agent.len() <= UA_CACHE_MAX {
+                    slot.hash = h;
+                    slot.agent.clear();
+                    slot.agent.extend_from_slice(agent);
+                    slot.scanner = v;
+                }
                 v
             };
             if scanner {
@@ -493,210 +321,9 @@ impl Classifier {
     }
 }
 
-/// Substring search for short needles without building a searcher (one-shot `memmem::find`
-/// costs more than it saves on short lines).
-fn find_bytes(h: &[u8], n: &[u8]) -> Option<usize> {
-    let first = *n.first()?;
-    memchr::memchr_iter(first, h).find(|&i| h[i..].starts_with(n))
-}
-
-/// Byte classes for [`triggers`]: a `TRIGGER` byte, `.`, `/`, `e`.
-const T_TRIGGER: u8 = 1;
-const T_DOT: u8 = 2;
-const T_SLASH: u8 = 4;
-const T_E: u8 = 8;
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = if TRIGGER[i] { T_TRIGGER } else { 0 };
-        i += 1;
-    }
-    t[b'.' as usize] |= T_DOT;
-    t[b'/' as usize] |= T_SLASH;
-    t[b'e' as usize] |= T_E;
-    t
-};
-
-/// Whether a path (or, with `query`, a query string) is worth decoding and scanning for
-/// payloads: a `TRIGGER` byte, `..`, or (in a query) `/e`. One pass without a branch per
-/// byte: almost every path and query is clean, so the whole (short) field is read anyway.
-fn triggers(b: &[u8], query: bool) -> bool {
-    let slash_e = if query { T_E } else { 0 };
-    let (mut hit, mut prev) = (0u8, 0u8);
-    for &c in b {
-        let k = CLASS[c as usize];
-        hit |= k & T_TRIGGER;
-        // `..`: a dot after a dot; `/e` (queries only): an `e` after a slash.
-        hit |= (prev & k & T_DOT) | ((prev << 1) & k & slash_e);
-        prev = k;
-    }
-    hit != 0
-}
-
-/// A configured path prefix, with its first 8 bytes as a word: most paths are told apart from
-/// every prefix by one masked comparison, with no `memcmp` call.
-struct Prefix {
-    bytes: Vec<u8>,
-    word: u64,
-    mask: u64,
-}
-
-impl Prefix {
-    fn new(p: &[u8]) -> Prefix {
-        let n = p.len().min(8);
-        Prefix {
-            bytes: p.to_vec(),
-            word: head_word(p),
-            mask: if n == 8 {
-                u64::MAX
-            } else {
-                (1u64 << (8 * n)) - 1
-            },
-        }
-    }
-
-    /// `path.starts_with(&self.bytes)`; `head` is `head_word(path)`.
-    #[inline]
-    fn is_prefix_of(&self, path: &[u8], head: u64) -> bool {
-        let n = self.bytes.len();
-        path.len() >= n
-            && head & self.mask == self.word
-            && (n <= 8 || path[8..n] == self.bytes[8..])
-    }
-}
-
-/// The first 8 bytes of `b` as a little-endian word, zero-padded.
-#[inline]
-fn head_word(b: &[u8]) -> u64 {
-    match b.first_chunk::<8>() {
-        Some(w) => u64::from_le_bytes(*w),
-        // Short: a byte loop, not a variable-length copy (a `memcpy` call per path).
-        None => b.iter().rev().fold(0u64, |w, &c| (w << 8) | c as u64),
-    }
-}
-pub fn span_bytes<'a>(buf: &'a [u8], arena: &'a [u8], s: Span) -> &'a [u8] {
-    let (st, len) = (s.start as usize, s.len as usize);
-    if len == 0 {
-        return &[];
-    }
-    if st < buf.len() {
-        &buf[st..(st + len).min(buf.len())]
-    } else {
-        let a = st - buf.len();
-        &arena[a.min(arena.len())..(a + len).min(arena.len())]
-    }
-}
-
-fn decode_lower(b: &[u8], out: &mut Vec<u8>) {
-    let hex = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    let mut i = 0;
-    while i < b.len() && out.len() < 4096 {
-        let c = b[i];
-        if c == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l).to_ascii_lowercase());
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if c == b'+' {
-            b' '
-        } else {
-            c.to_ascii_lowercase()
-        });
-        i += 1;
-    }
-}
-
-/// Where the value of `name` starts and ends in lowercase text: `name=v`, `name: v`,
-/// `"name":"v"`, `bearer v`. The name must not be the tail of a longer word.
-fn secret_value_at(s: &[u8], name: &[u8]) -> Option<(usize, usize)> {
-    // Cheap rejection before any search: a secret needs a separator after its name.
-    if memchr::memchr3(b'=', b':', b' ', s).is_none() || s.len() < name.len() {
-        return None;
-    }
-    let mut from = 0;
-    while let Some(i) = find_bytes(&s[from..], name).map(|i| i + from) {
-        from = i + name.len();
-        if i > 0 && (s[i - 1].is_ascii_alphanumeric() || s[i - 1] == b'_') {
-            continue;
-        }
-        let mut j = i + name.len();
-        if j < s.len() && s[j] == b'"' {
-            j += 1;
-        }
-        let sep = if name == b"bearer" { b' ' } else { *s.get(j)? };
-        if !(sep == b'=' || sep == b':' || (name == b"bearer" && s.get(j) == Some(&b' '))) {
-            continue;
-        }
-        j += 1;
-        while j < s.len() && (s[j] == b' ' || s[j] == b'"' || s[j] == b'\'') {
-            j += 1;
-        }
-        let e = s[j..]
-            .iter()
-            .position(|c| b" \"'&,;}\t".contains(c))
-            .map_or(s.len(), |k| k + j);
-        if e > j {
-            return Some((j, e));
-        }
-    }
-    None
-}
-
-fn is_masked(v: &[u8]) -> bool {
-    v.iter().all(|&c| c == b'*' || c == b'x')
-        || v == b"[redacted]"
-        || v == b"[filtered]"
-        || v == b"redacted"
-        || v == b"null"
-        || v == b"-"
-}
-
-/// A log line with every secret value replaced by `***`, for evidence: rampart never repeats a
-/// secret it found.
-pub fn mask_secrets(line: &str) -> String {
-    let lower = line.to_ascii_lowercase();
-    let lb = lower.as_bytes();
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for name in SECRET_NAMES {
-        let mut from = 0;
-        while from < lb.len() {
-            match secret_value_at(&lb[from..], name.as_bytes()) {
-                Some((s, e)) => {
-                    cuts.push((s + from, e + from));
-                    from += e;
-                }
-                None => break,
-            }
-        }
-    }
-    if cuts.is_empty() {
-        return line.to_string();
-    }
-    cuts.sort();
-    let mut out = String::with_capacity(line.len());
-    let mut pos = 0;
-    for (s, e) in cuts {
-        if s < pos || !line.is_char_boundary(s) || !line.is_char_boundary(e) {
-            continue;
-        }
-        out.push_str(&line[pos..s]);
-        out.push_str("***");
-        pos = e;
-    }
-    out.push_str(&line[pos..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    use super::tables::TRIGGER;
     use super::*;
     use crate::event::Method;
 
@@ -803,6 +430,31 @@ mod tests {
                 assert_eq!(triggers(p, query), plain, "{p:?} {query}");
             }
         }
+    }
+
+    /// A long agent with `sqlmap` in its middle is a scanner even after a benign agent of the
+    /// same length, head and tail was cached (the cache used to key on the first 48 and last
+    /// 16 bytes only).
+    #[test]
+    fn scanner_in_the_middle_of_a_long_agent_is_not_cached_as_benign() {
+        let c = Classifier::new(&serde_json::from_str("{}").unwrap());
+        let mut cache = WorkerCache::default();
+        let head = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 ";
+        let tail = " Firefox/128.0 (en)";
+        let benign = format!("{head}{}{tail}", "-".repeat(20));
+        let scanner = format!("{head}----sqlmap/1.8------{tail}");
+        assert_eq!(benign.len(), scanner.len());
+        let mut flags = Vec::new();
+        for agent in [&benign, &scanner, &benign, &scanner] {
+            let buf = agent.as_bytes().to_vec();
+            let mut ev = Ev {
+                agent: Span::new(0, buf.len()),
+                ..Ev::default()
+            };
+            c.classify(&mut ev, &buf, &[], &mut cache);
+            flags.push(ev.flags & flag::SCANNER_UA != 0);
+        }
+        assert_eq!(flags, [false, true, false, true]);
     }
 
     #[test]

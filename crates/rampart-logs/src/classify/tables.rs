@@ -1,0 +1,206 @@
+//! The signature tables: what scanners, payloads, secrets and auth outcomes look like. Data
+//! only; the matching is in `matching.rs`.
+
+/// Paths nobody but a scanner asks for on a typical service.
+pub const SENSITIVE: &[&str] = &[
+    "/.env",
+    "/.git",
+    "/.svn",
+    "/.hg",
+    "/.aws",
+    "/.ssh",
+    "/.htaccess",
+    "/.htpasswd",
+    "/.ds_store",
+    "/.vscode",
+    "/.idea",
+    "/.docker",
+    "/wp-admin",
+    "/wp-login.php",
+    "/wp-config",
+    "/wp-content",
+    "/wp-includes",
+    "/xmlrpc.php",
+    "/phpmyadmin",
+    "/pma/",
+    "/myadmin",
+    "/adminer",
+    "/server-status",
+    "/server-info",
+    "/actuator",
+    "/config.php",
+    "/configuration.php",
+    "/config.json",
+    "/config.yml",
+    "/backup",
+    "/db.sql",
+    "/dump.sql",
+    "/database.sql",
+    "/cgi-bin/",
+    "/phpinfo.php",
+    "/info.php",
+    "/vendor/phpunit",
+    "/solr/",
+    "/manager/html",
+    "/_ignition",
+    "/telescope",
+    "/elmah.axd",
+    "/web.config",
+    "/owa/",
+    "/boaform",
+    "/hnap1",
+    "/etc/passwd",
+    "/shell.php",
+    "/cmd.php",
+    "/.well-known/../",
+];
+
+/// User-agent substrings of known scanners (lowercase).
+pub const SCANNERS: &[&str] = &[
+    "sqlmap",
+    "nikto",
+    "nmap",
+    "masscan",
+    "zgrab",
+    "gobuster",
+    "dirbuster",
+    "dirb/",
+    "wpscan",
+    "nuclei",
+    "ffuf",
+    "feroxbuster",
+    "acunetix",
+    "nessus",
+    "openvas",
+    "w3af",
+    "whatweb",
+    "zmeu",
+    "hydra",
+    "wfuzz",
+    "arachni",
+    "skipfish",
+    "jorgee",
+    "netsparker",
+    "l9explore",
+    "fuzz faster",
+    "morfeus",
+    "nsplayer",
+    "struts-pwn",
+    "httpx - open-source",
+];
+
+/// Names whose values are secrets (lowercase). The first four are passwords.
+pub const SECRET_NAMES: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "auth",
+    "authorization",
+    "session",
+    "sessionid",
+    "jwt",
+    "client_secret",
+    "private_key",
+    "bearer",
+];
+pub(super) const PASSWORD_NAMES: usize = 4;
+
+pub(super) const SQLI: &[&str] = &[
+    "union select",
+    "union all select",
+    "' or ",
+    "\" or ",
+    " or 1=1",
+    "'or'",
+    "' and ",
+    "'--",
+    "' --",
+    "';",
+    "sleep(",
+    "benchmark(",
+    "waitfor delay",
+    "information_schema",
+    "select * from",
+    "drop table",
+    "xp_cmdshell",
+    "pg_sleep",
+    "extractvalue(",
+    "updatexml(",
+    "' or'",
+    "or '1'='1",
+];
+pub(super) const XSS: &[&str] = &[
+    "<script",
+    "javascript:",
+    "onerror=",
+    "onload=",
+    "<img",
+    "<svg",
+    "alert(",
+    "document.cookie",
+    "<iframe",
+    "prompt(",
+];
+pub(super) const TRAVERSAL: &[&str] = &[
+    "../",
+    "..\\",
+    "/etc/passwd",
+    "win.ini",
+    "/proc/self",
+    "/etc/shadow",
+];
+pub(super) const CMDI: &[&str] = &[
+    ";cat ",
+    "|cat ",
+    ";ls",
+    "$(",
+    "${jndi:",
+    ";wget",
+    ";curl",
+    "|sh",
+    "/bin/sh",
+    "/bin/bash",
+    "cmd.exe",
+    "() {",
+    "`id`",
+];
+pub(super) const AUTH_FAIL: &[&str] = &[
+    "login_fail",
+    "login failed",
+    "failed login",
+    "invalid password",
+    "wrong password",
+    "authentication failed",
+    "authentication failure",
+    "invalid credentials",
+    "bad credentials",
+    "login failure",
+    "incorrect password",
+];
+pub(super) const AUTH_OK: &[&str] = &[
+    "login_success",
+    "logged in",
+    "login succeeded",
+    "login successful",
+];
+
+/// Bytes that make a URI worth decoding and scanning for payloads.
+pub(super) static TRIGGER: [bool; 256] = {
+    let mut t = [false; 256];
+    let set = b"%'\"<>($`;|\\+ ";
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
