@@ -137,6 +137,19 @@ pub async fn crawl(
                 return Err(NetError::BudgetExhausted(n));
             }
             Err(e) => {
+                if let NetError::Protocol(why) = &e {
+                    // The server answered, but not readably: a result, not silence.
+                    state.add_finding(crate::rules::web_unreadable_response::RULE.finding(
+                        format!("Unreadable HTTP answer from {}", u.path()),
+                        state.target(),
+                        u.path(),
+                        rampart_model::Evidence {
+                            request: Some(Req::get(u.clone()).describe()),
+                            response: Some(crate::excerpt(why, 300)),
+                            notes: vec!["nothing behind this answer could be checked".into()],
+                        },
+                    ));
+                }
                 state.errors.push(format!("GET {u}: {e}"));
                 continue;
             }
@@ -177,6 +190,12 @@ pub async fn crawl(
             if n.query().is_some() && in_scope(state, &n) {
                 add_query_endpoint(state, &n);
             }
+            if super::probe::is_logout(&n) {
+                if in_scope(state, &n) && !state.logout_links.contains(&n) {
+                    state.logout_links.push(n);
+                }
+                continue;
+            }
             let path = n.path().to_ascii_lowercase();
             if SKIP_EXT.iter().any(|e| path.ends_with(e)) || !in_scope(state, &n) {
                 continue;
@@ -186,6 +205,13 @@ pub async fn crawl(
             }
         }
         state.record(page, source);
+        if super::auth::session_dropped(state) {
+            // Logged out by something the crawl fetched: log in again and fetch it again.
+            super::auth::keep_session(state).await?;
+            if state.logged_in && fetched < max_pages {
+                queue.push_back(u);
+            }
+        }
     }
     Ok(())
 }

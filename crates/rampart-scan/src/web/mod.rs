@@ -6,16 +6,27 @@
 //! active checks attack. All requests go through [`Client`] and so through the scope guard and
 //! the politeness limits of the [`Net`] it was given.
 
+mod auth;
 mod client;
+mod cmdi;
 mod crawl;
+mod crlf;
 mod discover;
 pub mod html;
+mod inject;
 mod passive;
+mod probe;
 mod ratelimit;
+mod redirect;
+mod session_key;
 pub mod similarity;
 mod sqli;
+mod ssti;
+mod stored_xss;
+mod traversal;
 mod xss;
 
+pub use auth::WebAuth;
 pub use client::{Page, Req};
 pub use crawl::Endpoint;
 
@@ -52,6 +63,11 @@ pub struct WebOptions {
     pub concurrency: usize,
     /// Called with the number of requests sent so far (for a progress display).
     pub progress: Option<crate::Progress>,
+    /// Send nothing that could change the application's data: no POST form is probed and no
+    /// stored-XSS marker is submitted.
+    pub safe: bool,
+    /// Log in (and optionally register) as this user first, and scan as that user.
+    pub auth: Option<WebAuth>,
 }
 
 impl Default for WebOptions {
@@ -68,6 +84,8 @@ impl Default for WebOptions {
             sqli_delay: Duration::from_secs(2),
             concurrency: 4,
             progress: None,
+            safe: false,
+            auth: None,
         }
     }
 }
@@ -125,6 +143,17 @@ pub(crate) struct State {
     finding_keys: HashSet<Fingerprint>,
     pub errors: Vec<String>,
     pub not_found: Option<String>,
+    /// Authenticated scanning (see [`auth`]).
+    pub auth: Option<WebAuth>,
+    pub registered: bool,
+    pub logged_in: bool,
+    pub logins: u32,
+    /// Cookies the login set: when they disappear the session dropped.
+    pub session_cookies: Vec<String>,
+    /// The page a successful login led to.
+    pub landing: Option<Url>,
+    /// Logout links the crawl saw and did not follow.
+    pub logout_links: Vec<Url>,
 }
 
 impl State {
@@ -164,13 +193,17 @@ impl State {
 /// Scans the web application at `url`. Out-of-scope URLs are refused before anything is sent.
 pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebReport, ScanError> {
     let started = Instant::now();
-    let base = Url::parse(url).map_err(|e| ScanError::Target {
-        input: url.to_string(),
+    let mut base = Url::parse(url).map_err(|e| ScanError::Target {
+        input: redact_url(url),
         reason: format!("not a URL ({e})"),
     })?;
+    // Credentials in the URL are never sent, printed or stored.
+    let had_credentials = !base.username().is_empty() || base.password().is_some();
+    let _ = base.set_username("");
+    let _ = base.set_password(None);
     if !matches!(base.scheme(), "http" | "https") {
         return Err(ScanError::Target {
-            input: url.to_string(),
+            input: redact_url(url),
             reason: "expected an http:// or https:// URL".into(),
         });
     }
@@ -187,9 +220,13 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         budget_left = ?net.budget_left(),
         "web scan starts"
     );
+    let mut client = Client::new(net.clone(), opts.timeout).with_progress(opts.progress.clone());
+    if opts.auth.is_some() {
+        client = client.with_cookie_jar();
+    }
     let mut state = State {
         base: base.clone(),
-        client: Client::new(net.clone(), opts.timeout).with_progress(opts.progress.clone()),
+        client,
         pages: Vec::new(),
         fetched: Vec::new(),
         endpoints: Vec::new(),
@@ -198,7 +235,21 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         finding_keys: HashSet::new(),
         errors: Vec::new(),
         not_found: None,
+        auth: opts.auth.clone(),
+        registered: false,
+        logged_in: false,
+        logins: 0,
+        session_cookies: Vec::new(),
+        landing: None,
+        logout_links: Vec::new(),
     };
+    if had_credentials {
+        state.errors.push(
+            "the start URL carried a user name and password: they were removed and not used \
+             (give credentials with [[web]] username/password or --username/--password)"
+                .into(),
+        );
+    }
     let outcome = run(&mut state, opts).await;
     let budget_exhausted = matches!(outcome, Err(NetError::BudgetExhausted(_)));
     if budget_exhausted {
@@ -244,12 +295,32 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
     })
 }
 
+/// `url` with any user name and password replaced by `***`, for messages.
+pub fn redact_url(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("***");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Ok(_) => url.to_string(),
+        // Not a URL: cut anything between a scheme and an `@`.
+        Err(_) => match (url.find("://"), url.rfind('@')) {
+            (Some(s), Some(a)) if a > s => format!("{}***{}", &url[..s + 3], &url[a..]),
+            _ => url.to_string(),
+        },
+    }
+}
+
 async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     let mut seeds = opts.seeds.clone();
     if let Some(p) = &opts.login_path {
         if let Ok(u) = state.base.join(p) {
             seeds.push(u);
         }
+    }
+    if state.auth.is_some() && auth::login(state).await? {
+        seeds.push(auth::landing_or_base(state));
     }
     crawl::crawl(state, &seeds, opts.max_pages, opts.concurrency).await?;
     tracing::debug!(
@@ -272,15 +343,20 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     }
     passive::check_forms(state);
     if opts.active {
-        xss::check(state, opts.concurrency).await?;
+        xss::check(state, opts.safe).await?;
+        auth::keep_session(state).await?;
         sqli::check(state, opts).await?;
-        tracing::debug!(
-            requests = state.client.sent(),
-            "XSS and SQL injection probes done"
-        );
+        auth::keep_session(state).await?;
+        inject::check(state, opts).await?;
+        auth::keep_session(state).await?;
+        if !opts.safe {
+            stored_xss::check(state).await?;
+        }
+        tracing::debug!(requests = state.client.sent(), "injection probes done");
     }
     if opts.login_burst > 0 {
         ratelimit::check(state, opts.login_burst).await?;
     }
+    auth::check_logout(state).await?;
     Ok(())
 }

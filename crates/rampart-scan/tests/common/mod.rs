@@ -372,3 +372,35 @@ pub fn start_minitwit(dir: &Path) -> Option<(Proc, u16)> {
     );
     Some((p, port))
 }
+
+/// Starts rampart's own vulnerable test shop (tests/targets/vulnapp.py, Python stdlib only) on a
+/// free port, as nobody when root; `None` (after a SKIP line) without /usr/bin/python3.
+pub fn start_vulnapp(dir: &Path) -> Option<(Proc, u16)> {
+    let py = Path::new("/usr/bin/python3");
+    if !py.exists() {
+        skip("/usr/bin/python3 missing (Debian package python3)");
+        return None;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/targets/vulnapp.py");
+    let script = dir.join("vulnapp.py");
+    std::fs::copy(&src, &script).expect("copy vulnapp.py");
+    let _ = Command::new("chmod")
+        .args(["755", &script.display().to_string()])
+        .status();
+    let port = free_port();
+    let p = spawn_as_nobody(
+        &[
+            &py.display().to_string(),
+            &script.display().to_string(),
+            &port.to_string(),
+        ],
+        &[],
+        &dir.join("vulnapp.log"),
+    );
+    assert!(
+        wait_port(port, Duration::from_secs(20)),
+        "vulnapp did not start: {}",
+        std::fs::read_to_string(dir.join("vulnapp.log")).unwrap_or_default()
+    );
+    Some((p, port))
+}

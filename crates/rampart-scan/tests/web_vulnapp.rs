@@ -1,0 +1,151 @@
+//! rampart's own vulnerable shop (tests/targets/vulnapp.py): every vulnerable (class, parameter)
+//! pair is found and confirmed with evidence, and none of the look-alike traps is reported.
+mod common;
+
+use common::*;
+use rampart_scan::{scan_web, WebOptions};
+
+/// (rule, "METHOD /path [param]") pairs the app is built to have.
+const EXPECTED: &[(&str, &str)] = &[
+    ("RA-WEB-SQLI", "GET /product [id]"),
+    ("RA-WEB-SQLI", "GET /user [name]"),
+    ("RA-WEB-SQLI", "POST /login [username]"),
+    ("RA-WEB-XSS-REFLECTED", "GET /search [q]"),
+    ("RA-WEB-XSS-REFLECTED", "GET /greet [name]"),
+    ("RA-WEB-XSS-STORED", "POST /guestbook [comment]"),
+    ("RA-WEB-PATH-TRAVERSAL", "GET /view [file]"),
+    ("RA-WEB-PATH-TRAVERSAL", "GET /download [path]"),
+    ("RA-WEB-COMMAND-INJECTION", "GET /ping [host]"),
+    ("RA-WEB-OPEN-REDIRECT", "GET /go [url]"),
+    ("RA-WEB-CRLF-INJECTION", "GET /lang [set]"),
+    ("RA-WEB-SSTI", "GET /render [tpl]"),
+];
+
+/// Paths whose parameters are safe look-alikes: no injection finding may name them.
+const TRAPS: &[&str] = &[
+    "/item", "/member", "/find", "/hello", "/notes", "/doc", "/lookup", "/next", "/theme",
+];
+
+const INJECTION_RULES: &[&str] = &[
+    "RA-WEB-SQLI",
+    "RA-WEB-XSS-REFLECTED",
+    "RA-WEB-XSS-STORED",
+    "RA-WEB-PATH-TRAVERSAL",
+    "RA-WEB-COMMAND-INJECTION",
+    "RA-WEB-OPEN-REDIRECT",
+    "RA-WEB-CRLF-INJECTION",
+    "RA-WEB-SSTI",
+];
+
+fn pair(f: &rampart_model::Finding) -> String {
+    // Finding keys are "<rule>|<target>|<METHOD /path [param]>"-like; the title names the pair.
+    let t = &f.title;
+    let param = t.split(" parameter ").nth(1).unwrap_or("");
+    let name = param.split(' ').next().unwrap_or("");
+    let rest = param.split(" of ").nth(1).unwrap_or("");
+    let mut words = rest.split(' ');
+    let method = words.next().unwrap_or("");
+    let path = words.next().unwrap_or("").trim_end_matches(',');
+    format!("{method} {path} [{name}]")
+}
+
+#[test]
+fn vulnapp_every_class_found_traps_quiet() {
+    let dir = tempdir();
+    let Some((_server, port)) = start_vulnapp(dir.path()) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        ..WebOptions::default()
+    };
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = loopback_net();
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    for f in &report.findings {
+        println!(
+            "{:<26} {:<28} {} | {}",
+            f.rule,
+            pair(f),
+            f.title,
+            f.evidence.summary()
+        );
+    }
+    println!("requests: {}, errors: {:?}", report.requests, report.errors);
+
+    let found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .filter(|f| INJECTION_RULES.contains(&f.rule.as_str()))
+        .map(|f| (f.rule.clone(), pair(f)))
+        .collect();
+    for (rule, p) in EXPECTED {
+        assert!(
+            found.iter().any(|(r, q)| r == rule && q == p),
+            "{rule} on {p} not found; found {found:?}"
+        );
+    }
+    for (rule, p) in &found {
+        assert!(
+            !TRAPS.iter().any(|t| p.contains(&format!(" {t} "))),
+            "false positive on a trap: {rule} {p}"
+        );
+    }
+    // Every injection finding carries its proof: the request and the answer's excerpt.
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| INJECTION_RULES.contains(&f.rule.as_str()))
+    {
+        assert!(f.evidence.request.is_some(), "{}: no request", f.title);
+        assert!(f.evidence.response.is_some(), "{}: no response", f.title);
+    }
+    let stored = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "RA-WEB-XSS-STORED")
+        .unwrap();
+    assert!(
+        stored.evidence.notes.iter().any(|n| n.contains("--safe")),
+        "the data-changing probe is marked"
+    );
+}
+
+#[test]
+fn vulnapp_safe_mode_submits_nothing_that_stores() {
+    let dir = tempdir();
+    let Some((_server, port)) = start_vulnapp(dir.path()) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        safe: true,
+        discovery: false,
+        ..WebOptions::default()
+    };
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = loopback_net();
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    // Nothing was stored: the guestbook's entries page holds no rampart marker.
+    let entries = std::process::Command::new("curl")
+        .args(["-s", &format!("{base}entries")])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    assert!(
+        !entries.contains("RMP") && !entries.contains("rmp"),
+        "{entries}"
+    );
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-XSS-STORED"));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-XSS-REFLECTED"));
+}
