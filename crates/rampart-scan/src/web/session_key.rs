@@ -94,7 +94,7 @@ pub fn check(state: &mut State, page: &Page) {
             state.target(),
             name,
             Evidence {
-                request: Some(format!("GET {} HTTP/1.1", page.url.path())),
+                request: Some(format!("the request to {} (its answer set the cookie)", page.url.path())),
                 response: Some(format!(
                     "HTTP {} | Set-Cookie: {name}=<value withheld>",
                     page.status
