@@ -7,7 +7,20 @@ use crate::rules;
 use rampart_model::{Evidence, Finding};
 use rampart_net::NetError;
 
-pub async fn probe(state: &State, t: &Target<'_>) -> Result<Option<Finding>, NetError> {
+pub async fn probe(
+    state: &State,
+    t: &Target<'_>,
+    base: &super::client::Page,
+) -> Result<Option<Finding>, NetError> {
+    // Only a value that comes back in a header can split one.
+    let in_header = !t.orig.is_empty()
+        && base
+            .headers
+            .values()
+            .any(|v| String::from_utf8_lossy(v.as_bytes()).contains(t.orig));
+    if !in_header {
+        return Ok(None);
+    }
     let header = format!("X-Rampart-{}", marker());
     for brk in ["\r\n", "\n"] {
         let p = format!("{}{brk}{header}: injected", t.orig);

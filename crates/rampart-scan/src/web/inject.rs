@@ -24,8 +24,8 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
             found.push(traversal::probe(state, &t, &base).await?);
             found.push(cmdi::probe(state, &t, &base, opts.sqli_delay).await?);
             found.push(ssti::probe(state, &t, &base).await?);
-            found.push(redirect::probe(state, &t).await?);
-            found.push(crlf::probe(state, &t).await?);
+            found.push(redirect::probe(state, &t, &base).await?);
+            found.push(crlf::probe(state, &t, &base).await?);
             for f in found.into_iter().flatten() {
                 state.add_finding(f);
             }

@@ -21,7 +21,29 @@ pub fn redirects_out(page: &Page) -> Option<String> {
     (to.host_str() == Some(HOST)).then(|| loc.to_string())
 }
 
-pub async fn probe(state: &State, t: &Target<'_>) -> Result<Option<Finding>, NetError> {
+/// Parameters worth a redirect probe: the original answer redirects, the value looks like a
+/// URL or path, or the name says where to go.
+fn candidate(t: &Target<'_>, base: &Page) -> bool {
+    let n = t.name.to_ascii_lowercase();
+    (300..400).contains(&base.status)
+        || t.orig.starts_with('/')
+        || t.orig.starts_with("http")
+        || [
+            "url", "uri", "next", "redir", "return", "goto", "dest", "target", "continue", "back",
+            "link", "to",
+        ]
+        .iter()
+        .any(|w| n == *w || n.contains(w) && w.len() > 2)
+}
+
+pub async fn probe(
+    state: &State,
+    t: &Target<'_>,
+    base: &Page,
+) -> Result<Option<Finding>, NetError> {
+    if !candidate(t, base) {
+        return Ok(None);
+    }
     for p in [format!("https://{HOST}/"), format!("//{HOST}/")] {
         let Some(r) = try_send(state, &t.req(&p)).await? else {
             continue;

@@ -17,40 +17,60 @@ const SHAPES: &[(&str, &str)] = &[
     ("Ruby/Pug interpolation", "#{{e}}"),
 ];
 
+/// One polyglot with a different product per syntax, so that one request tests every engine
+/// and the product that comes back names the syntax that was evaluated.
+fn polyglot(orig: &str) -> (String, Vec<(&'static str, &'static str, String, String)>) {
+    let mut payload = orig.to_string();
+    let mut expect = Vec::new();
+    for (engine, shape) in SHAPES {
+        let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
+        let expr = shape.replace("{e}", &format!("{a}*{b}"));
+        payload.push_str(&expr);
+        expect.push((
+            *engine,
+            *shape,
+            expr,
+            (u64::from(a) * u64::from(b)).to_string(),
+        ));
+    }
+    (payload, expect)
+}
+
 pub async fn probe(
     state: &State,
     t: &Target<'_>,
     base: &Page,
 ) -> Result<Option<Finding>, NetError> {
-    for (engine, shape) in SHAPES {
-        let mut proofs = Vec::new();
-        for _ in 0..2 {
-            let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
-            let product = (u64::from(a) * u64::from(b)).to_string();
-            let p = format!("{}{}", t.orig, shape.replace("{e}", &format!("{a}*{b}")));
-            let Some(r) = try_send(state, &t.req(&p)).await? else {
-                break;
-            };
-            if !r.body.contains(&product) || base.body.contains(&product) {
-                break;
-            }
-            proofs.push((p, r, product));
+    let (p, expect) = polyglot(t.orig);
+    let Some(r) = try_send(state, &t.req(&p)).await? else {
+        return Ok(None);
+    };
+    for (engine, shape, _, product) in expect {
+        if !r.body.contains(&product) || base.body.contains(&product) {
+            continue;
         }
-        if proofs.len() == 2 {
-            let (p, r, product) = proofs.remove(0);
-            return Ok(Some(t.finding(
-                rules::web_ssti::RULE,
-                engine,
-                Evidence {
-                    request: Some(t.req(&p).describe()),
-                    response: Some(r.excerpt_around(&product, 200)),
-                    notes: vec![format!(
-                        "the expression was evaluated to {product}; confirmed with a second pair ({})",
-                        proofs[0].2
-                    )],
-                },
-            )));
+        // Confirm with that syntax alone and another pair.
+        let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
+        let again = (u64::from(a) * u64::from(b)).to_string();
+        let p2 = format!("{}{}", t.orig, shape.replace("{e}", &format!("{a}*{b}")));
+        let Some(r2) = try_send(state, &t.req(&p2)).await? else {
+            continue;
+        };
+        if !r2.body.contains(&again) || base.body.contains(&again) {
+            continue;
         }
+        return Ok(Some(t.finding(
+            rules::web_ssti::RULE,
+            engine,
+            Evidence {
+                request: Some(t.req(&p2).describe()),
+                response: Some(r2.excerpt_around(&again, 200)),
+                notes: vec![format!(
+                    "the expression was evaluated to {again}; first seen as {product} in the answer to {}",
+                    t.req(&p).describe()
+                )],
+            },
+        )));
     }
     Ok(None)
 }

@@ -75,7 +75,12 @@ pub async fn probe(
             },
         )));
     }
-    for p in payloads(t.orig) {
+    // Values that look like file names get every variant; others the two plain ones.
+    let file_like = t.orig.contains('.') || t.orig.contains('/');
+    for p in payloads(t.orig)
+        .into_iter()
+        .take(if file_like { 8 } else { 2 })
+    {
         let Some(r) = try_send(state, &t.req(&p)).await? else {
             continue;
         };

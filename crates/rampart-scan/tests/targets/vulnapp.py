@@ -14,7 +14,7 @@ a false-positive trap that looks alike but is safe:
   traversal   GET  /download path (absolute, linked with /etc/passwd already)
   cmd inj.    GET  /ping     host (sh -c "echo ...") GET  /lookup   host (quoted)
   redirect    GET  /go       url                     GET  /next     url  (relative only)
-  crlf        GET  /lang     set  (raw Set-Cookie)   GET  /theme    set  (CR/LF removed)
+  crlf        GET  /lang     set  (raw header value)  GET  /theme    set  (CR/LF removed)
   ssti        GET  /render   tpl  ({{ expr }} evaluated)
 Usage: vulnapp.py PORT   (listens on 127.0.0.1 only)
 """
@@ -40,6 +40,8 @@ DB.executescript(
     INSERT INTO users VALUES (1,'alice','wonderland','Likes gnomes'),(2,'bob','builder','Builds houses');
     """
 )
+LOG = os.environ.get("VULNAPP_LOG")
+LOG_LOCK = threading.Lock()
 GUESTBOOK = []
 NOTES = []
 
@@ -76,6 +78,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         pass
+
+    def log_request(self, code="-", size="-"):
+        # One line per request when VULNAPP_LOG names a file: bench/scan.sh counts requests.
+        if LOG:
+            with LOG_LOCK, open(LOG, "a") as f:
+                f.write("%s %s\n" % (self.command, self.path[:200]))
 
     def reply(self, status, body, headers=()):
         data = body.encode("utf-8", "replace")
@@ -183,10 +191,10 @@ class Handler(BaseHTTPRequestHandler):
                 u = "/"
             return self.reply(302, page("Moved", "<p>moved</p>"), [("Location", u)])
         if path == "/lang":
-            return self.reply(200, page("Language", "<p>language set</p>"), [("Set-Cookie", "lang=" + q.get("set", "en"))])
+            return self.reply(200, page("Language", "<p>language set</p>"), [("Content-Language", q.get("set", "en"))])
         if path == "/theme":
             v = q.get("set", "dark").replace("\r", "").replace("\n", "")
-            return self.reply(200, page("Theme", "<p>theme set</p>"), [("Set-Cookie", "theme=" + urllib.parse.quote(v))])
+            return self.reply(200, page("Theme", "<p>theme set</p>"), [("X-Theme", urllib.parse.quote(v))])
         if path == "/render":
             tpl = q.get("tpl", "")
             out = []
