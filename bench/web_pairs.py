@@ -22,6 +22,7 @@ RAMPART = {
     "RA-WEB-OPEN-REDIRECT": "open-redirect",
     "RA-WEB-CRLF-INJECTION": "crlf",
     "RA-WEB-SSTI": "ssti",
+    "RA-WEB-JSONP": "jsonp",
 }
 WAPITI = {
     "SQL Injection": "sqli",

@@ -19,11 +19,21 @@ const EXPECTED: &[(&str, &str)] = &[
     ("RA-WEB-OPEN-REDIRECT", "GET /go [url]"),
     ("RA-WEB-CRLF-INJECTION", "GET /lang [set]"),
     ("RA-WEB-SSTI", "GET /render [tpl]"),
+    ("RA-WEB-JSONP", "GET /api/stock [callback]"),
 ];
 
 /// Paths whose parameters are safe look-alikes: no injection finding may name them.
 const TRAPS: &[&str] = &[
-    "/item", "/member", "/find", "/hello", "/notes", "/doc", "/lookup", "/next", "/theme",
+    "/item",
+    "/member",
+    "/find",
+    "/hello",
+    "/notes",
+    "/doc",
+    "/lookup",
+    "/next",
+    "/theme",
+    "/api/price",
 ];
 
 const INJECTION_RULES: &[&str] = &[
@@ -35,6 +45,7 @@ const INJECTION_RULES: &[&str] = &[
     "RA-WEB-OPEN-REDIRECT",
     "RA-WEB-CRLF-INJECTION",
     "RA-WEB-SSTI",
+    "RA-WEB-JSONP",
 ];
 
 fn pair(f: &rampart_model::Finding) -> String {

@@ -25,6 +25,7 @@ pub mod web_csrf_missing;
 pub mod web_directory_listing;
 pub mod web_exposed_path;
 pub mod web_header_missing;
+pub mod web_jsonp;
 pub mod web_login_rate_limit;
 pub mod web_open_redirect;
 pub mod web_path_traversal;
@@ -71,6 +72,7 @@ pub fn all() -> Vec<Rule> {
         web_sensitive_file::RULE,
         web_exposed_path::RULE,
         web_login_rate_limit::RULE,
+        web_jsonp::RULE,
         web_xss_stored::RULE,
         web_path_traversal::RULE,
         web_command_injection::RULE,

@@ -1,10 +1,10 @@
 //! The per-parameter injection checks beyond XSS and SQL: path traversal, OS command injection,
-//! server-side template injection, open redirect and CRLF injection. Each parameter's original
+//! server-side template injection, open redirect, CRLF injection and JSONP callbacks. Each parameter's original
 //! answer is fetched once and shared by the checks that compare against it.
 
 use super::crawl::Endpoint;
 use super::probe::{is_logout, try_send, Target};
-use super::{cmdi, crlf, redirect, ssti, traversal, State, WebOptions};
+use super::{cmdi, crlf, jsonp, redirect, ssti, traversal, State, WebOptions};
 use http::Method;
 use rampart_net::NetError;
 
@@ -26,6 +26,7 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
             found.push(ssti::probe(state, &t, &base).await?);
             found.push(redirect::probe(state, &t, &base).await?);
             found.push(crlf::probe(state, &t, &base).await?);
+            found.push(jsonp::probe(state, &t, &base).await?);
             for f in found.into_iter().flatten() {
                 state.add_finding(f);
             }

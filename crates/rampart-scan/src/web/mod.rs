@@ -14,6 +14,7 @@ mod crlf;
 mod discover;
 pub mod html;
 mod inject;
+mod jsonp;
 mod passive;
 mod probe;
 mod ratelimit;

@@ -16,9 +16,11 @@ a false-positive trap that looks alike but is safe:
   redirect    GET  /go       url                     GET  /next     url  (relative only)
   crlf        GET  /lang     set  (raw header value)  GET  /theme    set  (CR/LF removed)
   ssti        GET  /render   tpl  ({{ expr }} evaluated)
+  jsonp       GET  /api/stock callback (any text)     GET  /api/price callback (name checked)
 Usage: vulnapp.py PORT   (listens on 127.0.0.1 only)
 """
 import html
+import re
 import os
 import shlex
 import sqlite3
@@ -66,6 +68,7 @@ INDEX = page(
 <li><a href="/go?url=/">go home</a> <a href="/next?url=/">next (safe)</a></li>
 <li><a href="/lang?set=en">English</a> <a href="/theme?set=dark">dark theme (safe)</a></li>
 <li><a href="/render?tpl=Hello">render</a></li>
+<li><a href="/api/stock?callback=show">stock (JSONP)</a> <a href="/api/price?callback=show">price (JSONP, safe)</a></li>
 <li><a href="/guestbook">guestbook</a> <a href="/entries">entries</a> <a href="/notes">notes (safe)</a></li>
 <li><a href="/login">login</a></li>
 </ul>""",
@@ -209,6 +212,17 @@ class Handler(BaseHTTPRequestHandler):
                 out.append(html.escape(before) + html.escape(val))
             out.append(html.escape(rest))
             return self.reply(200, page("Render", "<p>%s</p>" % "".join(out)))
+        if path in ("/api/stock", "/api/price"):
+            cb = q.get("callback", "show")
+            if path == "/api/price" and not re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$.]{0,63}", cb):
+                cb = "show"
+            data = ('%s({"gnomes": 12});' % cb).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/javascript")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         if path == "/guestbook":
             return self.reply(
                 200,
