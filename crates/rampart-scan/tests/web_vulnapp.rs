@@ -160,3 +160,55 @@ fn vulnapp_safe_mode_submits_nothing_that_stores() {
         .iter()
         .any(|f| f.rule == "RA-WEB-XSS-REFLECTED"));
 }
+
+/// Logged in as alice (the shop's own login form): the account pages are scanned, the session
+/// that the server forgets half-way (/expire) is renewed by logging in again, and the form behind
+/// it is reached. With --safe, the only POSTs to /login are the logins themselves.
+#[test]
+fn vulnapp_logged_in_session_renewed_after_it_expires() {
+    let dir = tempdir();
+    let log = dir.path().join("requests.log");
+    let Some((_server, port)) = start_vulnapp_logging(dir.path(), &log) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        safe: true,
+        discovery: false,
+        auth: Some(rampart_scan::WebAuth {
+            username: "alice".into(),
+            password: "wonderland".into(),
+            login_path: "/login".into(),
+            register_path: None,
+        }),
+        ..WebOptions::default()
+    };
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = loopback_net();
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    for p in &report.pages {
+        println!("{:>3} {}", p.status, p.url);
+    }
+    println!("errors: {:?}", report.errors);
+    let requests = std::fs::read_to_string(&log).unwrap_or_default();
+    let logins = requests.lines().filter(|l| *l == "POST /login").count();
+    assert!(
+        logins >= 2,
+        "logged in again after the expiry: {logins} logins"
+    );
+    assert!(
+        report
+            .pages
+            .iter()
+            .any(|p| p.url.ends_with("/account/settings") && p.status == 200),
+        "the page behind the expired session was fetched logged in"
+    );
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-CSRF-MISSING" && f.title.contains("/account/settings")));
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("wonderland"), "the password leaked");
+}

@@ -216,6 +216,33 @@ pub async fn keep_session(state: &mut State) -> Result<(), NetError> {
     Ok(())
 }
 
+/// Whether `page`, fetched while logged in, sends the client to the login form: the server no
+/// longer knows the session.
+pub fn redirects_to_login(state: &State, page: &Page) -> bool {
+    let Some(auth) = &state.auth else {
+        return false;
+    };
+    if !state.logged_in || !(300..400).contains(&page.status) {
+        return false;
+    }
+    let (Some(loc), Ok(login)) = (page.header("location"), state.base.join(&auth.login_path))
+    else {
+        return false;
+    };
+    page.url.join(loc).is_ok_and(|to| to.path() == login.path()) && page.url.path() != login.path()
+}
+
+/// Logs in again after the server forgot the session, at most [`MAX_RELOGINS`] times; whether
+/// the scan is logged in afterwards.
+pub async fn relogin(state: &mut State) -> Result<bool, NetError> {
+    if state.logins > MAX_RELOGINS {
+        return Ok(false);
+    }
+    tracing::info!("session expired on the server: logging in again");
+    state.logged_in = false;
+    login(state).await
+}
+
 /// Follows the logout link once, then replays the session cookie recorded before: if the
 /// logged-in page still answers as it did, the session survived the logout.
 pub async fn check_logout(state: &mut State) -> Result<(), NetError> {

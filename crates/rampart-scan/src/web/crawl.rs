@@ -110,6 +110,10 @@ pub async fn crawl(
     let mut queue: VecDeque<Url> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
     for s in std::iter::once(state.base.clone()).chain(seeds.iter().cloned()) {
+        if state.auth.is_some() && super::probe::is_logout(&s) {
+            state.logout_links.push(s);
+            continue;
+        }
         if seen.insert(crawl_key(&s)) {
             queue.push_back(s);
         }
@@ -204,13 +208,15 @@ pub async fn crawl(
                 queue.push_back(n);
             }
         }
+        let to_login = super::auth::redirects_to_login(state, &page);
         state.record(page, source);
         if super::auth::session_dropped(state) {
-            // Logged out by something the crawl fetched: log in again and fetch it again.
+            // The page itself ended the session (cleared the cookie): log in again; it is not
+            // fetched again.
             super::auth::keep_session(state).await?;
-            if state.logged_in && fetched < max_pages {
-                queue.push_back(u);
-            }
+        } else if to_login && super::auth::relogin(state).await? {
+            // The server forgot the session (expired): logged in again, fetch the page again.
+            queue.push_back(u);
         }
     }
     Ok(())

@@ -159,14 +159,21 @@ pub(crate) struct State {
 
 impl State {
     pub fn record(&mut self, page: Page, source: PageSource) {
-        if !self.pages.iter().any(|p| p.url == page.url.as_str()) {
-            self.pages.push(PageInfo {
-                url: page.url.to_string(),
-                status: page.status,
-                source,
-                title: crate::ports::html_title(&page.body),
-                content_type: page.header("content-type").map(str::to_string),
-            });
+        let info = PageInfo {
+            url: page.url.to_string(),
+            status: page.status,
+            source,
+            title: crate::ports::html_title(&page.body),
+            content_type: page.header("content-type").map(str::to_string),
+        };
+        match self.pages.iter_mut().find(|p| p.url == page.url.as_str()) {
+            // Fetched again after logging in again: the later answer is the page.
+            Some(p) => {
+                p.status = info.status;
+                p.title = info.title;
+                p.content_type = info.content_type;
+            }
+            None => self.pages.push(info),
         }
         passive::check_page(self, &page);
         self.fetched.push(page);

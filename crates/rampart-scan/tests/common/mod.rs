@@ -405,6 +405,19 @@ pub fn start_minitwit(dir: &Path) -> Option<(Proc, u16)> {
 /// Starts rampart's own vulnerable test shop (tests/targets/vulnapp.py, Python stdlib only) on a
 /// free port, as nobody when root; `None` (after a SKIP line) without /usr/bin/python3.
 pub fn start_vulnapp(dir: &Path) -> Option<(Proc, u16)> {
+    start_vulnapp_with(dir, &[])
+}
+
+/// [`start_vulnapp`] writing one line per request (`METHOD /path?query`) to `log`.
+pub fn start_vulnapp_logging(dir: &Path, log: &Path) -> Option<(Proc, u16)> {
+    std::fs::write(log, "").expect("request log");
+    let _ = Command::new("chmod")
+        .args(["666", &log.display().to_string()])
+        .status();
+    start_vulnapp_with(dir, &[("VULNAPP_LOG", log.to_str().expect("utf-8 path"))])
+}
+
+fn start_vulnapp_with(dir: &Path, env: &[(&str, &str)]) -> Option<(Proc, u16)> {
     let py = Path::new("/usr/bin/python3");
     if !py.exists() {
         skip("/usr/bin/python3 missing (Debian package python3)");
@@ -423,7 +436,7 @@ pub fn start_vulnapp(dir: &Path) -> Option<(Proc, u16)> {
             &script.display().to_string(),
             &port.to_string(),
         ],
-        &[],
+        env,
         &dir.join("vulnapp.log"),
     );
     assert!(

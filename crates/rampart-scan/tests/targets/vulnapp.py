@@ -44,6 +44,7 @@ DB.executescript(
 )
 LOG = os.environ.get("VULNAPP_LOG")
 LOG_LOCK = threading.Lock()
+SESSIONS = set()
 GUESTBOOK = []
 NOTES = []
 
@@ -70,7 +71,7 @@ INDEX = page(
 <li><a href="/render?tpl=Hello">render</a></li>
 <li><a href="/api/stock?callback=show">stock (JSONP)</a> <a href="/api/price?callback=show">price (JSONP, safe)</a></li>
 <li><a href="/guestbook">guestbook</a> <a href="/entries">entries</a> <a href="/notes">notes (safe)</a></li>
-<li><a href="/login">login</a></li>
+<li><a href="/login">login</a> <a href="/account">my account</a></li>
 </ul>""",
 )
 
@@ -107,6 +108,13 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(min(n, 65536)).decode("utf-8", "replace")
         return {k: v[0] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
+
+    def session(self):
+        for part in (self.headers.get("Cookie") or "").split(";"):
+            k, _, v = part.strip().partition("=")
+            if k == "sid" and v in SESSIONS:
+                return v
+        return None
 
     def sql(self, q, args=()):
         with DB_LOCK:
@@ -238,6 +246,24 @@ class Handler(BaseHTTPRequestHandler):
             body = '<form method="post" action="/notes"><input name="note" value=""><input type="submit" value="Add"></form>'
             body += "".join("<div class=note>%s</div>" % html.escape(n) for n in NOTES[-50:])
             return self.reply(200, page("Notes", body))
+        if path in ("/account", "/account/settings", "/expire"):
+            # Pages of a logged-in user; /expire ends the session on the server side only (as a
+            # timeout would), so the next account page redirects to /login.
+            if self.session() is None:
+                return self.reply(302, page("Login needed", "<p>log in</p>"), [("Location", "/login")])
+            if path == "/expire":
+                SESSIONS.discard(self.session())
+                return self.reply(200, page("Expired", '<a href="/account/settings">settings</a>'))
+            if path == "/account":
+                return self.reply(200, page("Account", '<a href="/expire">expire</a>'))
+            return self.reply(
+                200,
+                page(
+                    "Settings",
+                    '<form method="post" action="/account/settings"><textarea name="bio"></textarea>'
+                    '<input type="submit" value="Save"></form>',
+                ),
+            )
         if path == "/login":
             return self.reply(
                 200,
@@ -257,6 +283,8 @@ class Handler(BaseHTTPRequestHandler):
                 GUESTBOOK.append("<b>%s</b>: %s" % (html.escape(f.get("author", "")), f.get("comment", "")))
                 del GUESTBOOK[:-200]
                 return self.reply(303, page("Thanks", "<p>thanks</p>"), [("Location", "/entries")])
+            if path == "/account/settings":
+                return self.reply(303, page("Saved", "<p>saved</p>"), [("Location", "/account")])
             if path == "/notes":
                 NOTES.append(f.get("note", ""))
                 del NOTES[:-200]
@@ -267,7 +295,11 @@ class Handler(BaseHTTPRequestHandler):
                     % (f.get("username", ""), f.get("password", ""))
                 )
                 if rows:
-                    return self.reply(200, page("Welcome", "<p>welcome back</p>"))
+                    sid = os.urandom(12).hex()
+                    SESSIONS.add(sid)
+                    return self.reply(
+                        303, page("Welcome", "<p>welcome back</p>"), [("Location", "/account"), ("Set-Cookie", "sid=%s; HttpOnly" % sid)]
+                    )
                 return self.reply(200, page("Login", "<p>wrong user name or password</p>"))
         except sqlite3.Error as e:
             return self.reply(500, page("Error", "<pre>sqlite3.OperationalError: %s</pre>" % html.escape(str(e))))
