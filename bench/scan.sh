@@ -76,12 +76,15 @@ vuln=$("$venv/bin/python" -c 'import sqlmap,os;print(os.path.dirname(sqlmap.__fi
 inns env TMPDIR=/tmp "$venv/bin/python" "$vuln" 127.0.0.1 8440 >/dev/null 2>&1 & pids+=($!)
 inns "$DEMO" 8080 > "$work/demo.out" 2>&1 & pids+=($!)
 cp crates/rampart-scan/tests/targets/vulnapp.py "$work/vulnapp.py"
-inns env VULNAPP_LOG="$work/vulnapp-requests.log" python3 "$work/vulnapp.py" 8480 >/dev/null 2>&1 & pids+=($!)
+: > "$work/vulnapp-requests.log"; chmod 666 "$work/vulnapp-requests.log"
+# As nobody: the shop runs shell commands on purpose (/ping).
+inns setpriv --reuid=nobody --regid=nogroup --clear-groups env VULNAPP_LOG="$work/vulnapp-requests.log" \
+  /usr/bin/python3 "$work/vulnapp.py" 8480 >/dev/null 2>&1 & pids+=($!)
 mt="$root/target/web-targets"
 printf 'DATABASE = "%s/minitwit.db"\n' "$work" > "$work/minitwit-settings.py"
 ( cd "$work" && FLASK_APP=minitwit.minitwit MINITWIT_SETTINGS="$work/minitwit-settings.py" "$mt/minitwit-venv/bin/flask" initdb >/dev/null 2>&1 )
 inns env FLASK_APP=minitwit.minitwit MINITWIT_SETTINGS="$work/minitwit-settings.py" \
-  "$mt/minitwit-venv/bin/flask" run --host 127.0.0.1 --port 5000 >/dev/null 2>"$work/minitwit.log" & pids+=($!)
+  "$mt/minitwit-venv/bin/flask" run --host 127.0.0.1 --port 5000 >/dev/null 2>>"$work/minitwit.log" & pids+=($!)
 sleep 3
 printf '[project]\nname = "bench"\n[scope]\nhosts = ["127.0.0.1"]\n[[hosts]]\naddress = "127.0.0.1"\nports = [22, 80, 443]\n' > "$work/rampart.toml"
 
@@ -187,10 +190,10 @@ web() { # web NAME URL SEED [TRAP_PATHS] [-- extra rampart args -- extra wapiti 
     if [ "$a" = -- ]; then [ "$side" = r ] && side=w || side=x; continue; fi
     [ "$side" = r ] && rargs+=("$a") || wargs+=("$a")
   done
-  : > "$work/vulnapp-requests.log"; : > "$work/minitwit.log"
+  truncate -s 0 "$work/vulnapp-requests.log" "$work/minitwit.log"
   timed "r_$name" inns env RAMPART_TEST_PASSWORD=Rampart-Bench-7 "$RAMPART" -p "$work/rampart.toml" scan web "$url" --seed "$seed" "${rargs[@]}" -f json -o "$work/r_$name.json"
   local r_req; r_req=$(jq .requests "$work/r_$name.json")
-  : > "$work/vulnapp-requests.log"; : > "$work/minitwit.log"
+  truncate -s 0 "$work/vulnapp-requests.log" "$work/minitwit.log"
   timed "w_$name" inns timeout 900 "$bvenv/bin/wapiti" -u "$url" -s "${url%/}$seed" --flush-session --scope folder \
     -m "$WAPITI_MODULES" "${wargs[@]}" -f json -o "$work/w_$name.json"
   local w_req="n/a"
