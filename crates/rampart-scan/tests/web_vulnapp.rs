@@ -122,6 +122,14 @@ fn vulnapp_every_class_found_traps_quiet() {
         stored.evidence.notes.iter().any(|n| n.contains("--safe")),
         "the data-changing probe is marked"
     );
+    assert!(
+        report
+            .data_changing
+            .iter()
+            .any(|d| d.starts_with("POST /guestbook: stored-XSS markers")),
+        "{:?}",
+        report.data_changing
+    );
 }
 
 #[test]

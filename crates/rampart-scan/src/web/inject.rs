@@ -15,6 +15,12 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
             continue;
         }
         let params: Vec<(String, String)> = ep.fuzzable().cloned().collect();
+        if ep.method == Method::POST && !params.is_empty() {
+            state.data_changing.insert(format!(
+                "POST {}: injection probes submitted",
+                ep.url.path()
+            ));
+        }
         for (name, orig) in &params {
             let t = Target { ep, name, orig };
             let Some(base) = try_send(state, &t.req(orig)).await? else {

@@ -126,6 +126,13 @@ pub struct WebReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_found_behaviour: Option<String>,
     pub budget_exhausted: bool,
+    /// Whether the scan ran with `--safe` (no probe meant to change data).
+    #[serde(default)]
+    pub safe: bool,
+    /// Probes that may have changed the application's data (POST forms attacked, stored-XSS
+    /// markers submitted), one line per form: review or clean up after the scan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_changing: Vec<String>,
     /// Requests that failed (time-outs, refused connections, ...).
     pub errors: Vec<String>,
     pub findings: Vec<Finding>,
@@ -155,6 +162,8 @@ pub(crate) struct State {
     pub landing: Option<Url>,
     /// Logout links the crawl saw and did not follow.
     pub logout_links: Vec<Url>,
+    /// See [`WebReport::data_changing`].
+    pub data_changing: std::collections::BTreeSet<String>,
 }
 
 impl State {
@@ -250,6 +259,7 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         session_cookies: Vec::new(),
         landing: None,
         logout_links: Vec::new(),
+        data_changing: Default::default(),
     };
     if had_credentials {
         state.errors.push(
@@ -298,6 +308,8 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         parameters,
         not_found_behaviour: state.not_found,
         budget_exhausted,
+        safe: opts.safe,
+        data_changing: state.data_changing.into_iter().collect(),
         errors: state.errors,
         findings: state.findings,
     })

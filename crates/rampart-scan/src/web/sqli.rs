@@ -52,7 +52,16 @@ enum Outcome {
 pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     let endpoints: Vec<Endpoint> = state.endpoints.clone();
     for ep in &endpoints {
+        if opts.safe && ep.method == http::Method::POST || super::probe::is_logout(&ep.url) {
+            continue;
+        }
         let params: Vec<(String, String)> = ep.fuzzable().cloned().collect();
+        if ep.method == http::Method::POST && !params.is_empty() {
+            state.data_changing.insert(format!(
+                "POST {}: injection probes submitted",
+                ep.url.path()
+            ));
+        }
         for (name, value) in params {
             let v = if value.is_empty() {
                 "1".to_string()

@@ -49,6 +49,15 @@ pub async fn check(state: &mut State) -> Result<(), NetError> {
             continue;
         }
         let req = Req::post_form(ep.url.clone(), super::client::encode_form(&pairs));
+        state.data_changing.insert(format!(
+            "POST {}: stored-XSS markers submitted ({})",
+            ep.url.path(),
+            these
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
         if try_send(state, &req).await?.is_none() {
             continue;
         }

@@ -95,6 +95,12 @@ pub async fn check(state: &mut State, safe: bool) -> Result<(), NetError> {
             continue;
         }
         let names: Vec<String> = ep.fuzzable().map(|(k, _)| k.clone()).collect();
+        if ep.method == http::Method::POST && !names.is_empty() {
+            state.data_changing.insert(format!(
+                "POST {}: injection probes submitted",
+                ep.url.path()
+            ));
+        }
         for name in names {
             let m = marker();
             let probe = ep.request_with(&name, &m);
