@@ -24,10 +24,18 @@ cd "$root"
 for t in nmap nginx /usr/sbin/sshd redis-server prometheus jq iptables /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "missing: $t" >&2; exit 2; }
 done
-cargo build --release -q -p rampart-cli
-cargo build --release -q -p rampart-scan --example demo_server
-RAMPART="$root/target/release/rampart"
-DEMO="$root/target/release/examples/demo_server"
+# BENCH_PROFILE=debug uses the debug build (when a release build is not at hand; the web scans
+# are bound by rampart's 50 requests/s cap, not by its CPU).
+profile=${BENCH_PROFILE:-release}
+if [ "$profile" = release ]; then
+  cargo build --release -q -p rampart-cli
+  cargo build --release -q -p rampart-scan --example demo_server
+else
+  cargo build -q -p rampart-cli
+  cargo build -q -p rampart-scan --example demo_server
+fi
+RAMPART="$root/target/$profile/rampart"
+DEMO="$root/target/$profile/examples/demo_server"
 bash scripts/setup-web-targets.sh >/dev/null
 venv="$root/target/test-venv"
 bvenv="$root/target/bench-venv"

@@ -15,9 +15,9 @@ fn minitwit_logged_in_posting_form_and_default_key() {
         return;
     };
     let base = format!("http://127.0.0.1:{port}/");
+    // Defaults otherwise: path discovery (whose word list has "logout") and the login burst run
+    // too, logged in.
     let opts = WebOptions {
-        login_burst: 0,
-        discovery: false,
         auth: Some(WebAuth {
             username: "rampart-test".into(),
             password: "Rampart-Pw-51".into(),
