@@ -14,7 +14,7 @@
 # Needs root (ip netns, iptables), nmap, nginx, sshd, redis-server, prometheus, jq, GNU time
 # (/usr/bin/time), python3 — Debian packages in scripts/packages/scan.txt — and the PyPI targets
 # (scripts/setup-web-targets.sh; wapiti3==3.2.3 goes into target/bench-venv).
-# Prints a PASS or FAIL line for each target of issue 5 (same open ports, wall time no worse than
+# Prints a PASS or FAIL line for each target of issues 5 and 16 (same open ports, wall time no worse than
 # nmap's, 1,000 filtered ports found and >= 1.5x faster, same service names and >= 5x faster than
 # nmap -sV) and exits 1 when any target is missed.
 set -euo pipefail
