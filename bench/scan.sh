@@ -50,6 +50,13 @@ chmod 755 "$work"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # `inns cmd &` records the pid of a subshell, not of the server it started: stop every
+  # process living in the namespace (nginx workers, setpriv children, ...), by id.
+  local left
+  left=$(ip netns pids "$NS" 2>/dev/null || true)
+  [ -z "$left" ] || { kill $left 2>/dev/null || true; sleep 1; }
+  left=$(ip netns pids "$NS" 2>/dev/null || true)
+  [ -z "$left" ] || kill -9 $left 2>/dev/null || true
   ip netns del "$NS" 2>/dev/null || true
 }
 trap cleanup EXIT
