@@ -219,4 +219,48 @@ fn vulnapp_logged_in_session_renewed_after_it_expires() {
         .any(|f| f.rule == "RA-WEB-CSRF-MISSING" && f.title.contains("/account/settings")));
     let json = serde_json::to_string(&report).unwrap();
     assert!(!json.contains("wonderland"), "the password leaked");
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.rule == "RA-WEB-SESSION-FIXATION"),
+        "/login hands out a new session at login"
+    );
+}
+
+/// /fixlogin keeps the identifier it set before the login: session fixation.
+#[test]
+fn vulnapp_session_fixation_found() {
+    let dir = tempdir();
+    let Some((_server, port)) = start_vulnapp(dir.path()) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        safe: true,
+        discovery: false,
+        active: false,
+        max_pages: 3,
+        auth: Some(rampart_scan::WebAuth {
+            username: "bob".into(),
+            password: "builder".into(),
+            login_path: "/fixlogin".into(),
+            register_path: None,
+        }),
+        ..WebOptions::default()
+    };
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = loopback_net();
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    println!("errors: {:?}", report.errors);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "RA-WEB-SESSION-FIXATION")
+        .expect("fixation reported");
+    assert!(f.title.contains("fsid"), "{}", f.title);
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("builder"), "the password leaked");
 }

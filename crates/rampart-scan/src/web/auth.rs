@@ -65,12 +65,16 @@ fn fill(form: &Form, auth: &WebAuth) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Submits the form with a password field found at `path`; the answer and the request.
+/// What submitting a login or registration form gave: the answer, the request as shown in
+/// evidence (password masked), and the cookies held just before the POST.
+type Submitted = (Page, String, Vec<(String, String)>);
+
+/// Submits the form with a password field found at `path`.
 async fn submit(
     state: &mut State,
     path: &str,
     auth: &WebAuth,
-) -> Result<Option<(Page, String)>, NetError> {
+) -> Result<Option<Submitted>, NetError> {
     let Ok(url) = state.base.join(path) else {
         return Ok(None);
     };
@@ -103,11 +107,12 @@ async fn submit(
         &url::form_urlencoded::byte_serialize(auth.password.as_bytes()).collect::<String>(),
         "***",
     );
+    let before = state.client.cookies();
     let Some(answer) = try_send(state, &req).await? else {
         return Ok(None);
     };
     passive::check_page(state, &answer);
-    Ok(Some((answer, shown)))
+    Ok(Some((answer, shown, before)))
 }
 
 fn shows_password_form(page: &Page) -> bool {
@@ -126,8 +131,7 @@ pub async fn login(state: &mut State) -> Result<bool, NetError> {
         state.registered = true;
         submit(state, reg, &auth).await?;
     }
-    let before = state.client.cookies();
-    let Some((answer, request)) = submit(state, &auth.login_path, &auth).await? else {
+    let Some((answer, request, before)) = submit(state, &auth.login_path, &auth).await? else {
         state.errors.push(format!(
             "login: no form with a password field at {}",
             auth.login_path

@@ -264,6 +264,20 @@ class Handler(BaseHTTPRequestHandler):
                     '<input type="submit" value="Save"></form>',
                 ),
             )
+        if path == "/fixlogin":
+            # Session fixation: the identifier handed out before the login stays the session.
+            headers = []
+            if "fsid=" not in (self.headers.get("Cookie") or ""):
+                headers.append(("Set-Cookie", "fsid=%s; HttpOnly" % os.urandom(12).hex()))
+            return self.reply(
+                200,
+                page(
+                    "Login (old)",
+                    '<form method="post" action="/fixlogin"><input name="username">'
+                    '<input type="password" name="password"><input type="submit" value="Log in"></form>',
+                ),
+                headers,
+            )
         if path == "/login":
             return self.reply(
                 200,
@@ -283,6 +297,13 @@ class Handler(BaseHTTPRequestHandler):
                 GUESTBOOK.append("<b>%s</b>: %s" % (html.escape(f.get("author", "")), f.get("comment", "")))
                 del GUESTBOOK[:-200]
                 return self.reply(303, page("Thanks", "<p>thanks</p>"), [("Location", "/entries")])
+            if path == "/fixlogin":
+                ok = self.sql(
+                    "SELECT name FROM users WHERE name = ? AND password = ?", (f.get("username", ""), f.get("password", ""))
+                )
+                if ok:
+                    return self.reply(303, page("Welcome", "<p>welcome</p>"), [("Location", "/")])
+                return self.reply(200, page("Login (old)", "<p>wrong user name or password</p>"))
             if path == "/account/settings":
                 return self.reply(303, page("Saved", "<p>saved</p>"), [("Location", "/account")])
             if path == "/notes":
