@@ -150,11 +150,16 @@ fn vulnapp_safe_mode_submits_nothing_that_stores() {
         scan_web(&net, &base, &opts).await.expect("scan")
     });
     // Nothing was stored: the guestbook's entries page holds no rampart marker.
-    let entries = std::process::Command::new("curl")
-        .args(["-s", &format!("{base}entries")])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
+    let entries = {
+        use std::io::{Read, Write};
+        let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        c.write_all(b"GET /entries HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        let mut s = String::new();
+        c.read_to_string(&mut s).unwrap();
+        s
+    };
+    assert!(entries.starts_with("HTTP/1.0 200"), "{entries}");
     assert!(
         !entries.contains("RMP") && !entries.contains("rmp"),
         "{entries}"

@@ -17,6 +17,9 @@ a false-positive trap that looks alike but is safe:
   crlf        GET  /lang     set  (raw header value)  GET  /theme    set  (CR/LF removed)
   ssti        GET  /render   tpl  ({{ expr }} evaluated)
   jsonp       GET  /api/stock callback (any text)     GET  /api/price callback (name checked)
+  sessions    POST /login sets a new `sid` (alice/wonderland); /account, /account/settings need it;
+              /expire forgets the session on the server; /fixlogin keeps the pre-login `fsid`
+              (session fixation)
 Usage: vulnapp.py PORT   (listens on 127.0.0.1 only)
 """
 import html
