@@ -23,7 +23,7 @@ pub use rule::Rule;
 pub use smtp::{scan_smtp, SmtpOptions, SmtpReport};
 pub use ssh::{scan_ssh, SshOptions, SshReport};
 pub use tls::{scan_tls, TlsOptions, TlsReport};
-pub use web::{scan_web, WebOptions, WebReport};
+pub use web::{scan_web, WebAuth, WebOptions, WebReport};
 
 /// A progress callback: the library calls it with how much is done (ports with a verdict, web
 /// requests sent); only the CLI draws. Called from the scan's hot loop, so it must be cheap

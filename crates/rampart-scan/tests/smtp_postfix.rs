@@ -115,7 +115,7 @@ fn start_postfix(d: &Path, port: u16, mode: Mode) -> Proc {
     .unwrap();
     let log = std::fs::File::create(d.join("postfix.log")).unwrap();
     let p = Proc(
-        Command::new(MASTER)
+        group_leader(&mut Command::new(MASTER))
             .args(["-c", &d.join("conf").display().to_string(), "-d"])
             .stdout(log.try_clone().unwrap())
             .stderr(log)

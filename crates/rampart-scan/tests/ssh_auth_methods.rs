@@ -41,7 +41,7 @@ fn start_sshd(dir: &Path, password: bool, modern_only: bool) -> (Proc, u16) {
     let path = dir.join(format!("sshd_config-{password}"));
     std::fs::write(&path, conf).unwrap();
     let out = std::fs::File::create(dir.join(format!("sshd-{password}.log"))).unwrap();
-    let child = std::process::Command::new("/usr/sbin/sshd")
+    let child = group_leader(&mut std::process::Command::new("/usr/sbin/sshd"))
         .args(["-D", "-e", "-f", &path.display().to_string()])
         .stdout(out.try_clone().unwrap())
         .stderr(out)

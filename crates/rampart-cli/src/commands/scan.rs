@@ -155,6 +155,18 @@ pub struct WebArgs {
     /// Path of the login form (default: from [[web]] login_path, else found by the crawl).
     #[arg(long)]
     pub login_path: Option<String>,
+    /// Scan logged in as this user (default: from [[web]] username); needs --login-path.
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Environment variable holding the user's password (default: from [[web]]).
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+    /// Registration form that creates the user first (default: from [[web]] register_path).
+    #[arg(long)]
+    pub register_path: Option<String>,
+    /// Send nothing that could change data: no POST probes, no stored-XSS markers.
+    #[arg(long)]
+    pub safe: bool,
     /// Requests per second at most (0 = no cap).
     #[arg(long, default_value_t = WEB_SCAN_RATE, value_parser = rate)]
     pub rate: f64,
@@ -163,6 +175,44 @@ pub struct WebArgs {
     pub budget: u64,
     #[command(flatten)]
     pub common: Common,
+}
+
+/// The test user of an authenticated web scan, from the flags or the [[web]] entry.
+fn web_auth(
+    a: &WebArgs,
+    declared: Option<&rampart_config::WebTargetSection>,
+    login_path: Option<&String>,
+) -> anyhow::Result<Option<scan::WebAuth>> {
+    let Some(username) = a
+        .username
+        .clone()
+        .or_else(|| declared.and_then(|w| w.username.clone()))
+    else {
+        return Ok(None);
+    };
+    let env = a
+        .password_env
+        .clone()
+        .or_else(|| declared.and_then(|w| w.password_env.clone()));
+    let password = match env {
+        Some(var) => std::env::var(&var)
+            .with_context(|| format!("--password-env: environment variable {var} is not set"))?,
+        None => declared
+            .and_then(|w| w.password.clone())
+            .context("--username needs a password: --password-env VAR, or password in [[web]]")?,
+    };
+    let login_path = login_path
+        .cloned()
+        .context("--username needs --login-path (or login_path in [[web]])")?;
+    Ok(Some(scan::WebAuth {
+        username,
+        password,
+        login_path,
+        register_path: a
+            .register_path
+            .clone()
+            .or_else(|| declared.and_then(|w| w.register_path.clone())),
+    }))
 }
 
 fn dur(s: &str) -> Result<rampart_config::Duration, String> {
@@ -296,7 +346,8 @@ async fn ports(project: &rampart_config::Project, a: PortsArgs) -> CliResult {
 async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
     let format = a.common.output.require(ALL_FORMATS)?;
     let net = polite_net(project, a.rate, a.budget);
-    let base = url::Url::parse(&a.url).with_context(|| format!("\"{}\" is not a URL", a.url))?;
+    let base = url::Url::parse(&a.url)
+        .with_context(|| format!("\"{}\" is not a URL", scan::web::redact_url(&a.url)))?;
     let declared = project
         .file
         .web
@@ -314,6 +365,8 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
             .or_else(|| declared.and_then(|w| w.login_path.clone())),
         ..scan::WebOptions::default()
     };
+    opts.auth = web_auth(&a, declared, opts.login_path.as_ref())?;
+    opts.safe = a.safe || declared.is_some_and(|w| w.safe);
     if a.max_pages == 60 {
         if let Some(m) = declared.and_then(|w| w.max_pages) {
             opts.max_pages = m;
@@ -327,7 +380,7 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
         );
     }
     opts.timeout = Duration::from_secs(10);
-    let bar = crate::progress::spinner(format!("web scan of {}", a.url));
+    let bar = crate::progress::spinner(format!("web scan of {}", scan::web::redact_url(&a.url)));
     {
         let bar = bar.clone();
         let budget = a.budget;

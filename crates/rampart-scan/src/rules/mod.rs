@@ -18,16 +18,27 @@ pub mod tls_old_protocol;
 pub mod tls_untrusted;
 pub mod tls_weak_key;
 pub mod tls_weak_signature;
+pub mod web_command_injection;
 pub mod web_cookie_flags;
+pub mod web_crlf_injection;
 pub mod web_csrf_missing;
 pub mod web_directory_listing;
 pub mod web_exposed_path;
 pub mod web_header_missing;
+pub mod web_jsonp;
 pub mod web_login_rate_limit;
+pub mod web_open_redirect;
+pub mod web_path_traversal;
 pub mod web_sensitive_file;
+pub mod web_session_default_key;
+pub mod web_session_fixation;
+pub mod web_session_logout;
 pub mod web_sqli;
+pub mod web_ssti;
+pub mod web_unreadable_response;
 pub mod web_version_disclosure;
 pub mod web_xss_reflected;
+pub mod web_xss_stored;
 
 use crate::Rule;
 
@@ -61,6 +72,17 @@ pub fn all() -> Vec<Rule> {
         web_sensitive_file::RULE,
         web_exposed_path::RULE,
         web_login_rate_limit::RULE,
+        web_jsonp::RULE,
+        web_xss_stored::RULE,
+        web_path_traversal::RULE,
+        web_command_injection::RULE,
+        web_open_redirect::RULE,
+        web_crlf_injection::RULE,
+        web_ssti::RULE,
+        web_session_default_key::RULE,
+        web_session_logout::RULE,
+        web_session_fixation::RULE,
+        web_unreadable_response::RULE,
     ];
     v.sort_by_key(|r| r.id);
     v

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use http::Method;
 use rampart_net::{HttpRequest, Net, NetError, TlsVerify};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -117,6 +117,9 @@ impl Req {
     }
 }
 
+/// Cookie names and values, in the order they were set.
+type Cookies = Vec<(String, String)>;
+
 /// Shared by every task of one web scan; counts what it sent.
 #[derive(Clone)]
 pub struct Client {
@@ -124,6 +127,9 @@ pub struct Client {
     timeout: Duration,
     sent: Arc<AtomicU64>,
     progress: Option<crate::Progress>,
+    /// Cookies kept between requests; only an authenticated scan keeps them (an anonymous scan
+    /// sends none, as before).
+    jar: Option<Arc<Mutex<Cookies>>>,
 }
 
 impl Client {
@@ -133,6 +139,7 @@ impl Client {
             timeout,
             sent: Arc::new(AtomicU64::new(0)),
             progress: None,
+            jar: None,
         }
     }
 
@@ -140,6 +147,49 @@ impl Client {
     pub fn with_progress(mut self, progress: Option<crate::Progress>) -> Self {
         self.progress = progress;
         self
+    }
+
+    /// Keeps cookies from now on (an authenticated scan).
+    pub fn with_cookie_jar(mut self) -> Self {
+        self.jar = Some(Arc::new(Mutex::new(Vec::new())));
+        self
+    }
+
+    /// The cookies held now, name and value.
+    pub fn cookies(&self) -> Vec<(String, String)> {
+        self.jar
+            .as_ref()
+            .map(|j| j.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default()
+    }
+
+    /// Replaces the cookies held (to replay an old session).
+    pub fn set_cookies(&self, cookies: Vec<(String, String)>) {
+        if let Some(j) = &self.jar {
+            *j.lock().unwrap_or_else(|e| e.into_inner()) = cookies;
+        }
+    }
+
+    fn store_cookies(&self, headers: &http::HeaderMap) {
+        let Some(j) = &self.jar else { return };
+        let mut jar = j.lock().unwrap_or_else(|e| e.into_inner());
+        for v in headers.get_all("set-cookie") {
+            let Ok(v) = v.to_str() else { continue };
+            let first = v.split(';').next().unwrap_or("");
+            let Some((name, value)) = first.split_once('=') else {
+                continue;
+            };
+            let (name, value) = (name.trim().to_string(), value.trim().to_string());
+            let lower = v.to_ascii_lowercase();
+            let expired = value.is_empty()
+                || lower.contains("max-age=0")
+                || lower.contains("expires=thu, 01 jan 1970")
+                || lower.contains("expires=thu, 01-jan-1970");
+            jar.retain(|(n, _)| n != &name);
+            if !expired {
+                jar.push((name, value));
+            }
+        }
     }
 
     pub fn sent(&self) -> u64 {
@@ -170,12 +220,23 @@ impl Client {
             ));
         }
         r.headers.extend(req.headers.iter().cloned());
+        let cookies = self.cookies();
+        if !cookies.is_empty()
+            && !req
+                .headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("cookie"))
+        {
+            let line: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            r.headers.push(("Cookie".into(), line.join("; ")));
+        }
         let n = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(p) = &self.progress {
             p.report(n);
         }
         let started = Instant::now();
         let resp = self.net.http(&r).await?;
+        self.store_cookies(&resp.headers);
         Ok(Page {
             url: req.url.clone(),
             status: resp.status,

@@ -110,6 +110,10 @@ pub async fn crawl(
     let mut queue: VecDeque<Url> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
     for s in std::iter::once(state.base.clone()).chain(seeds.iter().cloned()) {
+        if state.auth.is_some() && super::probe::is_logout(&s) {
+            state.logout_links.push(s);
+            continue;
+        }
         if seen.insert(crawl_key(&s)) {
             queue.push_back(s);
         }
@@ -137,6 +141,19 @@ pub async fn crawl(
                 return Err(NetError::BudgetExhausted(n));
             }
             Err(e) => {
+                if let NetError::Protocol(why) = &e {
+                    // The server answered, but not readably: a result, not silence.
+                    state.add_finding(crate::rules::web_unreadable_response::RULE.finding(
+                        format!("Unreadable HTTP answer from {}", u.path()),
+                        state.target(),
+                        u.path(),
+                        rampart_model::Evidence {
+                            request: Some(Req::get(u.clone()).describe()),
+                            response: Some(crate::excerpt(why, 300)),
+                            notes: vec!["nothing behind this answer could be checked".into()],
+                        },
+                    ));
+                }
                 state.errors.push(format!("GET {u}: {e}"));
                 continue;
             }
@@ -177,6 +194,12 @@ pub async fn crawl(
             if n.query().is_some() && in_scope(state, &n) {
                 add_query_endpoint(state, &n);
             }
+            if super::probe::is_logout(&n) {
+                if in_scope(state, &n) && !state.logout_links.contains(&n) {
+                    state.logout_links.push(n);
+                }
+                continue;
+            }
             let path = n.path().to_ascii_lowercase();
             if SKIP_EXT.iter().any(|e| path.ends_with(e)) || !in_scope(state, &n) {
                 continue;
@@ -185,7 +208,16 @@ pub async fn crawl(
                 queue.push_back(n);
             }
         }
+        let to_login = super::auth::redirects_to_login(state, &page);
         state.record(page, source);
+        if super::auth::session_dropped(state) {
+            // The page itself ended the session (cleared the cookie): log in again; it is not
+            // fetched again.
+            super::auth::keep_session(state).await?;
+        } else if to_login && super::auth::relogin(state).await? {
+            // The server forgot the session (expired): logged in again, fetch the page again.
+            queue.push_back(u);
+        }
     }
     Ok(())
 }

@@ -217,6 +217,10 @@ pub async fn discover(
             if known.contains(u.as_str()) || !super::crawl::in_scope(state, &u) {
                 continue;
             }
+            // Logged in, a request to /logout (even HEAD) would end the scan's session.
+            if state.auth.is_some() && super::probe::is_logout(&u) {
+                continue;
+            }
             let client = state.client.clone();
             let nf = nf.clone();
             set.spawn(async move { probe(&client, u, word, &nf).await });

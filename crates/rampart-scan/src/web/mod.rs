@@ -6,16 +6,28 @@
 //! active checks attack. All requests go through [`Client`] and so through the scope guard and
 //! the politeness limits of the [`Net`] it was given.
 
+mod auth;
 mod client;
+mod cmdi;
 mod crawl;
+mod crlf;
 mod discover;
 pub mod html;
+mod inject;
+mod jsonp;
 mod passive;
+mod probe;
 mod ratelimit;
+mod redirect;
+mod session_key;
 pub mod similarity;
 mod sqli;
+mod ssti;
+mod stored_xss;
+mod traversal;
 mod xss;
 
+pub use auth::WebAuth;
 pub use client::{Page, Req};
 pub use crawl::Endpoint;
 
@@ -52,6 +64,11 @@ pub struct WebOptions {
     pub concurrency: usize,
     /// Called with the number of requests sent so far (for a progress display).
     pub progress: Option<crate::Progress>,
+    /// Send nothing that could change the application's data: no POST form is probed and no
+    /// stored-XSS marker is submitted.
+    pub safe: bool,
+    /// Log in (and optionally register) as this user first, and scan as that user.
+    pub auth: Option<WebAuth>,
 }
 
 impl Default for WebOptions {
@@ -68,6 +85,8 @@ impl Default for WebOptions {
             sqli_delay: Duration::from_secs(2),
             concurrency: 4,
             progress: None,
+            safe: false,
+            auth: None,
         }
     }
 }
@@ -107,6 +126,13 @@ pub struct WebReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_found_behaviour: Option<String>,
     pub budget_exhausted: bool,
+    /// Whether the scan ran with `--safe` (no probe meant to change data).
+    #[serde(default)]
+    pub safe: bool,
+    /// Probes that may have changed the application's data (POST forms attacked, stored-XSS
+    /// markers submitted), one line per form: review or clean up after the scan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_changing: Vec<String>,
     /// Requests that failed (time-outs, refused connections, ...).
     pub errors: Vec<String>,
     pub findings: Vec<Finding>,
@@ -125,18 +151,38 @@ pub(crate) struct State {
     finding_keys: HashSet<Fingerprint>,
     pub errors: Vec<String>,
     pub not_found: Option<String>,
+    /// Authenticated scanning (see [`auth`]).
+    pub auth: Option<WebAuth>,
+    pub registered: bool,
+    pub logged_in: bool,
+    pub logins: u32,
+    /// Cookies the login set: when they disappear the session dropped.
+    pub session_cookies: Vec<String>,
+    /// The page a successful login led to.
+    pub landing: Option<Url>,
+    /// Logout links the crawl saw and did not follow.
+    pub logout_links: Vec<Url>,
+    /// See [`WebReport::data_changing`].
+    pub data_changing: std::collections::BTreeSet<String>,
 }
 
 impl State {
     pub fn record(&mut self, page: Page, source: PageSource) {
-        if !self.pages.iter().any(|p| p.url == page.url.as_str()) {
-            self.pages.push(PageInfo {
-                url: page.url.to_string(),
-                status: page.status,
-                source,
-                title: crate::ports::html_title(&page.body),
-                content_type: page.header("content-type").map(str::to_string),
-            });
+        let info = PageInfo {
+            url: page.url.to_string(),
+            status: page.status,
+            source,
+            title: crate::ports::html_title(&page.body),
+            content_type: page.header("content-type").map(str::to_string),
+        };
+        match self.pages.iter_mut().find(|p| p.url == page.url.as_str()) {
+            // Fetched again after logging in again: the later answer is the page.
+            Some(p) => {
+                p.status = info.status;
+                p.title = info.title;
+                p.content_type = info.content_type;
+            }
+            None => self.pages.push(info),
         }
         passive::check_page(self, &page);
         self.fetched.push(page);
@@ -164,13 +210,17 @@ impl State {
 /// Scans the web application at `url`. Out-of-scope URLs are refused before anything is sent.
 pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebReport, ScanError> {
     let started = Instant::now();
-    let base = Url::parse(url).map_err(|e| ScanError::Target {
-        input: url.to_string(),
+    let mut base = Url::parse(url).map_err(|e| ScanError::Target {
+        input: redact_url(url),
         reason: format!("not a URL ({e})"),
     })?;
+    // Credentials in the URL are never sent, printed or stored.
+    let had_credentials = !base.username().is_empty() || base.password().is_some();
+    let _ = base.set_username("");
+    let _ = base.set_password(None);
     if !matches!(base.scheme(), "http" | "https") {
         return Err(ScanError::Target {
-            input: url.to_string(),
+            input: redact_url(url),
             reason: "expected an http:// or https:// URL".into(),
         });
     }
@@ -187,9 +237,13 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         budget_left = ?net.budget_left(),
         "web scan starts"
     );
+    let mut client = Client::new(net.clone(), opts.timeout).with_progress(opts.progress.clone());
+    if opts.auth.is_some() {
+        client = client.with_cookie_jar();
+    }
     let mut state = State {
         base: base.clone(),
-        client: Client::new(net.clone(), opts.timeout).with_progress(opts.progress.clone()),
+        client,
         pages: Vec::new(),
         fetched: Vec::new(),
         endpoints: Vec::new(),
@@ -198,7 +252,22 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         finding_keys: HashSet::new(),
         errors: Vec::new(),
         not_found: None,
+        auth: opts.auth.clone(),
+        registered: false,
+        logged_in: false,
+        logins: 0,
+        session_cookies: Vec::new(),
+        landing: None,
+        logout_links: Vec::new(),
+        data_changing: Default::default(),
     };
+    if had_credentials {
+        state.errors.push(
+            "the start URL carried a user name and password: they were removed and not used \
+             (give credentials with [[web]] username/password or --username/--password)"
+                .into(),
+        );
+    }
     let outcome = run(&mut state, opts).await;
     let budget_exhausted = matches!(outcome, Err(NetError::BudgetExhausted(_)));
     if budget_exhausted {
@@ -239,9 +308,28 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         parameters,
         not_found_behaviour: state.not_found,
         budget_exhausted,
+        safe: opts.safe,
+        data_changing: state.data_changing.into_iter().collect(),
         errors: state.errors,
         findings: state.findings,
     })
+}
+
+/// `url` with any user name and password replaced by `***`, for messages.
+pub fn redact_url(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("***");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Ok(_) => url.to_string(),
+        // Not a URL: cut anything between a scheme and an `@`.
+        Err(_) => match (url.find("://"), url.rfind('@')) {
+            (Some(s), Some(a)) if a > s => format!("{}***{}", &url[..s + 3], &url[a..]),
+            _ => url.to_string(),
+        },
+    }
 }
 
 async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
@@ -250,6 +338,9 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
         if let Ok(u) = state.base.join(p) {
             seeds.push(u);
         }
+    }
+    if state.auth.is_some() && auth::login(state).await? {
+        seeds.push(auth::landing_or_base(state));
     }
     crawl::crawl(state, &seeds, opts.max_pages, opts.concurrency).await?;
     tracing::debug!(
@@ -272,15 +363,20 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     }
     passive::check_forms(state);
     if opts.active {
-        xss::check(state, opts.concurrency).await?;
+        xss::check(state, opts.safe).await?;
+        auth::keep_session(state).await?;
         sqli::check(state, opts).await?;
-        tracing::debug!(
-            requests = state.client.sent(),
-            "XSS and SQL injection probes done"
-        );
+        auth::keep_session(state).await?;
+        inject::check(state, opts).await?;
+        auth::keep_session(state).await?;
+        if !opts.safe {
+            stored_xss::check(state).await?;
+        }
+        tracing::debug!(requests = state.client.sent(), "injection probes done");
     }
     if opts.login_burst > 0 {
         ratelimit::check(state, opts.login_burst).await?;
     }
+    auth::check_logout(state).await?;
     Ok(())
 }

@@ -79,6 +79,7 @@ pub fn head_excerpt(page: &Page) -> String {
 }
 
 pub fn check_page(state: &mut State, page: &Page) {
+    super::session_key::check(state, page);
     // Version disclosure: a version number in Server or X-Powered-By.
     for h in ["server", "x-powered-by", "x-aspnet-version", "x-generator"] {
         if let Some(v) = page.header(h) {

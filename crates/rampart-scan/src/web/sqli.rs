@@ -52,7 +52,16 @@ enum Outcome {
 pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     let endpoints: Vec<Endpoint> = state.endpoints.clone();
     for ep in &endpoints {
+        if opts.safe && ep.method == http::Method::POST || super::probe::is_logout(&ep.url) {
+            continue;
+        }
         let params: Vec<(String, String)> = ep.fuzzable().cloned().collect();
+        if ep.method == http::Method::POST && !params.is_empty() {
+            state.data_changing.insert(format!(
+                "POST {}: injection probes submitted",
+                ep.url.path()
+            ));
+        }
         for (name, value) in params {
             let v = if value.is_empty() {
                 "1".to_string()
@@ -168,7 +177,12 @@ async fn probe_param(
                 let fb = strip_reflection(&fp.body, &fv);
                 let (rt, rf, rtf) = (ratio(base, &tb), ratio(base, &fb), ratio(&tb, &fb));
                 let true_like = rt >= 0.95 && tp.status == o1.status;
-                let false_differs = rf <= 0.9 && rtf <= 0.9;
+                // A large difference, or — when the true condition gives the original page back
+                // exactly — a small one (a numeric id whose "not found" page shares the layout)
+                // or another status. The second pair must agree, so noise does not pass.
+                let exact_true = rt >= 0.995;
+                let false_differs = (rf <= 0.9 && rtf <= 0.9)
+                    || (exact_true && (rf <= 0.97 || fp.status != tp.status));
                 if !(true_like && false_differs) {
                     break;
                 }

@@ -26,34 +26,81 @@ pub fn payload(m: &str) -> String {
     )
 }
 
-/// Where the handler landed, if it is live markup.
+/// Where the handler landed, if it is live markup: an event-handler attribute calling the
+/// marker on a real element, a `javascript:` URL calling it, or a statement calling it inside a
+/// script block after the injected quote closed the string.
 pub fn executable(body: &str, m: &str) -> Option<&'static str> {
     let call = format!("{m}()");
     for seg in segments(body) {
-        if let Segment::Tag {
-            name,
-            attrs,
-            end: false,
-            ..
-        } = seg
-        {
-            for (k, v) in &attrs {
-                if v == &call && k == "onerror" && name == "img" {
-                    return Some("new <img onerror> element (HTML injection)");
-                }
-                if v == &call && k == "onmouseover" {
-                    return Some("event-handler attribute (attribute breakout)");
+        match seg {
+            Segment::Tag {
+                name,
+                attrs,
+                end: false,
+                ..
+            } => {
+                for (k, v) in &attrs {
+                    if v == &call && k == "onerror" && name == "img" {
+                        return Some("new <img onerror> element (HTML injection)");
+                    }
+                    if v == &call && k.starts_with("on") && name == "svg" {
+                        return Some("new <svg onload> element (HTML injection)");
+                    }
+                    if v == &call && k.starts_with("on") {
+                        return Some("event-handler attribute (attribute breakout)");
+                    }
+                    if matches!(k.as_str(), "href" | "src" | "action" | "formaction")
+                        && v.trim().to_ascii_lowercase().starts_with("javascript:")
+                        && v.contains(&call)
+                    {
+                        return Some("javascript: URL (URL context)");
+                    }
                 }
             }
+            Segment::RawText { range, parent } if parent == "script" => {
+                let text = &body[range];
+                for q in ['\'', '"'] {
+                    let stmt = format!("{q};{call};//");
+                    if let Some(i) = text.find(&stmt) {
+                        if !text[..i].ends_with('\\') {
+                            return Some("statement in a script block (script context)");
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
     None
 }
 
-pub async fn check(state: &mut State, _concurrency: usize) -> Result<(), NetError> {
+/// Payloads tried when the first one does not come back live (or breaks the page), one per
+/// context: plain markup, attribute breakouts, leaving a script, a URL, a JavaScript string.
+pub fn variants(m: &str) -> Vec<String> {
+    vec![
+        format!("<svg onload={m}()>"),
+        format!("\"><svg onload={m}()>"),
+        format!("'><svg onload={m}()>"),
+        format!("</script><svg onload={m}()>"),
+        format!("javascript:{m}()"),
+        format!("';{m}();//"),
+        format!("\";{m}();//"),
+    ]
+}
+
+pub async fn check(state: &mut State, safe: bool) -> Result<(), NetError> {
     let endpoints: Vec<Endpoint> = state.endpoints.clone();
     for ep in &endpoints {
+        if safe && ep.method == http::Method::POST || super::probe::is_logout(&ep.url) {
+            continue;
+        }
         let names: Vec<String> = ep.fuzzable().map(|(k, _)| k.clone()).collect();
+        if ep.method == http::Method::POST && !names.is_empty() {
+            state.data_changing.insert(format!(
+                "POST {}: injection probes submitted",
+                ep.url.path()
+            ));
+        }
         for name in names {
             let m = marker();
             let probe = ep.request_with(&name, &m);
@@ -65,16 +112,29 @@ pub async fn check(state: &mut State, _concurrency: usize) -> Result<(), NetErro
             if !page.is_html() || !page.body.contains(&m) {
                 continue;
             }
-            let attack = ep.request_with(&name, &payload(&m));
-            let page: Page = match state.client.send(&attack).await {
-                Ok(p) => p,
-                Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
-                Err(_) => continue,
-            };
-            if !page.is_html() {
-                continue;
+            // The all-contexts payload first; when it does not come back live (escaped, or the
+            // page failed on it — which proves nothing), one payload per context.
+            let mut found = None;
+            for p in std::iter::once(payload(&m)).chain(variants(&m)) {
+                let attack = ep.request_with(&name, &p);
+                let page: Page = match state.client.send(&attack).await {
+                    Ok(p) => p,
+                    Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
+                    Err(_) => continue,
+                };
+                if !page.is_html() {
+                    continue;
+                }
+                if let Some(how) = executable(&page.body, &m) {
+                    found = Some((attack, page, how));
+                    break;
+                }
             }
-            if let Some(how) = executable(&page.body, &m) {
+            if let Some((attack, page, how)) = found {
+                let at = [format!("={m}()"), format!("{m}()")]
+                    .into_iter()
+                    .find(|n| page.body.contains(n.as_str()))
+                    .unwrap_or_default();
                 state.add_finding(rules::web_xss_reflected::RULE.finding(
                     format!(
                         "Reflected XSS in parameter {name} of {} {}",
@@ -85,7 +145,7 @@ pub async fn check(state: &mut State, _concurrency: usize) -> Result<(), NetErro
                     &ep.key(&name),
                     Evidence {
                         request: Some(attack.describe()),
-                        response: Some(page.excerpt_around(&format!("onerror={m}"), 240)),
+                        response: Some(page.excerpt_around(&at, 240)),
                         notes: vec![format!("the value came back unescaped as an {how}")],
                     },
                 ));

@@ -86,7 +86,7 @@ impl NetNs {
     /// Starts a long-running command inside the namespace.
     pub fn spawn(&self, args: &[&str], log: &Path) -> Proc {
         let out = std::fs::File::create(log).expect("log file");
-        let child = Command::new("ip")
+        let child = group_leader(&mut Command::new("ip"))
             .args(["netns", "exec", &self.name])
             .args(args)
             .stdin(Stdio::null())
@@ -175,11 +175,39 @@ pub fn wait_port(port: u16, max: Duration) -> bool {
     false
 }
 
-/// A child process killed (by its id) on drop.
+/// A child process started as the leader of its own process group (see [`group_leader`]);
+/// on drop — also when the test panics — the whole group is stopped: nginx's workers, the
+/// children of `setpriv` and `ip netns exec`, everything the test started through it.
 pub struct Proc(pub Child);
+
+/// Makes the command's process the leader of a new process group, so [`Proc`] can stop it and
+/// every process it forks with one signal.
+pub fn group_leader(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0)
+}
+
+/// Whether any process of group `pgid` is alive (zombies of other parents included).
+pub fn group_alive(pgid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence and permission.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
 
 impl Drop for Proc {
     fn drop(&mut self) {
+        let pgid = self.0.id() as i32;
+        // SAFETY: signals to our own child's process group (its id is the group id).
+        unsafe { libc::kill(-pgid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            let _ = self.0.try_wait();
+            if !group_alive(pgid) || Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // SAFETY: as above; whatever ignored SIGTERM is killed.
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -217,7 +245,7 @@ pub fn tempdir() -> tempfile::TempDir {
 pub fn start_nginx(conf: &Path, dir: &Path) -> Proc {
     let out = std::fs::File::create(dir.join("nginx.out")).unwrap();
     Proc(
-        Command::new("nginx")
+        group_leader(&mut Command::new("nginx"))
             .args(["-c", &conf.display().to_string(), "-g", "daemon off;"])
             .stdout(out.try_clone().unwrap())
             .stderr(out)
@@ -273,7 +301,8 @@ pub fn spawn_as_nobody(args: &[&str], env: &[(&str, &str)], log: &Path) -> Proc 
         c.args(&args[1..]);
         c
     };
-    cmd.envs(env.iter().copied())
+    group_leader(&mut cmd)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(out.try_clone().expect("dup"))
         .stderr(out);
@@ -369,6 +398,51 @@ pub fn start_minitwit(dir: &Path) -> Option<(Proc, u16)> {
     assert!(
         wait_port(port, Duration::from_secs(20)),
         "MiniTwit did not start"
+    );
+    Some((p, port))
+}
+
+/// Starts rampart's own vulnerable test shop (tests/targets/vulnapp.py, Python stdlib only) on a
+/// free port, as nobody when root; `None` (after a SKIP line) without /usr/bin/python3.
+pub fn start_vulnapp(dir: &Path) -> Option<(Proc, u16)> {
+    start_vulnapp_with(dir, &[])
+}
+
+/// [`start_vulnapp`] writing one line per request (`METHOD /path?query`) to `log`.
+pub fn start_vulnapp_logging(dir: &Path, log: &Path) -> Option<(Proc, u16)> {
+    std::fs::write(log, "").expect("request log");
+    let _ = Command::new("chmod")
+        .args(["666", &log.display().to_string()])
+        .status();
+    start_vulnapp_with(dir, &[("VULNAPP_LOG", log.to_str().expect("utf-8 path"))])
+}
+
+fn start_vulnapp_with(dir: &Path, env: &[(&str, &str)]) -> Option<(Proc, u16)> {
+    let py = Path::new("/usr/bin/python3");
+    if !py.exists() {
+        skip("/usr/bin/python3 missing (Debian package python3)");
+        return None;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/targets/vulnapp.py");
+    let script = dir.join("vulnapp.py");
+    std::fs::copy(&src, &script).expect("copy vulnapp.py");
+    let _ = Command::new("chmod")
+        .args(["755", &script.display().to_string()])
+        .status();
+    let port = free_port();
+    let p = spawn_as_nobody(
+        &[
+            &py.display().to_string(),
+            &script.display().to_string(),
+            &port.to_string(),
+        ],
+        env,
+        &dir.join("vulnapp.log"),
+    );
+    assert!(
+        wait_port(port, Duration::from_secs(20)),
+        "vulnapp did not start: {}",
+        std::fs::read_to_string(dir.join("vulnapp.log")).unwrap_or_default()
     );
     Some((p, port))
 }

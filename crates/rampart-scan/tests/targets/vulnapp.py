@@ -1,0 +1,335 @@
+#!/usr/bin/env python3
+"""A small deliberately vulnerable web shop (Python stdlib only) for rampart's web-scan tests and
+bench/scan.sh. It reproduces well-known bug patterns, each in a named parameter, and next to each
+a false-positive trap that looks alike but is safe:
+
+  vulnerable (class, parameter)                   trap (must give no finding)
+  sqli        GET  /product  id   (numeric, boolean) GET  /item     id   (parameterised)
+  sqli        GET  /user     name (string, error)    GET  /member   name (parameterised)
+  sqli        POST /login    username (error)
+  xss         GET  /search   q    (HTML text)        GET  /find     q    (escaped)
+  xss         GET  /greet    name (quoted attribute) GET  /hello    name (escaped attribute)
+  stored xss  POST /guestbook comment (shown on /entries)    POST /notes note (escaped on /notes)
+  traversal   GET  /view     file (relative, ../)    GET  /doc      page (basename only)
+  traversal   GET  /download path (absolute, linked with /etc/passwd already)
+  cmd inj.    GET  /ping     host (sh -c "echo ...") GET  /lookup   host (quoted)
+  redirect    GET  /go       url                     GET  /next     url  (relative only)
+  crlf        GET  /lang     set  (raw header value)  GET  /theme    set  (CR/LF removed)
+  ssti        GET  /render   tpl  ({{ expr }} evaluated)
+  jsonp       GET  /api/stock callback (any text)     GET  /api/price callback (name checked)
+  sessions    POST /login sets a new `sid` (alice/wonderland); /account, /account/settings need it;
+              /expire forgets the session on the server; /fixlogin keeps the pre-login `fsid`
+              (session fixation)
+Usage: vulnapp.py PORT   (listens on 127.0.0.1 only)
+"""
+import html
+import re
+import os
+import shlex
+import sqlite3
+import subprocess
+import sys
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FILES = {"about.txt": "We sell garden gnomes since 1999.", "docs/readme.txt": "Read me first."}
+DB = sqlite3.connect(":memory:", check_same_thread=False)
+DB_LOCK = threading.Lock()
+DB.executescript(
+    """
+    CREATE TABLE products(id INTEGER PRIMARY KEY, name TEXT, price REAL);
+    INSERT INTO products VALUES (1,'Garden gnome',19.9),(2,'Bird house',34.5),(3,'Watering can',12);
+    CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, password TEXT, bio TEXT);
+    INSERT INTO users VALUES (1,'alice','wonderland','Likes gnomes'),(2,'bob','builder','Builds houses');
+    """
+)
+LOG = os.environ.get("VULNAPP_LOG")
+LOG_LOCK = threading.Lock()
+SESSIONS = set()
+GUESTBOOK = []
+NOTES = []
+
+
+def page(title, body):
+    return (
+        "<!doctype html><html><head><title>%s</title></head><body><h1>%s</h1>%s"
+        '<p><a href="/">home</a></p></body></html>' % (title, title, body)
+    )
+
+
+INDEX = page(
+    "Gnome shop",
+    """<ul>
+<li><a href="/product?id=1">Garden gnome</a> <a href="/item?id=2">Bird house (safe)</a></li>
+<li><a href="/user?name=alice">alice</a> <a href="/member?name=bob">bob (safe)</a></li>
+<li><a href="/search?q=gnome">search</a> <a href="/find?q=gnome">find (safe)</a></li>
+<li><a href="/greet?name=visitor">greet</a> <a href="/hello?name=visitor">hello (safe)</a></li>
+<li><a href="/view?file=about.txt">about</a> <a href="/doc?page=about.txt">doc (safe)</a></li>
+<li><a href="/download?path=/etc/passwd">download the users list</a></li>
+<li><a href="/ping?host=localhost">ping</a> <a href="/lookup?host=localhost">lookup (safe)</a></li>
+<li><a href="/go?url=/">go home</a> <a href="/next?url=/">next (safe)</a></li>
+<li><a href="/lang?set=en">English</a> <a href="/theme?set=dark">dark theme (safe)</a></li>
+<li><a href="/render?tpl=Hello">render</a></li>
+<li><a href="/api/stock?callback=show">stock (JSONP)</a> <a href="/api/price?callback=show">price (JSONP, safe)</a></li>
+<li><a href="/guestbook">guestbook</a> <a href="/entries">entries</a> <a href="/notes">notes (safe)</a></li>
+<li><a href="/login">login</a> <a href="/account">my account</a></li>
+</ul>""",
+)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "GnomeShop/1.0"
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def log_request(self, code="-", size="-"):
+        # One line per request when VULNAPP_LOG names a file: bench/scan.sh counts requests.
+        if LOG:
+            with LOG_LOCK, open(LOG, "a") as f:
+                f.write("%s %s\n" % (self.command, self.path[:200]))
+
+    def reply(self, status, body, headers=()):
+        data = body.encode("utf-8", "replace")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def query(self):
+        u = urllib.parse.urlsplit(self.path)
+        return u.path, {k: v[0] for k, v in urllib.parse.parse_qs(u.query, keep_blank_values=True).items()}
+
+    def form(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(min(n, 65536)).decode("utf-8", "replace")
+        return {k: v[0] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
+
+    def session(self):
+        for part in (self.headers.get("Cookie") or "").split(";"):
+            k, _, v = part.strip().partition("=")
+            if k == "sid" and v in SESSIONS:
+                return v
+        return None
+
+    def sql(self, q, args=()):
+        with DB_LOCK:
+            return DB.execute(q, args).fetchall()
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        path, q = self.query()
+        try:
+            self.route_get(path, q)
+        except sqlite3.Error as e:
+            # The classic leak: the database error in the page.
+            self.reply(500, page("Error", "<pre>sqlite3.OperationalError: %s</pre>" % html.escape(str(e))))
+
+    def route_get(self, path, q):
+        if path == "/":
+            return self.reply(200, INDEX)
+        if path == "/product":
+            # Numeric context, no quotes: boolean-based; errors are hidden.
+            try:
+                rows = self.sql("SELECT name, price FROM products WHERE id = " + q.get("id", "1"))
+            except sqlite3.Error:
+                return self.reply(200, page("Product", "<p>No such product.</p>"))
+            if not rows:
+                return self.reply(200, page("Product", "<p>No such product.</p>"))
+            return self.reply(200, page("Product", "".join("<p>%s costs %.2f</p>" % r for r in rows)))
+        if path == "/item":
+            try:
+                rows = self.sql("SELECT name, price FROM products WHERE id = ?", (int(q.get("id", "1")),))
+            except ValueError:
+                rows = []
+            body = "".join("<p>%s costs %.2f</p>" % r for r in rows) or "<p>No such product.</p>"
+            return self.reply(200, page("Item", body))
+        if path == "/user":
+            rows = self.sql("SELECT name, bio FROM users WHERE name = '%s'" % q.get("name", ""))
+            return self.reply(200, page("User", "".join("<p>%s: %s</p>" % r for r in rows) or "<p>nobody</p>"))
+        if path == "/member":
+            rows = self.sql("SELECT name, bio FROM users WHERE name = ?", (q.get("name", ""),))
+            body = "".join("<p>%s: %s</p>" % tuple(map(html.escape, r)) for r in rows) or "<p>nobody</p>"
+            return self.reply(200, page("Member", body))
+        if path == "/search":
+            return self.reply(200, page("Search", "<p>Results for %s: none</p>" % q.get("q", "")))
+        if path == "/find":
+            return self.reply(200, page("Find", "<p>Results for %s: none</p>" % html.escape(q.get("q", ""))))
+        if path == "/greet":
+            return self.reply(200, page("Greet", '<input name="who" value="%s">' % q.get("name", "")))
+        if path == "/hello":
+            v = html.escape(q.get("name", ""), quote=True)
+            return self.reply(200, page("Hello", '<input name="who" value="%s"><!-- %s -->' % (v, v)))
+        if path == "/view":
+            name = q.get("file", "about.txt")
+            if name in FILES:
+                return self.reply(200, page("View", "<pre>%s</pre>" % FILES[name]))
+            try:
+                with open(os.path.join("/usr/share", name), errors="replace") as f:
+                    return self.reply(200, page("View", "<pre>%s</pre>" % html.escape(f.read(4096))))
+            except OSError:
+                return self.reply(404, page("View", "<p>no such file</p>"))
+        if path == "/download":
+            try:
+                with open(q.get("path", ""), errors="replace") as f:
+                    return self.reply(200, f.read(4096), [("Content-Disposition", "attachment")])
+            except OSError:
+                return self.reply(404, page("Download", "<p>no such file</p>"))
+        if path == "/doc":
+            name = os.path.basename(q.get("page", "about.txt"))
+            return self.reply(200, page("Doc", "<pre>%s</pre>" % html.escape(FILES.get(name, "no such page"))))
+        if path == "/ping":
+            out = subprocess.run(
+                "echo pinging " + q.get("host", ""), shell=True, capture_output=True, text=True, timeout=5
+            ).stdout
+            return self.reply(200, page("Ping", "<pre>%s</pre>" % html.escape(out)))
+        if path == "/lookup":
+            out = subprocess.run(
+                "echo looking up " + shlex.quote(q.get("host", "")), shell=True, capture_output=True, text=True, timeout=5
+            ).stdout
+            return self.reply(200, page("Lookup", "<pre>%s</pre>" % html.escape(out)))
+        if path == "/go":
+            return self.reply(302, page("Moved", "<p>moved</p>"), [("Location", q.get("url", "/"))])
+        if path == "/next":
+            u = q.get("url", "/")
+            if not u.startswith("/") or u.startswith("//") or "\r" in u or "\n" in u:
+                u = "/"
+            return self.reply(302, page("Moved", "<p>moved</p>"), [("Location", u)])
+        if path == "/lang":
+            return self.reply(200, page("Language", "<p>language set</p>"), [("Content-Language", q.get("set", "en"))])
+        if path == "/theme":
+            v = q.get("set", "dark").replace("\r", "").replace("\n", "")
+            return self.reply(200, page("Theme", "<p>theme set</p>"), [("X-Theme", urllib.parse.quote(v))])
+        if path == "/render":
+            tpl = q.get("tpl", "")
+            out = []
+            rest = tpl
+            while "{{" in rest and "}}" in rest.split("{{", 1)[1]:
+                before, after = rest.split("{{", 1)
+                expr, rest = after.split("}}", 1)
+                try:
+                    val = str(eval(expr, {"__builtins__": {}}, {}))  # the template-injection bug
+                except Exception:
+                    val = ""
+                out.append(html.escape(before) + html.escape(val))
+            out.append(html.escape(rest))
+            return self.reply(200, page("Render", "<p>%s</p>" % "".join(out)))
+        if path in ("/api/stock", "/api/price"):
+            cb = q.get("callback", "show")
+            if path == "/api/price" and not re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$.]{0,63}", cb):
+                cb = "show"
+            data = ('%s({"gnomes": 12});' % cb).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/javascript")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        if path == "/guestbook":
+            return self.reply(
+                200,
+                page(
+                    "Guestbook",
+                    '<form method="post" action="/guestbook"><input name="author" value="">'
+                    '<textarea name="comment"></textarea><input type="submit" value="Sign"></form>',
+                ),
+            )
+        if path == "/entries":
+            return self.reply(200, page("Entries", "".join("<div class=entry>%s</div>" % c for c in GUESTBOOK[-50:])))
+        if path == "/notes":
+            body = '<form method="post" action="/notes"><input name="note" value=""><input type="submit" value="Add"></form>'
+            body += "".join("<div class=note>%s</div>" % html.escape(n) for n in NOTES[-50:])
+            return self.reply(200, page("Notes", body))
+        if path in ("/account", "/account/settings", "/expire"):
+            # Pages of a logged-in user; /expire ends the session on the server side only (as a
+            # timeout would), so the next account page redirects to /login.
+            if self.session() is None:
+                return self.reply(302, page("Login needed", "<p>log in</p>"), [("Location", "/login")])
+            if path == "/expire":
+                SESSIONS.discard(self.session())
+                return self.reply(200, page("Expired", '<a href="/account/settings">settings</a>'))
+            if path == "/account":
+                return self.reply(200, page("Account", '<a href="/expire">expire</a>'))
+            return self.reply(
+                200,
+                page(
+                    "Settings",
+                    '<form method="post" action="/account/settings"><textarea name="bio"></textarea>'
+                    '<input type="submit" value="Save"></form>',
+                ),
+            )
+        if path == "/fixlogin":
+            # Session fixation: the identifier handed out before the login stays the session.
+            headers = []
+            if "fsid=" not in (self.headers.get("Cookie") or ""):
+                headers.append(("Set-Cookie", "fsid=%s; HttpOnly" % os.urandom(12).hex()))
+            return self.reply(
+                200,
+                page(
+                    "Login (old)",
+                    '<form method="post" action="/fixlogin"><input name="username">'
+                    '<input type="password" name="password"><input type="submit" value="Log in"></form>',
+                ),
+                headers,
+            )
+        if path == "/login":
+            return self.reply(
+                200,
+                page(
+                    "Login",
+                    '<form method="post" action="/login"><input name="username">'
+                    '<input type="password" name="password"><input type="submit" value="Log in"></form>',
+                ),
+            )
+        return self.reply(404, page("Not found", "<p>no such page</p>"))
+
+    def do_POST(self):
+        path, _ = self.query()
+        f = self.form()
+        try:
+            if path == "/guestbook":
+                GUESTBOOK.append("<b>%s</b>: %s" % (html.escape(f.get("author", "")), f.get("comment", "")))
+                del GUESTBOOK[:-200]
+                return self.reply(303, page("Thanks", "<p>thanks</p>"), [("Location", "/entries")])
+            if path == "/fixlogin":
+                ok = self.sql(
+                    "SELECT name FROM users WHERE name = ? AND password = ?", (f.get("username", ""), f.get("password", ""))
+                )
+                if ok:
+                    return self.reply(303, page("Welcome", "<p>welcome</p>"), [("Location", "/")])
+                return self.reply(200, page("Login (old)", "<p>wrong user name or password</p>"))
+            if path == "/account/settings":
+                return self.reply(303, page("Saved", "<p>saved</p>"), [("Location", "/account")])
+            if path == "/notes":
+                NOTES.append(f.get("note", ""))
+                del NOTES[:-200]
+                return self.reply(303, page("Thanks", "<p>thanks</p>"), [("Location", "/notes")])
+            if path == "/login":
+                rows = self.sql(
+                    "SELECT name FROM users WHERE name = '%s' AND password = '%s'"
+                    % (f.get("username", ""), f.get("password", ""))
+                )
+                if rows:
+                    sid = os.urandom(12).hex()
+                    SESSIONS.add(sid)
+                    return self.reply(
+                        303, page("Welcome", "<p>welcome back</p>"), [("Location", "/account"), ("Set-Cookie", "sid=%s; HttpOnly" % sid)]
+                    )
+                return self.reply(200, page("Login", "<p>wrong user name or password</p>"))
+        except sqlite3.Error as e:
+            return self.reply(500, page("Error", "<pre>sqlite3.OperationalError: %s</pre>" % html.escape(str(e))))
+        return self.reply(404, page("Not found", "<p>no such page</p>"))
+
+
+if __name__ == "__main__":
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8480
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()

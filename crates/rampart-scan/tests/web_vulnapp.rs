@@ -1,0 +1,271 @@
+//! rampart's own vulnerable shop (tests/targets/vulnapp.py): every vulnerable (class, parameter)
+//! pair is found and confirmed with evidence, and none of the look-alike traps is reported.
+mod common;
+
+use common::*;
+use rampart_scan::{scan_web, WebOptions};
+
+/// (rule, "METHOD /path [param]") pairs the app is built to have.
+const EXPECTED: &[(&str, &str)] = &[
+    ("RA-WEB-SQLI", "GET /product [id]"),
+    ("RA-WEB-SQLI", "GET /user [name]"),
+    ("RA-WEB-SQLI", "POST /login [username]"),
+    ("RA-WEB-XSS-REFLECTED", "GET /search [q]"),
+    ("RA-WEB-XSS-REFLECTED", "GET /greet [name]"),
+    ("RA-WEB-XSS-STORED", "POST /guestbook [comment]"),
+    ("RA-WEB-PATH-TRAVERSAL", "GET /view [file]"),
+    ("RA-WEB-PATH-TRAVERSAL", "GET /download [path]"),
+    ("RA-WEB-COMMAND-INJECTION", "GET /ping [host]"),
+    ("RA-WEB-OPEN-REDIRECT", "GET /go [url]"),
+    ("RA-WEB-CRLF-INJECTION", "GET /lang [set]"),
+    ("RA-WEB-SSTI", "GET /render [tpl]"),
+    ("RA-WEB-JSONP", "GET /api/stock [callback]"),
+];
+
+/// Paths whose parameters are safe look-alikes: no injection finding may name them.
+const TRAPS: &[&str] = &[
+    "/item",
+    "/member",
+    "/find",
+    "/hello",
+    "/notes",
+    "/doc",
+    "/lookup",
+    "/next",
+    "/theme",
+    "/api/price",
+];
+
+const INJECTION_RULES: &[&str] = &[
+    "RA-WEB-SQLI",
+    "RA-WEB-XSS-REFLECTED",
+    "RA-WEB-XSS-STORED",
+    "RA-WEB-PATH-TRAVERSAL",
+    "RA-WEB-COMMAND-INJECTION",
+    "RA-WEB-OPEN-REDIRECT",
+    "RA-WEB-CRLF-INJECTION",
+    "RA-WEB-SSTI",
+    "RA-WEB-JSONP",
+];
+
+fn pair(f: &rampart_model::Finding) -> String {
+    // Finding keys are "<rule>|<target>|<METHOD /path [param]>"-like; the title names the pair.
+    let t = &f.title;
+    let param = t.split(" parameter ").nth(1).unwrap_or("");
+    let name = param.split(' ').next().unwrap_or("");
+    let rest = param.split(" of ").nth(1).unwrap_or("");
+    let mut words = rest.split(' ');
+    let method = words.next().unwrap_or("");
+    let path = words.next().unwrap_or("").trim_end_matches(',');
+    format!("{method} {path} [{name}]")
+}
+
+#[test]
+fn vulnapp_every_class_found_traps_quiet() {
+    let dir = tempdir();
+    let Some((_server, port)) = start_vulnapp(dir.path()) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        ..WebOptions::default()
+    };
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = loopback_net();
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    for f in &report.findings {
+        println!(
+            "{:<26} {:<28} {} | {}",
+            f.rule,
+            pair(f),
+            f.title,
+            f.evidence.summary()
+        );
+    }
+    println!("requests: {}, errors: {:?}", report.requests, report.errors);
+
+    let found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .filter(|f| INJECTION_RULES.contains(&f.rule.as_str()))
+        .map(|f| (f.rule.clone(), pair(f)))
+        .collect();
+    for (rule, p) in EXPECTED {
+        assert!(
+            found.iter().any(|(r, q)| r == rule && q == p),
+            "{rule} on {p} not found; found {found:?}"
+        );
+    }
+    for (rule, p) in &found {
+        assert!(
+            !TRAPS.iter().any(|t| p.contains(&format!(" {t} "))),
+            "false positive on a trap: {rule} {p}"
+        );
+    }
+    // Every injection finding carries its proof: the request and the answer's excerpt.
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| INJECTION_RULES.contains(&f.rule.as_str()))
+    {
+        assert!(f.evidence.request.is_some(), "{}: no request", f.title);
+        assert!(f.evidence.response.is_some(), "{}: no response", f.title);
+    }
+    let stored = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "RA-WEB-XSS-STORED")
+        .unwrap();
+    assert!(
+        stored.evidence.notes.iter().any(|n| n.contains("--safe")),
+        "the data-changing probe is marked"
+    );
+    assert!(
+        report
+            .data_changing
+            .iter()
+            .any(|d| d.starts_with("POST /guestbook: stored-XSS markers")),
+        "{:?}",
+        report.data_changing
+    );
+}
+
+#[test]
+fn vulnapp_safe_mode_submits_nothing_that_stores() {
+    let dir = tempdir();
+    let Some((_server, port)) = start_vulnapp(dir.path()) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        safe: true,
+        discovery: false,
+        ..WebOptions::default()
+    };
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = loopback_net();
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    // Nothing was stored: the guestbook's entries page holds no rampart marker.
+    let entries = {
+        use std::io::{Read, Write};
+        let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        c.write_all(b"GET /entries HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        let mut s = String::new();
+        c.read_to_string(&mut s).unwrap();
+        s
+    };
+    assert!(entries.starts_with("HTTP/1.0 200"), "{entries}");
+    assert!(
+        !entries.contains("RMP") && !entries.contains("rmp"),
+        "{entries}"
+    );
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-XSS-STORED"));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-XSS-REFLECTED"));
+}
+
+/// Logged in as alice (the shop's own login form): the account pages are scanned, the session
+/// that the server forgets half-way (/expire) is renewed by logging in again, and the form behind
+/// it is reached. With --safe, the only POSTs to /login are the logins themselves.
+#[test]
+fn vulnapp_logged_in_session_renewed_after_it_expires() {
+    let dir = tempdir();
+    let log = dir.path().join("requests.log");
+    let Some((_server, port)) = start_vulnapp_logging(dir.path(), &log) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        safe: true,
+        discovery: false,
+        auth: Some(rampart_scan::WebAuth {
+            username: "alice".into(),
+            password: "wonderland".into(),
+            login_path: "/login".into(),
+            register_path: None,
+        }),
+        ..WebOptions::default()
+    };
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = loopback_net();
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    for p in &report.pages {
+        println!("{:>3} {}", p.status, p.url);
+    }
+    println!("errors: {:?}", report.errors);
+    let requests = std::fs::read_to_string(&log).unwrap_or_default();
+    let logins = requests.lines().filter(|l| *l == "POST /login").count();
+    assert!(
+        logins >= 2,
+        "logged in again after the expiry: {logins} logins"
+    );
+    assert!(
+        report
+            .pages
+            .iter()
+            .any(|p| p.url.ends_with("/account/settings") && p.status == 200),
+        "the page behind the expired session was fetched logged in"
+    );
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-CSRF-MISSING" && f.title.contains("/account/settings")));
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("wonderland"), "the password leaked");
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.rule == "RA-WEB-SESSION-FIXATION"),
+        "/login hands out a new session at login"
+    );
+}
+
+/// /fixlogin keeps the identifier it set before the login: session fixation.
+#[test]
+fn vulnapp_session_fixation_found() {
+    let dir = tempdir();
+    let Some((_server, port)) = start_vulnapp(dir.path()) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        safe: true,
+        discovery: false,
+        active: false,
+        max_pages: 3,
+        auth: Some(rampart_scan::WebAuth {
+            username: "bob".into(),
+            password: "builder".into(),
+            login_path: "/fixlogin".into(),
+            register_path: None,
+        }),
+        ..WebOptions::default()
+    };
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = loopback_net();
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    println!("errors: {:?}", report.errors);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "RA-WEB-SESSION-FIXATION")
+        .expect("fixation reported");
+    assert!(f.title.contains("fsid"), "{}", f.title);
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("builder"), "the password leaked");
+}
