@@ -7,6 +7,10 @@
 
 mod convert;
 mod migrate;
+mod serve;
 mod store;
 
+pub use serve::{
+    AuditEvent, Grain, MonitorState, Outage, Rollup, RollupTotals, Session, ThreatTriageEdit, User,
+};
 pub use store::{Backend, ObservationFilter, Run, Store, StoreError, StoredFinding};

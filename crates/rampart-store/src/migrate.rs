@@ -25,6 +25,11 @@ pub fn sqlite() -> Migrator {
                 "runs",
                 include_str!("../migrations/sqlite/0002_runs.sql"),
             ),
+            migration(
+                4,
+                "serve",
+                include_str!("../migrations/sqlite/0004_serve.sql"),
+            ),
         ]),
         ..Migrator::DEFAULT
     }
@@ -42,6 +47,11 @@ pub fn postgres() -> Migrator {
                 2,
                 "runs",
                 include_str!("../migrations/postgres/0002_runs.sql"),
+            ),
+            migration(
+                4,
+                "serve",
+                include_str!("../migrations/postgres/0004_serve.sql"),
             ),
         ]),
         ..Migrator::DEFAULT

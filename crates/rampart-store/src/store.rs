@@ -43,7 +43,7 @@ pub enum Backend {
 }
 
 #[derive(Clone)]
-enum Pool {
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -93,7 +93,7 @@ pub struct Run {
 /// The one storage interface, over SQLite or PostgreSQL.
 #[derive(Clone)]
 pub struct Store {
-    pool: Pool,
+    pub(crate) pool: Pool,
     url: String,
 }
 
