@@ -306,7 +306,7 @@ impl Store {
     ) -> Result<Vec<RollupTotals>, StoreError> {
         on_pool!(&self.pool, p => {
             let rows = sqlx::query(
-                "SELECT monitor, SUM(up) AS up, SUM(down) AS down, SUM(latency_count) AS lc, \
+                "SELECT monitor, CAST(SUM(up) AS BIGINT) AS up, CAST(SUM(down) AS BIGINT) AS down, CAST(SUM(latency_count) AS BIGINT) AS lc, \
                  SUM(latency_sum) AS ls, MAX(latency_max) AS lmax FROM rollups \
                  WHERE grain = $1 AND bucket_us >= $2 AND bucket_us < $3 GROUP BY monitor ORDER BY monitor",
             )
