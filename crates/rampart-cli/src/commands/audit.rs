@@ -17,7 +17,12 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
-    let project = project_if_any(global)?;
+    // With --database the project file is not needed (and may be broken: reading the audit
+    // log of a rejected reload must still work).
+    let project = match &global.database {
+        Some(_) => None,
+        None => project_if_any(global)?,
+    };
     let url = database_url(global, project.as_ref());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
