@@ -235,7 +235,7 @@ impl Store {
             for ((g, monitor, bucket), a) in &acc {
                 sqlx::query(
                     "INSERT INTO rollups (grain, monitor, bucket_us, up, down, latency_count, latency_sum, latency_max) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (grain, monitor, bucket_us) DO UPDATE SET \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (grain, bucket_us, monitor) DO UPDATE SET \
                      up = rollups.up + excluded.up, down = rollups.down + excluded.down, \
                      latency_count = rollups.latency_count + excluded.latency_count, \
                      latency_sum = rollups.latency_sum + excluded.latency_sum, \
