@@ -100,3 +100,46 @@ fn kill_9_loses_at_most_the_last_second_and_restart_resumes() {
         "every observation is in the rollups exactly once across the kill and restart"
     );
 }
+
+#[test]
+fn scheduled_assess_runs_once_and_a_restart_does_not_repeat_it() {
+    let Some(nginx) = common::Nginx::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A slot a minute ago: recent enough to run on the first start.
+    let at = (Utc::now() - chrono::Duration::minutes(1))
+        .format("%H:%M")
+        .to_string();
+    project(
+        dir.path(),
+        nginx.port,
+        &format!("assess_at = \"{at}\"\ntime_zone = \"UTC\"\nassess_duration = \"1s\"\n"),
+    );
+    let mut serve = Serve::start(dir.path(), &[]);
+    assert!(
+        wait_for(60, || serve_common::count(
+            &serve_common::audit_events(dir.path()),
+            "assess.run"
+        ) == 1),
+        "the scheduled assessment did not run: {}",
+        serve.log()
+    );
+    let ev = serve_common::audit_events(dir.path());
+    let run = ev.iter().find(|e| e["action"] == "assess.run").unwrap();
+    assert!(run["after"].as_str().unwrap().starts_with("exit "), "{run}");
+    assert_eq!(run["actor"], "system (schedule)");
+
+    // kill -9 and restart: the slot already ran, so it does not run again.
+    serve.child.kill().unwrap();
+    serve.child.wait().unwrap();
+    drop(serve);
+    let serve = Serve::start(dir.path(), &[]);
+    std::thread::sleep(Duration::from_secs(12));
+    assert_eq!(
+        serve_common::count(&serve_common::audit_events(dir.path()), "assess.run"),
+        1,
+        "{}",
+        serve.log()
+    );
+}

@@ -35,7 +35,7 @@ pub fn latest_slot(now: DateTime<Utc>, at: NaiveTime, zone: Tz) -> DateTime<Utc>
 pub async fn run(state: Arc<ServeState>, opts: Options, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(20)) => {}
+            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
             _ = stop.changed() => return,
         }
         let project = state.project();
@@ -87,6 +87,9 @@ pub async fn run(state: Arc<ServeState>, opts: Options, mut stop: watch::Receive
             .arg(&project.path)
             .arg("assess")
             .kill_on_drop(true);
+        if let Some(d) = serve.assess_duration {
+            cmd.arg("--duration").arg(d.to_string());
+        }
         if let Some(db) = &opts.database {
             cmd.arg("--database").arg(db);
         }

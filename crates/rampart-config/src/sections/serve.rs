@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// public_monitors = ["api", "www"]   # shown on the status page without login; unset: none
 /// assess_at = "02:00"                # run `assess` daily at this local time
 /// time_zone = "Europe/Copenhagen"    # the zone of assess_at (default UTC)
+/// assess_duration = "60s"            # how long that assessment runs the monitors
 /// session_hours = 12                 # how long a login lasts
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +26,9 @@ pub struct ServeSection {
     /// IANA time zone of `assess_at`; default `UTC`.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// How long the scheduled assessment runs the monitors (`assess --duration`); default 60s.
+    #[serde(default)]
+    pub assess_duration: Option<crate::Duration>,
     /// How long a login lasts, in hours.
     #[serde(default = "default_session_hours")]
     pub session_hours: u32,
@@ -41,6 +45,7 @@ impl Default for ServeSection {
             public_monitors: Vec::new(),
             assess_at: None,
             time_zone: None,
+            assess_duration: None,
             session_hours: default_session_hours(),
         }
     }
