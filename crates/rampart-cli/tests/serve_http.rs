@@ -153,6 +153,30 @@ fn login_csrf_roles_triage_audit_and_logout() {
         "reading the audit log is not logged"
     );
 
+    // Export: the admin writes the merged triage back to triage.toml (git stays the source of
+    // truth); a triager may not.
+    let tcsrf = tom.get(a, "/dashboard/threats").csrf();
+    assert_eq!(
+        tom.post(a, "/dashboard/threats/export", &[("csrf", &tcsrf)])
+            .status,
+        403
+    );
+    let acsrf = alice.get(a, "/dashboard/threats").csrf();
+    assert_eq!(
+        alice
+            .post(a, "/dashboard/threats/export", &[("csrf", &acsrf)])
+            .status,
+        303
+    );
+    let file = std::fs::read_to_string(dir.path().join("triage.toml")).unwrap();
+    assert!(
+        file.contains(&format!("id = \"{id}\"")) && file.contains("rate limit on login"),
+        "{file}"
+    );
+    assert!(audit_events(dir.path())
+        .iter()
+        .any(|e| e["action"] == "threat.export" && e["actor"] == "alice"));
+
     // Logout ends the session server-side: the old cookie opens nothing.
     let stolen = tom.clone();
     let lcsrf = tom.get(a, "/dashboard").csrf();
