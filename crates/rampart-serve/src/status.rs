@@ -4,14 +4,16 @@
 //!
 //! Uptime follows the monitor's first uptime clause (`[[sla]]` with `uptime_percent`): its
 //! maintenance windows and business hours weigh each rollup bucket by the share of the bucket
-//! that counts (open and not in maintenance), at hour resolution for 24 h and 7 d and day
-//! resolution for 30 d. Without a clause, uptime is good probes over all probes.
+//! that counts (open and not in maintenance). 24 h is the last 24 hour buckets (the current one
+//! included); 7 d and 30 d are the last 7 and 30 UTC day buckets (today included), so a page
+//! reads at most 24 + 7 + 30 rollup rows per monitor. Without a clause, uptime is good probes over
+//! all probes.
 
 use chrono::{DateTime, Duration, Utc};
 use rampart_config::{Project, SlaClauseSection};
 use rampart_sla::math::calendar::Calendar;
 use rampart_sla::math::exclusions::Exclusions;
-use rampart_store::{Grain, Rollup, RollupTotals, Store, StoreError};
+use rampart_store::{Grain, Rollup, Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -75,7 +77,7 @@ pub async fn compute(
     let hour = Grain::Hour.bucket(now.timestamp_micros());
     let day = Grain::Day.bucket(now.timestamp_micros());
     let from_24h = rampart_store_time(hour) - Duration::hours(23);
-    let from_7d = rampart_store_time(hour) - Duration::hours(24 * 7 - 1);
+    let from_7d = rampart_store_time(day) - Duration::days(6);
     let from_30d = rampart_store_time(day) - Duration::days(29);
     let end = now + Duration::hours(1);
 
@@ -87,21 +89,20 @@ pub async fn compute(
         .rev()
         .map(|c| (c.monitor.as_str(), c))
         .collect();
-    let totals = |v: Vec<RollupTotals>| -> HashMap<String, RollupTotals> {
-        v.into_iter().map(|t| (t.monitor.clone(), t)).collect()
-    };
-    let t24 = totals(store.rollup_totals(Grain::Hour, from_24h, end).await?);
-    let t7 = totals(store.rollup_totals(Grain::Hour, from_7d, end).await?);
-    let t30 = totals(store.rollup_totals(Grain::Day, from_30d, end).await?);
     let states: HashMap<String, rampart_store::MonitorState> = store
         .monitor_states()
         .await?
         .into_iter()
         .map(|s| (s.monitor.clone(), s))
         .collect();
+    // Two reads of rollups for every monitor at once: hours of the last 24 h, days of the last 30.
     let mut hourly: BTreeMap<String, Vec<Rollup>> = BTreeMap::new();
     for r in store.rollups(Grain::Hour, None, from_24h, end).await? {
         hourly.entry(r.monitor.clone()).or_default().push(r);
+    }
+    let mut daily: BTreeMap<String, Vec<Rollup>> = BTreeMap::new();
+    for r in store.rollups(Grain::Day, None, from_30d, end).await? {
+        daily.entry(r.monitor.clone()).or_default().push(r);
     }
     let mut outages: HashMap<String, Vec<IncidentView>> = HashMap::new();
     for o in store.outages(None, now - Duration::days(30)).await? {
@@ -117,35 +118,13 @@ pub async fn compute(
     let mut out = Vec::new();
     for name in monitors {
         let clause = clauses.get(name.as_str()).copied();
-        let weighted =
-            clause.is_some_and(|c| c.business_hours.is_some() || !c.maintenance.is_empty());
-        let uptime = if weighted {
-            let c = clause.expect("weighted implies a clause");
-            Uptime {
-                h24: weighted_uptime(
-                    &store
-                        .rollups(Grain::Hour, Some(name), from_24h, end)
-                        .await?,
-                    Grain::Hour,
-                    c,
-                ),
-                d7: weighted_uptime(
-                    &store.rollups(Grain::Hour, Some(name), from_7d, end).await?,
-                    Grain::Hour,
-                    c,
-                ),
-                d30: weighted_uptime(
-                    &store.rollups(Grain::Day, Some(name), from_30d, end).await?,
-                    Grain::Day,
-                    c,
-                ),
-            }
-        } else {
-            Uptime {
-                h24: t24.get(name).and_then(plain_uptime),
-                d7: t7.get(name).and_then(plain_uptime),
-                d30: t30.get(name).and_then(plain_uptime),
-            }
+        let hours = hourly.remove(name).unwrap_or_default();
+        let days = daily.remove(name).unwrap_or_default();
+        let week_start = days.partition_point(|r| r.bucket < from_7d);
+        let uptime = Uptime {
+            h24: uptime(&hours, Grain::Hour, clause),
+            d7: uptime(&days[week_start..], Grain::Day, clause),
+            d30: uptime(&days, Grain::Day, clause),
         };
         let st = states.get(name);
         let mut incidents = outages.remove(name).unwrap_or_default();
@@ -167,9 +146,7 @@ pub async fn compute(
                 None => "good probes / all probes".into(),
             },
             target_percent: clause.and_then(|c| c.uptime_percent),
-            latency: hourly
-                .remove(name)
-                .unwrap_or_default()
+            latency: hours
                 .into_iter()
                 .filter(|r| r.latency_count > 0)
                 .map(|r| LatencyPoint {
@@ -198,9 +175,20 @@ fn rampart_store_time(us: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(us).unwrap_or_default()
 }
 
-fn plain_uptime(t: &RollupTotals) -> Option<f64> {
-    let all = t.up + t.down;
-    (all > 0).then(|| 100.0 * t.up as f64 / all as f64)
+/// Uptime over `buckets`: by the clause's calendar and maintenance when it has them, else good
+/// probes over all probes.
+fn uptime(buckets: &[Rollup], grain: Grain, clause: Option<&SlaClauseSection>) -> Option<f64> {
+    match clause {
+        Some(c) if c.business_hours.is_some() || !c.maintenance.is_empty() => {
+            weighted_uptime(buckets, grain, c)
+        }
+        _ => {
+            let (up, all) = buckets
+                .iter()
+                .fold((0i64, 0i64), |(u, a), b| (u + b.up, a + b.up + b.down));
+            (all > 0).then(|| 100.0 * up as f64 / all as f64)
+        }
+    }
 }
 
 /// Uptime with each bucket weighted by the share of it the clause counts: open under its
