@@ -216,6 +216,21 @@ fn login_csrf_roles_triage_audit_and_logout() {
         3,
         "user changes from the CLI are audited"
     );
+    // A password typed into the name field is not an account: it is logged as "(unknown account)".
+    assert_eq!(
+        Client::default()
+            .login(a, "Tr0ub4dor&3-typed-as-name", "x")
+            .status,
+        401
+    );
+    let events = audit_events(dir.path());
+    assert!(events
+        .iter()
+        .any(|e| e["action"] == "login.failure" && e["object"] == "user:(unknown account)"));
+    assert!(!serde_json::to_string(&events)
+        .unwrap()
+        .contains("Tr0ub4dor"));
+    assert!(!serve.log().contains("Tr0ub4dor"));
     // No secret reaches the server's log.
     let log = serve.log();
     for p in ["tom", "vic", "alice"] {

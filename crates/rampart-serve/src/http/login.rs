@@ -149,14 +149,24 @@ pub async fn submit(
     }
     // Names are short; a longer "name" is likely a pasted secret and is not written anywhere.
     let name: String = f.username.trim().chars().take(64).collect();
-    let who = Actor::user(&name, &client);
-    if let Some(lock) = state.throttle.check(&name, &client) {
-        tracing::warn!(account = %name, %client, ?lock, "login refused: locked out");
+    let user = state.store.user(&name).await.ok().flatten();
+    // A name that is no account is often a password typed into the wrong field: it is never
+    // written to a log; such attempts show as "(unknown account)".
+    let shown = if user.is_some() {
+        name.clone()
+    } else {
+        "(unknown account)".to_string()
+    };
+    let who = Actor::user(&shown, &client);
+    let name_for_log = shown.clone();
+    let name = name.as_str();
+    if let Some(lock) = state.throttle.check(name, &client) {
+        tracing::warn!(account = %name_for_log, %client, ?lock, "login refused: locked out");
         audit::record(
             &state,
             &who,
             "login.refused_locked",
-            &format!("user:{name}"),
+            &format!("user:{name_for_log}"),
             None,
             Some(format!("{lock:?} locked")),
         )
@@ -167,7 +177,6 @@ pub async fn submit(
             Some("Too many failed logins; try again in 15 minutes."),
         );
     }
-    let user = state.store.user(&name).await.ok().flatten();
     let ok = match &user {
         Some(u) => auth::verify_password(&f.password, &u.password_hash),
         None => {
@@ -176,24 +185,24 @@ pub async fn submit(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        tracing::warn!(account = %name, %client, "login failed");
+        tracing::warn!(account = %name_for_log, %client, "login failed");
         audit::record(
             &state,
             &who,
             "login.failure",
-            &format!("user:{name}"),
+            &format!("user:{name_for_log}"),
             None,
             None,
         )
         .await;
-        let f = state.throttle.fail(&name, &client);
+        let f = state.throttle.fail(name, &client);
         if f.locked_account {
-            tracing::warn!(account = %name, %client, "account locked after repeated failed logins");
+            tracing::warn!(account = %name_for_log, %client, "account locked after repeated failed logins");
             audit::record(
                 &state,
                 &who,
                 "login.lockout",
-                &format!("user:{name}"),
+                &format!("user:{name_for_log}"),
                 None,
                 Some(format!(
                     "account locked for {} min",
@@ -223,7 +232,7 @@ pub async fn submit(
             Some("Wrong user name or password."),
         );
     };
-    state.throttle.succeed(&name);
+    state.throttle.succeed(name);
     let token = auth::random_token(32);
     let csrf = auth::random_token(24);
     let hours = state
