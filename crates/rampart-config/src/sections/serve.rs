@@ -86,3 +86,41 @@ impl crate::sections::Check for ServeSection {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn serve_section_reports_every_problem_with_its_place() {
+        let text = "[project]\nname = \"x\"\n[[monitors]]\nname = \"api\"\nurl = \"http://127.0.0.1:1/\"\ninterval = \"1s\"\n\
+                    [serve]\npublic_monitors = [\"apu\"]\nassess_at = \"25:00\"\ntime_zone = \"Mars/Base\"\n";
+        let errs = crate::load_str(text, Path::new("rampart.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            errs.contains("rampart.toml:8:") && errs.contains("serve.public_monitors[0]"),
+            "{errs}"
+        );
+        assert!(
+            errs.contains("serve.assess_at") && errs.contains("25:00"),
+            "{errs}"
+        );
+        assert!(
+            errs.contains("serve.time_zone") && errs.contains("Mars/Base"),
+            "{errs}"
+        );
+        let good = text
+            .replace("apu", "api")
+            .replace("25:00", "02:00")
+            .replace("Mars/Base", "Europe/Copenhagen");
+        let pf = crate::load_str(&good, Path::new("rampart.toml")).unwrap();
+        let s = pf.serve.unwrap();
+        assert_eq!(
+            (s.public_monitors, s.session_hours),
+            (vec!["api".to_string()], 12)
+        );
+        assert_eq!(super::parse_time_of_day("02:00"), Some((2, 0)));
+        assert_eq!(super::parse_time_of_day("2:00"), None);
+    }
+}
