@@ -330,7 +330,8 @@ impl Store {
         })
     }
 
-    /// Rollups of `grain` in `[from, to)`, of one monitor or all, by monitor then time.
+    /// Rollups of `grain` in `[from, to)`, of one monitor or all, by time then monitor (the key's
+    /// order: no sort).
     pub async fn rollups(
         &self,
         grain: Grain,
@@ -342,7 +343,7 @@ impl Store {
             let rows = sqlx::query(
                 "SELECT monitor, bucket_us, up, down, latency_count, latency_sum, latency_max FROM rollups \
                  WHERE grain = $1 AND ($2 IS NULL OR monitor = $2) AND bucket_us >= $3 AND bucket_us < $4 \
-                 ORDER BY monitor, bucket_us",
+                 ORDER BY bucket_us, monitor",
             )
             .bind(grain.as_str())
             .bind(monitor)

@@ -15,7 +15,7 @@ CREATE TABLE rollups (
     latency_max   REAL    NOT NULL,
     -- Time first: pages read one span of every monitor at once.
     PRIMARY KEY (grain, bucket_us, monitor)
-);
+) WITHOUT ROWID; -- clustered on the key: a span of buckets is one contiguous read
 CREATE INDEX rollups_by_monitor ON rollups (grain, monitor, bucket_us);
 CREATE TABLE rollup_progress (
     name          TEXT    PRIMARY KEY,
