@@ -122,6 +122,9 @@ def write_postgres(url, n, days, now_min):
     psql("INSERT INTO monitor_state VALUES " + ",".join(f"('{a}', '{b}', {c}, {d}, {e})" for a, b, c, d, e in states) + ";")
     psql("INSERT INTO outages (monitor, started_us, ended_us) VALUES " + ",".join(f"('{a}', {b}, {c})" for a, b, c in outages) + ";")
     psql("INSERT INTO rollup_progress SELECT 'observations', MAX(id) FROM observations ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id;")
+    # serve writes rollups minute after minute, all monitors at once, so its heap is in time order;
+    # the generator wrote them monitor by monitor. CLUSTER restores the order serve would have.
+    psql("CLUSTER rollups USING rollups_pkey;")
     psql("VACUUM ANALYZE;")
 
 
