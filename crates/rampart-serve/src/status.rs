@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use rampart_config::{Project, SlaClauseSection};
 use rampart_sla::math::calendar::Calendar;
 use rampart_sla::math::exclusions::Exclusions;
-use rampart_store::{Grain, Rollup, Store, StoreError};
+use rampart_store::{Grain, Rollup, RollupTotals, Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -100,9 +100,24 @@ pub async fn compute(
     for r in store.rollups(Grain::Hour, None, from_24h, end).await? {
         hourly.entry(r.monitor.clone()).or_default().push(r);
     }
+    // 7 d and 30 d: summed in the database, one row per monitor; day buckets are read only for
+    // monitors whose clause weighs them (business hours, maintenance).
+    let weighs = |name: &str| {
+        clauses
+            .get(name)
+            .is_some_and(|c| c.business_hours.is_some() || !c.maintenance.is_empty())
+    };
+    let totals = |v: Vec<RollupTotals>| -> HashMap<String, RollupTotals> {
+        v.into_iter().map(|t| (t.monitor.clone(), t)).collect()
+    };
+    let t7 = totals(store.rollup_totals(Grain::Day, from_7d, end).await?);
+    let t30 = totals(store.rollup_totals(Grain::Day, from_30d, end).await?);
     let mut daily: BTreeMap<String, Vec<Rollup>> = BTreeMap::new();
-    for r in store.rollups(Grain::Day, None, from_30d, end).await? {
-        daily.entry(r.monitor.clone()).or_default().push(r);
+    for name in monitors.iter().filter(|m| weighs(m)) {
+        daily.insert(
+            name.clone(),
+            store.rollups(Grain::Day, Some(name), from_30d, end).await?,
+        );
     }
     let mut outages: HashMap<String, Vec<IncidentView>> = HashMap::new();
     for o in store.outages(None, now - Duration::days(30)).await? {
@@ -119,12 +134,20 @@ pub async fn compute(
     for name in monitors {
         let clause = clauses.get(name.as_str()).copied();
         let hours = hourly.remove(name).unwrap_or_default();
-        let days = daily.remove(name).unwrap_or_default();
-        let week_start = days.partition_point(|r| r.bucket < from_7d);
-        let uptime = Uptime {
-            h24: uptime(&hours, Grain::Hour, clause),
-            d7: uptime(&days[week_start..], Grain::Day, clause),
-            d30: uptime(&days, Grain::Day, clause),
+        let uptime = match daily.remove(name) {
+            Some(days) => {
+                let week_start = days.partition_point(|r| r.bucket < from_7d);
+                Uptime {
+                    h24: uptime(&hours, Grain::Hour, clause),
+                    d7: uptime(&days[week_start..], Grain::Day, clause),
+                    d30: uptime(&days, Grain::Day, clause),
+                }
+            }
+            None => Uptime {
+                h24: uptime(&hours, Grain::Hour, clause),
+                d7: t7.get(name).and_then(plain_totals),
+                d30: t30.get(name).and_then(plain_totals),
+            },
         };
         let st = states.get(name);
         let mut incidents = outages.remove(name).unwrap_or_default();
@@ -173,6 +196,11 @@ pub async fn compute(
 
 fn rampart_store_time(us: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+fn plain_totals(t: &RollupTotals) -> Option<f64> {
+    let all = t.up + t.down;
+    (all > 0).then(|| 100.0 * t.up as f64 / all as f64)
 }
 
 /// Uptime over `buckets`: by the clause's calendar and maintenance when it has them, else good
