@@ -357,3 +357,32 @@ fn reload_keeps_the_old_config_when_the_file_is_invalid() {
     let status = serve.terminate();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn server_sent_events_announce_changes_without_their_content() {
+    use std::io::{Read, Write};
+    let Some(nginx) = common::Nginx::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), nginx.port, "");
+    let serve = Serve::start(dir.path(), &[]);
+    let mut s = std::net::TcpStream::connect(serve.addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(s, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    // A change: a failed login (audited), while the stream is open.
+    Client::default().login(serve.addr, "tom", "wrong");
+    let mut got = String::new();
+    let mut buf = [0u8; 4096];
+    while !got.contains("data: ") {
+        let n = s.read(&mut buf).expect("an event within 10 s");
+        assert!(n > 0, "stream closed: {got}");
+        got.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(got.contains("text/event-stream"), "{got}");
+    assert!(
+        !got.contains("tom") && !got.contains("login"),
+        "events carry only the kind of change: {got}"
+    );
+}
