@@ -81,6 +81,12 @@ enum Command {
     Monitor(commands::monitor::Args),
     /// Security scans: ports, web, ssh, tls, smtp.
     Scan(commands::scan::Args),
+    /// Run as a service: monitors without end, public status page, team dashboard, audit log.
+    Serve(commands::serve::Args),
+    /// Accounts of the `serve` dashboard: add, list, remove, passwd.
+    Users(commands::users::Args),
+    /// The audit log of `serve` and `users` (read-only).
+    Audit(commands::audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +106,9 @@ fn main() -> ExitCode {
         Command::Sla(a) => commands::sla::run(&cli.global, a),
         Command::Monitor(a) => commands::monitor::run(&cli.global, a),
         Command::Scan(a) => commands::scan::run(&cli.global, a),
+        Command::Serve(a) => commands::serve::run(&cli.global, a),
+        Command::Users(a) => commands::users::run(&cli.global, a),
+        Command::Audit(a) => commands::audit::run(&cli.global, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -51,6 +51,9 @@ pub struct ProjectFile {
     pub risks: Vec<RiskSection>,
     #[serde(default)]
     pub policy: Option<PolicySection>,
+    /// `rampart serve`: public monitors and the assessment schedule.
+    #[serde(default)]
+    pub serve: Option<ServeSection>,
 }
 
 /// A loaded project: the file's contents and where it lives (relative paths in it are resolved

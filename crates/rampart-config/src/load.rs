@@ -398,6 +398,14 @@ impl ProjectFile {
         if let Some(pol) = &self.policy {
             pol.check("policy", p);
         }
+        if let Some(s) = &self.serve {
+            s.check("serve", p);
+            for (i, m) in s.public_monitors.iter().enumerate() {
+                if !self.monitors.iter().any(|x| &x.name == m) {
+                    p.push(format!("serve.public_monitors[{i}]"), format!("found \"{m}\", which names no monitor; expected the name of a [[monitors]] entry"));
+                }
+            }
+        }
         let mut names = std::collections::HashSet::new();
         for (i, m) in self.monitors.iter().enumerate() {
             if !names.insert(m.name.as_str()) {

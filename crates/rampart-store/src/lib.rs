@@ -8,7 +8,11 @@
 mod convert;
 mod findings;
 mod migrate;
+mod serve;
 mod store;
 
 pub use findings::{AssessmentRun, FindingEvent, LifecycleChanges};
+pub use serve::{
+    AuditEvent, Grain, MonitorState, Outage, Rollup, RollupTotals, Session, ThreatTriageEdit, User,
+};
 pub use store::{Backend, ObservationFilter, Run, Store, StoreError};

@@ -30,6 +30,11 @@ pub fn sqlite() -> Migrator {
                 "findings lifecycle",
                 include_str!("../migrations/sqlite/0003_findings_lifecycle.sql"),
             ),
+            migration(
+                4,
+                "serve",
+                include_str!("../migrations/sqlite/0004_serve.sql"),
+            ),
         ]),
         ..Migrator::DEFAULT
     }
@@ -52,6 +57,11 @@ pub fn postgres() -> Migrator {
                 3,
                 "findings lifecycle",
                 include_str!("../migrations/postgres/0003_findings_lifecycle.sql"),
+            ),
+            migration(
+                4,
+                "serve",
+                include_str!("../migrations/postgres/0004_serve.sql"),
             ),
         ]),
         ..Migrator::DEFAULT

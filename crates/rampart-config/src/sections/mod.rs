@@ -8,6 +8,7 @@ mod monitors;
 mod policy;
 mod project;
 pub(crate) mod scope;
+mod serve;
 mod sla;
 mod threats;
 mod web;
@@ -25,6 +26,7 @@ pub use monitors::{MonitorKind, MonitorSection};
 pub use policy::PolicySection;
 pub use project::ProjectSection;
 pub use scope::ScopeSection;
+pub use serve::{parse_time_of_day, ServeSection};
 pub use sla::{
     parse_hours, parse_weekday, valid_reading, BusinessHoursSection, LatencyMeasure,
     MaintenanceSection, MttrReading, SlaClauseSection, SlaPeriod,

@@ -1,0 +1,302 @@
+//! The public status: per public monitor its current state, uptime over 24 h / 7 d / 30 d, a
+//! latency series and its outages — all from rollups and monitor states, never from raw
+//! observations, so the cost does not grow with history.
+//!
+//! Uptime follows the monitor's first uptime clause (`[[sla]]` with `uptime_percent`): its
+//! maintenance windows and business hours weigh each rollup bucket by the share of the bucket
+//! that counts (open and not in maintenance). 24 h is the last 24 hour buckets (the current one
+//! included); 7 d and 30 d are the last 7 and 30 UTC day buckets (today included), so a page
+//! reads at most 24 + 7 + 30 rollup rows per monitor. Without a clause, uptime is good probes over
+//! all probes.
+
+use chrono::{DateTime, Duration, Utc};
+use rampart_config::{Project, SlaClauseSection};
+use rampart_sla::math::calendar::Calendar;
+use rampart_sla::math::exclusions::Exclusions;
+use rampart_store::{Grain, Rollup, RollupTotals, Store, StoreError};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusPage {
+    pub title: String,
+    pub generated_at: DateTime<Utc>,
+    pub monitors: Vec<MonitorStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitorStatus {
+    pub name: String,
+    /// `up`, `down` or `unknown` (no probe yet).
+    pub state: &'static str,
+    pub since: Option<DateTime<Utc>>,
+    pub last_probe: Option<DateTime<Utc>>,
+    pub latency_ms: Option<f64>,
+    pub uptime: Uptime,
+    /// How uptime is counted: the clause's name, or "good probes / all probes".
+    pub definition: String,
+    pub target_percent: Option<f64>,
+    /// Mean and maximum latency per hour over the last 24 h.
+    pub latency: Vec<LatencyPoint>,
+    /// Outages over the last 30 days, newest first.
+    pub incidents: Vec<IncidentView>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Uptime {
+    pub h24: Option<f64>,
+    pub d7: Option<f64>,
+    pub d30: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LatencyPoint {
+    pub at: DateTime<Utc>,
+    pub mean_ms: f64,
+    pub max_ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentView {
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub duration_s: f64,
+    pub ongoing: bool,
+}
+
+/// Incidents listed per monitor.
+const MAX_INCIDENTS: usize = 20;
+
+/// The status of the given monitors (in this order) at `now`.
+pub async fn compute(
+    store: &Store,
+    project: &Project,
+    monitors: &[String],
+    now: DateTime<Utc>,
+) -> Result<StatusPage, StoreError> {
+    let hour = Grain::Hour.bucket(now.timestamp_micros());
+    let day = Grain::Day.bucket(now.timestamp_micros());
+    let from_24h = rampart_store_time(hour) - Duration::hours(23);
+    let from_7d = rampart_store_time(day) - Duration::days(6);
+    let from_30d = rampart_store_time(day) - Duration::days(29);
+    let end = now + Duration::hours(1);
+
+    let clauses: HashMap<&str, &SlaClauseSection> = project
+        .file
+        .sla
+        .iter()
+        .filter(|c| c.uptime_percent.is_some())
+        .rev()
+        .map(|c| (c.monitor.as_str(), c))
+        .collect();
+    let states: HashMap<String, rampart_store::MonitorState> = store
+        .monitor_states()
+        .await?
+        .into_iter()
+        .map(|s| (s.monitor.clone(), s))
+        .collect();
+    // Two reads of rollups for every monitor at once: hours of the last 24 h, days of the last 30.
+    let mut hourly: BTreeMap<String, Vec<Rollup>> = BTreeMap::new();
+    for r in store.rollups(Grain::Hour, None, from_24h, end).await? {
+        hourly.entry(r.monitor.clone()).or_default().push(r);
+    }
+    // 7 d and 30 d: summed in the database, one row per monitor; day buckets are read only for
+    // monitors whose clause weighs them (business hours, maintenance).
+    let weighs = |name: &str| {
+        clauses
+            .get(name)
+            .is_some_and(|c| c.business_hours.is_some() || !c.maintenance.is_empty())
+    };
+    let totals = |v: Vec<RollupTotals>| -> HashMap<String, RollupTotals> {
+        v.into_iter().map(|t| (t.monitor.clone(), t)).collect()
+    };
+    let t7 = totals(store.rollup_totals(Grain::Day, from_7d, end).await?);
+    let t30 = totals(store.rollup_totals(Grain::Day, from_30d, end).await?);
+    let mut daily: BTreeMap<String, Vec<Rollup>> = BTreeMap::new();
+    for name in monitors.iter().filter(|m| weighs(m)) {
+        daily.insert(
+            name.clone(),
+            store.rollups(Grain::Day, Some(name), from_30d, end).await?,
+        );
+    }
+    let mut outages: HashMap<String, Vec<IncidentView>> = HashMap::new();
+    for o in store.outages(None, now - Duration::days(30)).await? {
+        let end = o.ended_at.unwrap_or(now);
+        outages.entry(o.monitor).or_default().push(IncidentView {
+            started_at: o.started_at,
+            ended_at: o.ended_at,
+            duration_s: (end - o.started_at).num_milliseconds() as f64 / 1000.0,
+            ongoing: o.ended_at.is_none(),
+        });
+    }
+
+    let mut out = Vec::new();
+    for name in monitors {
+        let clause = clauses.get(name.as_str()).copied();
+        let hours = hourly.remove(name).unwrap_or_default();
+        let uptime = match daily.remove(name) {
+            Some(days) => {
+                let week_start = days.partition_point(|r| r.bucket < from_7d);
+                Uptime {
+                    h24: uptime(&hours, Grain::Hour, clause),
+                    d7: uptime(&days[week_start..], Grain::Day, clause),
+                    d30: uptime(&days, Grain::Day, clause),
+                }
+            }
+            None => Uptime {
+                h24: uptime(&hours, Grain::Hour, clause),
+                d7: t7.get(name).and_then(plain_totals),
+                d30: t30.get(name).and_then(plain_totals),
+            },
+        };
+        let st = states.get(name);
+        let mut incidents = outages.remove(name).unwrap_or_default();
+        incidents.reverse();
+        incidents.truncate(MAX_INCIDENTS);
+        out.push(MonitorStatus {
+            name: name.clone(),
+            state: match st {
+                Some(s) if s.up => "up",
+                Some(_) => "down",
+                None => "unknown",
+            },
+            since: st.map(|s| s.since),
+            last_probe: st.map(|s| s.last),
+            latency_ms: st.and_then(|s| s.latency_ms),
+            uptime,
+            definition: match clause {
+                Some(c) => format!("SLA clause \"{}\"", c.name),
+                None => "good probes / all probes".into(),
+            },
+            target_percent: clause.and_then(|c| c.uptime_percent),
+            latency: hours
+                .into_iter()
+                .filter(|r| r.latency_count > 0)
+                .map(|r| LatencyPoint {
+                    at: r.bucket,
+                    mean_ms: r.latency_sum / r.latency_count as f64,
+                    max_ms: r.latency_max,
+                })
+                .collect(),
+            incidents,
+        });
+    }
+    let title = project
+        .file
+        .serve
+        .as_ref()
+        .and_then(|s| s.title.clone())
+        .unwrap_or_else(|| format!("{} status", project.file.project.name));
+    Ok(StatusPage {
+        title,
+        generated_at: now,
+        monitors: out,
+    })
+}
+
+fn rampart_store_time(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+fn plain_totals(t: &RollupTotals) -> Option<f64> {
+    let all = t.up + t.down;
+    (all > 0).then(|| 100.0 * t.up as f64 / all as f64)
+}
+
+/// Uptime over `buckets`: by the clause's calendar and maintenance when it has them, else good
+/// probes over all probes.
+fn uptime(buckets: &[Rollup], grain: Grain, clause: Option<&SlaClauseSection>) -> Option<f64> {
+    match clause {
+        Some(c) if c.business_hours.is_some() || !c.maintenance.is_empty() => {
+            weighted_uptime(buckets, grain, c)
+        }
+        _ => {
+            let (up, all) = buckets
+                .iter()
+                .fold((0i64, 0i64), |(u, a), b| (u + b.up, a + b.up + b.down));
+            (all > 0).then(|| 100.0 * up as f64 / all as f64)
+        }
+    }
+}
+
+/// Uptime with each bucket weighted by the share of it the clause counts: open under its
+/// business hours and outside its maintenance windows.
+pub fn weighted_uptime(buckets: &[Rollup], grain: Grain, clause: &SlaClauseSection) -> Option<f64> {
+    let (first, last) = (buckets.first()?, buckets.last()?);
+    let len = Duration::microseconds(grain.micros());
+    let calendar = clause
+        .business_hours
+        .as_ref()
+        .and_then(Calendar::from_section)
+        .unwrap_or_else(Calendar::always);
+    let exclusions =
+        Exclusions::from_sections(&clause.maintenance, first.bucket, last.bucket + len);
+    let (mut up, mut all) = (0.0, 0.0);
+    for b in buckets {
+        let end = b.bucket + len;
+        let open = calendar.open_duration(b.bucket, end) - exclusions.overlap(b.bucket, end);
+        let w = (open.num_milliseconds().max(0) as f64) / len.num_milliseconds() as f64;
+        up += w * b.up as f64;
+        all += w * (b.up + b.down) as f64;
+    }
+    (all > 0.0).then(|| 100.0 * up / all)
+}
+
+/// The monitors the project makes public, in the file's order.
+pub fn public_monitors(project: &Project) -> Vec<String> {
+    let listed = project
+        .file
+        .serve
+        .as_ref()
+        .map(|s| s.public_monitors.clone())
+        .unwrap_or_default();
+    project
+        .file
+        .monitors
+        .iter()
+        .filter(|m| listed.contains(&m.name))
+        .map(|m| m.name.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(h: i64, up: i64, down: i64) -> Rollup {
+        Rollup {
+            monitor: "api".into(),
+            bucket: DateTime::from_timestamp(h * 3600, 0).unwrap(),
+            up,
+            down,
+            latency_count: up,
+            latency_sum: 0.0,
+            latency_max: 0.0,
+        }
+    }
+
+    #[test]
+    fn maintenance_takes_its_buckets_out_of_uptime() {
+        // Hour 1 is all down but entirely in maintenance: it must not count.
+        let clause = SlaClauseSection {
+            name: "99%".into(),
+            monitor: "api".into(),
+            uptime_percent: Some(99.0),
+            maintenance: vec![rampart_config::MaintenanceSection {
+                start: DateTime::from_timestamp(3600, 0),
+                end: DateTime::from_timestamp(7200, 0),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let b = [bucket(0, 60, 0), bucket(1, 0, 60), bucket(2, 30, 30)];
+        let u = weighted_uptime(&b, Grain::Hour, &clause).unwrap();
+        assert!((u - 75.0).abs() < 1e-9, "{u}");
+        let plain = SlaClauseSection {
+            maintenance: vec![],
+            ..clause
+        };
+        let u = weighted_uptime(&b, Grain::Hour, &plain).unwrap();
+        assert!((u - 50.0).abs() < 1e-9, "{u}");
+    }
+}
