@@ -247,6 +247,7 @@ impl Ctx<'_> {
                 "risk_matrix" => pf.risk_matrix = self.part(&at, item),
                 "risks" => pf.risks = self.list(key, item),
                 "policy" => pf.policy = self.part(&at, item),
+                "serve" => pf.serve = self.part(&at, item),
                 _ => {
                     // serde's own words (with the list of expected keys), from a one-key document.
                     let mut d = toml_edit::DocumentMut::new();

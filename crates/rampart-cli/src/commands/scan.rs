@@ -150,7 +150,7 @@ pub struct WebArgs {
     #[arg(long)]
     pub passive: bool,
     /// Wrong passwords sent to the login form (0 = skip the rate-limit check).
-    #[arg(long, default_value_t = 20, value_parser = crate::bounds::int(1u32, 10_000))]
+    #[arg(long, default_value_t = 20, value_parser = crate::bounds::int(0u32, 10_000))]
     pub login_burst: u32,
     /// Path of the login form (default: from [[web]] login_path, else found by the crawl).
     #[arg(long)]

@@ -141,8 +141,14 @@ pub async fn crawl(
                 return Err(NetError::BudgetExhausted(n));
             }
             Err(e) => {
-                if let NetError::Protocol(why) = &e {
-                    // The server answered, but not readably: a result, not silence.
+                if e.class() == rampart_model::ErrorClass::Protocol {
+                    // The server answered, but not readably: a result, not silence. The stable
+                    // reason first, then the parser's own words.
+                    let why = match e.detail() {
+                        Some(d) if !d.is_empty() => format!("{e}: {d}"),
+                        _ => e.to_string(),
+                    };
+                    let why = why.as_str();
                     state.add_finding(crate::rules::web_unreadable_response::RULE.finding(
                         format!("Unreadable HTTP answer from {}", u.path()),
                         state.target(),
