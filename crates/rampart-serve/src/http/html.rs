@@ -4,21 +4,9 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-/// Escapes text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML content and attribute values: the one HTML escape of the rendering
+/// layer (entities, control characters shown visibly).
+pub use rampart_report::escape::html as esc;
 
 /// Who is logged in, for the navigation bar: (name, role, CSRF token for the logout form).
 pub struct NavUser<'a> {
