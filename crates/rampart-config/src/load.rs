@@ -666,6 +666,15 @@ mod tests {
         whole
     }
 
+    /// Whether the piecewise read kept going (rather than falling back to the whole file).
+    fn read_in_pieces(text: &str) -> bool {
+        let pieces = crate::chunks::pieces(text, 1);
+        let mut extra = Some(|_: &ProjectFile, _: &mut Problems| {});
+        let lines = LineIndex::new(text);
+        pieces.len() > 1
+            && load_pieces(text, Path::new("p.toml"), &lines, pieces, &mut extra).is_some()
+    }
+
     const HEAD: &str =
         "# [not] a header\n[project]\nname = \"x\"\n\n[scope]\nhosts = [\n  \"127.0.0.1\",\n]\n";
 
@@ -684,6 +693,7 @@ mod tests {
         }
         text.push_str("[[sla]]\nname = \"s\"\nmonitor = \"m3\"\nuptime_percent = 99.9\n");
         text.push_str(&monitor(30, ""));
+        assert!(read_in_pieces(&text));
         let pf = same_either_way(&text).expect("valid");
         assert_eq!(pf.monitors.len(), 31);
         assert_eq!(pf.monitors[30].name, "m30");
@@ -709,6 +719,7 @@ mod tests {
         }
         text.push_str("[[sla]]\nname = \"s\"\nmonitor = \"nope\"\n");
         text.push_str("[bogus]\nx = 1\n");
+        assert!(read_in_pieces(&text));
         let errors = same_either_way(&text).expect_err("errors");
         assert!(errors.0.len() > 20, "{errors}");
         assert!(
@@ -725,8 +736,10 @@ mod tests {
         let late_child = format!("{HEAD}[logs]\n{}[logs.detectors]\n", monitor(0, ""));
         let syntax = format!("{HEAD}{}{}name = \n", monitor(0, ""), monitor(1, ""));
         let no_project = format!("[scope]\nhosts = []\n{}", monitor(0, "intervall = 1"));
-        for text in [twice, late_child, syntax, no_project] {
+        for text in [twice, late_child, syntax] {
+            assert!(!read_in_pieces(&text), "{text}");
             let _ = same_either_way(&text);
         }
+        let _ = same_either_way(&no_project);
     }
 }
