@@ -10,6 +10,8 @@ fn main() {
     match rampart_config::validate_file(std::path::Path::new(&path)) {
         Ok(p) => println!("valid: {} monitors", p.file.monitors.len()),
         Err(e) => {
+            // Every error on stderr, to compare two builds' reports line by line.
+            eprintln!("{e}");
             let last = e.0.last().map(|e| e.to_string()).unwrap_or_default();
             println!("{} errors; last: {last}", e.0.len());
             std::process::exit(2);

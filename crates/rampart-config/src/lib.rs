@@ -5,6 +5,7 @@
 //! no I/O beyond reading the file itself, so a plan is known good before anything touches the
 //! network.
 
+mod chunks;
 mod duration;
 mod error;
 mod files;

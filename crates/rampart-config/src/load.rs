@@ -1,6 +1,8 @@
 use crate::locate::{locate, remove_path, Segment};
 use crate::sections::Check;
 use crate::{ConfigError, ConfigErrors, Project, ProjectFile};
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Problems found by range checks, keyed by dotted path; located in the file afterwards.
@@ -90,60 +92,202 @@ pub fn load_str(text: &str, origin: &Path) -> Result<ProjectFile, ConfigErrors> 
 /// At most this many errors are reported; past it the file is not worth reading on.
 const MAX_ERRORS: usize = 1000;
 
-/// Parses once, deserializes section by section (an error costs a re-read of its own array entry,
-/// never of the whole file: `validate` stays linear in the file's size), then runs the range
-/// checks and `extra`.
+/// Parses piece by piece ([`crate::chunks`]; the whole file at once when the pieces do not add up
+/// to it), deserializes entry by entry (an error costs a re-read of its own array entry, never of
+/// the whole file: `validate` stays linear in the file's size), then runs the range checks and
+/// `extra`. Only one piece's parsed document is alive at a time, so memory follows the project's
+/// content, not a multiple of the file.
 fn load_checked(
     text: &str,
     origin: &Path,
     extra: impl FnOnce(&ProjectFile, &mut Problems),
 ) -> Result<ProjectFile, ConfigErrors> {
-    let origin = origin.to_path_buf();
-    let lines = LineIndex::new(text);
-    let original = match toml_edit::ImDocument::parse(text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let (line, column) = e
-                .span()
-                .map(|s| lines.line_col(text, s.start))
-                .unwrap_or((0, 0));
-            let message = e.message().trim().to_string();
-            return Err(ConfigErrors(vec![ConfigError {
-                file: origin,
-                line,
-                column,
-                key: String::new(),
-                message: format!("invalid TOML: {message}"),
-                hint: None,
-            }]));
-        }
-    };
-    let mut ctx = Ctx {
-        origin: &origin,
-        text,
-        lines: &lines,
-        root: original.as_item(),
-        errors: Vec::new(),
-        incomplete: false,
-    };
-    let pf = ctx.project_file(original.as_table());
+    load_in_pieces(text, origin, extra, crate::chunks::PIECE_BYTES)
+}
 
+fn load_in_pieces(
+    text: &str,
+    origin: &Path,
+    extra: impl FnOnce(&ProjectFile, &mut Problems),
+    piece_bytes: usize,
+) -> Result<ProjectFile, ConfigErrors> {
+    let lines = LineIndex::new(text);
+    let pieces = crate::chunks::pieces(text, piece_bytes);
+    let mut extra = Some(extra);
+    if pieces.len() > 1 {
+        if let Some(done) = load_pieces(text, origin, &lines, pieces, &mut extra) {
+            return done;
+        }
+    }
+    let whole = std::iter::once(0..text.len()).collect();
+    load_pieces(text, origin, &lines, whole, &mut extra).expect("the whole file is one piece")
+}
+
+/// What one piece holds at the top level: each key, whether it is an array of tables, and the
+/// index its first entry has in the whole file.
+struct PieceKeys {
+    range: Range<usize>,
+    keys: Vec<(String, usize)>,
+}
+
+/// Loads the file from `pieces`. `None` when the pieces do not add up to the file (a piece does
+/// not parse, or two pieces hold the same key other than an array of tables): read it whole then.
+fn load_pieces(
+    text: &str,
+    origin: &Path,
+    lines: &LineIndex,
+    pieces: Vec<Range<usize>>,
+    // Taken only once every piece is read: a piecewise attempt that gives up leaves it for the
+    // whole-file read.
+    extra: &mut Option<impl FnOnce(&ProjectFile, &mut Problems)>,
+) -> Option<Result<ProjectFile, ConfigErrors>> {
+    let whole = pieces.len() == 1;
+    let mut pf = ProjectFile::default();
+    let mut have_project = false;
+    let mut errors = Vec::new();
+    let mut incomplete = false;
+    // Top-level key → (is an array of tables, entries so far).
+    let mut seen: HashMap<String, (bool, usize)> = HashMap::new();
+    let mut index: Vec<PieceKeys> = Vec::with_capacity(pieces.len());
+    for range in pieces {
+        let doc = match toml_edit::ImDocument::parse(&text[range.clone()]) {
+            Ok(doc) => doc,
+            Err(_) if !whole => return None,
+            Err(e) => {
+                let (line, column) = e
+                    .span()
+                    .map(|s| lines.line_col(text, s.start))
+                    .unwrap_or((0, 0));
+                let message = e.message().trim().to_string();
+                return Some(Err(ConfigErrors(vec![ConfigError {
+                    file: origin.to_path_buf(),
+                    line,
+                    column,
+                    key: String::new(),
+                    message: format!("invalid TOML: {message}"),
+                    hint: None,
+                }])));
+            }
+        };
+        let mut keys = Vec::new();
+        for (key, item) in doc.as_table().iter() {
+            let aot = matches!(item, toml_edit::Item::ArrayOfTables(_));
+            let count = item.as_array_of_tables().map_or(1, |a| a.len());
+            let entry = seen.entry(key.to_string()).or_insert((aot, 0));
+            if !whole && entry.1 > 0 && !(aot && entry.0) {
+                return None;
+            }
+            keys.push((key.to_string(), entry.1));
+            entry.1 += count;
+        }
+        let mut ctx = Ctx {
+            origin,
+            text,
+            lines,
+            root: doc.as_item(),
+            base: range.start,
+            keys: &keys,
+            errors: std::mem::take(&mut errors),
+            incomplete,
+        };
+        ctx.project_file(doc.as_table(), &mut pf, &mut have_project);
+        errors = ctx.errors;
+        incomplete = ctx.incomplete;
+        index.push(PieceKeys { range, keys });
+    }
+    let empty = toml_edit::Item::None;
+    let mut ctx = Ctx {
+        origin,
+        text,
+        lines,
+        root: &empty,
+        base: 0,
+        keys: &[],
+        errors,
+        incomplete,
+    };
+    if !have_project {
+        ctx.push(&[], "missing field `project`", None);
+        ctx.incomplete = true;
+    }
     if !ctx.incomplete {
         let mut problems = Problems::default();
         pf.check_all(&mut problems);
-        extra(&pf, &mut problems);
-        for (key, message) in problems.0 {
-            let path = Segment::parse_dotted(&key);
-            ctx.push(&path, &message, None);
+        if let Some(extra) = extra.take() {
+            extra(&pf, &mut problems);
+        }
+        let paths: Vec<(Vec<Segment>, bool)> = problems
+            .0
+            .iter()
+            .map(|(key, message)| (Segment::parse_dotted(key), unknown_field(message).is_some()))
+            .collect();
+        let offsets = locate_in_pieces(text, &index, &paths);
+        for (((path, _), (_, message)), offset) in paths.iter().zip(&problems.0).zip(offsets) {
+            ctx.push_at(path, message, offset);
         }
     }
     let mut errors = ctx.errors;
     if errors.is_empty() {
-        return Ok(pf);
+        return Some(Ok(pf));
     }
     errors.sort_by_key(|e| (e.line, e.column));
     errors.dedup();
-    Err(ConfigErrors(errors))
+    Some(Err(ConfigErrors(errors)))
+}
+
+/// The piece holding `path` and the path within it (the index of an array of tables counted from
+/// the piece's first entry).
+fn piece_of(index: &[PieceKeys], path: &[Segment]) -> Option<(usize, Vec<Segment>)> {
+    let Some(Segment::Key(top)) = path.first() else {
+        return None;
+    };
+    let wanted = match path.get(1) {
+        Some(Segment::Index(i)) => Some(*i),
+        _ => None,
+    };
+    // The last piece whose first entry of `top` comes at or before the one wanted.
+    let mut found = None;
+    for (n, piece) in index.iter().enumerate() {
+        for (key, first) in &piece.keys {
+            if key == top && wanted.is_none_or(|w| *first <= w) {
+                found = Some((n, *first));
+            }
+        }
+    }
+    let (n, first) = found?;
+    let mut local = path.to_vec();
+    if let (Some(w), Some(Segment::Index(i))) = (wanted, local.get_mut(1)) {
+        *i = w - first;
+    }
+    Some((n, local))
+}
+
+/// Byte offsets of the problems at `paths` (what [`locate`] finds in the whole file), parsing
+/// each piece that holds one once more, one piece at a time.
+fn locate_in_pieces(
+    text: &str,
+    index: &[PieceKeys],
+    paths: &[(Vec<Segment>, bool)],
+) -> Vec<Option<usize>> {
+    let mut out = vec![None; paths.len()];
+    let mut by_piece: Vec<(usize, usize, Vec<Segment>, bool)> = paths
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (p, want_key))| {
+            piece_of(index, p).map(|(n, local)| (n, k, local, *want_key))
+        })
+        .collect();
+    by_piece.sort_by_key(|(n, k, _, _)| (*n, *k));
+    for group in by_piece.chunk_by(|a, b| a.0 == b.0) {
+        let range = &index[group[0].0].range;
+        let Ok(doc) = toml_edit::ImDocument::parse(&text[range.clone()]) else {
+            continue;
+        };
+        for (_, k, local, want_key) in group {
+            out[*k] = locate(doc.as_item(), local, *want_key).map(|o| o + range.start);
+        }
+    }
+    out
 }
 
 /// Byte offsets of line starts, so locating an error costs a binary search, not a scan of the file.
@@ -193,18 +337,36 @@ struct Ctx<'a> {
     origin: &'a Path,
     text: &'a str,
     lines: &'a LineIndex,
+    /// The piece being read ([`crate::chunks`]), which starts at byte `base` of the file.
     root: &'a toml_edit::Item,
+    base: usize,
+    /// The piece's top-level keys with the file-wide index of their first entry.
+    keys: &'a [(String, usize)],
     errors: Vec<ConfigError>,
     /// Some entry could not be read at all: range checks would see shifted indices, so skip them.
     incomplete: bool,
 }
 
 impl Ctx<'_> {
-    fn push(&mut self, path: &[Segment], message: &str, span: Option<std::ops::Range<usize>>) {
+    /// Records an error at `path` (file-wide indices), located in the piece being read.
+    fn push(&mut self, path: &[Segment], message: &str, span: Option<Range<usize>>) {
         let is_unknown = unknown_field(message).is_some();
-        let offset = locate(self.root, path, is_unknown)
+        let mut local = path.to_vec();
+        if let (Some(Segment::Key(top)), Some(Segment::Index(i))) = (path.first(), local.get_mut(1))
+        {
+            if let Some((_, first)) = self.keys.iter().find(|(k, _)| k == top) {
+                *i -= first;
+            }
+        }
+        let offset = locate(self.root, &local, is_unknown)
             .or(span.map(|s| s.start))
-            .unwrap_or(0);
+            .map(|o| o + self.base);
+        self.push_at(path, message, offset);
+    }
+
+    /// Records an error at a byte offset of the file (the start when unknown).
+    fn push_at(&mut self, path: &[Segment], message: &str, offset: Option<usize>) {
+        let offset = offset.unwrap_or(0);
         let (line, column) = if self.text.is_empty() {
             (1, 1)
         } else {
@@ -224,28 +386,33 @@ impl Ctx<'_> {
         });
     }
 
-    fn project_file(&mut self, root: &toml_edit::Table) -> ProjectFile {
-        let mut pf = ProjectFile::default();
-        let mut have_project = false;
+    /// Reads one piece's sections into `pf`: arrays of tables are appended to (a long array is
+    /// spread over several pieces), other sections appear in one piece only.
+    fn project_file(
+        &mut self,
+        root: &toml_edit::Table,
+        pf: &mut ProjectFile,
+        have_project: &mut bool,
+    ) {
         for (key, item) in root.iter() {
             let at = vec![Segment::Key(key.to_string())];
             match key {
                 "project" => {
-                    have_project = true;
+                    *have_project = true;
                     if let Some(v) = self.part(&at, item) {
                         pf.project = v;
                     }
                 }
                 "scope" => pf.scope = self.part(&at, item).unwrap_or_default(),
-                "monitors" => pf.monitors = self.list(key, item),
-                "sla" => pf.sla = self.list(key, item),
-                "hosts" => pf.hosts = self.list(key, item),
-                "web" => pf.web = self.list(key, item),
+                "monitors" => pf.monitors.extend(self.list(key, item)),
+                "sla" => pf.sla.extend(self.list(key, item)),
+                "hosts" => pf.hosts.extend(self.list(key, item)),
+                "web" => pf.web.extend(self.list(key, item)),
                 "logs" => pf.logs = self.part(&at, item).unwrap_or_default(),
                 "threats" => pf.threats = self.part(&at, item),
-                "assets" => pf.assets = self.list(key, item),
+                "assets" => pf.assets.extend(self.list(key, item)),
                 "risk_matrix" => pf.risk_matrix = self.part(&at, item),
-                "risks" => pf.risks = self.list(key, item),
+                "risks" => pf.risks.extend(self.list(key, item)),
                 "policy" => pf.policy = self.part(&at, item),
                 "serve" => pf.serve = self.part(&at, item),
                 _ => {
@@ -260,11 +427,6 @@ impl Ctx<'_> {
                 }
             }
         }
-        if !have_project {
-            self.push(&[], "missing field `project`", None);
-            self.incomplete = true;
-        }
-        pf
     }
 
     /// An array of sections: each entry on its own, so an error re-reads only its entry.
@@ -274,7 +436,13 @@ impl Ctx<'_> {
         item: &toml_edit::Item,
     ) -> Vec<T> {
         use toml_edit::{Item, Value};
-        let at = |i: usize| vec![Segment::Key(key.to_string()), Segment::Index(i)];
+        // File-wide index: a long array is spread over several pieces.
+        let first = self
+            .keys
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, f)| *f);
+        let at = |i: usize| vec![Segment::Key(key.to_string()), Segment::Index(first + i)];
         match item {
             Item::ArrayOfTables(a) => a
                 .iter()
@@ -482,4 +650,96 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading in pieces (here: a piece per header) must give exactly what reading the whole
+    /// file gives: the same project, or the same errors at the same places.
+    fn same_either_way(text: &str) -> Result<ProjectFile, ConfigErrors> {
+        let origin = Path::new("p.toml");
+        let whole = load_in_pieces(text, origin, |_, _| {}, usize::MAX);
+        let pieces = load_in_pieces(text, origin, |_, _| {}, 1);
+        assert_eq!(whole, pieces, "{text}");
+        whole
+    }
+
+    /// Whether the piecewise read kept going (rather than falling back to the whole file).
+    fn read_in_pieces(text: &str) -> bool {
+        let pieces = crate::chunks::pieces(text, 1);
+        let mut extra = Some(|_: &ProjectFile, _: &mut Problems| {});
+        let lines = LineIndex::new(text);
+        pieces.len() > 1
+            && load_pieces(text, Path::new("p.toml"), &lines, pieces, &mut extra).is_some()
+    }
+
+    const HEAD: &str =
+        "# [not] a header\n[project]\nname = \"x\"\n\n[scope]\nhosts = [\n  \"127.0.0.1\",\n]\n";
+
+    fn monitor(i: usize, extra: &str) -> String {
+        format!("[[monitors]]\nname = \"m{i}\"\nurl = \"http://127.0.0.1/{i}\"\n{extra}\n")
+    }
+
+    #[test]
+    fn pieces_read_a_valid_file_as_the_whole_does() {
+        let mut text = HEAD.to_string();
+        for i in 0..30 {
+            text.push_str(&monitor(
+                i,
+                "body_contains = \"\"\"\n[[monitors]]\n\"\"\"\n[monitors.headers]\nx = \"y\"",
+            ));
+        }
+        text.push_str("[[sla]]\nname = \"s\"\nmonitor = \"m3\"\nuptime_percent = 99.9\n");
+        text.push_str(&monitor(30, ""));
+        assert!(read_in_pieces(&text));
+        let pf = same_either_way(&text).expect("valid");
+        assert_eq!(pf.monitors.len(), 31);
+        assert_eq!(pf.monitors[30].name, "m30");
+        assert_eq!(
+            pf.monitors[2].headers.get("x").map(String::as_str),
+            Some("y")
+        );
+    }
+
+    #[test]
+    fn pieces_report_the_errors_the_whole_file_reports() {
+        let mut text = HEAD.to_string();
+        for i in 0..40 {
+            let extra = match i % 7 {
+                0 => "intervall = \"30s\"",
+                1 => "interval = \"1ms\"",
+                2 => "status = [\"x\"]",
+                3 => "body_regex = \"(\"",
+                4 => "method = 3",
+                _ => "",
+            };
+            text.push_str(&monitor(i % 37, extra));
+        }
+        text.push_str("[[sla]]\nname = \"s\"\nmonitor = \"nope\"\n");
+        text.push_str("[bogus]\nx = 1\n");
+        assert!(read_in_pieces(&text));
+        let errors = same_either_way(&text).expect_err("errors");
+        assert!(errors.0.len() > 20, "{errors}");
+        assert!(
+            errors.0.iter().any(|e| e.key == "monitors[38].name"),
+            "{errors}"
+        );
+    }
+
+    #[test]
+    fn pieces_that_do_not_add_up_fall_back_to_the_whole_file() {
+        // The same table twice, a dotted table after its parent, a syntax error late on, no
+        // project: each is reported as reading the whole file reports it.
+        let twice = format!("{HEAD}{}[scope]\nhosts = []\n", monitor(0, ""));
+        let late_child = format!("{HEAD}[logs]\n{}[logs.detectors]\n", monitor(0, ""));
+        let syntax = format!("{HEAD}{}{}name = \n", monitor(0, ""), monitor(1, ""));
+        let no_project = format!("[scope]\nhosts = []\n{}", monitor(0, "intervall = 1"));
+        for text in [twice, late_child, syntax] {
+            assert!(!read_in_pieces(&text), "{text}");
+            let _ = same_either_way(&text);
+        }
+        let _ = same_either_way(&no_project);
+    }
 }
