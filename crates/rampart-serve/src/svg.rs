@@ -3,40 +3,31 @@
 
 use crate::http::html::esc;
 use crate::status::LatencyPoint;
+use rampart_report::chart::sparkline::Sparkline;
 
-/// A small line chart of mean latency (and a faint line of the maximum) per hour.
+/// A small line chart of mean latency (and a faint line of the maximum) per hour: the rendering
+/// layer's sparkline, drawn without its inline style (the page's CSP forbids inline style; the
+/// classes come from `/assets/app.css`).
 pub fn latency_chart(points: &[LatencyPoint], label: &str) -> String {
-    const W: f64 = 240.0;
-    const H: f64 = 48.0;
-    if points.is_empty() {
-        return format!(
-            r#"<svg class="chart" viewBox="0 0 240 48" width="240" height="48" role="img" aria-label="{}: no latency data yet"><text x="4" y="28" font-size="11">no data yet</text></svg>"#,
-            esc(label)
-        );
-    }
-    let top = points.iter().map(|p| p.max_ms).fold(1.0_f64, f64::max);
-    let n = points.len().max(2) as f64 - 1.0;
-    let line = |f: &dyn Fn(&LatencyPoint) -> f64| -> String {
-        points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                format!(
-                    "{:.1},{:.1}",
-                    i as f64 / n * W,
-                    H - 2.0 - f(p) / top * (H - 4.0)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+    let text = if points.is_empty() {
+        format!("{label}: no latency data yet")
+    } else {
+        let top = points.iter().map(|p| p.max_ms).fold(0.0_f64, f64::max);
+        let mean = points.iter().map(|p| p.mean_ms).sum::<f64>() / points.len() as f64;
+        format!("{label}: mean latency per hour, average {mean:.0} ms, peak {top:.0} ms")
     };
-    let mean = points.iter().map(|p| p.mean_ms).sum::<f64>() / points.len() as f64;
-    format!(
-        r##"<svg class="chart" viewBox="0 0 240 48" width="240" height="48" role="img" aria-label="{label}: mean latency per hour, average {mean:.0} ms, peak {top:.0} ms"><polyline fill="none" stroke="#c9ced6" stroke-width="1" points="{max}"/><polyline fill="none" stroke="#2563eb" stroke-width="1.5" points="{avg}"/></svg>"##,
-        label = esc(label),
-        max = line(&|p| p.max_ms),
-        avg = line(&|p| p.mean_ms),
-    )
+    let mut chart = Sparkline::new(&text, 240.0, 48.0);
+    if !points.is_empty() {
+        chart.series = vec![
+            points.iter().map(|p| p.mean_ms).collect(),
+            points.iter().map(|p| p.max_ms).collect(),
+        ];
+    }
+    // `class="chart"`: the page's style sheet sizes the drawing by it.
+    chart
+        .draw_unstyled()
+        .into_string()
+        .replacen("<svg ", "<svg class=\"chart\" ", 1)
 }
 
 /// A two-part badge: "NAME | 99.95%" (or "down" / "unknown"), green, amber or red.

@@ -7,6 +7,7 @@ pub mod bars;
 pub mod heatmap;
 pub mod line;
 pub mod palette;
+pub mod sparkline;
 pub mod timeline;
 
 use crate::escape;
@@ -259,12 +260,22 @@ impl Canvas {
     }
 
     pub fn finish(self) -> Svg {
+        self.finish_with(&palette::svg_style())
+    }
+
+    /// The drawing without its style sheet, for a page that serves [`palette::svg_css`] itself
+    /// (a Content-Security-Policy without inline style blocks a `<style>` inside the SVG).
+    pub fn finish_unstyled(self) -> Svg {
+        self.finish_with("")
+    }
+
+    fn finish_with(self, style: &str) -> Svg {
         let (x, y, w, h) = self.view;
         Svg(format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{x} {y} {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\" font-family=\"{}\" font-size=\"12\">{}{}{}</svg>",
             escape::html(&self.label),
             escape::html(palette::FONT),
-            palette::svg_style(),
+            style,
             self.defs,
             self.body
         ))

@@ -57,6 +57,14 @@ fn colour(name: &str, dark: bool) -> &'static str {
 
 /// The style sheet inside every SVG: the drawing classes (`rc-…`) in light and dark.
 pub fn svg_style() -> String {
+    format!("<style>{}</style>", svg_css())
+}
+
+/// The drawing classes (`rc-…`) as plain CSS, for pages whose Content-Security-Policy forbids
+/// inline style: they serve it in their own style sheet and draw with [`Canvas::finish_unstyled`].
+///
+/// [`Canvas::finish_unstyled`]: super::Canvas::finish_unstyled
+pub fn svg_css() -> String {
     let rules = |dark: bool| {
         let c = |n| colour(n, dark);
         let mut r = format!(
@@ -87,7 +95,7 @@ pub fn svg_style() -> String {
         r
     };
     format!(
-        "<style>{}@media (prefers-color-scheme: dark){{{}}}</style>",
+        "{}@media (prefers-color-scheme: dark){{{}}}",
         rules(false),
         rules(true)
     )
