@@ -10,6 +10,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("RA-WEB-SQLI", "GET /product [id]"),
     ("RA-WEB-SQLI", "GET /user [name]"),
     ("RA-WEB-SQLI", "POST /login [username]"),
+    ("RA-WEB-SQLI", "GET /catalog [q]"),
     ("RA-WEB-XSS-REFLECTED", "GET /search [q]"),
     ("RA-WEB-XSS-REFLECTED", "GET /greet [name]"),
     ("RA-WEB-XSS-STORED", "POST /guestbook [comment]"),
@@ -25,6 +26,7 @@ const EXPECTED: &[(&str, &str)] = &[
 /// Paths whose parameters are safe look-alikes: no injection finding may name them.
 const TRAPS: &[&str] = &[
     "/item",
+    "/shelf",
     "/member",
     "/find",
     "/hello",
@@ -113,6 +115,13 @@ fn vulnapp_every_class_found_traps_quiet() {
         assert!(f.evidence.request.is_some(), "{}: no request", f.title);
         assert!(f.evidence.response.is_some(), "{}: no response", f.title);
     }
+    // /catalog hides errors and changes on every answer: only the UNION technique can see it.
+    let union = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "RA-WEB-SQLI" && pair(f) == "GET /catalog [q]")
+        .unwrap();
+    assert!(union.title.contains("UNION-based"), "{}", union.title);
     let stored = report
         .findings
         .iter()

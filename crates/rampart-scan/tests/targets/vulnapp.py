@@ -7,6 +7,8 @@ a false-positive trap that looks alike but is safe:
   sqli        GET  /product  id   (numeric, boolean) GET  /item     id   (parameterised)
   sqli        GET  /user     name (string, error)    GET  /member   name (parameterised)
   sqli        POST /login    username (error)
+  sqli        GET  /catalog  q    (UNION only: errors hidden, page changes every time)
+                                                  GET  /shelf    q    (parameterised, reflected)
   xss         GET  /search   q    (HTML text)        GET  /find     q    (escaped)
   xss         GET  /greet    name (quoted attribute) GET  /hello    name (escaped attribute)
   stored xss  POST /guestbook comment (shown on /entries)    POST /notes note (escaped on /notes)
@@ -64,6 +66,7 @@ INDEX = page(
     """<ul>
 <li><a href="/product?id=1">Garden gnome</a> <a href="/item?id=2">Bird house (safe)</a></li>
 <li><a href="/user?name=alice">alice</a> <a href="/member?name=bob">bob (safe)</a></li>
+<li><a href="/catalog?q=gnome">catalog</a> <a href="/shelf?q=gnome">shelf (safe)</a></li>
 <li><a href="/search?q=gnome">search</a> <a href="/find?q=gnome">find (safe)</a></li>
 <li><a href="/greet?name=visitor">greet</a> <a href="/hello?name=visitor">hello (safe)</a></li>
 <li><a href="/view?file=about.txt">about</a> <a href="/doc?page=about.txt">doc (safe)</a></li>
@@ -160,6 +163,26 @@ class Handler(BaseHTTPRequestHandler):
             rows = self.sql("SELECT name, bio FROM users WHERE name = ?", (q.get("name", ""),))
             body = "".join("<p>%s: %s</p>" % tuple(map(html.escape, r)) for r in rows) or "<p>nobody</p>"
             return self.reply(200, page("Member", body))
+        if path in ("/catalog", "/shelf"):
+            # A "recently viewed" list that changes on every answer: boolean comparisons cannot
+            # work, errors are hidden; only a UNION shows the catalog query is injectable.
+            recent = "".join("<li>%s</li>" % os.urandom(4).hex() for _ in range(6))
+            term = q.get("q", "")
+            try:
+                if path == "/catalog":
+                    rows = self.sql("SELECT name, price FROM products WHERE name LIKE '%%%s%%'" % term)
+                else:
+                    rows = self.sql("SELECT name, price FROM products WHERE name LIKE ?", ("%" + term + "%",))
+            except sqlite3.Error:
+                rows = []
+            found = "".join("<p>%s: %s</p>" % (html.escape(str(n)), html.escape(str(p))) for n, p in rows)
+            return self.reply(
+                200,
+                page(
+                    path[1:].title(),
+                    "<p>Results for %s</p>%s<ul>%s</ul>" % (html.escape(term), found or "<p>none</p>", recent),
+                ),
+            )
         if path == "/search":
             return self.reply(200, page("Search", "<p>Results for %s: none</p>" % q.get("q", "")))
         if path == "/find":
