@@ -21,6 +21,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("RA-WEB-CRLF-INJECTION", "GET /lang [set]"),
     ("RA-WEB-SSTI", "GET /render [tpl]"),
     ("RA-WEB-JSONP", "GET /api/stock [callback]"),
+    ("RA-WEB-XXE", "POST /import [xml]"),
+    ("RA-WEB-XXE", "POST /api/order [body]"),
 ];
 
 /// Paths whose parameters are safe look-alikes: no injection finding may name them.
@@ -36,6 +38,7 @@ const TRAPS: &[&str] = &[
     "/next",
     "/theme",
     "/api/price",
+    "/api/quote",
 ];
 
 const INJECTION_RULES: &[&str] = &[
@@ -48,6 +51,7 @@ const INJECTION_RULES: &[&str] = &[
     "RA-WEB-CRLF-INJECTION",
     "RA-WEB-SSTI",
     "RA-WEB-JSONP",
+    "RA-WEB-XXE",
 ];
 
 fn pair(f: &rampart_model::Finding) -> String {
@@ -122,6 +126,19 @@ fn vulnapp_every_class_found_traps_quiet() {
         .find(|f| f.rule == "RA-WEB-SQLI" && pair(f) == "GET /catalog [q]")
         .unwrap();
     assert!(union.title.contains("UNION-based"), "{}", union.title);
+    // The form field reads /etc/passwd through an external entity; the script's API only expands
+    // internal entities.
+    let xxe = |p: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == "RA-WEB-XXE" && pair(f) == p)
+            .unwrap()
+            .title
+            .clone()
+    };
+    assert!(xxe("POST /import [xml]").contains("(file read)"));
+    assert!(xxe("POST /api/order [body]").contains("(internal entity expansion)"));
     let stored = report
         .findings
         .iter()

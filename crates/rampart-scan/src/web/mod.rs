@@ -19,6 +19,7 @@ mod passive;
 mod probe;
 mod ratelimit;
 mod redirect;
+mod scripts;
 mod session_key;
 pub mod similarity;
 mod sqli;
@@ -26,6 +27,7 @@ mod ssti;
 mod stored_xss;
 mod traversal;
 mod xss;
+mod xxe;
 
 pub use auth::WebAuth;
 pub use client::{Page, Req};
@@ -368,6 +370,8 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
         sqli::check(state, opts).await?;
         auth::keep_session(state).await?;
         inject::check(state, opts).await?;
+        auth::keep_session(state).await?;
+        xxe::check(state, opts).await?;
         auth::keep_session(state).await?;
         if !opts.safe {
             stored_xss::check(state).await?;

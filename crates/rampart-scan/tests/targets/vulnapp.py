@@ -18,6 +18,9 @@ a false-positive trap that looks alike but is safe:
   redirect    GET  /go       url                     GET  /next     url  (relative only)
   crlf        GET  /lang     set  (raw header value)  GET  /theme    set  (CR/LF removed)
   ssti        GET  /render   tpl  ({{ expr }} evaluated)
+  xxe         POST /import   xml  (form field; external entities read files)
+                                                  POST /api/quote body (DTDs refused, body echoed)
+  xxe         POST /api/order body (XML sent by the script on /orders; internal entities expanded)
   jsonp       GET  /api/stock callback (any text)     GET  /api/price callback (name checked)
   sessions    POST /login sets a new `sid` (alice/wonderland); /account, /account/settings need it;
               /expire forgets the session on the server; /fixlogin keeps the pre-login `fsid`
@@ -25,6 +28,7 @@ a false-positive trap that looks alike but is safe:
 Usage: vulnapp.py PORT   (listens on 127.0.0.1 only)
 """
 import html
+import io
 import re
 import os
 import shlex
@@ -33,6 +37,8 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+import xml.sax
+import xml.sax.handler
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,6 +58,26 @@ LOG_LOCK = threading.Lock()
 SESSIONS = set()
 GUESTBOOK = []
 NOTES = []
+
+
+def xml_text(data, external):
+    """The text of an XML document. `external`: the parser reads external entities (file:// URLs
+    included) — the XXE bug; internal entities are expanded either way, as expat does."""
+
+    class Text(xml.sax.handler.ContentHandler):
+        def __init__(self):
+            super().__init__()
+            self.parts = []
+
+        def characters(self, content):
+            self.parts.append(content)
+
+    handler = Text()
+    parser = xml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_external_ges, external)
+    parser.setContentHandler(handler)
+    parser.parse(io.BytesIO(data.encode("utf-8")))
+    return "".join(handler.parts)
 
 
 def page(title, body):
@@ -75,6 +101,7 @@ INDEX = page(
 <li><a href="/go?url=/">go home</a> <a href="/next?url=/">next (safe)</a></li>
 <li><a href="/lang?set=en">English</a> <a href="/theme?set=dark">dark theme (safe)</a></li>
 <li><a href="/render?tpl=Hello">render</a></li>
+<li><a href="/import">import an order (XML)</a> <a href="/orders">orders</a></li>
 <li><a href="/api/stock?callback=show">stock (JSONP)</a> <a href="/api/price?callback=show">price (JSONP, safe)</a></li>
 <li><a href="/guestbook">guestbook</a> <a href="/entries">entries</a> <a href="/notes">notes (safe)</a></li>
 <li><a href="/login">login</a> <a href="/account">my account</a></li>
@@ -110,9 +137,11 @@ class Handler(BaseHTTPRequestHandler):
         u = urllib.parse.urlsplit(self.path)
         return u.path, {k: v[0] for k, v in urllib.parse.parse_qs(u.query, keep_blank_values=True).items()}
 
-    def form(self):
+    def body(self):
         n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(min(n, 65536)).decode("utf-8", "replace")
+        return self.rfile.read(min(n, 65536)).decode("utf-8", "replace")
+
+    def form(self, raw):
         return {k: v[0] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
 
     def session(self):
@@ -181,6 +210,34 @@ class Handler(BaseHTTPRequestHandler):
                 page(
                     path[1:].title(),
                     "<p>Results for %s</p>%s<ul>%s</ul>" % (html.escape(term), found or "<p>none</p>", recent),
+                ),
+            )
+        if path == "/import":
+            return self.reply(
+                200,
+                page(
+                    "Import",
+                    '<form method="post" action="/import"><textarea name="xml">'
+                    "&lt;order&gt;&lt;item&gt;gnome&lt;/item&gt;&lt;/order&gt;</textarea>"
+                    '<input type="submit" value="Import"></form>',
+                ),
+            )
+        if path == "/orders":
+            return self.reply(
+                200,
+                page(
+                    "Orders",
+                    """<button onclick="order()">order</button><button onclick="quote()">quote</button>
+<script>
+function order() {
+  fetch("/api/order", {method: "POST", headers: {"Content-Type": "application/xml"},
+        body: "<order><item>gnome</item></order>"});
+}
+function quote() {
+  fetch("/api/quote", {method: "POST", headers: {"Content-Type": "application/xml"},
+        body: "<quote><item>gnome</item></quote>"});
+}
+</script>""",
                 ),
             )
         if path == "/search":
@@ -317,8 +374,23 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         path, _ = self.query()
-        f = self.form()
+        raw = self.body()
+        f = self.form(raw)
         try:
+            if path in ("/import", "/api/order"):
+                # /import reads external entities (the XXE bug); /api/order only expands
+                # internal ones (DTDs on: billion laughs).
+                data = f.get("xml", "") if path == "/import" else raw
+                try:
+                    text = xml_text(data, external=path == "/import")
+                except Exception as e:
+                    return self.reply(400, page("Import", "<p>bad XML: %s</p>" % html.escape(str(e))))
+                return self.reply(200, page("Imported", "<pre>%s</pre>" % html.escape(text)))
+            if path == "/api/quote":
+                # The safe way: no DTD accepted at all; the document is echoed, escaped.
+                if "<!DOCTYPE" in raw.upper() or "<!ENTITY" in raw.upper():
+                    return self.reply(400, page("Quote", "<p>DTDs are not accepted: %s</p>" % html.escape(raw)))
+                return self.reply(200, page("Quote", "<pre>%s</pre>" % html.escape(raw)))
             if path == "/guestbook":
                 GUESTBOOK.append("<b>%s</b>: %s" % (html.escape(f.get("author", "")), f.get("comment", "")))
                 del GUESTBOOK[:-200]
