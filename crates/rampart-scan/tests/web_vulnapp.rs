@@ -11,6 +11,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("RA-WEB-SQLI", "GET /user [name]"),
     ("RA-WEB-SQLI", "POST /login [username]"),
     ("RA-WEB-SQLI", "GET /catalog [q]"),
+    ("RA-WEB-SQLI", "GET /stats [header:User-Agent]"),
+    ("RA-WEB-SQLI", "GET /prefs [cookie:lang]"),
+    ("RA-WEB-SQLI", "POST /api/cart [json:item]"),
     ("RA-WEB-XSS-REFLECTED", "GET /search [q]"),
     ("RA-WEB-XSS-REFLECTED", "GET /greet [name]"),
     ("RA-WEB-XSS-STORED", "POST /guestbook [comment]"),
@@ -29,6 +32,9 @@ const EXPECTED: &[(&str, &str)] = &[
 const TRAPS: &[&str] = &[
     "/item",
     "/shelf",
+    "/welcome",
+    "/style",
+    "/api/wish",
     "/member",
     "/find",
     "/hello",
@@ -198,6 +204,15 @@ fn vulnapp_safe_mode_submits_nothing_that_stores() {
         .findings
         .iter()
         .any(|f| f.rule == "RA-WEB-XSS-REFLECTED"));
+    // No XML or JSON body was sent (they are POSTs); headers and cookies are still probed.
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-XXE" || f.title.contains("json:")));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-SQLI" && f.title.contains("cookie:lang")));
 }
 
 /// Logged in as alice (the shop's own login form): the account pages are scanned, the session

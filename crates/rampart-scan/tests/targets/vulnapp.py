@@ -9,6 +9,10 @@ a false-positive trap that looks alike but is safe:
   sqli        POST /login    username (error)
   sqli        GET  /catalog  q    (UNION only: errors hidden, page changes every time)
                                                   GET  /shelf    q    (parameterised, reflected)
+  sqli        GET  /stats    User-Agent header (error)  GET /welcome  User-Agent (parameterised, shown)
+  sqli        GET  /prefs    cookie lang (boolean)      GET /style    cookie style (parameterised)
+  sqli        POST /api/cart JSON item (error; sent by the script on /cart)
+                                                  POST /api/wish JSON item (parameterised)
   xss         GET  /search   q    (HTML text)        GET  /find     q    (escaped)
   xss         GET  /greet    name (quoted attribute) GET  /hello    name (escaped attribute)
   stored xss  POST /guestbook comment (shown on /entries)    POST /notes note (escaped on /notes)
@@ -29,6 +33,7 @@ Usage: vulnapp.py PORT   (listens on 127.0.0.1 only)
 """
 import html
 import io
+import json
 import re
 import os
 import shlex
@@ -51,6 +56,9 @@ DB.executescript(
     INSERT INTO products VALUES (1,'Garden gnome',19.9),(2,'Bird house',34.5),(3,'Watering can',12);
     CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, password TEXT, bio TEXT);
     INSERT INTO users VALUES (1,'alice','wonderland','Likes gnomes'),(2,'bob','builder','Builds houses');
+    CREATE TABLE visits(agent TEXT);
+    CREATE TABLE langs(code TEXT, label TEXT);
+    INSERT INTO langs VALUES ('en','English'),('de','Deutsch');
     """
 )
 LOG = os.environ.get("VULNAPP_LOG")
@@ -93,6 +101,8 @@ INDEX = page(
 <li><a href="/product?id=1">Garden gnome</a> <a href="/item?id=2">Bird house (safe)</a></li>
 <li><a href="/user?name=alice">alice</a> <a href="/member?name=bob">bob (safe)</a></li>
 <li><a href="/catalog?q=gnome">catalog</a> <a href="/shelf?q=gnome">shelf (safe)</a></li>
+<li><a href="/stats">visitor stats</a> <a href="/welcome">welcome (safe)</a></li>
+<li><a href="/prefs">preferences</a> <a href="/style">style (safe)</a> <a href="/cart">cart</a></li>
 <li><a href="/search?q=gnome">search</a> <a href="/find?q=gnome">find (safe)</a></li>
 <li><a href="/greet?name=visitor">greet</a> <a href="/hello?name=visitor">hello (safe)</a></li>
 <li><a href="/view?file=about.txt">about</a> <a href="/doc?page=about.txt">doc (safe)</a></li>
@@ -143,6 +153,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def form(self, raw):
         return {k: v[0] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
+
+    def cookie(self, name):
+        for part in (self.headers.get("Cookie") or "").split(";"):
+            k, _, v = part.strip().partition("=")
+            if k == name:
+                return v
+        return None
 
     def session(self):
         for part in (self.headers.get("Cookie") or "").split(";"):
@@ -236,6 +253,53 @@ function order() {
 function quote() {
   fetch("/api/quote", {method: "POST", headers: {"Content-Type": "application/xml"},
         body: "<quote><item>gnome</item></quote>"});
+}
+</script>""",
+                ),
+            )
+        if path == "/stats":
+            # Counts visits by browser: the User-Agent goes into SQL as text (errors leak).
+            agent = self.headers.get("User-Agent", "")
+            n = self.sql("SELECT COUNT(*) FROM visits WHERE agent = '%s'" % agent)[0][0]
+            return self.reply(200, page("Stats", "<p>%d earlier visits with your browser</p>" % n))
+        if path == "/welcome":
+            agent = self.headers.get("User-Agent", "")
+            n = self.sql("SELECT COUNT(*) FROM visits WHERE agent = ?", (agent,))[0][0]
+            return self.reply(200, page("Welcome", "<p>You use %s (%d visits)</p>" % (html.escape(agent), n)))
+        if path in ("/prefs", "/style"):
+            # /prefs: the language cookie goes into SQL as text, errors hidden (boolean-based);
+            # /style: the style cookie is looked up parameterised.
+            cname, default = ("lang", "en") if path == "/prefs" else ("style", "plain")
+            value = self.cookie(cname)
+            headers = [] if value is not None else [("Set-Cookie", "%s=%s" % (cname, default))]
+            value = value or default
+            try:
+                if path == "/prefs":
+                    rows = self.sql("SELECT label FROM langs WHERE code = '%s'" % value)
+                else:
+                    rows = self.sql("SELECT label FROM langs WHERE code = ?", (value,))
+            except sqlite3.Error:
+                rows = []
+            if rows:
+                body = "<p>Your language: %s</p><p>Prices in EUR, sizes in cm, shipping to Europe.</p>" % html.escape(rows[0][0])
+            else:
+                body = "<p>Choose a language:</p><ul><li>English (en)</li><li>Deutsch (de)</li></ul>"
+
+            return self.reply(200, page(path[1:].title(), body), headers)
+        if path == "/cart":
+            return self.reply(
+                200,
+                page(
+                    "Cart",
+                    """<button onclick="add()">add</button><button onclick="wish()">wish</button>
+<script>
+function add() {
+  fetch("/api/cart", {method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({item: "Garden gnome", qty: 1})});
+}
+function wish() {
+  fetch("/api/wish", {method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({item: "Garden gnome"})});
 }
 </script>""",
                 ),
@@ -386,6 +450,17 @@ function quote() {
                 except Exception as e:
                     return self.reply(400, page("Import", "<p>bad XML: %s</p>" % html.escape(str(e))))
                 return self.reply(200, page("Imported", "<pre>%s</pre>" % html.escape(text)))
+            if path in ("/api/cart", "/api/wish"):
+                try:
+                    data = json.loads(raw or "{}")
+                except ValueError:
+                    return self.reply(400, page("Cart", "<p>bad JSON</p>"))
+                item = str(data.get("item", ""))
+                if path == "/api/cart":
+                    rows = self.sql("SELECT name, price FROM products WHERE name = '%s'" % item)
+                else:
+                    rows = self.sql("SELECT name, price FROM products WHERE name = ?", (item,))
+                return self.reply(200, json.dumps({"found": [list(r) for r in rows]}))
             if path == "/api/quote":
                 # The safe way: no DTD accepted at all; the document is echoed, escaped.
                 if "<!DOCTYPE" in raw.upper() or "<!ENTITY" in raw.upper():
