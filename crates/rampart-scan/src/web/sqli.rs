@@ -123,13 +123,19 @@ pub(crate) async fn probe_param(
     };
     let baseline_error = db_error(&o1.body).or(db_error(&o2.body));
 
-    // Error-based.
+    // Error-based. Also notes whether a quote changes the answer at all: where neither does on
+    // a stable page, the value reaches no query and the UNION probes are spared.
+    let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
+    let mut quotes_ignored = stable;
     if baseline_error.is_none() {
         for brk in ["'", "\""] {
             let bad = format!("{v}{brk}");
             let Some(r) = send(state, mk, &bad).await? else {
+                quotes_ignored = false;
                 continue;
             };
+            quotes_ignored &=
+                r.status == o1.status && ratio(&o1.body, &strip_reflection(&r.body, &bad)) >= 0.98;
             let Some((db, sig)) = db_error(&r.body) else {
                 continue;
             };
@@ -160,7 +166,6 @@ pub(crate) async fn probe_param(
     }
 
     // Boolean-based, only on pages that answer the same twice.
-    let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
     if stable {
         let shapes: [(&str, &str); 4] = [
             ("{v} AND {a}={a}", "{v} AND {a}={b}"),
@@ -215,8 +220,10 @@ pub(crate) async fn probe_param(
     }
 
     // UNION-based.
-    if let Some(found) = union_based(state, mk, v, &o1).await? {
-        return Ok(found);
+    if baseline_error.is_some() || !quotes_ignored {
+        if let Some(found) = union_based(state, mk, v, &o1).await? {
+            return Ok(found);
+        }
     }
 
     // Time-based, bounded.

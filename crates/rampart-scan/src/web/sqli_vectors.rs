@@ -2,8 +2,9 @@
 //! X-Forwarded-For), cookies the site sets, and the fields of JSON bodies its inline scripts send.
 //!
 //! Headers and cookies are only worth probing where the application reads them: one request per
-//! (page, header or cookie) with a quote appended is compared with the page's answer; only when
-//! the answer changes (a database error, another status, another page) are the error, boolean
+//! page with a quote appended to every header and cookie at once, then — where that changes the
+//! answer — one per header or cookie, is compared with the page's answer; only when the answer
+//! changes (a database error, another status, another page) are the error, boolean
 //! and UNION techniques run on it — not the time-based one, to keep the cost bounded. JSON fields
 //! get every technique, as form fields do (and, as POSTs, are skipped with `--safe`).
 
@@ -53,6 +54,27 @@ fn request(state: &State, url: &Url, place: &Place, value: &str) -> Req {
             let line: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
             r.headers.push(("Cookie".into(), line.join("; ")));
         }
+    }
+    r
+}
+
+/// The page's request with every header and cookie of `places` given its value and `'"`.
+fn quoted_all(state: &State, url: &Url, places: &[(Place, String)]) -> Req {
+    let mut r = Req::get(url.clone());
+    let mut jar: Vec<(String, String)> = state.client.cookies();
+    for (place, orig) in places {
+        let v = format!("{orig}'\"");
+        match place {
+            Place::Header(h) => r.headers.push((h.clone(), v)),
+            Place::Cookie(name) => {
+                jar.retain(|(k, _)| k != name);
+                jar.push((name.clone(), v));
+            }
+        }
+    }
+    if !jar.is_empty() {
+        let line: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        r.headers.push(("Cookie".into(), line.join("; ")));
     }
     r
 }
@@ -118,6 +140,20 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
         let Some(base) = try_send(state, &Req::get(url.clone())).await? else {
             continue;
         };
+        // One request with every header and cookie quoted at once: most pages read none of
+        // them, and then that one request is all they cost.
+        let all = quoted_all(state, &url, &places);
+        let Some(r) = try_send(state, &all).await? else {
+            continue;
+        };
+        let sent: Vec<String> = places.iter().map(|(_, o)| format!("{o}'\"")).collect();
+        let mut stripped = r.clone();
+        for s in &sent {
+            stripped.body = strip_reflection(&stripped.body, s);
+        }
+        if !reacts(&base, &stripped, "") {
+            continue;
+        }
         for (place, orig) in &places {
             let quoted = format!("{orig}'\"");
             let Some(r) = try_send(state, &request(state, &url, place, &quoted)).await? else {
