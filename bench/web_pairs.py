@@ -23,6 +23,7 @@ RAMPART = {
     "RA-WEB-CRLF-INJECTION": "crlf",
     "RA-WEB-SSTI": "ssti",
     "RA-WEB-JSONP": "jsonp",
+    "RA-WEB-XXE": "xxe",
 }
 WAPITI = {
     "SQL Injection": "sqli",

@@ -10,6 +10,10 @@ const EXPECTED: &[(&str, &str)] = &[
     ("RA-WEB-SQLI", "GET /product [id]"),
     ("RA-WEB-SQLI", "GET /user [name]"),
     ("RA-WEB-SQLI", "POST /login [username]"),
+    ("RA-WEB-SQLI", "GET /catalog [q]"),
+    ("RA-WEB-SQLI", "GET /stats [header:User-Agent]"),
+    ("RA-WEB-SQLI", "GET /prefs [cookie:lang]"),
+    ("RA-WEB-SQLI", "POST /api/cart [json:item]"),
     ("RA-WEB-XSS-REFLECTED", "GET /search [q]"),
     ("RA-WEB-XSS-REFLECTED", "GET /greet [name]"),
     ("RA-WEB-XSS-STORED", "POST /guestbook [comment]"),
@@ -20,11 +24,17 @@ const EXPECTED: &[(&str, &str)] = &[
     ("RA-WEB-CRLF-INJECTION", "GET /lang [set]"),
     ("RA-WEB-SSTI", "GET /render [tpl]"),
     ("RA-WEB-JSONP", "GET /api/stock [callback]"),
+    ("RA-WEB-XXE", "POST /import [xml]"),
+    ("RA-WEB-XXE", "POST /api/order [body]"),
 ];
 
 /// Paths whose parameters are safe look-alikes: no injection finding may name them.
 const TRAPS: &[&str] = &[
     "/item",
+    "/shelf",
+    "/welcome",
+    "/style",
+    "/api/wish",
     "/member",
     "/find",
     "/hello",
@@ -34,6 +44,7 @@ const TRAPS: &[&str] = &[
     "/next",
     "/theme",
     "/api/price",
+    "/api/quote",
 ];
 
 const INJECTION_RULES: &[&str] = &[
@@ -46,6 +57,7 @@ const INJECTION_RULES: &[&str] = &[
     "RA-WEB-CRLF-INJECTION",
     "RA-WEB-SSTI",
     "RA-WEB-JSONP",
+    "RA-WEB-XXE",
 ];
 
 fn pair(f: &rampart_model::Finding) -> String {
@@ -113,6 +125,26 @@ fn vulnapp_every_class_found_traps_quiet() {
         assert!(f.evidence.request.is_some(), "{}: no request", f.title);
         assert!(f.evidence.response.is_some(), "{}: no response", f.title);
     }
+    // /catalog hides errors and changes on every answer: only the UNION technique can see it.
+    let union = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "RA-WEB-SQLI" && pair(f) == "GET /catalog [q]")
+        .unwrap();
+    assert!(union.title.contains("UNION-based"), "{}", union.title);
+    // The form field reads /etc/passwd through an external entity; the script's API only expands
+    // internal entities.
+    let xxe = |p: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == "RA-WEB-XXE" && pair(f) == p)
+            .unwrap()
+            .title
+            .clone()
+    };
+    assert!(xxe("POST /import [xml]").contains("(file read)"));
+    assert!(xxe("POST /api/order [body]").contains("(internal entity expansion)"));
     let stored = report
         .findings
         .iter()
@@ -172,6 +204,15 @@ fn vulnapp_safe_mode_submits_nothing_that_stores() {
         .findings
         .iter()
         .any(|f| f.rule == "RA-WEB-XSS-REFLECTED"));
+    // No XML or JSON body was sent (they are POSTs); headers and cookies are still probed.
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-XXE" || f.title.contains("json:")));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.rule == "RA-WEB-SQLI" && f.title.contains("cookie:lang")));
 }
 
 /// Logged in as alice (the shop's own login form): the account pages are scanned, the session

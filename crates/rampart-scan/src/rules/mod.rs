@@ -39,6 +39,7 @@ pub mod web_unreadable_response;
 pub mod web_version_disclosure;
 pub mod web_xss_reflected;
 pub mod web_xss_stored;
+pub mod web_xxe;
 
 use crate::Rule;
 
@@ -83,6 +84,7 @@ pub fn all() -> Vec<Rule> {
         web_session_logout::RULE,
         web_session_fixation::RULE,
         web_unreadable_response::RULE,
+        web_xxe::RULE,
     ];
     v.sort_by_key(|r| r.id);
     v

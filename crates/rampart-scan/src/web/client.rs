@@ -99,20 +99,31 @@ impl Req {
         }
     }
 
-    /// `GET /path?q=1 HTTP/1.1` (and the form body), for evidence.
+    /// `GET /path?q=1 HTTP/1.1` (and the headers set for the probe, and the form body), for
+    /// evidence. Of a Cookie header only the last cookie — the one under test — is written out:
+    /// the scan's own session cookies stay out of the report.
     pub fn describe(&self) -> String {
         let mut target = self.url.path().to_string();
         if let Some(q) = self.url.query() {
             target.push('?');
             target.push_str(q);
         }
+        let mut extra = String::new();
+        for (k, v) in &self.headers {
+            let v = if k.eq_ignore_ascii_case("cookie") {
+                v.rsplit("; ").next().unwrap_or("")
+            } else {
+                v.as_str()
+            };
+            extra.push_str(&format!(" [{k}: {}]", crate::excerpt(v, 200)));
+        }
         match &self.form {
             Some(b) => format!(
-                "{} {target} HTTP/1.1 [body: {}]",
+                "{} {target} HTTP/1.1{extra} [body: {}]",
                 self.method,
                 crate::excerpt(b, 300)
             ),
-            None => format!("{} {target} HTTP/1.1", self.method),
+            None => format!("{} {target} HTTP/1.1{extra}", self.method),
         }
     }
 }

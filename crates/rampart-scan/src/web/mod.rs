@@ -1,6 +1,7 @@
 //! `rampart scan web`: a bounded crawl, path discovery with soft-404 calibration, passive checks
-//! (headers, cookies, CSRF tokens, directory listings, version disclosure), reflected XSS, SQL
-//! injection (error, boolean and time based, each confirmed) and login rate limiting.
+//! (headers, cookies, CSRF tokens, directory listings, version disclosure), reflected XSS, XXE, SQL
+//! injection (error, boolean, UNION and time based, each confirmed; in parameters, headers, cookies
+//! and JSON bodies) and login rate limiting.
 //!
 //! Every check reads and extends one [`State`]: what the crawl and discovery found is what the
 //! active checks attack. All requests go through [`Client`] and so through the scope guard and
@@ -19,13 +20,16 @@ mod passive;
 mod probe;
 mod ratelimit;
 mod redirect;
+mod scripts;
 mod session_key;
 pub mod similarity;
 mod sqli;
+mod sqli_vectors;
 mod ssti;
 mod stored_xss;
 mod traversal;
 mod xss;
+mod xxe;
 
 pub use auth::WebAuth;
 pub use client::{Page, Req};
@@ -367,7 +371,11 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
         auth::keep_session(state).await?;
         sqli::check(state, opts).await?;
         auth::keep_session(state).await?;
+        sqli_vectors::check(state, opts).await?;
+        auth::keep_session(state).await?;
         inject::check(state, opts).await?;
+        auth::keep_session(state).await?;
+        xxe::check(state, opts).await?;
         auth::keep_session(state).await?;
         if !opts.safe {
             stored_xss::check(state).await?;

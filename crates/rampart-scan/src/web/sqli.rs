@@ -3,11 +3,14 @@
 //!   signatures absent from the baseline) and a syntactically repaired value makes it go away;
 //! - boolean-based: on a stable page, an always-true condition answers like the original and an
 //!   always-false one differently (token similarity, reflections removed), twice, with two pairs;
+//! - UNION-based: `UNION SELECT a*b, …` with 1–6 columns makes the product (computed by the
+//!   database only) appear in the answer, twice with new numbers;
 //! - time-based: a bounded sleep (≤ 2 s) delays the answer by that much, twice, and a zero sleep
 //!   does not.
 
-use super::client::Page;
+use super::client::{Page, Req};
 use super::crawl::Endpoint;
+use super::probe::rand_in;
 use super::similarity::{ratio, strip_reflection};
 use super::{State, WebOptions};
 use crate::rules;
@@ -44,7 +47,7 @@ pub fn db_error(body: &str) -> Option<(&'static str, &'static str)> {
     SIGNATURES.iter().find(|(_, s)| body.contains(s)).copied()
 }
 
-enum Outcome {
+pub(crate) enum Outcome {
     Found { how: String, evidence: Evidence },
     None,
 }
@@ -68,7 +71,9 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
             } else {
                 value
             };
-            match probe_param(state, ep, &name, &v, opts).await? {
+            let mk = |value: &str| ep.request_with(&name, value);
+            let all = Techniques { time_based: true };
+            match probe_param(state, &mk, &v, opts, all).await? {
                 Outcome::Found { how, evidence } => {
                     state.add_finding(rules::web_sqli::RULE.finding(
                         format!(
@@ -88,41 +93,49 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
     Ok(())
 }
 
-async fn send(
-    state: &State,
-    ep: &Endpoint,
-    name: &str,
-    value: &str,
-) -> Result<Option<Page>, NetError> {
-    match state.client.send(&ep.request_with(name, value)).await {
+/// Builds the request that puts a value into the place under test (a parameter, a header, a
+/// cookie or a JSON field).
+pub type MakeReq<'a> = &'a (dyn Fn(&str) -> Req + Sync);
+
+/// Which techniques to try; header and cookie probes skip the time-based one (bounded cost).
+#[derive(Clone, Copy)]
+pub struct Techniques {
+    pub time_based: bool,
+}
+
+async fn send(state: &State, mk: MakeReq<'_>, value: &str) -> Result<Option<Page>, NetError> {
+    match state.client.send(&mk(value)).await {
         Ok(p) => Ok(Some(p)),
         Err(e @ NetError::BudgetExhausted(_)) => Err(e),
         Err(_) => Ok(None),
     }
 }
 
-async fn probe_param(
+pub(crate) async fn probe_param(
     state: &State,
-    ep: &Endpoint,
-    name: &str,
+    mk: MakeReq<'_>,
     v: &str,
     opts: &WebOptions,
+    tech: Techniques,
 ) -> Result<Outcome, NetError> {
-    let (Some(o1), Some(o2)) = (
-        send(state, ep, name, v).await?,
-        send(state, ep, name, v).await?,
-    ) else {
+    let (Some(o1), Some(o2)) = (send(state, mk, v).await?, send(state, mk, v).await?) else {
         return Ok(Outcome::None);
     };
     let baseline_error = db_error(&o1.body).or(db_error(&o2.body));
 
-    // Error-based.
+    // Error-based. Also notes whether a quote changes the answer at all: where neither does on
+    // a stable page, the value reaches no query and the UNION probes are spared.
+    let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
+    let mut quotes_ignored = stable;
     if baseline_error.is_none() {
         for brk in ["'", "\""] {
             let bad = format!("{v}{brk}");
-            let Some(r) = send(state, ep, name, &bad).await? else {
+            let Some(r) = send(state, mk, &bad).await? else {
+                quotes_ignored = false;
                 continue;
             };
+            quotes_ignored &=
+                r.status == o1.status && ratio(&o1.body, &strip_reflection(&r.body, &bad)) >= 0.98;
             let Some((db, sig)) = db_error(&r.body) else {
                 continue;
             };
@@ -131,11 +144,11 @@ async fn probe_param(
                 format!("{v}{brk} AND {brk}1{brk}={brk}1"),
                 format!("{v}{brk}{brk}"),
             ] {
-                let Some(ok) = send(state, ep, name, &fixed).await? else {
+                let Some(ok) = send(state, mk, &fixed).await? else {
                     continue;
                 };
                 if db_error(&ok.body).is_none() && ok.status < 500 {
-                    let req = ep.request_with(name, &bad).describe();
+                    let req = mk(&bad).describe();
                     return Ok(Outcome::Found {
                         how: format!("error-based, {db}"),
                         evidence: Evidence {
@@ -153,7 +166,6 @@ async fn probe_param(
     }
 
     // Boolean-based, only on pages that answer the same twice.
-    let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
     if stable {
         let shapes: [(&str, &str); 4] = [
             ("{v} AND {a}={a}", "{v} AND {a}={b}"),
@@ -166,10 +178,9 @@ async fn probe_param(
             for (a, b) in [("1", "2"), ("7", "8")] {
                 let fill = |s: &str| s.replace("{v}", v).replace("{a}", a).replace("{b}", b);
                 let (tv, fv) = (fill(t), fill(f));
-                let (Some(tp), Some(fp)) = (
-                    send(state, ep, name, &tv).await?,
-                    send(state, ep, name, &fv).await?,
-                ) else {
+                let (Some(tp), Some(fp)) =
+                    (send(state, mk, &tv).await?, send(state, mk, &fv).await?)
+                else {
                     break;
                 };
                 let base = &o1.body;
@@ -195,8 +206,8 @@ async fn probe_param(
                     evidence: Evidence {
                         request: Some(format!(
                             "{} vs {}",
-                            ep.request_with(name, &tv).describe(),
-                            ep.request_with(name, &fv).describe()
+                            mk(&tv).describe(),
+                            mk(&fv).describe()
                         )),
                         response: Some(format!(
                             "true condition: HTTP {ts}, similarity to the original {rt:.2}; false condition: HTTP {fs}, similarity {rf:.2}"
@@ -208,7 +219,17 @@ async fn probe_param(
         }
     }
 
+    // UNION-based.
+    if baseline_error.is_some() || !quotes_ignored {
+        if let Some(found) = union_based(state, mk, v, &o1).await? {
+            return Ok(found);
+        }
+    }
+
     // Time-based, bounded.
+    if !tech.time_based {
+        return Ok(Outcome::None);
+    }
     let delay = opts
         .sqli_delay
         .min(Duration::from_secs(2))
@@ -233,24 +254,22 @@ async fn probe_param(
     for (db, with, without) in templates {
         let d = format!("{secs:.1}");
         let p = with.replace("{v}", v).replace("{d}", &d);
-        let Some(first) = send(state, ep, name, &p).await? else {
+        let Some(first) = send(state, mk, &p).await? else {
             continue;
         };
         if !slow(&first) {
             continue;
         }
         let zero = without.replace("{v}", v);
-        let (Some(z), Some(again)) = (
-            send(state, ep, name, &zero).await?,
-            send(state, ep, name, &p).await?,
-        ) else {
+        let (Some(z), Some(again)) = (send(state, mk, &zero).await?, send(state, mk, &p).await?)
+        else {
             continue;
         };
         if slow(&again) && !slow(&z) {
             return Ok(Outcome::Found {
                 how: format!("time-based, {db}"),
                 evidence: Evidence {
-                    request: Some(ep.request_with(name, &p).describe()),
+                    request: Some(mk(&p).describe()),
                     response: Some(format!(
                         "answered after {:.2} s and {:.2} s; with a zero delay after {:.2} s; baseline {:.2} s",
                         first.elapsed.as_secs_f64(),
@@ -264,6 +283,61 @@ async fn probe_param(
         }
     }
     Ok(Outcome::None)
+}
+
+/// Most columns a UNION probe tries.
+const UNION_MAX_COLUMNS: usize = 6;
+
+/// UNION-based: `UNION SELECT a*b, a*b, …` with 1 to [`UNION_MAX_COLUMNS`] columns (numeric and
+/// quoted contexts); the product — which only the database computes, the payload holding `a*b` —
+/// must come back, be absent from the original answer, and come back again with new numbers at
+/// the same column count. At most 2 × 6 requests when nothing comes back.
+async fn union_based(
+    state: &State,
+    mk: MakeReq<'_>,
+    v: &str,
+    base: &Page,
+) -> Result<Option<Outcome>, NetError> {
+    let shapes = ["{v} UNION SELECT {c}", "{v}' UNION SELECT {c}-- -"];
+    for shape in shapes {
+        for n in 1..=UNION_MAX_COLUMNS {
+            let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
+            let product = (u64::from(a) * u64::from(b)).to_string();
+            let payload = union_payload(shape, v, n, a, b);
+            let Some(r) = send(state, mk, &payload).await? else {
+                continue;
+            };
+            if !r.body.contains(&product) || base.body.contains(&product) {
+                continue;
+            }
+            let (a2, b2) = (rand_in(1000, 9999), rand_in(1000, 9999));
+            let again = (u64::from(a2) * u64::from(b2)).to_string();
+            let payload2 = union_payload(shape, v, n, a2, b2);
+            let Some(r2) = send(state, mk, &payload2).await? else {
+                continue;
+            };
+            if !r2.body.contains(&again) || base.body.contains(&again) {
+                continue;
+            }
+            return Ok(Some(Outcome::Found {
+                how: format!("UNION-based, {n} column{}", if n == 1 { "" } else { "s" }),
+                evidence: Evidence {
+                    request: Some(mk(&payload2).describe()),
+                    response: Some(r2.excerpt_around(&again, 200)),
+                    notes: vec![format!(
+                        "the database computed {again} for {a2}*{b2} in a row added by UNION SELECT with {n} columns; first seen as {product} in the answer to {}",
+                        mk(&payload).describe()
+                    )],
+                },
+            }));
+        }
+    }
+    Ok(None)
+}
+
+fn union_payload(shape: &str, v: &str, n: usize, a: u32, b: u32) -> String {
+    let cols = vec![format!("{a}*{b}"); n].join(",");
+    shape.replace("{v}", v).replace("{c}", &cols)
 }
 
 #[cfg(test)]

@@ -7,6 +7,12 @@ a false-positive trap that looks alike but is safe:
   sqli        GET  /product  id   (numeric, boolean) GET  /item     id   (parameterised)
   sqli        GET  /user     name (string, error)    GET  /member   name (parameterised)
   sqli        POST /login    username (error)
+  sqli        GET  /catalog  q    (UNION only: errors hidden, page changes every time)
+                                                  GET  /shelf    q    (parameterised, reflected)
+  sqli        GET  /stats    User-Agent header (error)  GET /welcome  User-Agent (parameterised, shown)
+  sqli        GET  /prefs    cookie lang (boolean)      GET /style    cookie style (parameterised)
+  sqli        POST /api/cart JSON item (error; sent by the script on /cart)
+                                                  POST /api/wish JSON item (parameterised)
   xss         GET  /search   q    (HTML text)        GET  /find     q    (escaped)
   xss         GET  /greet    name (quoted attribute) GET  /hello    name (escaped attribute)
   stored xss  POST /guestbook comment (shown on /entries)    POST /notes note (escaped on /notes)
@@ -16,6 +22,9 @@ a false-positive trap that looks alike but is safe:
   redirect    GET  /go       url                     GET  /next     url  (relative only)
   crlf        GET  /lang     set  (raw header value)  GET  /theme    set  (CR/LF removed)
   ssti        GET  /render   tpl  ({{ expr }} evaluated)
+  xxe         POST /import   xml  (form field; external entities read files)
+                                                  POST /api/quote body (DTDs refused, body echoed)
+  xxe         POST /api/order body (XML sent by the script on /orders; internal entities expanded)
   jsonp       GET  /api/stock callback (any text)     GET  /api/price callback (name checked)
   sessions    POST /login sets a new `sid` (alice/wonderland); /account, /account/settings need it;
               /expire forgets the session on the server; /fixlogin keeps the pre-login `fsid`
@@ -23,6 +32,8 @@ a false-positive trap that looks alike but is safe:
 Usage: vulnapp.py PORT   (listens on 127.0.0.1 only)
 """
 import html
+import io
+import json
 import re
 import os
 import shlex
@@ -31,6 +42,8 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+import xml.sax
+import xml.sax.handler
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -43,6 +56,9 @@ DB.executescript(
     INSERT INTO products VALUES (1,'Garden gnome',19.9),(2,'Bird house',34.5),(3,'Watering can',12);
     CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, password TEXT, bio TEXT);
     INSERT INTO users VALUES (1,'alice','wonderland','Likes gnomes'),(2,'bob','builder','Builds houses');
+    CREATE TABLE visits(agent TEXT);
+    CREATE TABLE langs(code TEXT, label TEXT);
+    INSERT INTO langs VALUES ('en','English'),('de','Deutsch');
     """
 )
 LOG = os.environ.get("VULNAPP_LOG")
@@ -50,6 +66,26 @@ LOG_LOCK = threading.Lock()
 SESSIONS = set()
 GUESTBOOK = []
 NOTES = []
+
+
+def xml_text(data, external):
+    """The text of an XML document. `external`: the parser reads external entities (file:// URLs
+    included) — the XXE bug; internal entities are expanded either way, as expat does."""
+
+    class Text(xml.sax.handler.ContentHandler):
+        def __init__(self):
+            super().__init__()
+            self.parts = []
+
+        def characters(self, content):
+            self.parts.append(content)
+
+    handler = Text()
+    parser = xml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_external_ges, external)
+    parser.setContentHandler(handler)
+    parser.parse(io.BytesIO(data.encode("utf-8")))
+    return "".join(handler.parts)
 
 
 def page(title, body):
@@ -64,6 +100,9 @@ INDEX = page(
     """<ul>
 <li><a href="/product?id=1">Garden gnome</a> <a href="/item?id=2">Bird house (safe)</a></li>
 <li><a href="/user?name=alice">alice</a> <a href="/member?name=bob">bob (safe)</a></li>
+<li><a href="/catalog?q=gnome">catalog</a> <a href="/shelf?q=gnome">shelf (safe)</a></li>
+<li><a href="/stats">visitor stats</a> <a href="/welcome">welcome (safe)</a></li>
+<li><a href="/prefs">preferences</a> <a href="/style">style (safe)</a> <a href="/cart">cart</a></li>
 <li><a href="/search?q=gnome">search</a> <a href="/find?q=gnome">find (safe)</a></li>
 <li><a href="/greet?name=visitor">greet</a> <a href="/hello?name=visitor">hello (safe)</a></li>
 <li><a href="/view?file=about.txt">about</a> <a href="/doc?page=about.txt">doc (safe)</a></li>
@@ -72,6 +111,7 @@ INDEX = page(
 <li><a href="/go?url=/">go home</a> <a href="/next?url=/">next (safe)</a></li>
 <li><a href="/lang?set=en">English</a> <a href="/theme?set=dark">dark theme (safe)</a></li>
 <li><a href="/render?tpl=Hello">render</a></li>
+<li><a href="/import">import an order (XML)</a> <a href="/orders">orders</a></li>
 <li><a href="/api/stock?callback=show">stock (JSONP)</a> <a href="/api/price?callback=show">price (JSONP, safe)</a></li>
 <li><a href="/guestbook">guestbook</a> <a href="/entries">entries</a> <a href="/notes">notes (safe)</a></li>
 <li><a href="/login">login</a> <a href="/account">my account</a></li>
@@ -107,10 +147,19 @@ class Handler(BaseHTTPRequestHandler):
         u = urllib.parse.urlsplit(self.path)
         return u.path, {k: v[0] for k, v in urllib.parse.parse_qs(u.query, keep_blank_values=True).items()}
 
-    def form(self):
+    def body(self):
         n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(min(n, 65536)).decode("utf-8", "replace")
+        return self.rfile.read(min(n, 65536)).decode("utf-8", "replace")
+
+    def form(self, raw):
         return {k: v[0] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
+
+    def cookie(self, name):
+        for part in (self.headers.get("Cookie") or "").split(";"):
+            k, _, v = part.strip().partition("=")
+            if k == name:
+                return v
+        return None
 
     def session(self):
         for part in (self.headers.get("Cookie") or "").split(";"):
@@ -160,6 +209,101 @@ class Handler(BaseHTTPRequestHandler):
             rows = self.sql("SELECT name, bio FROM users WHERE name = ?", (q.get("name", ""),))
             body = "".join("<p>%s: %s</p>" % tuple(map(html.escape, r)) for r in rows) or "<p>nobody</p>"
             return self.reply(200, page("Member", body))
+        if path in ("/catalog", "/shelf"):
+            # A "recently viewed" list that changes on every answer: boolean comparisons cannot
+            # work, errors are hidden; only a UNION shows the catalog query is injectable.
+            recent = "".join("<li>%s</li>" % os.urandom(4).hex() for _ in range(6))
+            term = q.get("q", "")
+            try:
+                if path == "/catalog":
+                    rows = self.sql("SELECT name, price FROM products WHERE name LIKE '%%%s%%'" % term)
+                else:
+                    rows = self.sql("SELECT name, price FROM products WHERE name LIKE ?", ("%" + term + "%",))
+            except sqlite3.Error:
+                rows = []
+            found = "".join("<p>%s: %s</p>" % (html.escape(str(n)), html.escape(str(p))) for n, p in rows)
+            return self.reply(
+                200,
+                page(
+                    path[1:].title(),
+                    "<p>Results for %s</p>%s<ul>%s</ul>" % (html.escape(term), found or "<p>none</p>", recent),
+                ),
+            )
+        if path == "/import":
+            return self.reply(
+                200,
+                page(
+                    "Import",
+                    '<form method="post" action="/import"><textarea name="xml">'
+                    "&lt;order&gt;&lt;item&gt;gnome&lt;/item&gt;&lt;/order&gt;</textarea>"
+                    '<input type="submit" value="Import"></form>',
+                ),
+            )
+        if path == "/orders":
+            return self.reply(
+                200,
+                page(
+                    "Orders",
+                    """<button onclick="order()">order</button><button onclick="quote()">quote</button>
+<script>
+function order() {
+  fetch("/api/order", {method: "POST", headers: {"Content-Type": "application/xml"},
+        body: "<order><item>gnome</item></order>"});
+}
+function quote() {
+  fetch("/api/quote", {method: "POST", headers: {"Content-Type": "application/xml"},
+        body: "<quote><item>gnome</item></quote>"});
+}
+</script>""",
+                ),
+            )
+        if path == "/stats":
+            # Counts visits by browser: the User-Agent goes into SQL as text (errors leak).
+            agent = self.headers.get("User-Agent", "")
+            n = self.sql("SELECT COUNT(*) FROM visits WHERE agent = '%s'" % agent)[0][0]
+            return self.reply(200, page("Stats", "<p>%d earlier visits with your browser</p>" % n))
+        if path == "/welcome":
+            agent = self.headers.get("User-Agent", "")
+            n = self.sql("SELECT COUNT(*) FROM visits WHERE agent = ?", (agent,))[0][0]
+            return self.reply(200, page("Welcome", "<p>You use %s (%d visits)</p>" % (html.escape(agent), n)))
+        if path in ("/prefs", "/style"):
+            # /prefs: the language cookie goes into SQL as text, errors hidden (boolean-based);
+            # /style: the style cookie is looked up parameterised.
+            cname, default = ("lang", "en") if path == "/prefs" else ("style", "plain")
+            value = self.cookie(cname)
+            headers = [] if value is not None else [("Set-Cookie", "%s=%s" % (cname, default))]
+            value = value or default
+            try:
+                if path == "/prefs":
+                    rows = self.sql("SELECT label FROM langs WHERE code = '%s'" % value)
+                else:
+                    rows = self.sql("SELECT label FROM langs WHERE code = ?", (value,))
+            except sqlite3.Error:
+                rows = []
+            if rows:
+                body = "<p>Your language: %s</p><p>Prices in EUR, sizes in cm, shipping to Europe.</p>" % html.escape(rows[0][0])
+            else:
+                body = "<p>Choose a language:</p><ul><li>English (en)</li><li>Deutsch (de)</li></ul>"
+
+            return self.reply(200, page(path[1:].title(), body), headers)
+        if path == "/cart":
+            return self.reply(
+                200,
+                page(
+                    "Cart",
+                    """<button onclick="add()">add</button><button onclick="wish()">wish</button>
+<script>
+function add() {
+  fetch("/api/cart", {method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({item: "Garden gnome", qty: 1})});
+}
+function wish() {
+  fetch("/api/wish", {method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({item: "Garden gnome"})});
+}
+</script>""",
+                ),
+            )
         if path == "/search":
             return self.reply(200, page("Search", "<p>Results for %s: none</p>" % q.get("q", "")))
         if path == "/find":
@@ -294,8 +438,34 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         path, _ = self.query()
-        f = self.form()
+        raw = self.body()
+        f = self.form(raw)
         try:
+            if path in ("/import", "/api/order"):
+                # /import reads external entities (the XXE bug); /api/order only expands
+                # internal ones (DTDs on: billion laughs).
+                data = f.get("xml", "") if path == "/import" else raw
+                try:
+                    text = xml_text(data, external=path == "/import")
+                except Exception as e:
+                    return self.reply(400, page("Import", "<p>bad XML: %s</p>" % html.escape(str(e))))
+                return self.reply(200, page("Imported", "<pre>%s</pre>" % html.escape(text)))
+            if path in ("/api/cart", "/api/wish"):
+                try:
+                    data = json.loads(raw or "{}")
+                except ValueError:
+                    return self.reply(400, page("Cart", "<p>bad JSON</p>"))
+                item = str(data.get("item", ""))
+                if path == "/api/cart":
+                    rows = self.sql("SELECT name, price FROM products WHERE name = '%s'" % item)
+                else:
+                    rows = self.sql("SELECT name, price FROM products WHERE name = ?", (item,))
+                return self.reply(200, json.dumps({"found": [list(r) for r in rows]}))
+            if path == "/api/quote":
+                # The safe way: no DTD accepted at all; the document is echoed, escaped.
+                if "<!DOCTYPE" in raw.upper() or "<!ENTITY" in raw.upper():
+                    return self.reply(400, page("Quote", "<p>DTDs are not accepted: %s</p>" % html.escape(raw)))
+                return self.reply(200, page("Quote", "<pre>%s</pre>" % html.escape(raw)))
             if path == "/guestbook":
                 GUESTBOOK.append("<b>%s</b>: %s" % (html.escape(f.get("author", "")), f.get("comment", "")))
                 del GUESTBOOK[:-200]
