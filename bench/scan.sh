@@ -35,6 +35,10 @@ else
   cargo build -q -p rampart-scan --example demo_server
 fi
 RAMPART="$root/target/$profile/rampart"
+# BENCH_WEB_RATE=N runs the web scans at N requests/s instead of rampart's polite default (50/s):
+# wapiti3 has no rate cap, so this compares the two scanners at full speed. Report both.
+web_rate=()
+[ -n "${BENCH_WEB_RATE:-}" ] && web_rate=(--rate "$BENCH_WEB_RATE")
 DEMO="$root/target/$profile/examples/demo_server"
 bash scripts/setup-web-targets.sh >/dev/null
 venv="$root/target/test-venv"
@@ -206,7 +210,7 @@ web() { # web NAME URL SEED [TRAP_PATHS] [-- extra rampart args -- extra wapiti 
     [ "$side" = r ] && rargs+=("$a") || wargs+=("$a")
   done
   truncate -s 0 "$work/vulnapp-requests.log" "$work/minitwit.log"
-  timed "r_$name" inns env RAMPART_TEST_PASSWORD=Rampart-Bench-7 "$RAMPART" -p "$work/rampart.toml" scan web "$url" --seed "$seed" "${rargs[@]}" -f json -o "$work/r_$name.json"
+  timed "r_$name" inns env RAMPART_TEST_PASSWORD=Rampart-Bench-7 "$RAMPART" -p "$work/rampart.toml" scan web "$url" --seed "$seed" "${web_rate[@]}" "${rargs[@]}" -f json -o "$work/r_$name.json"
   local r_req; r_req=$(jq .requests "$work/r_$name.json")
   truncate -s 0 "$work/vulnapp-requests.log" "$work/minitwit.log"
   timed "w_$name" inns timeout 900 "$bvenv/bin/wapiti" -u "$url" -s "${url%/}$seed" --flush-session --scope folder \
