@@ -60,7 +60,7 @@ fn seed_fixture_gives_one_incident_in_json_and_saves_findings() {
         let store = rampart_store::Store::open(&format!("sqlite://{}", db.display()))
             .await
             .unwrap();
-        let f = store.findings(Some("logs")).await.unwrap();
+        let f = store.tracked_findings(Some("logs")).await.unwrap();
         let i = store.incidents(None).await.unwrap();
         store.close().await;
         (f, i)
@@ -108,7 +108,7 @@ fn seed_fixture_gives_one_incident_in_json_and_saves_findings() {
         let store = rampart_store::Store::open(&format!("sqlite://{}", db.display()))
             .await
             .unwrap();
-        let f = store.findings(Some("logs")).await.unwrap();
+        let f = store.tracked_findings(Some("logs")).await.unwrap();
         store.close().await;
         f
     });

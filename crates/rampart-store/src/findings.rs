@@ -384,11 +384,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Compatibility name for [`Store::tracked_findings`].
-    pub async fn findings(&self, source: Option<&str>) -> Result<Vec<TrackedFinding>, StoreError> {
-        self.tracked_findings(source).await
-    }
-
     /// One finding by fingerprint.
     pub async fn tracked_finding(
         &self,

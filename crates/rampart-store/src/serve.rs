@@ -3,20 +3,10 @@
 //! threat triage edited in the dashboard, and when scheduled jobs last ran.
 
 use crate::convert::{from_us, to_us};
-use crate::store::{Pool, Store, StoreError};
+use crate::store::{on_pool, Pool, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
-
-/// Same as the macro in `store.rs`: one body for both pools.
-macro_rules! on_pool {
-    ($pool:expr, $p:ident => $body:expr) => {
-        match $pool {
-            Pool::Sqlite($p) => $body,
-            Pool::Postgres($p) => $body,
-        }
-    };
-}
 
 /// A rollup bucket's size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -439,8 +429,15 @@ impl Store {
         })
     }
 
+    /// One user by name (every login reads it: one row, not the whole table).
     pub async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
-        Ok(self.users().await?.into_iter().find(|u| u.name == name))
+        on_pool!(&self.pool, p => {
+            let row = sqlx::query("SELECT name, role, password_hash, created_us FROM users WHERE name = $1")
+                .bind(name)
+                .fetch_optional(p)
+                .await?;
+            row.as_ref().map(user_from_row).transpose()
+        })
     }
 
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
@@ -448,16 +445,7 @@ impl Store {
             let rows = sqlx::query("SELECT name, role, password_hash, created_us FROM users ORDER BY name")
                 .fetch_all(p)
                 .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(User {
-                        name: r.try_get("name")?,
-                        role: r.try_get("role")?,
-                        password_hash: r.try_get("password_hash")?,
-                        created_at: from_us(r.try_get("created_us")?),
-                    })
-                })
-                .collect()
+            rows.iter().map(user_from_row).collect()
         })
     }
 
@@ -660,4 +648,20 @@ impl Store {
         });
         Ok(())
     }
+}
+
+/// A `users` row of either backend.
+fn user_from_row<R>(r: &R) -> Result<User, StoreError>
+where
+    R: Row,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    for<'q> String: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> i64: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(User {
+        name: r.try_get("name")?,
+        role: r.try_get("role")?,
+        password_hash: r.try_get("password_hash")?,
+        created_at: from_us(r.try_get("created_us")?),
+    })
 }

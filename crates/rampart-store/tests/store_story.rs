@@ -109,7 +109,7 @@ async fn story(store: Store) {
         .with_evidence(Evidence::note("title: Grafana v10"));
     store.upsert_findings("scan", &[again], t2).await.unwrap();
 
-    let found = store.findings(Some("scan")).await.unwrap();
+    let found = store.tracked_findings(Some("scan")).await.unwrap();
     assert_eq!(found.len(), 2, "a fingerprint is stored once");
     assert_eq!(
         found[0].finding.rule, "RA-WEB-XSS-REFLECTED",
@@ -121,7 +121,11 @@ async fn story(store: Store) {
         .unwrap();
     assert_eq!((g.first_seen, g.last_seen), (t1, t2));
     assert_eq!(g.finding.evidence.notes, vec!["title: Grafana v10"]);
-    assert!(store.findings(Some("logs")).await.unwrap().is_empty());
+    assert!(store
+        .tracked_findings(Some("logs"))
+        .await
+        .unwrap()
+        .is_empty());
 
     // An analyzer records an incident.
     let incident = Incident {
