@@ -73,7 +73,7 @@ fn kill_9_loses_at_most_the_last_second_and_restart_resumes() {
     let serve = Serve::start(dir.path(), &[]);
     let mut c = Client::default();
     assert!(
-        wait_for(10, || stored(dir.path())
+        wait_for(30, || stored(dir.path())
             .0
             .iter()
             .any(|t| *t > killed_at + chrono::Duration::milliseconds(500))),
