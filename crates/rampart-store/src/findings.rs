@@ -443,6 +443,18 @@ impl Store {
         Ok(())
     }
 
+    /// Withdraws the triage decision about a finding (it counts again); `false` when there was none.
+    pub async fn clear_finding_triage(&self, fingerprint: &str) -> Result<bool, StoreError> {
+        let removed = on_pool!(&self.pool, p => {
+            sqlx::query("DELETE FROM finding_triage WHERE fingerprint = $1")
+                .bind(fingerprint)
+                .execute(p)
+                .await?
+                .rows_affected()
+        });
+        Ok(removed > 0)
+    }
+
     /// Every triage decision, by fingerprint (including those about findings not stored here).
     pub async fn finding_triages(&self) -> Result<Vec<FindingTriage>, StoreError> {
         on_pool!(&self.pool, p => {

@@ -178,34 +178,6 @@ fn heat_map(pf: &rampart_config::ProjectFile) -> String {
     )
 }
 
-pub async fn findings(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let s = session_or_return!(state, headers, "viewer");
-    let body = match findings_adapter::findings(&state.store).await {
-        Ok(list) if list.is_empty() => {
-            "<p>No finding stored yet. Run <code>rampart assess</code>.</p>".to_string()
-        }
-        Ok(list) => {
-            let rows: String = list
-                .iter()
-                .map(|f| format!(
-                    r#"<tr><td class="sev-{sev}">{sev}</td><td>{state}{triage}</td><td><code>{rule}</code></td><td>{title}</td><td>{target}</td><td>{first}</td><td>{last}</td></tr>"#,
-                    sev = f.severity.as_str(),
-                    state = esc(&f.state),
-                    triage = f.triage.as_deref().map(|t| format!(" ({})", esc(t))).unwrap_or_default(),
-                    rule = esc(&f.rule),
-                    title = esc(&f.title),
-                    target = esc(&f.target),
-                    first = f.first_seen.format("%Y-%m-%d %H:%M"),
-                    last = f.last_seen.format("%Y-%m-%d %H:%M"),
-                ))
-                .collect();
-            format!("<table><thead><tr><th>Severity</th><th>State</th><th>Rule</th><th>Finding</th><th>Target</th><th>First seen</th><th>Last seen</th></tr></thead><tbody>{rows}</tbody></table>")
-        }
-        Err(e) => store_error(e),
-    };
-    html::page_response(StatusCode::OK, "Findings", Some(&nav(&s)), &body)
-}
-
 pub async fn incidents(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let s = session_or_return!(state, headers, "viewer");
     let now = Utc::now();

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod dashboard;
+pub mod findings;
 pub mod html;
 pub mod login;
 pub mod public;
@@ -32,7 +33,8 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/dashboard", get(dashboard::overview))
-        .route("/dashboard/findings", get(dashboard::findings))
+        .route("/dashboard/findings", get(findings::list))
+        .route("/dashboard/findings/{fingerprint}", post(findings::edit))
         .route("/dashboard/incidents", get(dashboard::incidents))
         .route("/dashboard/risks", get(dashboard::risks))
         .route("/dashboard/runs", get(dashboard::runs))
