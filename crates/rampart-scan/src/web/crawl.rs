@@ -192,6 +192,14 @@ pub async fn crawl(
             for f in ex.forms {
                 add_form(state, &u, f);
             }
+            for s in ex.scripts {
+                if let Ok(mut abs) = u.join(s.trim()) {
+                    abs.set_fragment(None);
+                    if in_scope(state, &abs) && !state.scripts.iter().any(|(s, _)| *s == abs) {
+                        state.scripts.push((abs, u.clone()));
+                    }
+                }
+            }
         }
         if u.query().is_some() {
             add_query_endpoint(state, &u);
@@ -228,7 +236,7 @@ pub async fn crawl(
     Ok(())
 }
 
-fn add_query_endpoint(state: &mut State, u: &Url) {
+pub fn add_query_endpoint(state: &mut State, u: &Url) {
     let params: Vec<(String, String)> = u
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))

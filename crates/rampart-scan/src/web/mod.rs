@@ -15,6 +15,7 @@ mod crlf;
 mod discover;
 pub mod html;
 mod inject;
+mod js_files;
 mod jsonp;
 mod passive;
 mod probe;
@@ -168,6 +169,10 @@ pub(crate) struct State {
     pub logout_links: Vec<Url>,
     /// See [`WebReport::data_changing`].
     pub data_changing: std::collections::BTreeSet<String>,
+    /// Same-origin `<script src>` URLs the crawl saw, with the page that loads each.
+    pub scripts: Vec<(Url, Url)>,
+    /// Requests the site's scripts send (see [`js_files`]).
+    pub script_calls: Vec<scripts::ScriptCall>,
 }
 
 impl State {
@@ -264,6 +269,8 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         landing: None,
         logout_links: Vec::new(),
         data_changing: Default::default(),
+        scripts: Vec::new(),
+        script_calls: Vec::new(),
     };
     if had_credentials {
         state.errors.push(
@@ -365,6 +372,7 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
             "path discovery done"
         );
     }
+    js_files::collect(state).await?;
     passive::check_forms(state);
     if opts.active {
         xss::check(state, opts.safe).await?;

@@ -230,27 +230,47 @@ pub(crate) async fn probe_param(
     if !tech.time_based {
         return Ok(Outcome::None);
     }
+    time_based(state, mk, v, o1.elapsed.max(o2.elapsed), opts).await
+}
+
+/// Time-based: a bounded sleep (≤ 2 s) asked of the database delays the answer by that much
+/// over `base_t` (the slower of two answers to the original value), twice, and the same payload
+/// with a zero sleep does not. When the zero sleep is slow as well, the place is slow for any
+/// changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
+/// One request per template when nothing is slow; at most 4 × 3.
+pub(crate) async fn time_based(
+    state: &State,
+    mk: MakeReq<'_>,
+    v: &str,
+    base_t: Duration,
+    opts: &WebOptions,
+) -> Result<Outcome, NetError> {
     let delay = opts
         .sqli_delay
         .min(Duration::from_secs(2))
         .max(Duration::from_millis(500));
     let secs = delay.as_secs_f64();
-    let base_t = o1.elapsed.max(o2.elapsed);
     let slow = |p: &Page| p.elapsed >= base_t + delay.mul_f64(0.9);
     let templates = [
-        ("MySQL", "{v} AND SLEEP({d})", "{v} AND SLEEP(0)"),
-        ("MySQL", "{v}' AND SLEEP({d})-- -", "{v}' AND SLEEP(0)-- -"),
+        ("SLEEP()", "{v} AND SLEEP({d})", "{v} AND SLEEP(0)"),
         (
-            "PostgreSQL",
+            "SLEEP()",
+            "{v}' AND SLEEP({d})-- -",
+            "{v}' AND SLEEP(0)-- -",
+        ),
+        (
+            "PG_SLEEP()",
             "{v} AND 1=(SELECT 1 FROM PG_SLEEP({d}))",
             "{v} AND 1=(SELECT 1 FROM PG_SLEEP(0))",
         ),
         (
-            "PostgreSQL",
+            "PG_SLEEP()",
             "{v}' AND 1=(SELECT 1 FROM PG_SLEEP({d}))-- -",
             "{v}' AND 1=(SELECT 1 FROM PG_SLEEP(0))-- -",
         ),
     ];
+    // Named by the sleep function the database answered to (MySQL/MariaDB's SLEEP, PostgreSQL's
+    // PG_SLEEP; an application may give another database the same function).
     for (db, with, without) in templates {
         let d = format!("{secs:.1}");
         let p = with.replace("{v}", v).replace("{d}", &d);
@@ -261,11 +281,21 @@ pub(crate) async fn probe_param(
             continue;
         }
         let zero = without.replace("{v}", v);
-        let (Some(z), Some(again)) = (send(state, mk, &zero).await?, send(state, mk, &p).await?)
-        else {
+        let Some(z) = send(state, mk, &zero).await? else {
             continue;
         };
-        if slow(&again) && !slow(&z) {
+        if slow(&z) {
+            tracing::debug!(
+                request = %mk(&zero).describe(),
+                elapsed_ms = z.elapsed.as_millis() as u64,
+                "slow without a delay too: time-based probing stops here"
+            );
+            return Ok(Outcome::None);
+        }
+        let Some(again) = send(state, mk, &p).await? else {
+            continue;
+        };
+        if slow(&again) {
             return Ok(Outcome::Found {
                 how: format!("time-based, {db}"),
                 evidence: Evidence {
@@ -277,7 +307,7 @@ pub(crate) async fn probe_param(
                         z.elapsed.as_secs_f64(),
                         base_t.as_secs_f64()
                     )),
-                    notes: Vec::new(),
+                    notes: vec![format!("asked for a {d} s delay twice")],
                 },
             });
         }

@@ -5,15 +5,17 @@
 //! page with a quote appended to every header and cookie at once, then — where that changes the
 //! answer — one per header or cookie, is compared with the page's answer; only when the answer
 //! changes (a database error, another status, another page) are the error, boolean
-//! and UNION techniques run on it — not the time-based one, to keep the cost bounded. JSON fields
-//! get every technique, as form fields do (and, as POSTs, are skipped with `--safe`).
+//! and UNION techniques run on it. The time-based technique runs, with a baseline measured there,
+//! on the places the page shows it reads without a visible change: the quote changed the answer
+//! but no other technique confirmed, the page hands the cookie out itself (`Set-Cookie`), names
+//! the header in `Vary`, or shows the value back — at most [`MAX_TIME_PLACES`] per scan. JSON
+//! fields get every technique, as form fields do (and, as POSTs, are skipped with `--safe`).
 
 use super::client::{Page, Req};
 use super::crawl::in_scope;
 use super::probe::{is_logout, try_send};
-use super::scripts::fetch_calls;
 use super::similarity::{ratio, strip_reflection};
-use super::sqli::{db_error, probe_param, Outcome, Techniques};
+use super::sqli::{db_error, probe_param, time_based, Outcome, Techniques};
 use super::{State, WebOptions};
 use crate::rules;
 use rampart_net::NetError;
@@ -23,14 +25,56 @@ use url::Url;
 /// Pages whose headers and cookies are probed, at most.
 const MAX_PAGES: usize = 40;
 
+/// (page, header or cookie) places given the time-based probe, at most: each costs 2 baseline
+/// requests and one per template (4) when nothing is slow.
+const MAX_TIME_PLACES: usize = 8;
+
+const QUOTE_CHANGES: &str = "a quote changes the answer";
+
 /// Headers applications commonly log or look up (analytics, "last visit", geo by address).
 const HEADERS: &[&str] = &["User-Agent", "Referer", "X-Forwarded-For"];
 
 /// Where a value goes.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 enum Place {
     Header(String),
     Cookie(String),
+}
+
+impl Place {
+    fn name(&self) -> String {
+        match self {
+            Place::Header(h) => format!("header:{h}"),
+            Place::Cookie(c) => format!("cookie:{c}"),
+        }
+    }
+}
+
+/// Why the page is taken to read `place` although a quote in it changed nothing visible; `None`
+/// when nothing says so. Costs no request: it reads the page's own answer.
+fn reads_silently(base: &Page, place: &Place, orig: &str) -> Option<&'static str> {
+    match place {
+        Place::Cookie(name) => {
+            let sets = base.header_all("set-cookie").iter().any(|c| {
+                c.split_once('=')
+                    .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            });
+            if sets {
+                return Some("the page sets this cookie");
+            }
+        }
+        Place::Header(h) => {
+            let varies = base.header_all("vary").iter().any(|v| {
+                v.split(',')
+                    .any(|x| x.trim().eq_ignore_ascii_case(h) || x.trim() == "*")
+            });
+            if varies {
+                return Some("the page's Vary header names it");
+            }
+        }
+    }
+    // A value long enough not to appear by chance, shown back in the page.
+    (orig.len() >= 6 && base.body.contains(orig)).then_some("the page shows the value")
 }
 
 pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
@@ -102,11 +146,12 @@ fn site_cookies(state: &State) -> Vec<(String, String)> {
     out
 }
 
-/// Whether the answer to a value with a quote differs from the page's own answer.
-fn reacts(base: &Page, r: &Page, sent: &str) -> bool {
+/// Whether the answer to a value with a quote differs from the page's own answer. On a page
+/// that changes by itself (`unstable`), only a database error or another status counts.
+fn reacts(base: &Page, r: &Page, sent: &str, unstable: bool) -> bool {
     db_error(&r.body).is_some_and(|_| db_error(&base.body).is_none())
         || r.status != base.status
-        || ratio(&base.body, &strip_reflection(&r.body, sent)) < 0.98
+        || !unstable && ratio(&base.body, &strip_reflection(&r.body, sent)) < 0.98
 }
 
 async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
@@ -136,10 +181,17 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
             .map(|(k, v)| (Place::Cookie(k), v)),
     );
     let no_time = Techniques { time_based: false };
+    // Places the page reads without a visible change: the time-based technique's candidates.
+    let mut silent: Vec<(Url, Place, String, &'static str)> = Vec::new();
     for url in pages {
         let Some(base) = try_send(state, &Req::get(url.clone())).await? else {
             continue;
         };
+        for (place, orig) in &places {
+            if let Some(why) = reads_silently(&base, place, orig) {
+                silent.push((url.clone(), place.clone(), orig.clone(), why));
+            }
+        }
         // One request with every header and cookie quoted at once: most pages read none of
         // them, and then that one request is all they cost.
         let all = quoted_all(state, &url, &places);
@@ -151,7 +203,15 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
         for s in &sent {
             stripped.body = strip_reflection(&stripped.body, s);
         }
-        if !reacts(&base, &stripped, "") {
+        if !reacts(&base, &stripped, "", false) {
+            continue;
+        }
+        // Changed: by the quotes, or does the page change by itself? One more look tells.
+        let Some(again) = try_send(state, &Req::get(url.clone())).await? else {
+            continue;
+        };
+        let unstable = again.status != base.status || ratio(&base.body, &again.body) < 0.98;
+        if unstable && !reacts(&base, &stripped, "", true) {
             continue;
         }
         for (place, orig) in &places {
@@ -159,46 +219,74 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
             let Some(r) = try_send(state, &request(state, &url, place, &quoted)).await? else {
                 continue;
             };
-            if !reacts(&base, &r, &quoted) {
+            if !reacts(&base, &r, &quoted, unstable) {
                 continue;
             }
             let mk = |v: &str| request(state, &url, place, v);
             let Outcome::Found { how, evidence } =
                 probe_param(state, &mk, orig, opts, no_time).await?
             else {
+                // Read, but neither an error, a boolean difference nor a UNION shows it.
+                silent.retain(|(u, p, _, _)| !(*u == url && p == place));
+                silent.push((url.clone(), place.clone(), orig.clone(), QUOTE_CHANGES));
                 continue;
             };
-            let name = match place {
-                Place::Header(h) => format!("header:{h}"),
-                Place::Cookie(c) => format!("cookie:{c}"),
-            };
-            let f = rules::web_sqli::RULE.finding(
-                format!(
-                    "SQL injection in parameter {name} of GET {} ({how})",
-                    url.path()
-                ),
-                url.to_string(),
-                &format!("GET {} [{name}]", url.path()),
-                evidence,
-            );
-            state.add_finding(f);
+            report(state, &url, place, &how, evidence);
+            silent.retain(|(u, p, _, _)| !(*u == url && p == place));
+        }
+    }
+    // What the page itself shows first; a quote's change (the weaker sign) after.
+    silent.sort_by_key(|(_, _, _, why)| *why == QUOTE_CHANGES);
+    for (url, place, orig, why) in silent.into_iter().take(MAX_TIME_PLACES) {
+        let mk = |v: &str| request(state, &url, &place, v);
+        let (Some(b1), Some(b2)) = (
+            try_send(state, &mk(&orig)).await?,
+            try_send(state, &mk(&orig)).await?,
+        ) else {
+            continue;
+        };
+        let base_t = b1.elapsed.max(b2.elapsed);
+        if let Outcome::Found { how, mut evidence } =
+            time_based(state, &mk, &orig, base_t, opts).await?
+        {
+            evidence
+                .notes
+                .push(format!("probed by timing because {why}"));
+            report(state, &url, &place, &how, evidence);
         }
     }
     Ok(())
+}
+
+fn report(
+    state: &mut State,
+    url: &Url,
+    place: &Place,
+    how: &str,
+    evidence: rampart_model::Evidence,
+) {
+    let name = place.name();
+    let f = rules::web_sqli::RULE.finding(
+        format!(
+            "SQL injection in parameter {name} of GET {} ({how})",
+            url.path()
+        ),
+        url.to_string(),
+        &format!("GET {} [{name}]", url.path()),
+        evidence,
+    );
+    state.add_finding(f);
 }
 
 async fn json_bodies(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     if opts.safe {
         return Ok(());
     }
-    let mut seen = HashSet::new();
     let calls: Vec<_> = state
-        .fetched
+        .script_calls
         .iter()
-        .filter(|p| p.is_html())
-        .flat_map(|p| fetch_calls(&p.url, &p.body))
         .filter(|c| c.is_json() && matches!(c.method.as_str(), "POST" | "PUT" | "PATCH"))
-        .filter(|c| seen.insert(format!("{} {}", c.method, c.url)))
+        .cloned()
         .collect();
     for c in calls {
         if !in_scope(state, &c.url) || is_logout(&c.url) {
