@@ -118,7 +118,10 @@ pub(crate) async fn probe_param(
     opts: &WebOptions,
     tech: Techniques,
 ) -> Result<Outcome, NetError> {
-    let (Some(o1), Some(o2)) = (send(state, mk, v).await?, send(state, mk, v).await?) else {
+    // The first original answer may be one already received; the second is new, so that the
+    // two tell whether the page is stable.
+    let o1 = super::probe::try_send_original(state, &mk(v)).await?;
+    let (Some(o1), Some(o2)) = (o1, send(state, mk, v).await?) else {
         return Ok(Outcome::None);
     };
     let baseline_error = db_error(&o1.body).or(db_error(&o2.body));
@@ -126,7 +129,7 @@ pub(crate) async fn probe_param(
     // Error-based. Also notes whether a quote changes the answer at all: where neither does on
     // a stable page, the value reaches no query and the UNION probes are spared.
     let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
-    let mut quotes_ignored = stable;
+    let mut quotes_ignored = stable && baseline_error.is_none();
     if baseline_error.is_none() {
         for brk in ["'", "\""] {
             let bad = format!("{v}{brk}");
@@ -134,8 +137,12 @@ pub(crate) async fn probe_param(
                 quotes_ignored = false;
                 continue;
             };
-            quotes_ignored &=
-                r.status == o1.status && ratio(&o1.body, &strip_reflection(&r.body, &bad)) >= 0.98;
+            // The original value shown back is not a difference either.
+            quotes_ignored &= r.status == o1.status
+                && ratio(
+                    &strip_reflection(&o1.body, v),
+                    &strip_reflection(&r.body, &bad),
+                ) >= 0.98;
             let Some((db, sig)) = db_error(&r.body) else {
                 continue;
             };
@@ -173,7 +180,12 @@ pub(crate) async fn probe_param(
             ("{v}\" AND \"{a}\"=\"{a}", "{v}\" AND \"{a}\"=\"{b}"),
             ("{v}' AND {a}={a}-- -", "{v}' AND {a}={b}-- -"),
         ];
-        for (t, f) in shapes {
+        for (i, (t, f)) in shapes.into_iter().enumerate() {
+            // A quote that changes nothing cannot close a string either: only the numeric
+            // shape is left to try.
+            if quotes_ignored && i > 0 {
+                break;
+            }
             let mut confirmed = Vec::new();
             for (a, b) in [("1", "2"), ("7", "8")] {
                 let fill = |s: &str| s.replace("{v}", v).replace("{a}", a).replace("{b}", b);

@@ -13,7 +13,7 @@
 
 use super::client::{Page, Req};
 use super::crawl::in_scope;
-use super::probe::{is_logout, try_send};
+use super::probe::{is_logout, try_send, try_send_original};
 use super::similarity::{ratio, strip_reflection};
 use super::sqli::{db_error, probe_param, time_based, Outcome, Techniques};
 use super::{State, WebOptions};
@@ -184,7 +184,7 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
     // Places the page reads without a visible change: the time-based technique's candidates.
     let mut silent: Vec<(Url, Place, String, &'static str)> = Vec::new();
     for url in pages {
-        let Some(base) = try_send(state, &Req::get(url.clone())).await? else {
+        let Some(base) = try_send_original(state, &Req::get(url.clone())).await? else {
             continue;
         };
         for (place, orig) in &places {
