@@ -186,6 +186,9 @@ pub(crate) async fn probe_param(
             if quotes_ignored && i > 0 {
                 break;
             }
+            if i == 0 && !is_number(v) {
+                continue;
+            }
             let mut confirmed = Vec::new();
             for (a, b) in [("1", "2"), ("7", "8")] {
                 let fill = |s: &str| s.replace("{v}", v).replace("{a}", a).replace("{b}", b);
@@ -284,6 +287,9 @@ pub(crate) async fn time_based(
     // Named by the sleep function the database answered to (MySQL/MariaDB's SLEEP, PostgreSQL's
     // PG_SLEEP; an application may give another database the same function).
     for (db, with, without) in templates {
+        if !with.starts_with("{v}'") && !is_number(v) {
+            continue;
+        }
         let d = format!("{secs:.1}");
         let p = with.replace("{v}", v).replace("{d}", &d);
         let Some(first) = send(state, mk, &p).await? else {
@@ -327,6 +333,13 @@ pub(crate) async fn time_based(
     Ok(Outcome::None)
 }
 
+/// Whether `v` can stand unquoted in SQL as a number. Only then are the unquoted (numeric
+/// context) shapes tried: a word in that place is already a broken query, whatever follows it.
+fn is_number(v: &str) -> bool {
+    let t = v.trim();
+    !t.is_empty() && t.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
 /// Most columns a UNION probe tries.
 const UNION_MAX_COLUMNS: usize = 6;
 
@@ -341,7 +354,10 @@ async fn union_based(
     base: &Page,
 ) -> Result<Option<Outcome>, NetError> {
     let shapes = ["{v} UNION SELECT {c}", "{v}' UNION SELECT {c}-- -"];
-    for shape in shapes {
+    for (i, shape) in shapes.into_iter().enumerate() {
+        if i == 0 && !is_number(v) {
+            continue;
+        }
         for n in 1..=UNION_MAX_COLUMNS {
             let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
             let product = (u64::from(a) * u64::from(b)).to_string();
