@@ -173,6 +173,9 @@ pub(crate) struct State {
     pub scripts: Vec<(Url, Url)>,
     /// Requests the site's scripts send (see [`js_files`]).
     pub script_calls: Vec<scripts::ScriptCall>,
+    /// Probes that mostly wait (time-based ones) running beside the others; their findings are
+    /// collected by [`State::join_background`].
+    pub background: Vec<tokio::task::JoinHandle<Result<Vec<Finding>, NetError>>>,
 }
 
 impl State {
@@ -209,6 +212,21 @@ impl State {
         if self.finding_keys.insert(f.fingerprint.clone()) {
             self.findings.push(f);
         }
+    }
+
+    /// Waits for the background probes and records what they found.
+    pub async fn join_background(&mut self) -> Result<(), NetError> {
+        for task in std::mem::take(&mut self.background) {
+            match task.await {
+                Ok(found) => {
+                    for f in found? {
+                        self.add_finding(f);
+                    }
+                }
+                Err(e) => self.errors.push(format!("background probe failed: {e}")),
+            }
+        }
+        Ok(())
     }
 
     pub fn target(&self) -> String {
@@ -271,6 +289,7 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         data_changing: Default::default(),
         scripts: Vec::new(),
         script_calls: Vec::new(),
+        background: Vec::new(),
     };
     if had_credentials {
         state.errors.push(
@@ -280,6 +299,10 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         );
     }
     let outcome = run(&mut state, opts).await;
+    // A scan that stopped early (budget) leaves no probe running behind it.
+    for task in state.background.drain(..) {
+        task.abort();
+    }
     let budget_exhausted = matches!(outcome, Err(NetError::BudgetExhausted(_)));
     if budget_exhausted {
         tracing::warn!(
@@ -388,6 +411,7 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
         if !opts.safe {
             stored_xss::check(state).await?;
         }
+        state.join_background().await?;
         tracing::debug!(requests = state.client.sent(), "injection probes done");
     }
     if opts.login_burst > 0 {

@@ -8,7 +8,7 @@
 //! - time-based: a bounded sleep (≤ 2 s) delays the answer by that much, twice, and a zero sleep
 //!   does not.
 
-use super::client::{Page, Req};
+use super::client::{Client, Page, Req};
 use super::crawl::Endpoint;
 use super::probe::rand_in;
 use super::similarity::{ratio, strip_reflection};
@@ -103,8 +103,8 @@ pub struct Techniques {
     pub time_based: bool,
 }
 
-async fn send(state: &State, mk: MakeReq<'_>, value: &str) -> Result<Option<Page>, NetError> {
-    match state.client.send(&mk(value)).await {
+async fn send(client: &Client, mk: MakeReq<'_>, value: &str) -> Result<Option<Page>, NetError> {
+    match client.send(&mk(value)).await {
         Ok(p) => Ok(Some(p)),
         Err(e @ NetError::BudgetExhausted(_)) => Err(e),
         Err(_) => Ok(None),
@@ -121,7 +121,7 @@ pub(crate) async fn probe_param(
     // The first original answer may be one already received; the second is new, so that the
     // two tell whether the page is stable.
     let o1 = super::probe::try_send_original(state, &mk(v)).await?;
-    let (Some(o1), Some(o2)) = (o1, send(state, mk, v).await?) else {
+    let (Some(o1), Some(o2)) = (o1, send(&state.client, mk, v).await?) else {
         return Ok(Outcome::None);
     };
     let baseline_error = db_error(&o1.body).or(db_error(&o2.body));
@@ -133,7 +133,7 @@ pub(crate) async fn probe_param(
     if baseline_error.is_none() {
         for brk in ["'", "\""] {
             let bad = format!("{v}{brk}");
-            let Some(r) = send(state, mk, &bad).await? else {
+            let Some(r) = send(&state.client, mk, &bad).await? else {
                 quotes_ignored = false;
                 continue;
             };
@@ -151,7 +151,7 @@ pub(crate) async fn probe_param(
                 format!("{v}{brk} AND {brk}1{brk}={brk}1"),
                 format!("{v}{brk}{brk}"),
             ] {
-                let Some(ok) = send(state, mk, &fixed).await? else {
+                let Some(ok) = send(&state.client, mk, &fixed).await? else {
                     continue;
                 };
                 if db_error(&ok.body).is_none() && ok.status < 500 {
@@ -193,9 +193,10 @@ pub(crate) async fn probe_param(
             for (a, b) in [("1", "2"), ("7", "8")] {
                 let fill = |s: &str| s.replace("{v}", v).replace("{a}", a).replace("{b}", b);
                 let (tv, fv) = (fill(t), fill(f));
-                let (Some(tp), Some(fp)) =
-                    (send(state, mk, &tv).await?, send(state, mk, &fv).await?)
-                else {
+                let (Some(tp), Some(fp)) = (
+                    send(&state.client, mk, &tv).await?,
+                    send(&state.client, mk, &fv).await?,
+                ) else {
                     break;
                 };
                 let base = &o1.body;
@@ -245,7 +246,14 @@ pub(crate) async fn probe_param(
     if !tech.time_based {
         return Ok(Outcome::None);
     }
-    time_based(state, mk, v, o1.elapsed.max(o2.elapsed), opts).await
+    time_based(&state.client, mk, v, o1.elapsed.max(o2.elapsed), opts).await
+}
+
+/// The delay time-based probes ask for: [`WebOptions::sqli_delay`] held to 0.5–2 s.
+fn time_delay(opts: &WebOptions) -> Duration {
+    opts.sqli_delay
+        .min(Duration::from_secs(2))
+        .max(Duration::from_millis(500))
 }
 
 /// Time-based: a bounded sleep (≤ 2 s) asked of the database delays the answer by that much
@@ -254,16 +262,13 @@ pub(crate) async fn probe_param(
 /// changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
 /// One request per template when nothing is slow; at most 4 × 3.
 pub(crate) async fn time_based(
-    state: &State,
+    client: &Client,
     mk: MakeReq<'_>,
     v: &str,
     base_t: Duration,
     opts: &WebOptions,
 ) -> Result<Outcome, NetError> {
-    let delay = opts
-        .sqli_delay
-        .min(Duration::from_secs(2))
-        .max(Duration::from_millis(500));
+    let delay = time_delay(opts);
     let secs = delay.as_secs_f64();
     let slow = |p: &Page| p.elapsed >= base_t + delay.mul_f64(0.9);
     let templates = [
@@ -292,14 +297,14 @@ pub(crate) async fn time_based(
         }
         let d = format!("{secs:.1}");
         let p = with.replace("{v}", v).replace("{d}", &d);
-        let Some(first) = send(state, mk, &p).await? else {
+        let Some(first) = send(client, mk, &p).await? else {
             continue;
         };
         if !slow(&first) {
             continue;
         }
         let zero = without.replace("{v}", v);
-        let Some(z) = send(state, mk, &zero).await? else {
+        let Some(z) = send(client, mk, &zero).await? else {
             continue;
         };
         if slow(&z) {
@@ -310,7 +315,7 @@ pub(crate) async fn time_based(
             );
             return Ok(Outcome::None);
         }
-        let Some(again) = send(state, mk, &p).await? else {
+        let Some(again) = send(client, mk, &p).await? else {
             continue;
         };
         if slow(&again) {
@@ -362,7 +367,7 @@ async fn union_based(
             let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
             let product = (u64::from(a) * u64::from(b)).to_string();
             let payload = union_payload(shape, v, n, a, b);
-            let Some(r) = send(state, mk, &payload).await? else {
+            let Some(r) = send(&state.client, mk, &payload).await? else {
                 continue;
             };
             if !r.body.contains(&product) || base.body.contains(&product) {
@@ -371,7 +376,7 @@ async fn union_based(
             let (a2, b2) = (rand_in(1000, 9999), rand_in(1000, 9999));
             let again = (u64::from(a2) * u64::from(b2)).to_string();
             let payload2 = union_payload(shape, v, n, a2, b2);
-            let Some(r2) = send(state, mk, &payload2).await? else {
+            let Some(r2) = send(&state.client, mk, &payload2).await? else {
                 continue;
             };
             if !r2.body.contains(&again) || base.body.contains(&again) {

@@ -11,13 +11,14 @@
 //! the header in `Vary`, or shows the value back — at most [`MAX_TIME_PLACES`] per scan. JSON
 //! fields get every technique, as form fields do (and, as POSTs, are skipped with `--safe`).
 
-use super::client::{Page, Req};
+use super::client::{Client, Page, Req};
 use super::crawl::in_scope;
 use super::probe::{is_logout, try_send, try_send_original};
 use super::similarity::{ratio, strip_reflection};
 use super::sqli::{db_error, probe_param, time_based, Outcome, Techniques};
 use super::{State, WebOptions};
 use crate::rules;
+use rampart_model::Finding;
 use rampart_net::NetError;
 use std::collections::HashSet;
 use url::Url;
@@ -82,14 +83,13 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
     json_bodies(state, opts).await
 }
 
-fn request(state: &State, url: &Url, place: &Place, value: &str) -> Req {
+fn request(client: &Client, url: &Url, place: &Place, value: &str) -> Req {
     let mut r = Req::get(url.clone());
     match place {
         Place::Header(h) => r.headers.push((h.clone(), value.to_string())),
         Place::Cookie(name) => {
             // The scan's own cookies (a logged-in session) stay; only this one changes.
-            let mut jar: Vec<(String, String)> = state
-                .client
+            let mut jar: Vec<(String, String)> = client
                 .cookies()
                 .into_iter()
                 .filter(|(k, _)| k != name)
@@ -216,13 +216,14 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
         }
         for (place, orig) in &places {
             let quoted = format!("{orig}'\"");
-            let Some(r) = try_send(state, &request(state, &url, place, &quoted)).await? else {
+            let Some(r) = try_send(state, &request(&state.client, &url, place, &quoted)).await?
+            else {
                 continue;
             };
             if !reacts(&base, &r, &quoted, unstable) {
                 continue;
             }
-            let mk = |v: &str| request(state, &url, place, v);
+            let mk = |v: &str| request(&state.client, &url, place, v);
             let Outcome::Found { how, evidence } =
                 probe_param(state, &mk, orig, opts, no_time).await?
             else {
@@ -237,24 +238,34 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
     }
     // What the page itself shows first; a quote's change (the weaker sign) after.
     silent.sort_by_key(|(_, _, _, why)| *why == QUOTE_CHANGES);
-    for (url, place, orig, why) in silent.into_iter().take(MAX_TIME_PLACES) {
-        let mk = |v: &str| request(state, &url, &place, v);
-        let (Some(b1), Some(b2)) = (
-            try_send(state, &mk(&orig)).await?,
-            try_send(state, &mk(&orig)).await?,
-        ) else {
-            continue;
-        };
-        let base_t = b1.elapsed.max(b2.elapsed);
-        if let Outcome::Found { how, mut evidence } =
-            time_based(state, &mk, &orig, base_t, opts).await?
-        {
-            evidence
-                .notes
-                .push(format!("probed by timing because {why}"));
-            report(state, &url, &place, &how, evidence);
-        }
+    silent.truncate(MAX_TIME_PLACES);
+    if silent.is_empty() {
+        return Ok(());
     }
+    // The delays run beside the checks that follow (through the same client: same rate limit,
+    // budget and session); their findings are collected when those are done.
+    let client = state.client.clone();
+    let opts = opts.clone();
+    state.background.push(tokio::spawn(async move {
+        let mut found = Vec::new();
+        for (url, place, orig, why) in silent {
+            let mk = |v: &str| request(&client, &url, &place, v);
+            let (Ok(b1), Ok(b2)) = (client.send(&mk(&orig)).await, client.send(&mk(&orig)).await)
+            else {
+                continue;
+            };
+            let base_t = b1.elapsed.max(b2.elapsed);
+            if let Outcome::Found { how, mut evidence } =
+                time_based(&client, &mk, &orig, base_t, &opts).await?
+            {
+                evidence
+                    .notes
+                    .push(format!("probed by timing because {why}"));
+                found.push(finding(&url, &place, &how, evidence));
+            }
+        }
+        Ok(found)
+    }));
     Ok(())
 }
 
@@ -265,8 +276,12 @@ fn report(
     how: &str,
     evidence: rampart_model::Evidence,
 ) {
+    state.add_finding(finding(url, place, how, evidence));
+}
+
+fn finding(url: &Url, place: &Place, how: &str, evidence: rampart_model::Evidence) -> Finding {
     let name = place.name();
-    let f = rules::web_sqli::RULE.finding(
+    rules::web_sqli::RULE.finding(
         format!(
             "SQL injection in parameter {name} of GET {} ({how})",
             url.path()
@@ -274,8 +289,7 @@ fn report(
         url.to_string(),
         &format!("GET {} [{name}]", url.path()),
         evidence,
-    );
-    state.add_finding(f);
+    )
 }
 
 async fn json_bodies(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
