@@ -141,7 +141,7 @@ pub(crate) async fn probe_param(
             quotes_ignored &= r.status == o1.status
                 && ratio(
                     &strip_reflection(&o1.body, v),
-                    &strip_reflection(&r.body, &bad),
+                    &strip_reflection(&strip_reflection(&r.body, &bad), v),
                 ) >= 0.98;
             let Some((db, sig)) = db_error(&r.body) else {
                 continue;
