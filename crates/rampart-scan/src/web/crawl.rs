@@ -21,6 +21,9 @@ pub struct Endpoint {
     pub found_on: Url,
     /// Parameters the scanner must not fuzz (CSRF tokens, submit buttons).
     pub fixed: Vec<String>,
+    /// Parameters already probed on a twin endpoint (same method, path and names) that differs
+    /// only in their values: a probe replaces the value, so probing them again repeats it.
+    pub covered: Vec<String>,
     pub form: Option<Form>,
 }
 
@@ -56,7 +59,9 @@ impl Endpoint {
     }
 
     pub fn fuzzable(&self) -> impl Iterator<Item = &(String, String)> {
-        self.params.iter().filter(|(k, _)| !self.fixed.contains(k))
+        self.params
+            .iter()
+            .filter(|(k, _)| !self.fixed.contains(k) && !self.covered.contains(k))
     }
 }
 
@@ -249,6 +254,7 @@ pub fn add_query_endpoint(state: &mut State, u: &Url) {
         params,
         found_on: u.clone(),
         fixed: Vec::new(),
+        covered: Vec::new(),
         form: None,
     };
     state.add_endpoint(ep);
@@ -297,6 +303,7 @@ fn add_form(state: &mut State, page: &Url, f: Form) {
         params,
         found_on: page.clone(),
         fixed,
+        covered: Vec::new(),
         form: Some(f),
     });
 }

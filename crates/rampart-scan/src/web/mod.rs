@@ -200,12 +200,28 @@ impl State {
         self.fetched.push(page);
     }
 
-    pub fn add_endpoint(&mut self, ep: Endpoint) {
+    pub fn add_endpoint(&mut self, mut ep: Endpoint) {
         let names = crawl::param_signature(&ep.params, ep.form.is_some());
         let key = format!("{} {} {}", ep.method, ep.url.path(), names.join("&"));
-        if self.endpoint_keys.insert(key) {
-            self.endpoints.push(ep);
+        if !self.endpoint_keys.insert(key) {
+            return;
         }
+        // /fp?trap=a&id=1 and /fp?trap=b&id=1 are two endpoints (`trap` selects a code path, so
+        // `id` is probed on both), but `trap` itself needs probing only once: every probe
+        // replaces its value.
+        if let Some(twin) = self
+            .endpoints
+            .iter()
+            .find(|e| e.method == ep.method && e.url.path() == ep.url.path() && same_names(e, &ep))
+        {
+            ep.covered = ep
+                .params
+                .iter()
+                .filter(|(k, v)| twin.params.iter().any(|(tk, tv)| tk == k && tv != v))
+                .map(|(k, _)| k.clone())
+                .collect();
+        }
+        self.endpoints.push(ep);
     }
 
     pub fn add_finding(&mut self, f: Finding) {
@@ -232,6 +248,16 @@ impl State {
     pub fn target(&self) -> String {
         self.base.to_string()
     }
+}
+
+/// Whether two endpoints take the same parameter names.
+fn same_names(a: &Endpoint, b: &Endpoint) -> bool {
+    fn names(e: &Endpoint) -> Vec<&str> {
+        let mut n: Vec<&str> = e.params.iter().map(|(k, _)| k.as_str()).collect();
+        n.sort_unstable();
+        n
+    }
+    names(a) == names(b)
 }
 
 /// Scans the web application at `url`. Out-of-scope URLs are refused before anything is sent.

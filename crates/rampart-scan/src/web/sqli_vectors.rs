@@ -242,30 +242,30 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
     if silent.is_empty() {
         return Ok(());
     }
-    // The delays run beside the checks that follow (through the same client: same rate limit,
-    // budget and session); their findings are collected when those are done.
-    let client = state.client.clone();
-    let opts = opts.clone();
-    state.background.push(tokio::spawn(async move {
-        let mut found = Vec::new();
-        for (url, place, orig, why) in silent {
+    // The delays run beside the checks that follow and beside each other (at most
+    // MAX_TIME_PLACES at once, through the same client: same rate limit, budget and session);
+    // their findings are collected when those checks are done.
+    for (url, place, orig, why) in silent {
+        let client = state.client.clone();
+        let opts = opts.clone();
+        state.background.push(tokio::spawn(async move {
             let mk = |v: &str| request(&client, &url, &place, v);
             let (Ok(b1), Ok(b2)) = (client.send(&mk(&orig)).await, client.send(&mk(&orig)).await)
             else {
-                continue;
+                return Ok(Vec::new());
             };
             let base_t = b1.elapsed.max(b2.elapsed);
-            if let Outcome::Found { how, mut evidence } =
+            let Outcome::Found { how, mut evidence } =
                 time_based(&client, &mk, &orig, base_t, &opts).await?
-            {
-                evidence
-                    .notes
-                    .push(format!("probed by timing because {why}"));
-                found.push(finding(&url, &place, &how, evidence));
-            }
-        }
-        Ok(found)
-    }));
+            else {
+                return Ok(Vec::new());
+            };
+            evidence
+                .notes
+                .push(format!("probed by timing because {why}"));
+            Ok(vec![finding(&url, &place, &how, evidence)])
+        }));
+    }
     Ok(())
 }
 

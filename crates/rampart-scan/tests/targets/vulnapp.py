@@ -71,15 +71,14 @@ DB.executescript(
 # The news site's visitor table lives in a database of its own that knows MySQL's SLEEP(), as a
 # MySQL-backed page would: its injection can only be seen by timing. A lock of its own, so a
 # sleeping query holds up no other page.
-NEWS_DB = sqlite3.connect(":memory:", check_same_thread=False)
-NEWS_LOCK = threading.Lock()
-NEWS_DB.create_function("sleep", 1, lambda s: (time.sleep(min(max(float(s or 0), 0), 5)), 0)[1])
-NEWS_DB.executescript(
-    """
-    CREATE TABLE visitors(token TEXT PRIMARY KEY, visits INTEGER);
-    CREATE TABLE profiles(token TEXT PRIMARY KEY, report TEXT);
-    """
-)
+# /report's profiles sit in another one, so that neither page ever waits for the other.
+NEWS_DB = {
+    "/news": (sqlite3.connect(":memory:", check_same_thread=False), threading.Lock()),
+    "/report": (sqlite3.connect(":memory:", check_same_thread=False), threading.Lock()),
+}
+NEWS_DB["/news"][0].create_function("sleep", 1, lambda s: (time.sleep(min(max(float(s or 0), 0), 5)), 0)[1])
+NEWS_DB["/news"][0].execute("CREATE TABLE visitors(token TEXT PRIMARY KEY, visits INTEGER)")
+NEWS_DB["/report"][0].execute("CREATE TABLE profiles(token TEXT PRIMARY KEY, report TEXT)")
 SHOP_JS = """// The shop's front-end: the endpoints below are named nowhere else.
 function loadItem(id) {
   return fetch('/api/items?id=' + encodeURIComponent(id)).then(r => r.json());
@@ -200,21 +199,22 @@ class Handler(BaseHTTPRequestHandler):
         cname, table = ("visitor", "visitors") if path == "/news" else ("profile", "profiles")
         token = self.cookie(cname)
         headers = []
-        with NEWS_LOCK:
+        db, lock = NEWS_DB[path]
+        with lock:
             if token is None:
                 token = os.urandom(8).hex()
-                NEWS_DB.execute("INSERT INTO %s VALUES (?, 0)" % table, (token,))
+                db.execute("INSERT INTO %s VALUES (?, 0)" % table, (token,))
                 headers.append(("Set-Cookie", "%s=%s; HttpOnly" % (cname, token)))
         if path == "/news":
             try:
-                with NEWS_LOCK:
-                    NEWS_DB.execute("SELECT visits FROM visitors WHERE token = '%s'" % token).fetchall()
+                with lock:
+                    db.execute("SELECT visits FROM visitors WHERE token = '%s'" % token).fetchall()
             except sqlite3.Error:
                 pass
             body = "<p>Gnome of the month: the reading gnome.</p>"
         else:
-            with NEWS_LOCK:
-                known = NEWS_DB.execute("SELECT report FROM profiles WHERE token = ?", (token,)).fetchall()
+            with lock:
+                known = db.execute("SELECT report FROM profiles WHERE token = ?", (token,)).fetchall()
             if not known:
                 time.sleep(2.2)
             body = "<p>Your report is ready.</p>"
