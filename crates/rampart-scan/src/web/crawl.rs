@@ -260,6 +260,20 @@ pub fn add_query_endpoint(state: &mut State, u: &Url) {
     state.add_endpoint(ep);
 }
 
+/// Whether an empty form field most likely takes a number (its type, or a name like `id`,
+/// `qty`, `page`).
+fn looks_numeric(kind: &str, name: &str) -> bool {
+    const NUMERIC: &[&str] = &[
+        "id", "qty", "quantity", "count", "num", "number", "age", "page", "year", "amount",
+        "price", "zip", "limit", "offset", "size",
+    ];
+    let n = name.to_ascii_lowercase();
+    matches!(kind, "number" | "range")
+        || NUMERIC.contains(&n.as_str())
+        || n.ends_with("_id")
+        || n.ends_with("id") && n.len() <= 6
+}
+
 fn add_form(state: &mut State, page: &Url, f: Form) {
     let action = f.action.as_deref().unwrap_or("");
     let Ok(mut url) = page.join(action) else {
@@ -281,7 +295,9 @@ fn add_form(state: &mut State, page: &Url, f: Form) {
             (_, false) => field.value.clone(),
             ("password", true) => "rampart-Wrong-1".into(),
             ("email", true) => "rampart@example.invalid".into(),
-            _ => "1".into(),
+            (kind, true) if looks_numeric(kind, &field.name) => "1".into(),
+            // A word: numeric-context SQL probes are spent only on fields that take numbers.
+            _ => "rampart".into(),
         };
         if matches!(
             field.kind.as_str(),

@@ -172,7 +172,10 @@ pub(crate) async fn probe_param(
         }
     }
 
-    // Boolean-based, only on pages that answer the same twice.
+    // Boolean-based, only on pages that answer the same twice. Also notes, per shape, whether
+    // its always-true condition gave the original page back: where it did not, the value
+    // spliced that way is no valid query, and the UNION of the same shape cannot be either.
+    let mut true_kept: [Option<bool>; 4] = [None; 4];
     if stable {
         let shapes: [(&str, &str); 4] = [
             ("{v} AND {a}={a}", "{v} AND {a}={b}"),
@@ -204,6 +207,10 @@ pub(crate) async fn probe_param(
                 let fb = strip_reflection(&fp.body, &fv);
                 let (rt, rf, rtf) = (ratio(base, &tb), ratio(base, &fb), ratio(&tb, &fb));
                 let true_like = rt >= 0.95 && tp.status == o1.status;
+                if a == "1" {
+                    let same = ratio(&strip_reflection(base, v), &strip_reflection(&tb, v)) >= 0.95;
+                    true_kept[i] = Some(same && tp.status == o1.status);
+                }
                 // A large difference, or — when the true condition gives the original page back
                 // exactly — a small one (a numeric id whose "not found" page shares the layout)
                 // or another status. The second pair must agree, so noise does not pass.
@@ -237,7 +244,11 @@ pub(crate) async fn probe_param(
 
     // UNION-based.
     if baseline_error.is_some() || !quotes_ignored {
-        if let Some(found) = union_based(state, mk, v, &o1).await? {
+        let shapes_open = [
+            true_kept[0] != Some(false),
+            !(true_kept[1] == Some(false) && true_kept[3] == Some(false)),
+        ];
+        if let Some(found) = union_based(state, mk, v, &o1, shapes_open).await? {
             return Ok(found);
         }
     }
@@ -357,10 +368,11 @@ async fn union_based(
     mk: MakeReq<'_>,
     v: &str,
     base: &Page,
+    shapes_open: [bool; 2],
 ) -> Result<Option<Outcome>, NetError> {
     let shapes = ["{v} UNION SELECT {c}", "{v}' UNION SELECT {c}-- -"];
     for (i, shape) in shapes.into_iter().enumerate() {
-        if i == 0 && !is_number(v) {
+        if i == 0 && !is_number(v) || !shapes_open[i] {
             continue;
         }
         for n in 1..=UNION_MAX_COLUMNS {
