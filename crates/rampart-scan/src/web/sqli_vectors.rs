@@ -30,6 +30,9 @@ const MAX_PAGES: usize = 40;
 /// requests and one per template (4) when nothing is slow.
 const MAX_TIME_PLACES: usize = 8;
 
+/// Pages one header or cookie is given the time-based probe on, at most.
+const MAX_PAGES_PER_TIME_PLACE: usize = 2;
+
 const QUOTE_CHANGES: &str = "a quote changes the answer";
 
 /// Headers applications commonly log or look up (analytics, "last visit", geo by address).
@@ -238,6 +241,22 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
     }
     // What the page itself shows first; a quote's change (the weaker sign) after.
     silent.sort_by_key(|(_, _, _, why)| *why == QUOTE_CHANGES);
+    // A cookie set (or a header varied on) by every page is one thing: two pages of each, so
+    // that one such value does not take every slot.
+    let mut per_place: Vec<(Place, usize)> = Vec::new();
+    silent.retain(
+        |(_, place, _, _)| match per_place.iter_mut().find(|(p, _)| p == place) {
+            Some((_, n)) if *n >= MAX_PAGES_PER_TIME_PLACE => false,
+            Some((_, n)) => {
+                *n += 1;
+                true
+            }
+            None => {
+                per_place.push((place.clone(), 1));
+                true
+            }
+        },
+    );
     silent.truncate(MAX_TIME_PLACES);
     if silent.is_empty() {
         return Ok(());
@@ -353,4 +372,44 @@ async fn json_bodies(state: &mut State, opts: &WebOptions) -> Result<(), NetErro
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(headers: &[(&str, &str)], body: &str) -> Page {
+        let mut map = http::HeaderMap::new();
+        for (k, v) in headers {
+            map.append(
+                http::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        Page {
+            url: Url::parse("http://127.0.0.1/news").unwrap(),
+            status: 200,
+            headers: map,
+            body: body.into(),
+            elapsed: std::time::Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn silent_reads_are_what_the_page_itself_shows() {
+        let visitor = Place::Cookie("visitor".into());
+        let ua = Place::Header("User-Agent".into());
+        let sets = page(&[("Set-Cookie", "visitor=ab12cd; HttpOnly")], "<p>news</p>");
+        assert!(reads_silently(&sets, &visitor, "ab12cd").is_some());
+        assert!(reads_silently(&sets, &Place::Cookie("lang".into()), "en").is_none());
+        let varies = page(&[("Vary", "Accept-Encoding, User-Agent")], "<p>hi</p>");
+        assert!(reads_silently(&varies, &ua, "rampart/0.1").is_some());
+        let shows = page(&[], "<p>You use rampart/0.1</p>");
+        assert!(reads_silently(&shows, &ua, "rampart/0.1").is_some());
+        // Too short to tell a reflection from chance.
+        assert!(
+            reads_silently(&page(&[], "<p>en</p>"), &Place::Cookie("l".into()), "en").is_none()
+        );
+        assert!(reads_silently(&page(&[], "<p>plain</p>"), &ua, "rampart/0.1").is_none());
+    }
 }

@@ -236,6 +236,48 @@ pub async fn check(state: &mut State, safe: bool) -> Result<(), NetError> {
 mod tests {
     use super::*;
 
+    fn html(body: &str, status: u16) -> Page {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("content-type", "text/html".parse().unwrap());
+        Page {
+            url: url::Url::parse("http://127.0.0.1/find").unwrap(),
+            status,
+            headers,
+            body: body.into(),
+            elapsed: std::time::Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn variants_only_where_the_answers_leave_room() {
+        let m = "rmp1234abcd";
+        let marker_page = html(&format!("<p>Results for {m}</p>"), 200);
+        // Everything escaped, text context: no variant can work.
+        let escaped = html(
+            &format!(
+                "<p>Results for {}</p>",
+                payload(m)
+                    .replace('<', "&lt;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#x27;")
+            ),
+            200,
+        );
+        let l = Leeway::judge(&marker_page, Some(&escaped), m);
+        assert!((0..variants(m).len()).all(|i| !l.allows(i)));
+        // The page broke on the payload: nothing is ruled out.
+        let broken = html("<p>Internal error</p>", 500);
+        let l = Leeway::judge(&marker_page, Some(&broken), m);
+        assert!((0..variants(m).len()).all(|i| l.allows(i)));
+        // Landed in a script block and in a link: those variants stay.
+        let in_script = html(
+            &format!("<script>var q='{m}';</script><a href=\"/x?{m}\">x</a>"),
+            200,
+        );
+        let l = Leeway::judge(&in_script, Some(&escaped), m);
+        assert!(l.allows(4) && l.allows(5) && l.allows(6) && !l.allows(0));
+    }
+
     #[test]
     fn escaped_reflections_are_not_executable() {
         let m = "rmp1234abcd";
