@@ -238,7 +238,7 @@ web() { # web NAME URL SEED [TRAP_PATHS] [-- extra rampart args -- extra wapiti 
 }
 web vulnserver "http://127.0.0.1:8440/" "/echo?q=1" "/fp"
 web demo "http://127.0.0.1:8080/" "/api/msgs?user=alice" ""
-web vulnapp "http://127.0.0.1:8480/" "/" "/item /shelf /welcome /style /api/wish /api/quote /member /find /hello /notes /doc /lookup /next /theme /api/price"
+web vulnapp "http://127.0.0.1:8480/" "/" "/item /shelf /welcome /style /api/wish /api/quote /member /find /hello /notes /doc /lookup /next /theme /api/price /report /api/tags"
 # MiniTwit logged in: rampart registers the user and logs in; wapiti logs in with the same user.
 web minitwit "http://127.0.0.1:5000/" "/public" "" \
   --login-path /login --register-path /register --username rampart-bench --password-env RAMPART_TEST_PASSWORD -- \

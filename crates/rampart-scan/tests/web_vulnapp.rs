@@ -14,6 +14,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("RA-WEB-SQLI", "GET /stats [header:User-Agent]"),
     ("RA-WEB-SQLI", "GET /prefs [cookie:lang]"),
     ("RA-WEB-SQLI", "POST /api/cart [json:item]"),
+    ("RA-WEB-SQLI", "GET /news [cookie:visitor]"),
+    ("RA-WEB-SQLI", "GET /api/items [id]"),
+    ("RA-WEB-SQLI", "POST /api/search [json:q]"),
     ("RA-WEB-XSS-REFLECTED", "GET /search [q]"),
     ("RA-WEB-XSS-REFLECTED", "GET /greet [name]"),
     ("RA-WEB-XSS-STORED", "POST /guestbook [comment]"),
@@ -45,6 +48,8 @@ const TRAPS: &[&str] = &[
     "/theme",
     "/api/price",
     "/api/quote",
+    "/report",
+    "/api/tags",
 ];
 
 const INJECTION_RULES: &[&str] = &[
@@ -75,7 +80,8 @@ fn pair(f: &rampart_model::Finding) -> String {
 #[test]
 fn vulnapp_every_class_found_traps_quiet() {
     let dir = tempdir();
-    let Some((_server, port)) = start_vulnapp(dir.path()) else {
+    let log = dir.path().join("requests.log");
+    let Some((_server, port)) = start_vulnapp_logging(dir.path(), &log) else {
         return;
     };
     let base = format!("http://127.0.0.1:{port}/");
@@ -97,6 +103,21 @@ fn vulnapp_every_class_found_traps_quiet() {
         );
     }
     println!("requests: {}, errors: {:?}", report.requests, report.errors);
+    let requests = std::fs::read_to_string(&log).unwrap_or_default();
+    for l in requests.lines().filter(|l| {
+        [
+            "/news",
+            "/report",
+            "/static/",
+            "/api/items",
+            "/api/search",
+            "/api/tags",
+        ]
+        .iter()
+        .any(|p| l.contains(p))
+    }) {
+        println!("  sent: {l}");
+    }
 
     let found: Vec<(String, String)> = report
         .findings
@@ -132,6 +153,22 @@ fn vulnapp_every_class_found_traps_quiet() {
         .find(|f| f.rule == "RA-WEB-SQLI" && pair(f) == "GET /catalog [q]")
         .unwrap();
     assert!(union.title.contains("UNION-based"), "{}", union.title);
+    // /news shows nothing of its query: only timing shows the cookie reaches SQL. /report is as
+    // slow for any unknown profile — it was given the same delays and stays quiet.
+    let news = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "RA-WEB-SQLI" && pair(f) == "GET /news [cookie:visitor]")
+        .unwrap();
+    assert!(news.title.contains("time-based"), "{}", news.title);
+    assert!(
+        requests
+            .lines()
+            .any(|l| l.starts_with("GET /report cookie=") && l.contains("SLEEP(")),
+        "the slow trap was probed by timing"
+    );
+    // /api/items and /api/search are named only in the external /static/shop.js.
+    assert!(requests.lines().any(|l| l == "GET /static/shop.js"));
     // The form field reads /etc/passwd through an external entity; the script's API only expands
     // internal entities.
     let xxe = |p: &str| {

@@ -4,6 +4,7 @@
 use bytes::Bytes;
 use http::Method;
 use rampart_net::{HttpRequest, Net, NetError, TlsVerify};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -141,6 +142,20 @@ pub struct Client {
     /// Cookies kept between requests; only an authenticated scan keeps them (an anonymous scan
     /// sends none, as before).
     jar: Option<Arc<Mutex<Cookies>>>,
+    /// Answers received so far, by request (see [`Client::send_original`]).
+    answers: Arc<Mutex<HashMap<String, Page>>>,
+}
+
+/// Answers kept for [`Client::send_original`], at most; bodies over [`MAX_KEPT_BODY`] are not kept.
+const MAX_KEPT: usize = 4000;
+const MAX_KEPT_BODY: usize = 128 * 1024;
+
+/// Everything that makes two requests the same request.
+fn request_key(req: &Req) -> String {
+    format!(
+        "{} {} {:?} {:?}",
+        req.method, req.url, req.headers, req.form
+    )
 }
 
 impl Client {
@@ -151,6 +166,7 @@ impl Client {
             sent: Arc::new(AtomicU64::new(0)),
             progress: None,
             jar: None,
+            answers: Arc::default(),
         }
     }
 
@@ -215,6 +231,25 @@ impl Client {
         self.send_with_timeout(req, self.timeout).await
     }
 
+    /// The answer to `req` — a request with a place's original value, which checks compare their
+    /// probes with: one already received in this scan for the very same request (the crawl's, or
+    /// another check's), else a new one. Saves sending the same request once per check. A
+    /// logged-in scan always asks again: its answers depend on a session that may have changed.
+    pub async fn send_original(&self, req: &Req) -> Result<Page, NetError> {
+        if self.jar.is_none() {
+            let kept = self
+                .answers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&request_key(req))
+                .cloned();
+            if let Some(page) = kept {
+                return Ok(page);
+            }
+        }
+        self.send(req).await
+    }
+
     pub async fn send_with_timeout(&self, req: &Req, timeout: Duration) -> Result<Page, NetError> {
         let mut r = HttpRequest::get(req.url.clone()).timeout(timeout);
         r.method = req.method.clone();
@@ -248,13 +283,20 @@ impl Client {
         let started = Instant::now();
         let resp = self.net.http(&r).await?;
         self.store_cookies(&resp.headers);
-        Ok(Page {
+        let page = Page {
             url: req.url.clone(),
             status: resp.status,
             body: resp.text(),
             headers: resp.headers,
             elapsed: started.elapsed(),
-        })
+        };
+        if self.jar.is_none() && page.body.len() <= MAX_KEPT_BODY && req.method != Method::HEAD {
+            let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+            if answers.len() < MAX_KEPT {
+                answers.insert(request_key(req), page.clone());
+            }
+        }
+        Ok(page)
     }
 }
 

@@ -21,6 +21,9 @@ pub struct Endpoint {
     pub found_on: Url,
     /// Parameters the scanner must not fuzz (CSRF tokens, submit buttons).
     pub fixed: Vec<String>,
+    /// Parameters already probed on a twin endpoint (same method, path and names) that differs
+    /// only in their values: a probe replaces the value, so probing them again repeats it.
+    pub covered: Vec<String>,
     pub form: Option<Form>,
 }
 
@@ -56,7 +59,9 @@ impl Endpoint {
     }
 
     pub fn fuzzable(&self) -> impl Iterator<Item = &(String, String)> {
-        self.params.iter().filter(|(k, _)| !self.fixed.contains(k))
+        self.params
+            .iter()
+            .filter(|(k, _)| !self.fixed.contains(k) && !self.covered.contains(k))
     }
 }
 
@@ -192,6 +197,14 @@ pub async fn crawl(
             for f in ex.forms {
                 add_form(state, &u, f);
             }
+            for s in ex.scripts {
+                if let Ok(mut abs) = u.join(s.trim()) {
+                    abs.set_fragment(None);
+                    if in_scope(state, &abs) && !state.scripts.iter().any(|(s, _)| *s == abs) {
+                        state.scripts.push((abs, u.clone()));
+                    }
+                }
+            }
         }
         if u.query().is_some() {
             add_query_endpoint(state, &u);
@@ -228,7 +241,7 @@ pub async fn crawl(
     Ok(())
 }
 
-fn add_query_endpoint(state: &mut State, u: &Url) {
+pub fn add_query_endpoint(state: &mut State, u: &Url) {
     let params: Vec<(String, String)> = u
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -241,9 +254,24 @@ fn add_query_endpoint(state: &mut State, u: &Url) {
         params,
         found_on: u.clone(),
         fixed: Vec::new(),
+        covered: Vec::new(),
         form: None,
     };
     state.add_endpoint(ep);
+}
+
+/// Whether an empty form field most likely takes a number (its type, or a name like `id`,
+/// `qty`, `page`).
+fn looks_numeric(kind: &str, name: &str) -> bool {
+    const NUMERIC: &[&str] = &[
+        "id", "qty", "quantity", "count", "num", "number", "age", "page", "year", "amount",
+        "price", "zip", "limit", "offset", "size",
+    ];
+    let n = name.to_ascii_lowercase();
+    matches!(kind, "number" | "range")
+        || NUMERIC.contains(&n.as_str())
+        || n.ends_with("_id")
+        || n.ends_with("id") && n.len() <= 6
 }
 
 fn add_form(state: &mut State, page: &Url, f: Form) {
@@ -267,7 +295,9 @@ fn add_form(state: &mut State, page: &Url, f: Form) {
             (_, false) => field.value.clone(),
             ("password", true) => "rampart-Wrong-1".into(),
             ("email", true) => "rampart@example.invalid".into(),
-            _ => "1".into(),
+            (kind, true) if looks_numeric(kind, &field.name) => "1".into(),
+            // A word: numeric-context SQL probes are spent only on fields that take numbers.
+            _ => "rampart".into(),
         };
         if matches!(
             field.kind.as_str(),
@@ -289,6 +319,7 @@ fn add_form(state: &mut State, page: &Url, f: Form) {
         params,
         found_on: page.clone(),
         fixed,
+        covered: Vec::new(),
         form: Some(f),
     });
 }

@@ -195,6 +195,8 @@ impl Form {
 pub struct Extracted {
     pub links: Vec<String>,
     pub forms: Vec<Form>,
+    /// `src` of `<script>` elements: the scripts may name endpoints (see `js_files`).
+    pub scripts: Vec<String>,
 }
 
 pub fn extract(html: &str) -> Extracted {
@@ -222,6 +224,11 @@ pub fn extract(html: &str) -> Extracted {
             "a" | "area" | "link" => {
                 if let Some(h) = attr(&attrs, "href") {
                     ex.links.push(h);
+                }
+            }
+            "script" => {
+                if let Some(h) = attr(&attrs, "src") {
+                    ex.scripts.push(h);
                 }
             }
             "iframe" | "frame" => {

@@ -3,7 +3,7 @@
 //! answer is fetched once and shared by the checks that compare against it.
 
 use super::crawl::Endpoint;
-use super::probe::{is_logout, try_send, Target};
+use super::probe::{is_logout, try_send_original, Target};
 use super::{cmdi, crlf, jsonp, redirect, ssti, traversal, State, WebOptions};
 use http::Method;
 use rampart_net::NetError;
@@ -23,7 +23,7 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
         }
         for (name, orig) in &params {
             let t = Target { ep, name, orig };
-            let Some(base) = try_send(state, &t.req(orig)).await? else {
+            let Some(base) = try_send_original(state, &t.req(orig)).await? else {
                 continue;
             };
             let mut found = Vec::new();

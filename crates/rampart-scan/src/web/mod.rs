@@ -15,6 +15,7 @@ mod crlf;
 mod discover;
 pub mod html;
 mod inject;
+mod js_files;
 mod jsonp;
 mod passive;
 mod probe;
@@ -168,6 +169,13 @@ pub(crate) struct State {
     pub logout_links: Vec<Url>,
     /// See [`WebReport::data_changing`].
     pub data_changing: std::collections::BTreeSet<String>,
+    /// Same-origin `<script src>` URLs the crawl saw, with the page that loads each.
+    pub scripts: Vec<(Url, Url)>,
+    /// Requests the site's scripts send (see [`js_files`]).
+    pub script_calls: Vec<scripts::ScriptCall>,
+    /// Probes that mostly wait (time-based ones) running beside the others; their findings are
+    /// collected by [`State::join_background`].
+    pub background: Vec<tokio::task::JoinHandle<Result<Vec<Finding>, NetError>>>,
 }
 
 impl State {
@@ -192,12 +200,28 @@ impl State {
         self.fetched.push(page);
     }
 
-    pub fn add_endpoint(&mut self, ep: Endpoint) {
+    pub fn add_endpoint(&mut self, mut ep: Endpoint) {
         let names = crawl::param_signature(&ep.params, ep.form.is_some());
         let key = format!("{} {} {}", ep.method, ep.url.path(), names.join("&"));
-        if self.endpoint_keys.insert(key) {
-            self.endpoints.push(ep);
+        if !self.endpoint_keys.insert(key) {
+            return;
         }
+        // /fp?trap=a&id=1 and /fp?trap=b&id=1 are two endpoints (`trap` selects a code path, so
+        // `id` is probed on both), but `trap` itself needs probing only once: every probe
+        // replaces its value.
+        if let Some(twin) = self
+            .endpoints
+            .iter()
+            .find(|e| e.method == ep.method && e.url.path() == ep.url.path() && same_names(e, &ep))
+        {
+            ep.covered = ep
+                .params
+                .iter()
+                .filter(|(k, v)| twin.params.iter().any(|(tk, tv)| tk == k && tv != v))
+                .map(|(k, _)| k.clone())
+                .collect();
+        }
+        self.endpoints.push(ep);
     }
 
     pub fn add_finding(&mut self, f: Finding) {
@@ -206,9 +230,34 @@ impl State {
         }
     }
 
+    /// Waits for the background probes and records what they found.
+    pub async fn join_background(&mut self) -> Result<(), NetError> {
+        for task in std::mem::take(&mut self.background) {
+            match task.await {
+                Ok(found) => {
+                    for f in found? {
+                        self.add_finding(f);
+                    }
+                }
+                Err(e) => self.errors.push(format!("background probe failed: {e}")),
+            }
+        }
+        Ok(())
+    }
+
     pub fn target(&self) -> String {
         self.base.to_string()
     }
+}
+
+/// Whether two endpoints take the same parameter names.
+fn same_names(a: &Endpoint, b: &Endpoint) -> bool {
+    fn names(e: &Endpoint) -> Vec<&str> {
+        let mut n: Vec<&str> = e.params.iter().map(|(k, _)| k.as_str()).collect();
+        n.sort_unstable();
+        n
+    }
+    names(a) == names(b)
 }
 
 /// Scans the web application at `url`. Out-of-scope URLs are refused before anything is sent.
@@ -264,6 +313,9 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         landing: None,
         logout_links: Vec::new(),
         data_changing: Default::default(),
+        scripts: Vec::new(),
+        script_calls: Vec::new(),
+        background: Vec::new(),
     };
     if had_credentials {
         state.errors.push(
@@ -273,6 +325,10 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         );
     }
     let outcome = run(&mut state, opts).await;
+    // A scan that stopped early (budget) leaves no probe running behind it.
+    for task in state.background.drain(..) {
+        task.abort();
+    }
     let budget_exhausted = matches!(outcome, Err(NetError::BudgetExhausted(_)));
     if budget_exhausted {
         tracing::warn!(
@@ -365,6 +421,7 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
             "path discovery done"
         );
     }
+    js_files::collect(state).await?;
     passive::check_forms(state);
     if opts.active {
         xss::check(state, opts.safe).await?;
@@ -380,6 +437,7 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
         if !opts.safe {
             stored_xss::check(state).await?;
         }
+        state.join_background().await?;
         tracing::debug!(requests = state.client.sent(), "injection probes done");
     }
     if opts.login_burst > 0 {

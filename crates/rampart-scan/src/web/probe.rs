@@ -52,6 +52,16 @@ pub async fn try_send(state: &State, req: &Req) -> Result<Option<Page>, NetError
     }
 }
 
+/// [`try_send`] through [`super::client::Client::send_original`]: for the original value's
+/// answer, which an earlier identical request may already have brought.
+pub async fn try_send_original(state: &State, req: &Req) -> Result<Option<Page>, NetError> {
+    match state.client.send_original(req).await {
+        Ok(p) => Ok(Some(p)),
+        Err(e @ NetError::BudgetExhausted(_)) => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
 /// A random number in `lo..hi` (not cryptographic: markers only need to be unpredictable
 /// enough not to appear in a page by chance).
 pub fn rand_in(lo: u32, hi: u32) -> u32 {

@@ -1,7 +1,9 @@
-//! Requests the page's own inline scripts send: `fetch(url, {method, headers, body})` calls,
-//! read without running JavaScript. They name endpoints no link or form shows — JSON and XML
-//! APIs — with the content type and a sample body (the keys of `JSON.stringify({...})`, or a
-//! string literal). External .js files are not fetched by the crawl, so only inline scripts count.
+//! Requests a site's own scripts send: `fetch(url, {method, headers, body})` calls and
+//! `XMLHttpRequest` `open(method, url)` … `send(body)` pairs, read without running JavaScript.
+//! They name endpoints no link or form shows — JSON and XML APIs — with the content type and a
+//! sample body (the keys of `JSON.stringify({...})`, or a string literal). Inline scripts and
+//! same-origin external ones (see [`super::js_files`]) are read alike. A URL built by
+//! concatenation keeps its literal head (`'/api/items?id=' + id` → `/api/items?id=`).
 
 use url::Url;
 
@@ -85,7 +87,90 @@ fn object_keys(obj: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every `fetch(...)` call of `body`'s inline scripts, URLs resolved against `page`.
+/// Every request `body`'s scripts send (fetch and XHR), URLs resolved against `page`.
+pub fn script_calls(page: &Url, body: &str) -> Vec<ScriptCall> {
+    let mut out = fetch_calls(page, body);
+    out.extend(xhr_calls(page, body));
+    out
+}
+
+/// At most this much text after a call is read for its options.
+const WINDOW: usize = 600;
+
+/// `rest[..n]` with `n` the next start of `stop` (or `WINDOW`), cut at a char boundary.
+fn window<'a>(rest: &'a str, stop: &str) -> &'a str {
+    let mut end = rest.find(stop).unwrap_or(rest.len()).min(WINDOW);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    &rest[..end]
+}
+
+/// The keys of the object literal in `JSON.stringify({...})` inside `window`, if any.
+fn stringified(window: &str) -> Vec<(String, String)> {
+    let Some(i) = window.find("JSON.stringify(") else {
+        return Vec::new();
+    };
+    let obj = &window[i + "JSON.stringify(".len()..];
+    match (obj.find('{'), obj.find('}')) {
+        (Some(open), Some(close)) if open < close => object_keys(&obj[open + 1..close]),
+        _ => Vec::new(),
+    }
+}
+
+/// `x.open("POST", "/api/x")` … `x.setRequestHeader("Content-Type", "…")` … `x.send(body)`.
+pub fn xhr_calls(page: &Url, body: &str) -> Vec<ScriptCall> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find(".open(") {
+        rest = &rest[at + ".open(".len()..];
+        let Some((method, used)) = literal(rest) else {
+            continue;
+        };
+        let method = method.to_ascii_uppercase();
+        if !matches!(
+            method.as_str(),
+            "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD"
+        ) {
+            continue;
+        }
+        let Some(after) = rest[used..].trim_start().strip_prefix(',') else {
+            continue;
+        };
+        let Some((target, _)) = literal(after) else {
+            continue;
+        };
+        let Ok(url) = page.join(&target) else {
+            continue;
+        };
+        let w = window(rest, ".open(");
+        let content_type = w
+            .find("setRequestHeader(")
+            .map(|i| &w[i + "setRequestHeader(".len()..])
+            .and_then(|h| {
+                let (name, used) = literal(h)?;
+                let v = h[used..].trim_start().strip_prefix(',')?;
+                name.eq_ignore_ascii_case("content-type")
+                    .then(|| literal(v).map(|(v, _)| v))
+                    .flatten()
+            });
+        let send = w.find(".send(").map(|i| &w[i + ".send(".len()..]);
+        let json = send.map(stringified).unwrap_or_default();
+        let literal_body = send
+            .filter(|_| json.is_empty())
+            .and_then(|s| literal(s).map(|(v, _)| v));
+        out.push(ScriptCall {
+            url,
+            method,
+            content_type,
+            body: literal_body,
+            json,
+        });
+    }
+    out
+}
+
+/// Every `fetch(...)` call of `body`'s scripts, URLs resolved against `page`.
 pub fn fetch_calls(page: &Url, body: &str) -> Vec<ScriptCall> {
     let mut out = Vec::new();
     let mut rest = body;
@@ -94,12 +179,9 @@ pub fn fetch_calls(page: &Url, body: &str) -> Vec<ScriptCall> {
         let Some((target, used)) = literal(rest) else {
             continue;
         };
-        // The options object: up to the next call, at most 600 bytes.
-        let mut end = rest.find("fetch(").unwrap_or(rest.len()).min(600);
-        while !rest.is_char_boundary(end) {
-            end -= 1;
-        }
-        let window = &rest[used.min(end)..end];
+        // The options object: up to the next call, at most WINDOW bytes.
+        let w = window(rest, "fetch(");
+        let window = &w[used.min(w.len())..];
         let Ok(url) = page.join(&target) else {
             continue;
         };
@@ -107,18 +189,12 @@ pub fn fetch_calls(page: &Url, body: &str) -> Vec<ScriptCall> {
             .unwrap_or_else(|| "GET".into())
             .to_ascii_uppercase();
         let content_type = option(window, "content-type");
-        let mut json = Vec::new();
-        let mut literal_body = None;
-        if let Some(i) = window.find("JSON.stringify(") {
-            let obj = &window[i + "JSON.stringify(".len()..];
-            if let (Some(open), Some(close)) = (obj.find('{'), obj.find('}')) {
-                if open < close {
-                    json = object_keys(&obj[open + 1..close]);
-                }
-            }
+        let json = stringified(window);
+        let literal_body = if window.contains("JSON.stringify(") {
+            None
         } else {
-            literal_body = option(window, "body");
-        }
+            option(window, "body")
+        };
         out.push(ScriptCall {
             url,
             method,
@@ -160,6 +236,38 @@ mod tests {
                 ("qty".into(), "2".into()),
                 ("note".into(), "1".into())
             ]
+        );
+    }
+
+    #[test]
+    fn reads_xhr_calls_and_concatenated_urls() {
+        let page = Url::parse("http://127.0.0.1/shop").unwrap();
+        let js = r#"
+          function item(id) { return fetch('/api/items?id=' + id).then(r => r.json()); }
+          var x = new XMLHttpRequest();
+          x.open('post', "/api/note");
+          x.setRequestHeader('Content-Type', 'application/json');
+          x.send(JSON.stringify({text: t, id: 3}));
+          var y = new XMLHttpRequest(); y.open('GET', '/api/tags?name=garden'); y.send();
+          window.open('/help');
+        "#;
+        let calls = script_calls(&page, js);
+        let shown: Vec<String> = calls
+            .iter()
+            .map(|c| format!("{} {}", c.method, c.url))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "GET http://127.0.0.1/api/items?id=",
+                "POST http://127.0.0.1/api/note",
+                "GET http://127.0.0.1/api/tags?name=garden"
+            ]
+        );
+        assert_eq!(calls[1].content_type.as_deref(), Some("application/json"));
+        assert_eq!(
+            calls[1].json,
+            vec![("text".into(), "1".into()), ("id".into(), "3".into())]
         );
     }
 }

@@ -8,7 +8,7 @@
 //! - time-based: a bounded sleep (≤ 2 s) delays the answer by that much, twice, and a zero sleep
 //!   does not.
 
-use super::client::{Page, Req};
+use super::client::{Client, Page, Req};
 use super::crawl::Endpoint;
 use super::probe::rand_in;
 use super::similarity::{ratio, strip_reflection};
@@ -103,8 +103,8 @@ pub struct Techniques {
     pub time_based: bool,
 }
 
-async fn send(state: &State, mk: MakeReq<'_>, value: &str) -> Result<Option<Page>, NetError> {
-    match state.client.send(&mk(value)).await {
+async fn send(client: &Client, mk: MakeReq<'_>, value: &str) -> Result<Option<Page>, NetError> {
+    match client.send(&mk(value)).await {
         Ok(p) => Ok(Some(p)),
         Err(e @ NetError::BudgetExhausted(_)) => Err(e),
         Err(_) => Ok(None),
@@ -118,7 +118,10 @@ pub(crate) async fn probe_param(
     opts: &WebOptions,
     tech: Techniques,
 ) -> Result<Outcome, NetError> {
-    let (Some(o1), Some(o2)) = (send(state, mk, v).await?, send(state, mk, v).await?) else {
+    // The first original answer may be one already received; the second is new, so that the
+    // two tell whether the page is stable.
+    let o1 = super::probe::try_send_original(state, &mk(v)).await?;
+    let (Some(o1), Some(o2)) = (o1, send(&state.client, mk, v).await?) else {
         return Ok(Outcome::None);
     };
     let baseline_error = db_error(&o1.body).or(db_error(&o2.body));
@@ -126,16 +129,20 @@ pub(crate) async fn probe_param(
     // Error-based. Also notes whether a quote changes the answer at all: where neither does on
     // a stable page, the value reaches no query and the UNION probes are spared.
     let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
-    let mut quotes_ignored = stable;
+    let mut quotes_ignored = stable && baseline_error.is_none();
     if baseline_error.is_none() {
         for brk in ["'", "\""] {
             let bad = format!("{v}{brk}");
-            let Some(r) = send(state, mk, &bad).await? else {
+            let Some(r) = send(&state.client, mk, &bad).await? else {
                 quotes_ignored = false;
                 continue;
             };
-            quotes_ignored &=
-                r.status == o1.status && ratio(&o1.body, &strip_reflection(&r.body, &bad)) >= 0.98;
+            // The original value shown back is not a difference either.
+            quotes_ignored &= r.status == o1.status
+                && ratio(
+                    &strip_reflection(&o1.body, v),
+                    &strip_reflection(&strip_reflection(&r.body, &bad), v),
+                ) >= 0.98;
             let Some((db, sig)) = db_error(&r.body) else {
                 continue;
             };
@@ -144,7 +151,7 @@ pub(crate) async fn probe_param(
                 format!("{v}{brk} AND {brk}1{brk}={brk}1"),
                 format!("{v}{brk}{brk}"),
             ] {
-                let Some(ok) = send(state, mk, &fixed).await? else {
+                let Some(ok) = send(&state.client, mk, &fixed).await? else {
                     continue;
                 };
                 if db_error(&ok.body).is_none() && ok.status < 500 {
@@ -165,7 +172,10 @@ pub(crate) async fn probe_param(
         }
     }
 
-    // Boolean-based, only on pages that answer the same twice.
+    // Boolean-based, only on pages that answer the same twice. Also notes, per shape, whether
+    // its always-true condition gave the original page back: where it did not, the value
+    // spliced that way is no valid query, and the UNION of the same shape cannot be either.
+    let mut true_kept: [Option<bool>; 4] = [None; 4];
     if stable {
         let shapes: [(&str, &str); 4] = [
             ("{v} AND {a}={a}", "{v} AND {a}={b}"),
@@ -173,14 +183,23 @@ pub(crate) async fn probe_param(
             ("{v}\" AND \"{a}\"=\"{a}", "{v}\" AND \"{a}\"=\"{b}"),
             ("{v}' AND {a}={a}-- -", "{v}' AND {a}={b}-- -"),
         ];
-        for (t, f) in shapes {
+        for (i, (t, f)) in shapes.into_iter().enumerate() {
+            // A quote that changes nothing cannot close a string either: only the numeric
+            // shape is left to try.
+            if quotes_ignored && i > 0 {
+                break;
+            }
+            if i == 0 && !is_number(v) {
+                continue;
+            }
             let mut confirmed = Vec::new();
             for (a, b) in [("1", "2"), ("7", "8")] {
                 let fill = |s: &str| s.replace("{v}", v).replace("{a}", a).replace("{b}", b);
                 let (tv, fv) = (fill(t), fill(f));
-                let (Some(tp), Some(fp)) =
-                    (send(state, mk, &tv).await?, send(state, mk, &fv).await?)
-                else {
+                let (Some(tp), Some(fp)) = (
+                    send(&state.client, mk, &tv).await?,
+                    send(&state.client, mk, &fv).await?,
+                ) else {
                     break;
                 };
                 let base = &o1.body;
@@ -188,6 +207,10 @@ pub(crate) async fn probe_param(
                 let fb = strip_reflection(&fp.body, &fv);
                 let (rt, rf, rtf) = (ratio(base, &tb), ratio(base, &fb), ratio(&tb, &fb));
                 let true_like = rt >= 0.95 && tp.status == o1.status;
+                if a == "1" {
+                    let same = ratio(&strip_reflection(base, v), &strip_reflection(&tb, v)) >= 0.95;
+                    true_kept[i] = Some(same && tp.status == o1.status);
+                }
                 // A large difference, or — when the true condition gives the original page back
                 // exactly — a small one (a numeric id whose "not found" page shares the layout)
                 // or another status. The second pair must agree, so noise does not pass.
@@ -221,7 +244,11 @@ pub(crate) async fn probe_param(
 
     // UNION-based.
     if baseline_error.is_some() || !quotes_ignored {
-        if let Some(found) = union_based(state, mk, v, &o1).await? {
+        let shapes_open = [
+            true_kept[0] != Some(false),
+            !(true_kept[1] == Some(false) && true_kept[3] == Some(false)),
+        ];
+        if let Some(found) = union_based(state, mk, v, &o1, shapes_open).await? {
             return Ok(found);
         }
     }
@@ -230,42 +257,79 @@ pub(crate) async fn probe_param(
     if !tech.time_based {
         return Ok(Outcome::None);
     }
-    let delay = opts
-        .sqli_delay
+    time_based(&state.client, mk, v, o1.elapsed.max(o2.elapsed), opts).await
+}
+
+/// The delay time-based probes ask for: [`WebOptions::sqli_delay`] held to 0.5–2 s.
+fn time_delay(opts: &WebOptions) -> Duration {
+    opts.sqli_delay
         .min(Duration::from_secs(2))
-        .max(Duration::from_millis(500));
+        .max(Duration::from_millis(500))
+}
+
+/// Time-based: a bounded sleep (≤ 2 s) asked of the database delays the answer by that much
+/// over `base_t` (the slower of two answers to the original value), twice, and the same payload
+/// with a zero sleep does not. When the zero sleep is slow as well, the place is slow for any
+/// changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
+/// One request per template when nothing is slow; at most 4 × 3.
+pub(crate) async fn time_based(
+    client: &Client,
+    mk: MakeReq<'_>,
+    v: &str,
+    base_t: Duration,
+    opts: &WebOptions,
+) -> Result<Outcome, NetError> {
+    let delay = time_delay(opts);
     let secs = delay.as_secs_f64();
-    let base_t = o1.elapsed.max(o2.elapsed);
     let slow = |p: &Page| p.elapsed >= base_t + delay.mul_f64(0.9);
     let templates = [
-        ("MySQL", "{v} AND SLEEP({d})", "{v} AND SLEEP(0)"),
-        ("MySQL", "{v}' AND SLEEP({d})-- -", "{v}' AND SLEEP(0)-- -"),
+        ("SLEEP()", "{v} AND SLEEP({d})", "{v} AND SLEEP(0)"),
         (
-            "PostgreSQL",
+            "SLEEP()",
+            "{v}' AND SLEEP({d})-- -",
+            "{v}' AND SLEEP(0)-- -",
+        ),
+        (
+            "PG_SLEEP()",
             "{v} AND 1=(SELECT 1 FROM PG_SLEEP({d}))",
             "{v} AND 1=(SELECT 1 FROM PG_SLEEP(0))",
         ),
         (
-            "PostgreSQL",
+            "PG_SLEEP()",
             "{v}' AND 1=(SELECT 1 FROM PG_SLEEP({d}))-- -",
             "{v}' AND 1=(SELECT 1 FROM PG_SLEEP(0))-- -",
         ),
     ];
+    // Named by the sleep function the database answered to (MySQL/MariaDB's SLEEP, PostgreSQL's
+    // PG_SLEEP; an application may give another database the same function).
     for (db, with, without) in templates {
+        if !with.starts_with("{v}'") && !is_number(v) {
+            continue;
+        }
         let d = format!("{secs:.1}");
         let p = with.replace("{v}", v).replace("{d}", &d);
-        let Some(first) = send(state, mk, &p).await? else {
+        let Some(first) = send(client, mk, &p).await? else {
             continue;
         };
         if !slow(&first) {
             continue;
         }
         let zero = without.replace("{v}", v);
-        let (Some(z), Some(again)) = (send(state, mk, &zero).await?, send(state, mk, &p).await?)
-        else {
+        let Some(z) = send(client, mk, &zero).await? else {
             continue;
         };
-        if slow(&again) && !slow(&z) {
+        if slow(&z) {
+            tracing::debug!(
+                request = %mk(&zero).describe(),
+                elapsed_ms = z.elapsed.as_millis() as u64,
+                "slow without a delay too: time-based probing stops here"
+            );
+            return Ok(Outcome::None);
+        }
+        let Some(again) = send(client, mk, &p).await? else {
+            continue;
+        };
+        if slow(&again) {
             return Ok(Outcome::Found {
                 how: format!("time-based, {db}"),
                 evidence: Evidence {
@@ -277,12 +341,19 @@ pub(crate) async fn probe_param(
                         z.elapsed.as_secs_f64(),
                         base_t.as_secs_f64()
                     )),
-                    notes: Vec::new(),
+                    notes: vec![format!("asked for a {d} s delay twice")],
                 },
             });
         }
     }
     Ok(Outcome::None)
+}
+
+/// Whether `v` can stand unquoted in SQL as a number. Only then are the unquoted (numeric
+/// context) shapes tried: a word in that place is already a broken query, whatever follows it.
+fn is_number(v: &str) -> bool {
+    let t = v.trim();
+    !t.is_empty() && t.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// Most columns a UNION probe tries.
@@ -297,14 +368,18 @@ async fn union_based(
     mk: MakeReq<'_>,
     v: &str,
     base: &Page,
+    shapes_open: [bool; 2],
 ) -> Result<Option<Outcome>, NetError> {
     let shapes = ["{v} UNION SELECT {c}", "{v}' UNION SELECT {c}-- -"];
-    for shape in shapes {
+    for (i, shape) in shapes.into_iter().enumerate() {
+        if i == 0 && !is_number(v) || !shapes_open[i] {
+            continue;
+        }
         for n in 1..=UNION_MAX_COLUMNS {
             let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
             let product = (u64::from(a) * u64::from(b)).to_string();
             let payload = union_payload(shape, v, n, a, b);
-            let Some(r) = send(state, mk, &payload).await? else {
+            let Some(r) = send(&state.client, mk, &payload).await? else {
                 continue;
             };
             if !r.body.contains(&product) || base.body.contains(&product) {
@@ -313,7 +388,7 @@ async fn union_based(
             let (a2, b2) = (rand_in(1000, 9999), rand_in(1000, 9999));
             let again = (u64::from(a2) * u64::from(b2)).to_string();
             let payload2 = union_payload(shape, v, n, a2, b2);
-            let Some(r2) = send(state, mk, &payload2).await? else {
+            let Some(r2) = send(&state.client, mk, &payload2).await? else {
                 continue;
             };
             if !r2.body.contains(&again) || base.body.contains(&again) {

@@ -5,17 +5,20 @@
 //! page with a quote appended to every header and cookie at once, then — where that changes the
 //! answer — one per header or cookie, is compared with the page's answer; only when the answer
 //! changes (a database error, another status, another page) are the error, boolean
-//! and UNION techniques run on it — not the time-based one, to keep the cost bounded. JSON fields
-//! get every technique, as form fields do (and, as POSTs, are skipped with `--safe`).
+//! and UNION techniques run on it. The time-based technique runs, with a baseline measured there,
+//! on the places the page shows it reads without a visible change: the quote changed the answer
+//! but no other technique confirmed, the page hands the cookie out itself (`Set-Cookie`), names
+//! the header in `Vary`, or shows the value back — at most [`MAX_TIME_PLACES`] per scan. JSON
+//! fields get every technique, as form fields do (and, as POSTs, are skipped with `--safe`).
 
-use super::client::{Page, Req};
+use super::client::{Client, Page, Req};
 use super::crawl::in_scope;
-use super::probe::{is_logout, try_send};
-use super::scripts::fetch_calls;
+use super::probe::{is_logout, try_send, try_send_original};
 use super::similarity::{ratio, strip_reflection};
-use super::sqli::{db_error, probe_param, Outcome, Techniques};
+use super::sqli::{db_error, probe_param, time_based, Outcome, Techniques};
 use super::{State, WebOptions};
 use crate::rules;
+use rampart_model::Finding;
 use rampart_net::NetError;
 use std::collections::HashSet;
 use url::Url;
@@ -23,14 +26,59 @@ use url::Url;
 /// Pages whose headers and cookies are probed, at most.
 const MAX_PAGES: usize = 40;
 
+/// (page, header or cookie) places given the time-based probe, at most: each costs 2 baseline
+/// requests and one per template (4) when nothing is slow.
+const MAX_TIME_PLACES: usize = 8;
+
+/// Pages one header or cookie is given the time-based probe on, at most.
+const MAX_PAGES_PER_TIME_PLACE: usize = 2;
+
+const QUOTE_CHANGES: &str = "a quote changes the answer";
+
 /// Headers applications commonly log or look up (analytics, "last visit", geo by address).
 const HEADERS: &[&str] = &["User-Agent", "Referer", "X-Forwarded-For"];
 
 /// Where a value goes.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 enum Place {
     Header(String),
     Cookie(String),
+}
+
+impl Place {
+    fn name(&self) -> String {
+        match self {
+            Place::Header(h) => format!("header:{h}"),
+            Place::Cookie(c) => format!("cookie:{c}"),
+        }
+    }
+}
+
+/// Why the page is taken to read `place` although a quote in it changed nothing visible; `None`
+/// when nothing says so. Costs no request: it reads the page's own answer.
+fn reads_silently(base: &Page, place: &Place, orig: &str) -> Option<&'static str> {
+    match place {
+        Place::Cookie(name) => {
+            let sets = base.header_all("set-cookie").iter().any(|c| {
+                c.split_once('=')
+                    .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            });
+            if sets {
+                return Some("the page sets this cookie");
+            }
+        }
+        Place::Header(h) => {
+            let varies = base.header_all("vary").iter().any(|v| {
+                v.split(',')
+                    .any(|x| x.trim().eq_ignore_ascii_case(h) || x.trim() == "*")
+            });
+            if varies {
+                return Some("the page's Vary header names it");
+            }
+        }
+    }
+    // A value long enough not to appear by chance, shown back in the page.
+    (orig.len() >= 6 && base.body.contains(orig)).then_some("the page shows the value")
 }
 
 pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
@@ -38,14 +86,13 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
     json_bodies(state, opts).await
 }
 
-fn request(state: &State, url: &Url, place: &Place, value: &str) -> Req {
+fn request(client: &Client, url: &Url, place: &Place, value: &str) -> Req {
     let mut r = Req::get(url.clone());
     match place {
         Place::Header(h) => r.headers.push((h.clone(), value.to_string())),
         Place::Cookie(name) => {
             // The scan's own cookies (a logged-in session) stay; only this one changes.
-            let mut jar: Vec<(String, String)> = state
-                .client
+            let mut jar: Vec<(String, String)> = client
                 .cookies()
                 .into_iter()
                 .filter(|(k, _)| k != name)
@@ -102,11 +149,12 @@ fn site_cookies(state: &State) -> Vec<(String, String)> {
     out
 }
 
-/// Whether the answer to a value with a quote differs from the page's own answer.
-fn reacts(base: &Page, r: &Page, sent: &str) -> bool {
+/// Whether the answer to a value with a quote differs from the page's own answer. On a page
+/// that changes by itself (`unstable`), only a database error or another status counts.
+fn reacts(base: &Page, r: &Page, sent: &str, unstable: bool) -> bool {
     db_error(&r.body).is_some_and(|_| db_error(&base.body).is_none())
         || r.status != base.status
-        || ratio(&base.body, &strip_reflection(&r.body, sent)) < 0.98
+        || !unstable && ratio(&base.body, &strip_reflection(&r.body, sent)) < 0.98
 }
 
 async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
@@ -136,10 +184,17 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
             .map(|(k, v)| (Place::Cookie(k), v)),
     );
     let no_time = Techniques { time_based: false };
+    // Places the page reads without a visible change: the time-based technique's candidates.
+    let mut silent: Vec<(Url, Place, String, &'static str)> = Vec::new();
     for url in pages {
-        let Some(base) = try_send(state, &Req::get(url.clone())).await? else {
+        let Some(base) = try_send_original(state, &Req::get(url.clone())).await? else {
             continue;
         };
+        for (place, orig) in &places {
+            if let Some(why) = reads_silently(&base, place, orig) {
+                silent.push((url.clone(), place.clone(), orig.clone(), why));
+            }
+        }
         // One request with every header and cookie quoted at once: most pages read none of
         // them, and then that one request is all they cost.
         let all = quoted_all(state, &url, &places);
@@ -151,54 +206,120 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
         for s in &sent {
             stripped.body = strip_reflection(&stripped.body, s);
         }
-        if !reacts(&base, &stripped, "") {
+        if !reacts(&base, &stripped, "", false) {
+            continue;
+        }
+        // Changed: by the quotes, or does the page change by itself? One more look tells.
+        let Some(again) = try_send(state, &Req::get(url.clone())).await? else {
+            continue;
+        };
+        let unstable = again.status != base.status || ratio(&base.body, &again.body) < 0.98;
+        if unstable && !reacts(&base, &stripped, "", true) {
             continue;
         }
         for (place, orig) in &places {
             let quoted = format!("{orig}'\"");
-            let Some(r) = try_send(state, &request(state, &url, place, &quoted)).await? else {
-                continue;
-            };
-            if !reacts(&base, &r, &quoted) {
-                continue;
-            }
-            let mk = |v: &str| request(state, &url, place, v);
-            let Outcome::Found { how, evidence } =
-                probe_param(state, &mk, orig, opts, no_time).await?
+            let Some(r) = try_send(state, &request(&state.client, &url, place, &quoted)).await?
             else {
                 continue;
             };
-            let name = match place {
-                Place::Header(h) => format!("header:{h}"),
-                Place::Cookie(c) => format!("cookie:{c}"),
+            if !reacts(&base, &r, &quoted, unstable) {
+                continue;
+            }
+            let mk = |v: &str| request(&state.client, &url, place, v);
+            let Outcome::Found { how, evidence } =
+                probe_param(state, &mk, orig, opts, no_time).await?
+            else {
+                // Read, but neither an error, a boolean difference nor a UNION shows it.
+                silent.retain(|(u, p, _, _)| !(*u == url && p == place));
+                silent.push((url.clone(), place.clone(), orig.clone(), QUOTE_CHANGES));
+                continue;
             };
-            let f = rules::web_sqli::RULE.finding(
-                format!(
-                    "SQL injection in parameter {name} of GET {} ({how})",
-                    url.path()
-                ),
-                url.to_string(),
-                &format!("GET {} [{name}]", url.path()),
-                evidence,
-            );
-            state.add_finding(f);
+            report(state, &url, place, &how, evidence);
+            silent.retain(|(u, p, _, _)| !(*u == url && p == place));
         }
     }
+    // What the page itself shows first; a quote's change (the weaker sign) after.
+    silent.sort_by_key(|(_, _, _, why)| *why == QUOTE_CHANGES);
+    // A cookie set (or a header varied on) by every page is one thing: two pages of each, so
+    // that one such value does not take every slot.
+    let mut per_place: Vec<(Place, usize)> = Vec::new();
+    silent.retain(
+        |(_, place, _, _)| match per_place.iter_mut().find(|(p, _)| p == place) {
+            Some((_, n)) if *n >= MAX_PAGES_PER_TIME_PLACE => false,
+            Some((_, n)) => {
+                *n += 1;
+                true
+            }
+            None => {
+                per_place.push((place.clone(), 1));
+                true
+            }
+        },
+    );
+    silent.truncate(MAX_TIME_PLACES);
+    if silent.is_empty() {
+        return Ok(());
+    }
+    // The delays run beside the checks that follow and beside each other (at most
+    // MAX_TIME_PLACES at once, through the same client: same rate limit, budget and session);
+    // their findings are collected when those checks are done.
+    for (url, place, orig, why) in silent {
+        let client = state.client.clone();
+        let opts = opts.clone();
+        state.background.push(tokio::spawn(async move {
+            let mk = |v: &str| request(&client, &url, &place, v);
+            let (Ok(b1), Ok(b2)) = (client.send(&mk(&orig)).await, client.send(&mk(&orig)).await)
+            else {
+                return Ok(Vec::new());
+            };
+            let base_t = b1.elapsed.max(b2.elapsed);
+            let Outcome::Found { how, mut evidence } =
+                time_based(&client, &mk, &orig, base_t, &opts).await?
+            else {
+                return Ok(Vec::new());
+            };
+            evidence
+                .notes
+                .push(format!("probed by timing because {why}"));
+            Ok(vec![finding(&url, &place, &how, evidence)])
+        }));
+    }
     Ok(())
+}
+
+fn report(
+    state: &mut State,
+    url: &Url,
+    place: &Place,
+    how: &str,
+    evidence: rampart_model::Evidence,
+) {
+    state.add_finding(finding(url, place, how, evidence));
+}
+
+fn finding(url: &Url, place: &Place, how: &str, evidence: rampart_model::Evidence) -> Finding {
+    let name = place.name();
+    rules::web_sqli::RULE.finding(
+        format!(
+            "SQL injection in parameter {name} of GET {} ({how})",
+            url.path()
+        ),
+        url.to_string(),
+        &format!("GET {} [{name}]", url.path()),
+        evidence,
+    )
 }
 
 async fn json_bodies(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     if opts.safe {
         return Ok(());
     }
-    let mut seen = HashSet::new();
     let calls: Vec<_> = state
-        .fetched
+        .script_calls
         .iter()
-        .filter(|p| p.is_html())
-        .flat_map(|p| fetch_calls(&p.url, &p.body))
         .filter(|c| c.is_json() && matches!(c.method.as_str(), "POST" | "PUT" | "PATCH"))
-        .filter(|c| seen.insert(format!("{} {}", c.method, c.url)))
+        .cloned()
         .collect();
     for c in calls {
         if !in_scope(state, &c.url) || is_logout(&c.url) {
@@ -251,4 +372,44 @@ async fn json_bodies(state: &mut State, opts: &WebOptions) -> Result<(), NetErro
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(headers: &[(&str, &str)], body: &str) -> Page {
+        let mut map = http::HeaderMap::new();
+        for (k, v) in headers {
+            map.append(
+                http::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        Page {
+            url: Url::parse("http://127.0.0.1/news").unwrap(),
+            status: 200,
+            headers: map,
+            body: body.into(),
+            elapsed: std::time::Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn silent_reads_are_what_the_page_itself_shows() {
+        let visitor = Place::Cookie("visitor".into());
+        let ua = Place::Header("User-Agent".into());
+        let sets = page(&[("Set-Cookie", "visitor=ab12cd; HttpOnly")], "<p>news</p>");
+        assert!(reads_silently(&sets, &visitor, "ab12cd").is_some());
+        assert!(reads_silently(&sets, &Place::Cookie("lang".into()), "en").is_none());
+        let varies = page(&[("Vary", "Accept-Encoding, User-Agent")], "<p>hi</p>");
+        assert!(reads_silently(&varies, &ua, "rampart/0.1").is_some());
+        let shows = page(&[], "<p>You use rampart/0.1</p>");
+        assert!(reads_silently(&shows, &ua, "rampart/0.1").is_some());
+        // Too short to tell a reflection from chance.
+        assert!(
+            reads_silently(&page(&[], "<p>en</p>"), &Place::Cookie("l".into()), "en").is_none()
+        );
+        assert!(reads_silently(&page(&[], "<p>plain</p>"), &ua, "rampart/0.1").is_none());
+    }
 }

@@ -77,6 +77,12 @@ pub async fn check(state: &mut State) -> Result<(), NetError> {
         .pages
         .iter()
         .filter(|p| p.status == 200)
+        // Markup runs only in HTML: scripts, JSON and downloads are not fetched again.
+        .filter(|p| {
+            p.content_type
+                .as_deref()
+                .is_none_or(|c| c.to_ascii_lowercase().contains("html"))
+        })
         .filter_map(|p| url::Url::parse(&p.url).ok())
         .filter(|u| !super::probe::is_logout(u))
         .take(MAX_REVISIT)

@@ -88,6 +88,66 @@ pub fn variants(m: &str) -> Vec<String> {
     ]
 }
 
+/// What the answers so far allow: a variant is sent only where its characters and context can
+/// still make markup. Judged from the plain marker's answer (where it landed) and the first
+/// payload's (which characters came back raw); when that payload broke the page or was not
+/// shown at all, nothing is ruled out.
+struct Leeway {
+    raw_lt: bool,
+    raw_quote: bool,
+    in_script: bool,
+    in_url: bool,
+}
+
+impl Leeway {
+    fn judge(marker_page: &Page, first: Option<&Page>, m: &str) -> Leeway {
+        let mut in_script = false;
+        let mut in_url = false;
+        for seg in segments(&marker_page.body) {
+            match seg {
+                Segment::RawText { range, parent } if parent == "script" => {
+                    in_script |= marker_page.body[range].contains(m);
+                }
+                Segment::Tag { attrs, .. } => {
+                    in_url |= attrs.iter().any(|(k, v)| {
+                        matches!(k.as_str(), "href" | "src" | "action" | "formaction")
+                            && v.contains(m)
+                    });
+                }
+                _ => {}
+            }
+        }
+        let judged = first.filter(|p| p.status < 500 && p.is_html() && p.body.contains(m));
+        let Some(p) = judged else {
+            return Leeway {
+                raw_lt: true,
+                raw_quote: true,
+                in_script: true,
+                in_url: true,
+            };
+        };
+        Leeway {
+            raw_lt: p.body.contains("<img src=x") || p.body.contains("</textarea></title>"),
+            raw_quote: [format!("{m}\"'"), format!("{m}'"), format!("{m}\"")]
+                .iter()
+                .any(|q| p.body.contains(q.as_str())),
+            in_script,
+            in_url,
+        }
+    }
+
+    /// Whether variant `i` of [`variants`] can still work.
+    fn allows(&self, i: usize) -> bool {
+        match i {
+            0 => self.raw_lt,
+            1 | 2 => self.raw_lt && self.raw_quote,
+            3 => self.raw_lt && self.in_script,
+            4 => self.in_url,
+            _ => self.in_script,
+        }
+    }
+}
+
 pub async fn check(state: &mut State, safe: bool) -> Result<(), NetError> {
     let endpoints: Vec<Endpoint> = state.endpoints.clone();
     for ep in &endpoints {
@@ -113,21 +173,38 @@ pub async fn check(state: &mut State, safe: bool) -> Result<(), NetError> {
                 continue;
             }
             // The all-contexts payload first; when it does not come back live (escaped, or the
-            // page failed on it — which proves nothing), one payload per context.
+            // page failed on it — which proves nothing), one payload per context it leaves open.
             let mut found = None;
-            for p in std::iter::once(payload(&m)).chain(variants(&m)) {
+            let attack = ep.request_with(&name, &payload(&m));
+            let first = match state.client.send(&attack).await {
+                Ok(p) => Some(p),
+                Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
+                Err(_) => None,
+            };
+            if let Some(answer) = first.as_ref().filter(|a| a.is_html()) {
+                if let Some(how) = executable(&answer.body, &m) {
+                    found = Some((attack, answer.clone(), how));
+                }
+            }
+            let leeway = Leeway::judge(&page, first.as_ref(), &m);
+            for (i, p) in variants(&m).into_iter().enumerate() {
+                if found.is_some() {
+                    break;
+                }
+                if !leeway.allows(i) {
+                    continue;
+                }
                 let attack = ep.request_with(&name, &p);
-                let page: Page = match state.client.send(&attack).await {
+                let answer: Page = match state.client.send(&attack).await {
                     Ok(p) => p,
                     Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
                     Err(_) => continue,
                 };
-                if !page.is_html() {
+                if !answer.is_html() {
                     continue;
                 }
-                if let Some(how) = executable(&page.body, &m) {
-                    found = Some((attack, page, how));
-                    break;
+                if let Some(how) = executable(&answer.body, &m) {
+                    found = Some((attack, answer, how));
                 }
             }
             if let Some((attack, page, how)) = found {
@@ -158,6 +235,48 @@ pub async fn check(state: &mut State, safe: bool) -> Result<(), NetError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn html(body: &str, status: u16) -> Page {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("content-type", "text/html".parse().unwrap());
+        Page {
+            url: url::Url::parse("http://127.0.0.1/find").unwrap(),
+            status,
+            headers,
+            body: body.into(),
+            elapsed: std::time::Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn variants_only_where_the_answers_leave_room() {
+        let m = "rmp1234abcd";
+        let marker_page = html(&format!("<p>Results for {m}</p>"), 200);
+        // Everything escaped, text context: no variant can work.
+        let escaped = html(
+            &format!(
+                "<p>Results for {}</p>",
+                payload(m)
+                    .replace('<', "&lt;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#x27;")
+            ),
+            200,
+        );
+        let l = Leeway::judge(&marker_page, Some(&escaped), m);
+        assert!((0..variants(m).len()).all(|i| !l.allows(i)));
+        // The page broke on the payload: nothing is ruled out.
+        let broken = html("<p>Internal error</p>", 500);
+        let l = Leeway::judge(&marker_page, Some(&broken), m);
+        assert!((0..variants(m).len()).all(|i| l.allows(i)));
+        // Landed in a script block and in a link: those variants stay.
+        let in_script = html(
+            &format!("<script>var q='{m}';</script><a href=\"/x?{m}\">x</a>"),
+            200,
+        );
+        let l = Leeway::judge(&in_script, Some(&escaped), m);
+        assert!(l.allows(4) && l.allows(5) && l.allows(6) && !l.allows(0));
+    }
 
     #[test]
     fn escaped_reflections_are_not_executable() {

@@ -11,7 +11,6 @@
 use super::client::{Page, Req};
 use super::crawl::{in_scope, Endpoint};
 use super::probe::{is_logout, marker, rand_in, try_send};
-use super::scripts::fetch_calls;
 use super::{State, WebOptions};
 use crate::rules;
 use http::Method;
@@ -80,12 +79,7 @@ fn targets(state: &mut State, opts: &WebOptions) -> Vec<XmlTarget> {
     }
     // Raw XML bodies the page's scripts send (POST/PUT only: a body needs a method that has one).
     let mut seen = HashSet::new();
-    let calls: Vec<_> = state
-        .fetched
-        .iter()
-        .filter(|p| p.is_html())
-        .flat_map(|p| fetch_calls(&p.url, &p.body))
-        .collect();
+    let calls: Vec<_> = state.script_calls.clone();
     for c in calls {
         if !c.is_xml() || c.is_json() || !matches!(c.method.as_str(), "POST" | "PUT") || opts.safe {
             continue;

@@ -13,6 +13,12 @@ a false-positive trap that looks alike but is safe:
   sqli        GET  /prefs    cookie lang (boolean)      GET /style    cookie style (parameterised)
   sqli        POST /api/cart JSON item (error; sent by the script on /cart)
                                                   POST /api/wish JSON item (parameterised)
+  sqli        GET  /news     cookie visitor (blind: time-based only; no error, no other page)
+                                                  GET  /report   cookie profile (parameterised, but
+                                                               slow for any unknown profile)
+  sqli        GET  /api/items id (error in JSON; only named in the external /static/shop.js)
+  sqli        POST /api/search JSON q (error; only in /static/shop.js)
+                                                  GET  /api/tags name (parameterised; XHR in shop.js)
   xss         GET  /search   q    (HTML text)        GET  /find     q    (escaped)
   xss         GET  /greet    name (quoted attribute) GET  /hello    name (escaped attribute)
   stored xss  POST /guestbook comment (shown on /entries)    POST /notes note (escaped on /notes)
@@ -41,6 +47,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 import xml.sax
 import xml.sax.handler
@@ -61,6 +68,32 @@ DB.executescript(
     INSERT INTO langs VALUES ('en','English'),('de','Deutsch');
     """
 )
+# The news site's visitor table lives in a database of its own that knows MySQL's SLEEP(), as a
+# MySQL-backed page would: its injection can only be seen by timing. A lock of its own, so a
+# sleeping query holds up no other page.
+# /report's profiles sit in another one, so that neither page ever waits for the other.
+NEWS_DB = {
+    "/news": (sqlite3.connect(":memory:", check_same_thread=False), threading.Lock()),
+    "/report": (sqlite3.connect(":memory:", check_same_thread=False), threading.Lock()),
+}
+NEWS_DB["/news"][0].create_function("sleep", 1, lambda s: (time.sleep(min(max(float(s or 0), 0), 5)), 0)[1])
+NEWS_DB["/news"][0].execute("CREATE TABLE visitors(token TEXT PRIMARY KEY, visits INTEGER)")
+NEWS_DB["/report"][0].execute("CREATE TABLE profiles(token TEXT PRIMARY KEY, report TEXT)")
+SHOP_JS = """// The shop's front-end: the endpoints below are named nowhere else.
+function loadItem(id) {
+  return fetch('/api/items?id=' + encodeURIComponent(id)).then(r => r.json());
+}
+function search(q) {
+  return fetch('/api/search', {method: 'POST', headers: {'Content-Type': 'application/json'},
+               body: JSON.stringify({q: q, limit: 10})}).then(r => r.json());
+}
+function tags(name) {
+  var xhr = new XMLHttpRequest();
+  xhr.open('GET', '/api/tags?name=garden');
+  xhr.send();
+}
+loadItem(1);
+"""
 LOG = os.environ.get("VULNAPP_LOG")
 LOG_LOCK = threading.Lock()
 SESSIONS = set()
@@ -115,6 +148,7 @@ INDEX = page(
 <li><a href="/api/stock?callback=show">stock (JSONP)</a> <a href="/api/price?callback=show">price (JSONP, safe)</a></li>
 <li><a href="/guestbook">guestbook</a> <a href="/entries">entries</a> <a href="/notes">notes (safe)</a></li>
 <li><a href="/login">login</a> <a href="/account">my account</a></li>
+<li><a href="/news">news</a> <a href="/report">my report (safe)</a> <a href="/shop">shop (script)</a></li>
 </ul>""",
 )
 
@@ -130,7 +164,11 @@ class Handler(BaseHTTPRequestHandler):
         # One line per request when VULNAPP_LOG names a file: bench/scan.sh counts requests.
         if LOG:
             with LOG_LOCK, open(LOG, "a") as f:
-                f.write("%s %s\n" % (self.command, self.path[:200]))
+                # The cookie of the time-based pages too: tests check what reached them.
+                extra = ""
+                if self.path in ("/news", "/report") and self.headers.get("Cookie"):
+                    extra = " cookie=" + self.headers.get("Cookie")[:200]
+                f.write("%s %s%s\n" % (self.command, self.path[:200], extra))
 
     def reply(self, status, body, headers=()):
         data = body.encode("utf-8", "replace")
@@ -142,6 +180,45 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def json(self, status, obj):
+        return self.raw(status, "application/json", json.dumps(obj).encode())
+
+    def raw(self, status, ctype, data):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def news(self, path):
+        """/news counts visits by the `visitor` cookie, spliced into SQL (errors swallowed, the
+        count never shown: blind). /report looks the `profile` cookie up parameterised, and
+        builds a new report — slowly — for a profile it does not know."""
+        cname, table = ("visitor", "visitors") if path == "/news" else ("profile", "profiles")
+        token = self.cookie(cname)
+        headers = []
+        db, lock = NEWS_DB[path]
+        with lock:
+            if token is None:
+                token = os.urandom(8).hex()
+                db.execute("INSERT INTO %s VALUES (?, 0)" % table, (token,))
+                headers.append(("Set-Cookie", "%s=%s; HttpOnly" % (cname, token)))
+        if path == "/news":
+            try:
+                with lock:
+                    db.execute("SELECT visits FROM visitors WHERE token = '%s'" % token).fetchall()
+            except sqlite3.Error:
+                pass
+            body = "<p>Gnome of the month: the reading gnome.</p>"
+        else:
+            with lock:
+                known = db.execute("SELECT report FROM profiles WHERE token = ?", (token,)).fetchall()
+            if not known:
+                time.sleep(2.2)
+            body = "<p>Your report is ready.</p>"
+        return self.reply(200, page(path[1:].title(), body), headers)
 
     def query(self):
         u = urllib.parse.urlsplit(self.path)
@@ -304,6 +381,21 @@ function wish() {
 </script>""",
                 ),
             )
+        if path in ("/news", "/report"):
+            return self.news(path)
+        if path == "/shop":
+            return self.reply(200, page("Shop", '<div id="items"></div><script src="/static/shop.js"></script>'))
+        if path == "/static/shop.js":
+            return self.raw(200, "application/javascript", SHOP_JS.encode())
+        if path in ("/api/items", "/api/tags"):
+            try:
+                if path == "/api/items":
+                    rows = self.sql("SELECT name, price FROM products WHERE id = " + q.get("id", "1"))
+                else:
+                    rows = self.sql("SELECT name, price FROM products WHERE name LIKE ?", ("%" + q.get("name", "") + "%",))
+            except sqlite3.Error as e:
+                return self.json(500, {"error": "sqlite3.OperationalError: %s" % e})
+            return self.json(200, {"items": [list(r) for r in rows]})
         if path == "/search":
             return self.reply(200, page("Search", "<p>Results for %s: none</p>" % q.get("q", "")))
         if path == "/find":
@@ -450,6 +542,15 @@ function wish() {
                 except Exception as e:
                     return self.reply(400, page("Import", "<p>bad XML: %s</p>" % html.escape(str(e))))
                 return self.reply(200, page("Imported", "<pre>%s</pre>" % html.escape(text)))
+            if path == "/api/search":
+                try:
+                    data = json.loads(raw or "{}")
+                    rows = self.sql("SELECT name, price FROM products WHERE name LIKE '%%%s%%'" % data.get("q", ""))
+                except ValueError:
+                    return self.json(400, {"error": "bad JSON"})
+                except sqlite3.Error as e:
+                    return self.json(500, {"error": "sqlite3.OperationalError: %s" % e})
+                return self.json(200, {"items": [list(r) for r in rows]})
             if path in ("/api/cart", "/api/wish"):
                 try:
                     data = json.loads(raw or "{}")
