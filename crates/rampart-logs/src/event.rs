@@ -122,7 +122,9 @@ pub struct Ev {
     pub method: Method,
     pub path: Span,
     pub query: Span,
-    /// Hash of method + path with digit runs collapsed: the endpoint.
+    /// The endpoint: method + path with digit runs collapsed ([`crate::hash::endpoint_key`]),
+    /// in the chunk's arena, and its keyed hash.
+    pub endpoint: Span,
     pub endpoint_h: u64,
     pub status: u16,
     pub bytes: u64,

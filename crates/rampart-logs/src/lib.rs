@@ -14,6 +14,7 @@ mod engine;
 mod error;
 mod event;
 mod hash;
+mod identity;
 mod incident;
 mod input;
 mod parse;

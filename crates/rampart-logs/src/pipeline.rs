@@ -33,7 +33,8 @@ pub fn parse_chunk(
 ) -> ParsedChunk {
     let buf: &[u8] = &chunk;
     let mut events = Vec::with_capacity(buf.len() / 160 + 1);
-    let mut arena = Vec::new();
+    // Every line with a path puts its endpoint's bytes here (a few dozen bytes a line).
+    let mut arena = Vec::with_capacity(buf.len() / 8);
     let mut malformed = 0;
     let mut samples = Vec::new();
     let mut line_no = 0u32;
@@ -56,6 +57,11 @@ pub fn parse_chunk(
                 && parser.parse(line, start, len, &mut arena, &mut ev)
             {
                 classifier.classify(&mut ev, buf, &arena, cache);
+                if !ev.path.is_empty() {
+                    let at = len + arena.len();
+                    arena.extend_from_slice(&cache.endpoint);
+                    ev.endpoint = Span::new(at, len + arena.len());
+                }
                 events.push(ev);
             } else {
                 malformed += 1;

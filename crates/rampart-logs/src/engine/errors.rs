@@ -6,7 +6,8 @@ use super::tracker::{Ctx, Episode, Tracker};
 use super::verdict::{human_secs, judge};
 use super::Finish;
 use crate::event::{flag, Ev, Method};
-use crate::hash::{combine, endpoint_display, IdMap};
+use crate::hash::endpoint_display;
+use crate::identity::{ExactMap, Key};
 use crate::incident::{LogIncident, Verdict};
 use rampart_config::ErrorBurstSection;
 use rampart_model::{IncidentKind, Severity};
@@ -22,7 +23,7 @@ pub struct ErrorBursts {
     cfg: ErrorBurstSection,
     pairs: Tracker,
     wide: Tracker,
-    endpoints: IdMap<EndpointStat>,
+    endpoints: ExactMap<EndpointStat>,
     max_keys: usize,
 }
 
@@ -50,7 +51,7 @@ impl ErrorBursts {
         ErrorBursts {
             pairs,
             wide,
-            endpoints: IdMap::default(),
+            endpoints: ExactMap::default(),
             cfg: cfg.clone(),
             max_keys,
         }
@@ -61,28 +62,34 @@ impl ErrorBursts {
             return;
         }
         let err = is_error(ev);
-        if self.endpoints.len() < self.max_keys || self.endpoints.contains_key(&ev.endpoint_h) {
-            let st = self
-                .endpoints
-                .entry(ev.endpoint_h)
-                .or_insert_with(|| EndpointStat {
-                    name: format!(
-                        "{} {}",
-                        ev.method.as_str(),
-                        endpoint_display(ctx.text(ev.path))
-                    ),
-                    ..EndpointStat::default()
-                });
+        let endpoint = ctx.endpoint(ev);
+        let known = self.endpoints.len() < self.max_keys;
+        let st = if known {
+            Some(
+                self.endpoints
+                    .get_or_insert_with(endpoint, || EndpointStat {
+                        name: format!(
+                            "{} {}",
+                            ev.method.as_str(),
+                            endpoint_display(ctx.text(ev.path))
+                        ),
+                        ..EndpointStat::default()
+                    }),
+            )
+        } else {
+            self.endpoints.get_mut(endpoint)
+        };
+        if let Some(st) = st {
             st.requests += 1;
             st.errors += err as u64;
         }
-        let key = combine(ev.client_h, ev.endpoint_h);
-        for (tracker, key) in [(&mut self.pairs, key), (&mut self.wide, ev.endpoint_h)] {
+        let pair = ctx.client_endpoint(ev);
+        for (tracker, key) in [(&mut self.pairs, pair), (&mut self.wide, endpoint)] {
             if err {
                 let (over, slot) = tracker.pour(key, ev.ts, 1.0);
                 let ep = slot.ep.get_or_insert_with(|| {
                     Box::new(Episode {
-                        label: ev.endpoint_h.to_string(),
+                        key: endpoint.a.to_vec(),
                         ..Episode::new(ev)
                     })
                 });
@@ -95,9 +102,9 @@ impl ErrorBursts {
                     }
                     ep.mark_over();
                 }
-                tracker.mark_open(key);
-            } else if tracker.maybe_open(key) {
-                if let Some(ep) = tracker.map.get_mut(&key).and_then(|s| s.ep.as_mut()) {
+                tracker.mark_open(key.h);
+            } else if tracker.maybe_open(key.h) {
+                if let Some(ep) = tracker.map.get_mut(key).and_then(|s| s.ep.as_mut()) {
                     if ev.ts - ep.last <= tracker.gap {
                         ep.requests += 1;
                     }
@@ -137,8 +144,8 @@ impl ErrorBursts {
     /// episode (`wide`) that holds most of the endpoint's traffic — an endpoint that always
     /// fails this much — there is too little outside it to compare with, and the endpoint's
     /// ratio over the whole log is its normal.
-    fn baseline(&self, ep: &Episode, endpoint_h: u64, wide: bool) -> (f64, String) {
-        match self.endpoints.get(&endpoint_h) {
+    fn baseline(&self, ep: &Episode, wide: bool) -> (f64, String) {
+        match self.endpoints.get(Key::of(&ep.key)) {
             Some(st) => {
                 let mut req = st.requests.saturating_sub(ep.requests);
                 let mut err = st.errors.saturating_sub(ep.count);
@@ -158,7 +165,7 @@ impl ErrorBursts {
 
     fn client_incident(&self, ep: &Episode, f: &Finish) -> Option<LogIncident> {
         let ratio = ep.count as f64 / ep.requests.max(1) as f64;
-        let (base, name) = self.baseline(ep, endpoint_of(ep), false);
+        let (base, name) = self.baseline(ep, false);
         if ratio < self.cfg.min_ratio || ratio < base * self.cfg.baseline_factor {
             return None;
         }
@@ -183,7 +190,7 @@ impl ErrorBursts {
         if ep.client_set.count < 3 || top * 2 >= ep.count {
             return None;
         }
-        let (base, name) = self.baseline(ep, endpoint_of(ep), true);
+        let (base, name) = self.baseline(ep, true);
         let ratio = ep.count as f64 / ep.requests.max(1) as f64;
         if ratio < base * self.cfg.baseline_factor {
             return None;
@@ -204,11 +211,6 @@ impl ErrorBursts {
             Severity::Medium,
         ))
     }
-}
-
-/// Episodes remember their endpoint through the label.
-fn endpoint_of(ep: &Episode) -> u64 {
-    ep.label.parse().unwrap_or(0)
 }
 
 pub fn statuses_text(ep: &Episode) -> String {

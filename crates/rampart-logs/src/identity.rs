@@ -1,0 +1,228 @@
+//! Exact identities for the detectors' state: maps and small sets keyed by the bytes of a
+//! client, user, endpoint or path. The keyed 64-bit hash the parse workers computed only picks
+//! the bucket; two identities are the same only when their bytes are. So two clients whose
+//! hashes collide (by chance, or by a log's author who learned the key) stay two clients, and
+//! the hash is never computed twice for a line. The bytes live with the entry, so memory is
+//! bounded by the detectors' caps (`max_keys`) like the entries themselves.
+
+use hashbrown::hash_table::{Entry as TableEntry, HashTable};
+
+/// A key as the detectors see it: where it sits (`h`, the workers' keyed hash of it) and what
+/// it is (its bytes, in one part, or two for a pair such as client × endpoint).
+#[derive(Debug, Clone, Copy)]
+pub struct Key<'a> {
+    pub h: u64,
+    pub a: &'a [u8],
+    pub b: &'a [u8],
+}
+
+impl<'a> Key<'a> {
+    pub fn new(h: u64, a: &'a [u8]) -> Key<'a> {
+        Key { h, a, b: &[] }
+    }
+
+    /// Two identities as one key (the parts' lengths are part of it: `ab`+`c` is not `a`+`bc`).
+    pub fn pair(h: u64, a: &'a [u8], b: &'a [u8]) -> Key<'a> {
+        Key { h, a, b }
+    }
+
+    /// A key whose hash is computed here (for the few keys the workers did not hash).
+    pub fn of(a: &'a [u8]) -> Key<'a> {
+        Key::new(crate::hash::hash_bytes(a), a)
+    }
+}
+
+struct Entry<V> {
+    h: u64,
+    /// Where the first part ends in `bytes`.
+    split: u32,
+    bytes: Box<[u8]>,
+    val: V,
+}
+
+impl<V> Entry<V> {
+    #[inline]
+    fn is(&self, k: &Key) -> bool {
+        let split = self.split as usize;
+        self.h == k.h
+            && split == k.a.len()
+            && self.bytes.len() == split + k.b.len()
+            && &self.bytes[..split] == k.a
+            && &self.bytes[split..] == k.b
+    }
+}
+
+/// A map from exact keys to values.
+pub struct ExactMap<V> {
+    table: HashTable<Entry<V>>,
+}
+
+impl<V> Default for ExactMap<V> {
+    fn default() -> Self {
+        ExactMap {
+            table: HashTable::new(),
+        }
+    }
+}
+
+impl<V> ExactMap<V> {
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn contains(&self, k: Key) -> bool {
+        self.table.find(k.h, |e| e.is(&k)).is_some()
+    }
+
+    pub fn get(&self, k: Key) -> Option<&V> {
+        self.table.find(k.h, |e| e.is(&k)).map(|e| &e.val)
+    }
+
+    pub fn get_mut(&mut self, k: Key) -> Option<&mut V> {
+        self.table.find_mut(k.h, |e| e.is(&k)).map(|e| &mut e.val)
+    }
+
+    /// The key's value, made by `make` (and the key's bytes copied) when it is new.
+    pub fn get_or_insert_with(&mut self, k: Key, make: impl FnOnce() -> V) -> &mut V {
+        match self.table.entry(k.h, |e| e.is(&k), |e| e.h) {
+            TableEntry::Occupied(o) => &mut o.into_mut().val,
+            TableEntry::Vacant(v) => {
+                let mut bytes = Vec::with_capacity(k.a.len() + k.b.len());
+                bytes.extend_from_slice(k.a);
+                bytes.extend_from_slice(k.b);
+                let e = Entry {
+                    h: k.h,
+                    split: k.a.len() as u32,
+                    bytes: bytes.into_boxed_slice(),
+                    val: make(),
+                };
+                &mut v.insert(e).into_mut().val
+            }
+        }
+    }
+
+    /// Keeps the entries for which `keep` is true.
+    pub fn retain(&mut self, mut keep: impl FnMut(&mut V) -> bool) {
+        self.table.retain(|e| keep(&mut e.val));
+    }
+
+    /// Every entry's hash and value.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &V)> {
+        self.table.iter().map(|e| (e.h, &e.val))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.table.iter().map(|e| &e.val)
+    }
+
+    /// Empties the map, yielding the values.
+    pub fn drain(&mut self) -> impl Iterator<Item = V> + '_ {
+        self.table.drain().map(|e| e.val)
+    }
+}
+
+/// A small set of distinct values (paths, clients, users of one episode), exact up to
+/// [`Distinct::CAP`] values or [`Distinct::BYTES`] bytes of them; beyond, every new value is
+/// assumed distinct (an over-count only on episodes already far past any threshold).
+#[derive(Debug, Clone, Default)]
+pub struct Distinct {
+    hashes: Vec<u64>,
+    /// Where each value's bytes end in `bytes` (they start where the previous one ends).
+    ends: Vec<u32>,
+    bytes: Vec<u8>,
+    pub count: u64,
+}
+
+impl Distinct {
+    const CAP: usize = 256;
+    const BYTES: usize = 64 << 10;
+
+    fn value(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    /// True when `v` (whose keyed hash is `h`) is in the set.
+    pub fn contains(&self, h: u64, v: &[u8]) -> bool {
+        self.hashes
+            .iter()
+            .enumerate()
+            .any(|(i, &x)| x == h && self.value(i) == v)
+    }
+
+    /// True when `v` is new.
+    pub fn insert(&mut self, h: u64, v: &[u8]) -> bool {
+        if self.contains(h, v) {
+            return false;
+        }
+        if self.hashes.len() < Self::CAP && self.bytes.len() + v.len() <= Self::BYTES {
+            self.hashes.push(h);
+            self.bytes.extend_from_slice(v);
+            self.ends.push(self.bytes.len() as u32);
+        }
+        self.count += 1;
+        true
+    }
+
+    /// The values kept, with their hashes.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        self.hashes
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (h, self.value(i)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two different identities forced onto one 64-bit hash stay two, in the map and in the
+    /// set; the same bytes under the same hash are one.
+    #[test]
+    fn colliding_hashes_keep_identities_apart() {
+        let mut m: ExactMap<u32> = ExactMap::default();
+        for (i, c) in [&b"10.0.0.1"[..], b"10.0.0.2", b"10.0.0.1\0", b""]
+            .iter()
+            .enumerate()
+        {
+            *m.get_or_insert_with(Key::new(7, c), || 0) += i as u32 + 1;
+        }
+        *m.get_or_insert_with(Key::new(7, b"10.0.0.1"), || 0) += 10;
+        assert_eq!(m.len(), 4);
+        assert_eq!(m.get(Key::new(7, b"10.0.0.1")), Some(&11));
+        assert_eq!(m.get(Key::new(7, b"10.0.0.2")), Some(&2));
+        assert_eq!(m.get(Key::new(7, b"10.0.0.1\0")), Some(&3));
+        assert_eq!(m.get(Key::new(7, b"")), Some(&4));
+        assert!(!m.contains(Key::new(7, b"10.0.0.3")));
+        // Same bytes under another hash: another bucket, not found (hashes come from the
+        // bytes, so this only checks that the hash is part of the comparison).
+        assert!(!m.contains(Key::new(8, b"10.0.0.1")));
+
+        let mut s = Distinct::default();
+        assert!(s.insert(7, b"/a"));
+        assert!(s.insert(7, b"/b"));
+        assert!(!s.insert(7, b"/a"));
+        assert!(s.contains(7, b"/b") && !s.contains(7, b"/c"));
+        assert_eq!(s.count, 2);
+        assert_eq!(
+            s.iter().map(|(_, v)| v.to_vec()).collect::<Vec<_>>(),
+            [b"/a", b"/b"]
+        );
+    }
+
+    /// A pair key is its two parts, not their concatenation.
+    #[test]
+    fn pair_keys_keep_their_split() {
+        let mut m: ExactMap<u8> = ExactMap::default();
+        m.get_or_insert_with(Key::pair(1, b"ab", b"c"), || 1);
+        m.get_or_insert_with(Key::pair(1, b"a", b"bc"), || 2);
+        m.get_or_insert_with(Key::new(1, b"abc"), || 3);
+        assert_eq!(m.len(), 3);
+        assert_eq!(m.get(Key::pair(1, b"a", b"bc")), Some(&2));
+        m.retain(|v| *v != 2);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.drain().count(), 2);
+        assert_eq!(m.len(), 0);
+    }
+}
