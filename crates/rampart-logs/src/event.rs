@@ -119,6 +119,9 @@ pub struct Ev {
     pub kind: EvKind,
     pub client: Span,
     pub client_h: u64,
+    /// The client's bytes as two words when it has at most 16 (an IPv4 address): the
+    /// detector thread compares clients by these, without reading the bytes.
+    pub client_w: Option<[u64; 2]>,
     pub method: Method,
     pub path: Span,
     pub query: Span,

@@ -5,7 +5,7 @@
 //! the hash is never computed twice for a line. The bytes live with the entry, so memory is
 //! bounded by the detectors' caps (`max_keys`) like the entries themselves.
 
-use hashbrown::hash_table::{Entry as TableEntry, HashTable};
+use hashbrown::HashTable;
 
 /// A key as the detectors see it: where it sits (`h`, the workers' keyed hash of it) and what
 /// it is (its bytes, in one part, or two for a pair such as client × endpoint).
@@ -14,16 +14,36 @@ pub struct Key<'a> {
     pub h: u64,
     pub a: &'a [u8],
     pub b: &'a [u8],
+    /// `a` (at most 16 bytes, `b` empty) as two words, zero-padded: compared without reading
+    /// `a` (see [`words`]).
+    pub w: Option<[u64; 2]>,
 }
 
 impl<'a> Key<'a> {
     pub fn new(h: u64, a: &'a [u8]) -> Key<'a> {
-        Key { h, a, b: &[] }
+        Key {
+            h,
+            a,
+            b: &[],
+            w: None,
+        }
+    }
+
+    /// A key of at most 16 bytes with its [`words`], which the parse workers computed: the
+    /// detector thread compares a client on every line without reading its bytes.
+    pub fn short(h: u64, a: &'a [u8], w: [u64; 2]) -> Key<'a> {
+        debug_assert!(a.len() <= 16 && words(a) == Some(w));
+        Key {
+            h,
+            a,
+            b: &[],
+            w: Some(w),
+        }
     }
 
     /// Two identities as one key (the parts' lengths are part of it: `ab`+`c` is not `a`+`bc`).
     pub fn pair(h: u64, a: &'a [u8], b: &'a [u8]) -> Key<'a> {
-        Key { h, a, b }
+        Key { h, a, b, w: None }
     }
 
     /// A key whose hash is computed here (for the few keys the workers did not hash).
@@ -32,9 +52,24 @@ impl<'a> Key<'a> {
     }
 }
 
+/// Up to 16 bytes as two little-endian words, zero-padded (the bytes and their length, which
+/// is compared apart, give back the same words, and different bytes of one length differ).
+pub fn words(a: &[u8]) -> Option<[u64; 2]> {
+    if a.len() > 16 {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    b[..a.len()].copy_from_slice(a);
+    Some([
+        u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
+        u64::from_le_bytes(b[8..].try_into().expect("8 bytes")),
+    ])
+}
+
 /// Keys up to this many bytes (an IPv6 address, most endpoints) are kept in the entry itself:
 /// a lookup then reads no memory but the table's, where a boxed key cost a cache miss per line.
-const INLINE: usize = 54;
+const INLINE: usize = 22;
+const _: () = assert!(INLINE >= 16, "short keys are compared as two inline words");
 
 enum Stored {
     Inline(u8, [u8; INLINE]),
@@ -75,11 +110,16 @@ struct Entry<V> {
 }
 
 impl<V> Entry<V> {
-    #[inline]
+    #[inline(always)]
     fn is(&self, k: &Key) -> bool {
         let split = self.split as usize;
         if self.h != k.h || split != k.a.len() {
             return false;
+        }
+        if let (Some(w), Stored::Inline(n, buf)) = (k.w, &self.bytes) {
+            // Inline bytes are zero-padded like the key's words: two word comparisons.
+            let word = |i: usize| u64::from_le_bytes(buf[i..i + 8].try_into().expect("8 bytes"));
+            return *n as usize == split && word(0) == w[0] && word(8) == w[1];
         }
         let bytes = self.bytes.bytes();
         bytes.len() == split + k.b.len() && same(&bytes[..split], k.a) && same(&bytes[split..], k.b)
@@ -89,7 +129,7 @@ impl<V> Entry<V> {
 /// Byte equality of two slices of the same length without a `memcmp` call for the short ones
 /// (an address, an endpoint): glibc's masked vector load for them stalled the detector thread
 /// on every line.
-#[inline]
+#[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
@@ -143,16 +183,22 @@ impl<V> ExactMap<V> {
 
     /// The key's value, made by `make` (and the key's bytes copied) when it is new.
     pub fn get_or_insert_with(&mut self, k: Key, make: impl FnOnce() -> V) -> &mut V {
-        match self.table.entry(k.h, |e| e.is(&k), |e| e.h) {
-            TableEntry::Occupied(o) => &mut o.into_mut().val,
-            TableEntry::Vacant(v) => {
+        // A lookup first: `entry` would reserve room on every call, and nearly every call
+        // finds its key.
+        match self.table.find_entry(k.h, |e| e.is(&k)) {
+            Ok(o) => &mut o.into_mut().val,
+            Err(absent) => {
                 let e = Entry {
                     h: k.h,
                     split: k.a.len() as u32,
                     bytes: Stored::new(k.a, k.b),
                     val: make(),
                 };
-                &mut v.insert(e).into_mut().val
+                &mut absent
+                    .into_table()
+                    .insert_unique(k.h, e, |e| e.h)
+                    .into_mut()
+                    .val
             }
         }
     }
@@ -182,28 +228,20 @@ impl<V> ExactMap<V> {
 /// assumed distinct (an over-count only on episodes already far past any threshold).
 #[derive(Debug, Clone, Default)]
 pub struct Distinct {
-    hashes: Vec<u64>,
-    /// Where each value's bytes end in `bytes` (they start where the previous one ends).
-    ends: Vec<u32>,
-    bytes: Vec<u8>,
+    /// The values kept, one record each: hash (8 bytes), length (4), bytes. One allocation per
+    /// set: most sets (one episode's clients, users, paths) hold one or two values.
+    data: Vec<u8>,
+    kept: u32,
     pub count: u64,
 }
 
 impl Distinct {
-    const CAP: usize = 256;
+    const CAP: u32 = 256;
     const BYTES: usize = 64 << 10;
-
-    fn value(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.bytes[start..self.ends[i] as usize]
-    }
 
     /// True when `v` (whose keyed hash is `h`) is in the set.
     pub fn contains(&self, h: u64, v: &[u8]) -> bool {
-        self.hashes
-            .iter()
-            .enumerate()
-            .any(|(i, &x)| x == h && self.value(i) == v)
+        self.iter().any(|(x, bytes)| x == h && same(bytes, v))
     }
 
     /// True when `v` is new.
@@ -211,10 +249,11 @@ impl Distinct {
         if self.contains(h, v) {
             return false;
         }
-        if self.hashes.len() < Self::CAP && self.bytes.len() + v.len() <= Self::BYTES {
-            self.hashes.push(h);
-            self.bytes.extend_from_slice(v);
-            self.ends.push(self.bytes.len() as u32);
+        if self.kept < Self::CAP && self.data.len() + v.len() <= Self::BYTES {
+            self.data.extend_from_slice(&h.to_le_bytes());
+            self.data.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            self.data.extend_from_slice(v);
+            self.kept += 1;
         }
         self.count += 1;
         true
@@ -222,10 +261,18 @@ impl Distinct {
 
     /// The values kept, with their hashes.
     pub fn iter(&self) -> impl Iterator<Item = (u64, &[u8])> {
-        self.hashes
-            .iter()
-            .enumerate()
-            .map(|(i, &h)| (h, self.value(i)))
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let d = &self.data;
+            if at + 12 > d.len() {
+                return None;
+            }
+            let h = u64::from_le_bytes(d[at..at + 8].try_into().expect("8 bytes"));
+            let n = u32::from_le_bytes(d[at + 8..at + 12].try_into().expect("4 bytes")) as usize;
+            let v = &d[at + 12..(at + 12 + n).min(d.len())];
+            at += 12 + n;
+            Some((h, v))
+        })
     }
 }
 
@@ -283,6 +330,32 @@ mod tests {
         assert_eq!(m.len(), 3);
         assert_eq!(m.get(Key::new(7, &b)), Some(&3));
         assert_eq!(m.get(Key::new(7, &a[..INLINE])), None);
+    }
+
+    /// Short keys compared by their words find what their bytes find, and nothing else.
+    #[test]
+    fn short_keys_by_words_are_exact() {
+        let mut m: ExactMap<u8> = ExactMap::default();
+        let keys: [&[u8]; 6] = [
+            b"10.0.0.1",
+            b"10.0.0.1\0",
+            b"",
+            b"\0",
+            b"255.255.255.255",
+            b"1234567890abcdef",
+        ];
+        for (i, k) in keys.iter().enumerate() {
+            m.get_or_insert_with(Key::new(7, k), || i as u8);
+        }
+        for (i, k) in keys.iter().enumerate() {
+            let w = words(k).expect("short");
+            assert_eq!(m.get(Key::short(7, k, w)), Some(&(i as u8)), "{k:?}");
+        }
+        assert_eq!(
+            m.get(Key::short(7, b"10.0.0.2", words(b"10.0.0.2").unwrap())),
+            None
+        );
+        assert_eq!(words(&[0u8; 17]), None);
     }
 
     /// A pair key is its two parts, not their concatenation.

@@ -137,7 +137,7 @@ pub fn analyze_inputs(
                         reported.push(identity(i));
                     }
                 }
-                c.buf
+                c
             }),
         };
         // A read error part-way (a truncated `.gz`, a disk error) ends this source, not the

@@ -3,8 +3,9 @@
 //! back in their original order (detectors need line order). Channels are bounded, so memory
 //! holds a fixed number of chunks whatever the input's size.
 
-use crate::classify::{Classifier, WorkerCache};
+use crate::classify::{span_bytes, Classifier, WorkerCache};
 use crate::event::{Ev, Span};
+use crate::hash::{endpoint_key, hash_bytes};
 use crate::input::{Chunk, ChunkReader};
 use crate::parse::Parser;
 use std::collections::BTreeMap;
@@ -23,18 +24,27 @@ pub struct ParsedChunk {
     pub malformed_samples: Vec<(u32, Span)>,
 }
 
-/// Parses one chunk: split at newlines, parse, classify.
+/// The record and arena buffers of a chunk the detectors are done with, for the next chunk.
+pub type Spare = (Vec<Ev>, Vec<u8>);
+
+/// Parses one chunk: split at newlines, parse, classify. `spare` buffers (emptied here) are
+/// reused: a fresh megabyte-sized vector per chunk cost page faults in the workers and an
+/// unmap in the detector thread.
 pub fn parse_chunk(
     seq: u64,
     chunk: Chunk,
     parser: &Parser,
     classifier: &Classifier,
     cache: &mut WorkerCache,
+    spare: Spare,
 ) -> ParsedChunk {
     let buf: &[u8] = &chunk;
-    let mut events = Vec::with_capacity(buf.len() / 160 + 1);
-    // Every line with a path puts its endpoint's bytes here (a few dozen bytes a line).
-    let mut arena = Vec::with_capacity(buf.len() / 8);
+    let (mut events, mut arena) = spare;
+    events.clear();
+    events.reserve(buf.len() / 160 + 1);
+    // Every line puts its client's and its endpoint's bytes here (a few dozen bytes a line).
+    arena.clear();
+    arena.reserve(buf.len() / 8);
     let mut malformed = 0;
     let mut samples = Vec::new();
     let mut line_no = 0u32;
@@ -57,17 +67,30 @@ pub fn parse_chunk(
                 && parser.parse(line, start, len, &mut arena, &mut ev)
             {
                 classifier.classify(&mut ev, buf, &arena, cache);
-                // The detector thread compares identities by their bytes on every line: the
-                // client's and the endpoint's go side by side into the arena, which it then
-                // reads in order, instead of a scattered read into the line (a cache miss
-                // per line on the thread that sees every line).
+                // The client's and the endpoint's bytes go side by side into the arena (and the
+                // endpoint's hash, to place it, into the record): the detector thread compares
+                // identities by their bytes on every line, and reads the arena in order, where
+                // a read into each line of a chunk parsed a while ago missed the cache every
+                // time.
                 if !ev.client.is_empty() {
                     ev.client = to_arena(buf, &mut arena, ev.client);
+                    ev.client_w = crate::identity::words(span_bytes(buf, &arena, ev.client));
                 }
                 if !ev.path.is_empty() {
-                    let at = len + arena.len();
-                    arena.extend_from_slice(&cache.endpoint);
-                    ev.endpoint = Span::new(at, len + arena.len());
+                    let at = arena.len();
+                    let (p, n) = (ev.path.start as usize, ev.path.len as usize);
+                    if p < len {
+                        endpoint_key(ev.method as u8, &buf[p..(p + n).min(len)], &mut arena);
+                    } else {
+                        // A path the parser unescaped into the arena itself.
+                        cache.scratch.clear();
+                        cache
+                            .scratch
+                            .extend_from_slice(span_bytes(buf, &arena, ev.path));
+                        endpoint_key(ev.method as u8, &cache.scratch, &mut arena);
+                    }
+                    ev.endpoint = Span::new(len + at, len + arena.len());
+                    ev.endpoint_h = hash_bytes(&arena[at..]);
                 }
                 events.push(ev);
             } else {
@@ -112,13 +135,15 @@ pub fn run(
     parser: &Parser,
     classifier: &Classifier,
     workers: usize,
-    mut sink: impl FnMut(ParsedChunk) -> Chunk,
+    mut sink: impl FnMut(ParsedChunk) -> ParsedChunk,
 ) -> std::io::Result<u64> {
     let workers = workers.clamp(1, crate::MAX_WORKERS);
     let (raw_tx, raw_rx) = sync_channel::<(u64, Chunk)>(workers * 2);
     let (done_tx, done_rx) = sync_channel::<ParsedChunk>(workers * 2);
     let raw_rx = Mutex::new(raw_rx);
     let (pool_tx, pool_rx) = sync_channel::<Vec<u8>>(workers * 4 + 4);
+    let (spare_tx, spare_rx) = sync_channel::<Spare>(workers * 4 + 4);
+    let spare_rx = Mutex::new(spare_rx);
     reader.pool = Some(pool_rx);
     tracing::debug!(
         workers,
@@ -144,13 +169,18 @@ pub fn run(
         });
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let raw_rx = &raw_rx;
+            let (raw_rx, spare_rx) = (&raw_rx, &spare_rx);
             s.spawn(move || {
                 let mut cache = WorkerCache::default();
                 loop {
                     let next = raw_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((seq, buf))) = next else { break };
-                    let parsed = parse_chunk(seq, buf, parser, classifier, &mut cache);
+                    let spare = spare_rx
+                        .lock()
+                        .ok()
+                        .and_then(|rx| rx.try_recv().ok())
+                        .unwrap_or_default();
+                    let parsed = parse_chunk(seq, buf, parser, classifier, &mut cache, spare);
                     if done_tx.send(parsed).is_err() {
                         break;
                     }
@@ -159,8 +189,10 @@ pub fn run(
         }
         drop(done_tx);
         in_order(done_rx, &mut |c: ParsedChunk| {
-            // Read buffers go back to the reader.
-            let _ = pool_tx.try_send(sink(c).into_buf());
+            // Read buffers go back to the reader, record buffers to the workers.
+            let c = sink(c);
+            let _ = spare_tx.try_send((c.events, c.arena));
+            let _ = pool_tx.try_send(c.buf.into_buf());
         });
         reader_handle
             .join()

@@ -14,7 +14,7 @@ pub use matching::span_bytes;
 pub use tables::{SCANNERS, SECRET_NAMES, SENSITIVE};
 
 use crate::event::{flag, Ev, EvKind, Span};
-use crate::hash::{endpoint_key, hash_bytes};
+use crate::hash::hash_bytes;
 use mask::decode_lower;
 use matching::{find_bytes, head_word, is_masked, secret_value_at, triggers, Prefix};
 use memchr::memmem;
@@ -47,8 +47,6 @@ pub struct Classifier {
 pub struct WorkerCache {
     ua: Vec<UaSlot>,
     pub scratch: Vec<u8>,
-    /// The last classified line's endpoint bytes (when it has a path).
-    pub endpoint: Vec<u8>,
 }
 
 #[derive(Clone, Default)]
@@ -67,7 +65,6 @@ impl Default for WorkerCache {
         WorkerCache {
             ua: vec![UaSlot::default(); 4096],
             scratch: Vec::with_capacity(4096),
-            endpoint: Vec::with_capacity(512),
         }
     }
 }
@@ -131,9 +128,6 @@ impl Classifier {
         }
         let path = get(ev.path);
         if !path.is_empty() {
-            // The bytes go to the chunk's arena after this (see `parse_chunk`).
-            endpoint_key(ev.method as u8, path, &mut cache.endpoint);
-            ev.endpoint_h = hash_bytes(&cache.endpoint);
             let head = head_word(path);
             if self.api.iter().any(|p| p.is_prefix_of(path, head)) {
                 ev.flags |= flag::API;

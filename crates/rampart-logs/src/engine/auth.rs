@@ -80,9 +80,13 @@ impl Logins {
                 .get_mut(path)
                 .and_then(|s| s.ep.as_mut())
             {
-                let shown = super::tracker::escape_invalid(client.a);
-                ep.cleared
-                    .insert(crate::hash::hash_bytes(shown.as_bytes()), shown.as_bytes());
+                if std::str::from_utf8(client.a).is_ok() {
+                    ep.cleared.insert(client.h, client.a);
+                } else {
+                    let shown = super::tracker::escape_invalid(client.a);
+                    ep.cleared
+                        .insert(crate::hash::hash_bytes(shown.as_bytes()), shown.as_bytes());
+                }
             }
             return;
         }

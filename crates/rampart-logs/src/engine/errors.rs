@@ -6,7 +6,7 @@ use super::tracker::{Ctx, Episode, Tracker};
 use super::verdict::{human_secs, judge};
 use super::Finish;
 use crate::event::{flag, Ev, Method};
-use crate::hash::endpoint_display;
+use crate::hash::{combine, endpoint_display};
 use crate::identity::{ExactMap, Key};
 use crate::incident::{LogIncident, Verdict};
 use rampart_config::ErrorBurstSection;
@@ -83,32 +83,18 @@ impl ErrorBursts {
             st.requests += 1;
             st.errors += err as u64;
         }
-        let pair = ctx.client_endpoint(ev);
-        for (tracker, key) in [(&mut self.pairs, pair), (&mut self.wide, endpoint)] {
-            if err {
-                let (over, slot) = tracker.pour(key, ev.ts, 1.0);
-                let ep = slot.ep.get_or_insert_with(|| {
-                    Box::new(Episode {
-                        key: endpoint.a.to_vec(),
-                        ..Episode::new(ev)
-                    })
-                });
-                ep.add(ev, ctx, 1);
-                ep.requests += 1;
-                if over {
-                    if !ep.fired {
-                        ep.fired = true;
-                        ep.fired_at = ev.ts;
-                    }
-                    ep.mark_over();
-                }
-                tracker.mark_open(key.h);
-            } else if tracker.maybe_open(key.h) {
-                if let Some(ep) = tracker.map.get_mut(key).and_then(|s| s.ep.as_mut()) {
-                    if ev.ts - ep.last <= tracker.gap {
-                        ep.requests += 1;
-                    }
-                }
+        // Most lines are no error and have no open episode: two bit tests, no key built.
+        let pair_h = combine(ev.client_h, ev.endpoint_h);
+        if err {
+            let pair = ctx.client_endpoint(ev);
+            pour_error(&mut self.pairs, pair, endpoint.a, ev, ctx);
+            pour_error(&mut self.wide, endpoint, endpoint.a, ev, ctx);
+        } else {
+            if self.pairs.maybe_open(pair_h) {
+                count_request(&mut self.pairs, ctx.client_endpoint(ev), ev.ts);
+            }
+            if self.wide.maybe_open(endpoint.h) {
+                count_request(&mut self.wide, endpoint, ev.ts);
             }
         }
     }
@@ -210,6 +196,37 @@ impl ErrorBursts {
             why,
             Severity::Medium,
         ))
+    }
+}
+
+/// An error into the key's bucket and episode (which remembers its endpoint, for the baseline).
+fn pour_error(tracker: &mut Tracker, key: Key, endpoint: &[u8], ev: &Ev, ctx: &Ctx) {
+    let (over, slot) = tracker.pour(key, ev.ts, 1.0);
+    let ep = slot.ep.get_or_insert_with(|| {
+        Box::new(Episode {
+            key: endpoint.to_vec(),
+            ..Episode::new(ev)
+        })
+    });
+    ep.add(ev, ctx, 1);
+    ep.requests += 1;
+    if over {
+        if !ep.fired {
+            ep.fired = true;
+            ep.fired_at = ev.ts;
+        }
+        ep.mark_over();
+    }
+    tracker.mark_open(key.h);
+}
+
+/// A request that is no error, counted in the key's open episode (for the ratio).
+fn count_request(tracker: &mut Tracker, key: Key, ts: i64) {
+    let gap = tracker.gap;
+    if let Some(ep) = tracker.map.get_mut(key).and_then(|s| s.ep.as_mut()) {
+        if ts - ep.last <= gap {
+            ep.requests += 1;
+        }
     }
 }
 
