@@ -169,6 +169,10 @@ impl<V> ExactMap<V> {
         self.table.len()
     }
 
+    pub fn clear(&mut self) {
+        self.table.clear();
+    }
+
     pub fn contains(&self, k: Key) -> bool {
         self.table.find(k.h, |e| e.is(&k)).is_some()
     }

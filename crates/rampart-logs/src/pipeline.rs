@@ -4,7 +4,7 @@
 //! holds a fixed number of chunks whatever the input's size.
 
 use crate::classify::{span_bytes, Classifier, WorkerCache};
-use crate::event::{Ev, Span};
+use crate::event::{EndpointCount, Ev, EvKind, Span};
 use crate::hash::{endpoint_key, hash_bytes};
 use crate::input::{Chunk, ChunkReader};
 use crate::parse::Parser;
@@ -22,6 +22,8 @@ pub struct ParsedChunk {
     pub malformed: u32,
     /// (line index in chunk, span) of the first few malformed lines.
     pub malformed_samples: Vec<(u32, Span)>,
+    /// Requests and errors per endpoint (HTTP lines).
+    pub endpoints: Vec<EndpointCount>,
 }
 
 /// The record and arena buffers of a chunk the detectors are done with, for the next chunk.
@@ -45,6 +47,8 @@ pub fn parse_chunk(
     // Every line puts its client's and its endpoint's bytes here (a few dozen bytes a line).
     arena.clear();
     arena.reserve(buf.len() / 8);
+    cache.endpoints.clear();
+    let mut endpoints: Vec<EndpointCount> = Vec::new();
     let mut malformed = 0;
     let mut samples = Vec::new();
     let mut line_no = 0u32;
@@ -74,7 +78,9 @@ pub fn parse_chunk(
                 // time.
                 if !ev.client.is_empty() {
                     ev.client = to_arena(buf, &mut arena, ev.client);
-                    ev.client_w = crate::identity::words(span_bytes(buf, &arena, ev.client));
+                    if let Some(w) = crate::identity::words(span_bytes(buf, &arena, ev.client)) {
+                        ev.client_w = w;
+                    }
                 }
                 if !ev.path.is_empty() {
                     let at = arena.len();
@@ -91,6 +97,23 @@ pub fn parse_chunk(
                     }
                     ev.endpoint = Span::new(len + at, len + arena.len());
                     ev.endpoint_h = hash_bytes(&arena[at..]);
+                    if ev.kind == EvKind::Http {
+                        let key = crate::identity::Key::new(ev.endpoint_h, &arena[at..]);
+                        let i = *cache.endpoints.get_or_insert_with(key, || {
+                            endpoints.push(EndpointCount {
+                                endpoint: ev.endpoint,
+                                h: ev.endpoint_h,
+                                method: ev.method,
+                                path: ev.path,
+                                requests: 0,
+                                errors: 0,
+                            });
+                            endpoints.len() as u32 - 1
+                        });
+                        let e = &mut endpoints[i as usize];
+                        e.requests += 1;
+                        e.errors += ev.is_error() as u64;
+                    }
                 }
                 events.push(ev);
             } else {
@@ -111,6 +134,7 @@ pub fn parse_chunk(
         lines: line_no,
         malformed,
         malformed_samples: samples,
+        endpoints,
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Classifier {
 pub struct WorkerCache {
     ua: Vec<UaSlot>,
     pub scratch: Vec<u8>,
+    /// The current chunk's endpoints: where each sits in its `EndpointCount` list.
+    pub endpoints: crate::identity::ExactMap<u32>,
 }
 
 #[derive(Clone, Default)]
@@ -65,6 +67,7 @@ impl Default for WorkerCache {
         WorkerCache {
             ua: vec![UaSlot::default(); 4096],
             scratch: Vec::with_capacity(4096),
+            endpoints: Default::default(),
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::tracker::{Ctx, Episode, Tracker};
 use super::verdict::{human_secs, judge};
 use super::Finish;
-use crate::event::{flag, Ev, Method};
+use crate::event::{EndpointCount, Ev};
 use crate::hash::{combine, endpoint_display};
 use crate::identity::{ExactMap, Key};
 use crate::incident::{LogIncident, Verdict};
@@ -25,13 +25,6 @@ pub struct ErrorBursts {
     wide: Tracker,
     endpoints: ExactMap<EndpointStat>,
     max_keys: usize,
-}
-
-pub fn is_error(ev: &Ev) -> bool {
-    (400..500).contains(&ev.status)
-        && ev.status != 404
-        && !(ev.has(flag::LOGIN) && ev.method == Method::Post)
-        && !ev.has(flag::STATIC)
 }
 
 impl ErrorBursts {
@@ -61,28 +54,8 @@ impl ErrorBursts {
         if !self.cfg.enabled || ev.path.is_empty() {
             return;
         }
-        let err = is_error(ev);
+        let err = ev.is_error();
         let endpoint = ctx.endpoint(ev);
-        let known = self.endpoints.len() < self.max_keys;
-        let st = if known {
-            Some(
-                self.endpoints
-                    .get_or_insert_with(endpoint, || EndpointStat {
-                        name: format!(
-                            "{} {}",
-                            ev.method.as_str(),
-                            endpoint_display(ctx.text(ev.path))
-                        ),
-                        ..EndpointStat::default()
-                    }),
-            )
-        } else {
-            self.endpoints.get_mut(endpoint)
-        };
-        if let Some(st) = st {
-            st.requests += 1;
-            st.errors += err as u64;
-        }
         // Most lines are no error and have no open episode: two bit tests, no key built.
         let pair_h = combine(ev.client_h, ev.endpoint_h);
         if err {
@@ -95,6 +68,33 @@ impl ErrorBursts {
             }
             if self.wide.maybe_open(endpoint.h) {
                 count_request(&mut self.wide, endpoint, ev.ts);
+            }
+        }
+    }
+
+    /// Adds a chunk's per-endpoint counts (made by the parse worker) to the endpoints' totals,
+    /// which are read only when episodes close, after the chunk.
+    pub fn count_endpoints(&mut self, counts: &[EndpointCount], ctx: &Ctx) {
+        if !self.cfg.enabled {
+            return;
+        }
+        for c in counts {
+            let key = Key::new(c.h, ctx.text(c.endpoint));
+            let st = if self.endpoints.len() < self.max_keys {
+                Some(self.endpoints.get_or_insert_with(key, || EndpointStat {
+                    name: format!(
+                        "{} {}",
+                        c.method.as_str(),
+                        endpoint_display(ctx.text(c.path))
+                    ),
+                    ..EndpointStat::default()
+                }))
+            } else {
+                self.endpoints.get_mut(key)
+            };
+            if let Some(st) = st {
+                st.requests += c.requests;
+                st.errors += c.errors;
             }
         }
     }

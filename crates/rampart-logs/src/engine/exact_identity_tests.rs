@@ -21,7 +21,7 @@ fn line(client: usize, ts: i64) -> Ev {
         client: Span::new(client * 8, client * 8 + 8),
         client_h: FORCED,
         // As the workers give it (the detector then compares these words, not the bytes).
-        client_w: crate::identity::words(&BUF[client * 8..client * 8 + 8]),
+        client_w: crate::identity::words(&BUF[client * 8..client * 8 + 8]).expect("short"),
         method: Method::Get,
         path: Span::new(16, 17),
         endpoint: Span::new(17, 19),

@@ -212,6 +212,7 @@ impl Engine {
                 self.now = ev.ts;
             }
         }
+        self.errors.count_endpoints(&c.endpoints, &ctx);
         if let (Some(first), Some(last)) = (c.events.first(), c.events.last()) {
             self.stats.first_ts.get_or_insert(first.ts);
             self.stats.last_ts = Some(last.ts.max(self.stats.last_ts.unwrap_or(i64::MIN)));

@@ -65,9 +65,10 @@ impl Ctx<'_> {
     /// The line's client as a key (`-` when it has none, as the workers hashed it).
     pub fn client<'a>(&'a self, ev: &Ev) -> Key<'a> {
         let c = self.text(ev.client);
-        match ev.client_w {
-            Some(w) if !c.is_empty() => Key::short(ev.client_h, c, w),
-            _ => Key::new(ev.client_h, if c.is_empty() { b"-" } else { c }),
+        match c.len() {
+            1..=16 => Key::short(ev.client_h, c, ev.client_w),
+            0 => Key::new(ev.client_h, b"-"),
+            _ => Key::new(ev.client_h, c),
         }
     }
 
