@@ -3,7 +3,9 @@
 # episodes, and fail2ban's bans on the same files side by side. Offline: fail2ban-regex reads
 # the files (`--raw --usedns=no`: no DNS lookup), and its jails' defaults from Debian's
 # /etc/fail2ban/jail.conf (maxretry, findtime, bantime) turn the matched lines into bans.
-# Usage: bench/logs-corpus.sh. Needs fail2ban (Debian); CrowdSec is reported as not run.
+# Then CrowdSec's alerts on the same files (bench/logs-crowdsec.sh: Debian's crowdsec replaying
+# each file offline with the scenarios its package ships).
+# Usage: bench/logs-corpus.sh. Needs fail2ban and crowdsec (Debian); each is skipped if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK="${RAMPART_BENCH_DIR:-${TMPDIR:-/tmp}/rampart-bench-corpus}"
@@ -14,6 +16,7 @@ target/release/examples/corpus_table "$WORK"
 echo
 if ! command -v fail2ban-regex > /dev/null; then
   echo "SKIP: fail2ban not installed (apt-get install fail2ban)"
+  bench/logs-crowdsec.sh "$WORK"
   exit 0
 fi
 # The filters that read access logs or sshd lines: nginx-botsearch (404s for admin/CMS paths),
@@ -69,8 +72,5 @@ for exp_path in sorted(glob.glob(os.path.join(work, '*.expected.json'))):
     wrong = sorted(banned - labelled)
     print(f"| {name} | {len(expected)} | {', '.join(used)} | {found} | {len(banned)} | {bans} | {len(wrong)}{' (' + ', '.join(wrong[:4]) + ('…' if len(wrong) > 4 else '') + ')' if wrong else ''} |")
 PY
-if command -v crowdsec > /dev/null; then
-  echo "crowdsec is installed but not run here: its replay mode needs hub parsers and scenarios downloaded from the network."
-else
-  echo "CrowdSec: not run (Debian's crowdsec package needs its hub of parsers and scenarios from the network, which the bench may not reach)."
-fi
+echo
+bench/logs-crowdsec.sh "$WORK"

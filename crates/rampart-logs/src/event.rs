@@ -119,10 +119,16 @@ pub struct Ev {
     pub kind: EvKind,
     pub client: Span,
     pub client_h: u64,
+    /// The client's bytes as two words ([`crate::identity::words`]) when it has 1 to 16 (an
+    /// IPv4 address), else zero: the detector thread compares clients by these, without
+    /// reading the bytes.
+    pub client_w: [u64; 2],
     pub method: Method,
     pub path: Span,
     pub query: Span,
-    /// Hash of method + path with digit runs collapsed: the endpoint.
+    /// The endpoint: method + path with digit runs collapsed ([`crate::hash::endpoint_key`]),
+    /// in the chunk's arena, and its keyed hash.
+    pub endpoint: Span,
     pub endpoint_h: u64,
     pub status: u16,
     pub bytes: u64,
@@ -143,4 +149,28 @@ impl Ev {
     pub fn has(&self, f: u32) -> bool {
         self.flags & f != 0
     }
+
+    /// An error for the error-burst detector: a 4xx other than 404 (probing's), a login's
+    /// failure (brute force's) or a static file's.
+    pub fn is_error(&self) -> bool {
+        (400..500).contains(&self.status)
+            && self.status != 404
+            && !(self.has(flag::LOGIN) && self.method == Method::Post)
+            && !self.has(flag::STATIC)
+    }
+}
+
+/// One endpoint's requests and errors ([`Ev::is_error`]) in a chunk, counted by the parse
+/// worker (sums do not depend on line order), so the detector thread adds them up once per
+/// endpoint and chunk instead of once per line. In the order the endpoints first appear.
+#[derive(Debug, Clone, Copy)]
+pub struct EndpointCount {
+    /// The endpoint's bytes (in the arena) and their hash.
+    pub endpoint: Span,
+    pub h: u64,
+    /// The first line's method and path, for the endpoint's name.
+    pub method: Method,
+    pub path: Span,
+    pub requests: u64,
+    pub errors: u64,
 }

@@ -2,8 +2,9 @@
 //! a secret chosen at random for each run (foldhash, seeded once per process), so a log's
 //! author cannot craft two clients or two paths that collide: an unkeyed hash (the FxHash this
 //! replaced) let an attacker hide among an ordinary client's traffic or split one client in two.
-//! Where a wrong match would change a verdict (the scanner-signature cache of user agents),
-//! the bytes themselves are compared as well. And a pass-through hasher for maps keyed by them.
+//! The hash only places an identity: the detectors compare the bytes themselves
+//! ([`crate::identity`]), and so does the scanner-signature cache of user agents. And a
+//! pass-through hasher for maps keyed by hashes.
 
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
@@ -32,41 +33,47 @@ pub fn combine(a: u64, b: u64) -> u64 {
     mix(a ^ b.rotate_left(17).wrapping_mul(K))
 }
 
-/// Hash of method + path with every digit run collapsed, so `/api/msgs/user212` and
-/// `/api/msgs/user7` are one endpoint.
-pub fn endpoint_hash(method: u8, path: &[u8]) -> u64 {
-    // Most paths are short: a small buffer is cheaper to zero than the long one (a `memset`
-    // call per line). Both give the same hash.
-    if path.len() < 64 {
-        collapsed_hash::<72>(method, path)
-    } else {
-        collapsed_hash::<264>(method, path)
+/// An endpoint's identity, appended to `out`: the method byte and the path with every digit run
+/// collapsed to `#`, so `/api/msgs/user212` and `/api/msgs/user7` are one endpoint. A path
+/// longer than 255 bytes is kept whole (method byte, raw path: 257 bytes or more, so it never
+/// equals a collapsed one, which has at most 256). The detectors compare endpoints by these
+/// bytes; [`hash_bytes`] of them places them.
+pub fn endpoint_key(method: u8, path: &[u8], out: &mut Vec<u8>) {
+    out.push(method);
+    if path.len() > 255 {
+        out.extend_from_slice(path);
+        return;
+    }
+    // This runs once per log line: the runs without digits (most of a path) are found eight
+    // bytes at a time and copied whole.
+    let n = path.len();
+    let mut i = 0;
+    while i < n {
+        let start = i;
+        while i + 8 <= n && !has_digit(u64::from_le_bytes(path[i..i + 8].try_into().expect("8"))) {
+            i += 8;
+        }
+        while i < n && !path[i].is_ascii_digit() {
+            i += 1;
+        }
+        out.extend_from_slice(&path[start..i]);
+        if i < n {
+            out.push(b'#');
+            while i < n && path[i].is_ascii_digit() {
+                i += 1;
+            }
+        }
     }
 }
 
-/// [`endpoint_hash`] with a buffer of `N` bytes, at least 8 more than the method byte and the
-/// path's first 255 bytes need.
-fn collapsed_hash<const N: usize>(method: u8, path: &[u8]) -> u64 {
-    // The method byte, then the path with digit runs collapsed to `#`, into a stack buffer
-    // (no allocation) by a loop without branches; then hashed with the run's key. This runs
-    // once per log line. 8 spare bytes: a digit run may leave a stray `#` just past the end.
-    let mut seq = [0u8; N];
-    seq[0] = method;
-    let mut n = 1;
-    let mut in_digits = false;
-    for &c in path.iter().take(255) {
-        let digit = c.is_ascii_digit();
-        // A digit after a digit is written and then overwritten: `n` does not move.
-        seq[n] = if digit { b'#' } else { c };
-        n += usize::from(!(digit && in_digits));
-        in_digits = digit;
-    }
-    let h = hash_bytes(&seq[..n]);
-    if path.len() > 255 {
-        combine(h, hash_bytes(path))
-    } else {
-        h
-    }
+/// True when one of the word's bytes is an ASCII digit: the bytes XOR `0x30` are then below 10
+/// (the "has a byte less than n" test; exact for whether any byte is).
+#[inline]
+fn has_digit(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = w ^ (0x30 * ONES);
+    x.wrapping_sub(10 * ONES) & !x & HIGH != 0
 }
 
 /// Where a user agent sits in a worker's scanner cache: its length and first and last 16
@@ -126,11 +133,22 @@ pub type IdMap<V> = std::collections::HashMap<u64, V, BuildHasherDefault<IdHashe
 mod tests {
     use super::*;
 
-    /// The branch-free collapse, as the plain definition: digit runs become one `#`.
-    fn endpoint_hash_reference(method: u8, path: &[u8]) -> u64 {
+    fn key(method: u8, path: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        endpoint_key(method, path, &mut out);
+        out
+    }
+
+    /// The branch-free collapse, as the plain definition: digit runs become one `#`; a path
+    /// over 255 bytes is kept whole.
+    fn endpoint_key_reference(method: u8, path: &[u8]) -> Vec<u8> {
         let mut seq = vec![method];
+        if path.len() > 255 {
+            seq.extend_from_slice(path);
+            return seq;
+        }
         let mut in_digits = false;
-        for &c in path.iter().take(255) {
+        for &c in path {
             if c.is_ascii_digit() {
                 if !in_digits {
                     seq.push(b'#');
@@ -141,16 +159,11 @@ mod tests {
                 seq.push(c);
             }
         }
-        let h = hash_bytes(&seq);
-        if path.len() > 255 {
-            combine(h, hash_bytes(path))
-        } else {
-            h
-        }
+        seq
     }
 
     #[test]
-    fn endpoint_hash_matches_the_plain_collapse() {
+    fn endpoint_key_matches_the_plain_collapse() {
         let mut paths: Vec<Vec<u8>> = vec![
             b"".to_vec(),
             b"/".to_vec(),
@@ -169,18 +182,51 @@ mod tests {
         }
         for p in &paths {
             for m in [0u8, 1, 7] {
-                assert_eq!(endpoint_hash(m, p), endpoint_hash_reference(m, p), "{p:?}");
+                assert_eq!(key(m, p), endpoint_key_reference(m, p), "{p:?}");
             }
+        }
+    }
+
+    /// The word test agrees with the byte test on every byte value in every position.
+    #[test]
+    fn has_digit_is_exact() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                for fill in [b'a', b'/', 0u8, 0xff, b':', b'/' ^ 0x80] {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    assert_eq!(
+                        has_digit(u64::from_le_bytes(w)),
+                        w.iter().any(|c| c.is_ascii_digit()),
+                        "{w:?}"
+                    );
+                }
+            }
+        }
+        // Mixed words (a borrow from one byte must not fake a digit in the next).
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Bytes drawn near the digits, so words with and without one both come up.
+            let w = (x & 0x0707_0707_0707_0707) + 0x2d2d_2d2d_2d2d_2d2d;
+            let bytes = w.to_le_bytes();
+            assert_eq!(
+                has_digit(w),
+                bytes.iter().any(|c| c.is_ascii_digit()),
+                "{bytes:?}"
+            );
         }
     }
 
     #[test]
     fn endpoints_collapse_digits() {
-        assert_eq!(
-            endpoint_hash(1, b"/api/msgs/user212"),
-            endpoint_hash(1, b"/api/msgs/user7")
-        );
-        assert_ne!(endpoint_hash(1, b"/a"), endpoint_hash(2, b"/a"));
+        assert_eq!(key(1, b"/api/msgs/user212"), key(1, b"/api/msgs/user7"));
+        assert_ne!(key(1, b"/a"), key(2, b"/a"));
+        // Long paths are whole: digits there tell endpoints apart.
+        let long = |d: &str| format!("/{}{d}", "x".repeat(300));
+        assert_ne!(key(1, long("1").as_bytes()), key(1, long("2").as_bytes()));
         assert_eq!(endpoint_display(b"/u/user212/x1"), "/u/user{n}/x{n}");
         assert_ne!(hash_bytes(b"abc"), hash_bytes(b"abd"));
     }

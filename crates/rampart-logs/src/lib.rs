@@ -14,6 +14,7 @@ mod engine;
 mod error;
 mod event;
 mod hash;
+mod identity;
 mod incident;
 mod input;
 mod parse;
@@ -136,7 +137,7 @@ pub fn analyze_inputs(
                         reported.push(identity(i));
                     }
                 }
-                c.buf
+                c
             }),
         };
         // A read error part-way (a truncated `.gz`, a disk error) ends this source, not the

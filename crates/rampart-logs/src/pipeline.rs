@@ -3,8 +3,9 @@
 //! back in their original order (detectors need line order). Channels are bounded, so memory
 //! holds a fixed number of chunks whatever the input's size.
 
-use crate::classify::{Classifier, WorkerCache};
-use crate::event::{Ev, Span};
+use crate::classify::{span_bytes, Classifier, WorkerCache};
+use crate::event::{EndpointCount, Ev, EvKind, Span};
+use crate::hash::{endpoint_key, hash_bytes};
 use crate::input::{Chunk, ChunkReader};
 use crate::parse::Parser;
 use std::collections::BTreeMap;
@@ -21,19 +22,33 @@ pub struct ParsedChunk {
     pub malformed: u32,
     /// (line index in chunk, span) of the first few malformed lines.
     pub malformed_samples: Vec<(u32, Span)>,
+    /// Requests and errors per endpoint (HTTP lines).
+    pub endpoints: Vec<EndpointCount>,
 }
 
-/// Parses one chunk: split at newlines, parse, classify.
+/// The record and arena buffers of a chunk the detectors are done with, for the next chunk.
+pub type Spare = (Vec<Ev>, Vec<u8>);
+
+/// Parses one chunk: split at newlines, parse, classify. `spare` buffers (emptied here) are
+/// reused: a fresh megabyte-sized vector per chunk cost page faults in the workers and an
+/// unmap in the detector thread.
 pub fn parse_chunk(
     seq: u64,
     chunk: Chunk,
     parser: &Parser,
     classifier: &Classifier,
     cache: &mut WorkerCache,
+    spare: Spare,
 ) -> ParsedChunk {
     let buf: &[u8] = &chunk;
-    let mut events = Vec::with_capacity(buf.len() / 160 + 1);
-    let mut arena = Vec::new();
+    let (mut events, mut arena) = spare;
+    events.clear();
+    events.reserve(buf.len() / 160 + 1);
+    // Every line puts its client's and its endpoint's bytes here (a few dozen bytes a line).
+    arena.clear();
+    arena.reserve(buf.len() / 8);
+    cache.endpoints.clear();
+    let mut endpoints: Vec<EndpointCount> = Vec::new();
     let mut malformed = 0;
     let mut samples = Vec::new();
     let mut line_no = 0u32;
@@ -56,6 +71,50 @@ pub fn parse_chunk(
                 && parser.parse(line, start, len, &mut arena, &mut ev)
             {
                 classifier.classify(&mut ev, buf, &arena, cache);
+                // The client's and the endpoint's bytes go side by side into the arena (and the
+                // endpoint's hash, to place it, into the record): the detector thread compares
+                // identities by their bytes on every line, and reads the arena in order, where
+                // a read into each line of a chunk parsed a while ago missed the cache every
+                // time.
+                if !ev.client.is_empty() {
+                    ev.client = to_arena(buf, &mut arena, ev.client);
+                    if let Some(w) = crate::identity::words(span_bytes(buf, &arena, ev.client)) {
+                        ev.client_w = w;
+                    }
+                }
+                if !ev.path.is_empty() {
+                    let at = arena.len();
+                    let (p, n) = (ev.path.start as usize, ev.path.len as usize);
+                    if p < len {
+                        endpoint_key(ev.method as u8, &buf[p..(p + n).min(len)], &mut arena);
+                    } else {
+                        // A path the parser unescaped into the arena itself.
+                        cache.scratch.clear();
+                        cache
+                            .scratch
+                            .extend_from_slice(span_bytes(buf, &arena, ev.path));
+                        endpoint_key(ev.method as u8, &cache.scratch, &mut arena);
+                    }
+                    ev.endpoint = Span::new(len + at, len + arena.len());
+                    ev.endpoint_h = hash_bytes(&arena[at..]);
+                    if ev.kind == EvKind::Http {
+                        let key = crate::identity::Key::new(ev.endpoint_h, &arena[at..]);
+                        let i = *cache.endpoints.get_or_insert_with(key, || {
+                            endpoints.push(EndpointCount {
+                                endpoint: ev.endpoint,
+                                h: ev.endpoint_h,
+                                method: ev.method,
+                                path: ev.path,
+                                requests: 0,
+                                errors: 0,
+                            });
+                            endpoints.len() as u32 - 1
+                        });
+                        let e = &mut endpoints[i as usize];
+                        e.requests += 1;
+                        e.errors += ev.is_error() as u64;
+                    }
+                }
                 events.push(ev);
             } else {
                 malformed += 1;
@@ -75,7 +134,21 @@ pub fn parse_chunk(
         lines: line_no,
         malformed,
         malformed_samples: samples,
+        endpoints,
     }
+}
+
+/// Copies a span's bytes (from the chunk or the arena) to the end of the arena.
+fn to_arena(buf: &[u8], arena: &mut Vec<u8>, s: Span) -> Span {
+    let (st, n) = (s.start as usize, s.len as usize);
+    let at = buf.len() + arena.len();
+    if st < buf.len() {
+        arena.extend_from_slice(&buf[st..(st + n).min(buf.len())]);
+    } else {
+        let a = (st - buf.len()).min(arena.len());
+        arena.extend_from_within(a..(a + n).min(arena.len()));
+    }
+    Span::new(at, buf.len() + arena.len())
 }
 
 /// Runs the pipeline over `reader` with `workers` parse threads, calling `sink` with every
@@ -86,13 +159,15 @@ pub fn run(
     parser: &Parser,
     classifier: &Classifier,
     workers: usize,
-    mut sink: impl FnMut(ParsedChunk) -> Chunk,
+    mut sink: impl FnMut(ParsedChunk) -> ParsedChunk,
 ) -> std::io::Result<u64> {
     let workers = workers.clamp(1, crate::MAX_WORKERS);
     let (raw_tx, raw_rx) = sync_channel::<(u64, Chunk)>(workers * 2);
     let (done_tx, done_rx) = sync_channel::<ParsedChunk>(workers * 2);
     let raw_rx = Mutex::new(raw_rx);
     let (pool_tx, pool_rx) = sync_channel::<Vec<u8>>(workers * 4 + 4);
+    let (spare_tx, spare_rx) = sync_channel::<Spare>(workers * 4 + 4);
+    let spare_rx = Mutex::new(spare_rx);
     reader.pool = Some(pool_rx);
     tracing::debug!(
         workers,
@@ -118,13 +193,18 @@ pub fn run(
         });
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let raw_rx = &raw_rx;
+            let (raw_rx, spare_rx) = (&raw_rx, &spare_rx);
             s.spawn(move || {
                 let mut cache = WorkerCache::default();
                 loop {
                     let next = raw_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((seq, buf))) = next else { break };
-                    let parsed = parse_chunk(seq, buf, parser, classifier, &mut cache);
+                    let spare = spare_rx
+                        .lock()
+                        .ok()
+                        .and_then(|rx| rx.try_recv().ok())
+                        .unwrap_or_default();
+                    let parsed = parse_chunk(seq, buf, parser, classifier, &mut cache, spare);
                     if done_tx.send(parsed).is_err() {
                         break;
                     }
@@ -133,8 +213,10 @@ pub fn run(
         }
         drop(done_tx);
         in_order(done_rx, &mut |c: ParsedChunk| {
-            // Read buffers go back to the reader.
-            let _ = pool_tx.try_send(sink(c).into_buf());
+            // Read buffers go back to the reader, record buffers to the workers.
+            let c = sink(c);
+            let _ = spare_tx.try_send((c.events, c.arena));
+            let _ = pool_tx.try_send(c.buf.into_buf());
         });
         reader_handle
             .join()

@@ -27,6 +27,7 @@ pub fn parse_sample(spec: &FormatSpec, bytes: &[u8]) -> Result<SampleCounts, Log
         &parser,
         &classifier,
         &mut cache,
+        Default::default(),
     );
     Ok(SampleCounts {
         lines: parsed.lines,

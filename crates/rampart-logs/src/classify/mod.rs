@@ -14,7 +14,7 @@ pub use matching::span_bytes;
 pub use tables::{SCANNERS, SECRET_NAMES, SENSITIVE};
 
 use crate::event::{flag, Ev, EvKind, Span};
-use crate::hash::{endpoint_hash, hash_bytes};
+use crate::hash::hash_bytes;
 use mask::decode_lower;
 use matching::{find_bytes, head_word, is_masked, secret_value_at, triggers, Prefix};
 use memchr::memmem;
@@ -47,6 +47,8 @@ pub struct Classifier {
 pub struct WorkerCache {
     ua: Vec<UaSlot>,
     pub scratch: Vec<u8>,
+    /// The current chunk's endpoints: where each sits in its `EndpointCount` list.
+    pub endpoints: crate::identity::ExactMap<u32>,
 }
 
 #[derive(Clone, Default)]
@@ -65,6 +67,7 @@ impl Default for WorkerCache {
         WorkerCache {
             ua: vec![UaSlot::default(); 4096],
             scratch: Vec::with_capacity(4096),
+            endpoints: Default::default(),
         }
     }
 }
@@ -128,7 +131,6 @@ impl Classifier {
         }
         let path = get(ev.path);
         if !path.is_empty() {
-            ev.endpoint_h = endpoint_hash(ev.method as u8, path);
             let head = head_word(path);
             if self.api.iter().any(|p| p.is_prefix_of(path, head)) {
                 ev.flags |= flag::API;

@@ -62,40 +62,41 @@ impl Logins {
             return;
         }
         let Some(failed) = attempt(ev) else { return };
+        let (client, user, path) = (ctx.client(ev), ctx.user(ev), ctx.endpoint(ev));
         if !failed {
             // A success closes nothing, but it matters to the verdict.
-            for (t, key) in [
-                (&mut self.clients, ev.client_h),
-                (&mut self.users, ev.user_h),
-            ] {
-                if let Some(ep) = t.map.get_mut(&key).and_then(|s| s.ep.as_mut()) {
+            for (t, key) in [(&mut self.clients, client), (&mut self.users, user)] {
+                if let Some(ep) = t.map.get_mut(key).and_then(|s| s.ep.as_mut()) {
                     ep.success_after = true;
                     ep.evidence(ev, ctx);
                 }
             }
             // A client that logs in while many clients fail on the same login path is a person
-            // whose mistyped password fell inside the attack, not one of its clients.
-            let key = ev.endpoint_h ^ 0x5a5a;
+            // whose mistyped password fell inside the attack, not one of its clients. Kept as
+            // it is shown (see `bystanders_out`).
             if let Some(ep) = self
                 .distributed
                 .map
-                .get_mut(&key)
+                .get_mut(path)
                 .and_then(|s| s.ep.as_mut())
             {
-                ep.cleared.insert(ev.client_h);
+                if std::str::from_utf8(client.a).is_ok() {
+                    ep.cleared.insert(client.h, client.a);
+                } else {
+                    let shown = super::tracker::escape_invalid(client.a);
+                    ep.cleared
+                        .insert(crate::hash::hash_bytes(shown.as_bytes()), shown.as_bytes());
+                }
             }
             return;
         }
-        let mut keys = vec![(0usize, ev.client_h), (1, ev.endpoint_h ^ 0x5a5a)];
-        if !ev.user.is_empty() {
-            keys.push((2, ev.user_h));
-        }
-        for (which, key) in keys {
-            let t = match which {
-                0 => &mut self.clients,
-                1 => &mut self.distributed,
-                _ => &mut self.users,
-            };
+        let with_user = !ev.user.is_empty();
+        for (t, key) in [
+            (&mut self.clients, Some(client)),
+            (&mut self.distributed, Some(path)),
+            (&mut self.users, with_user.then_some(user)),
+        ] {
+            let Some(key) = key else { continue };
             let (over, slot) = t.pour(key, ev.ts, 1.0);
             let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
             ep.add(ev, ctx, 1);

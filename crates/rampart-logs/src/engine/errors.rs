@@ -5,8 +5,9 @@
 use super::tracker::{Ctx, Episode, Tracker};
 use super::verdict::{human_secs, judge};
 use super::Finish;
-use crate::event::{flag, Ev, Method};
-use crate::hash::{combine, endpoint_display, IdMap};
+use crate::event::{EndpointCount, Ev};
+use crate::hash::{combine, endpoint_display};
+use crate::identity::{ExactMap, Key};
 use crate::incident::{LogIncident, Verdict};
 use rampart_config::ErrorBurstSection;
 use rampart_model::{IncidentKind, Severity};
@@ -22,15 +23,8 @@ pub struct ErrorBursts {
     cfg: ErrorBurstSection,
     pairs: Tracker,
     wide: Tracker,
-    endpoints: IdMap<EndpointStat>,
+    endpoints: ExactMap<EndpointStat>,
     max_keys: usize,
-}
-
-pub fn is_error(ev: &Ev) -> bool {
-    (400..500).contains(&ev.status)
-        && ev.status != 404
-        && !(ev.has(flag::LOGIN) && ev.method == Method::Post)
-        && !ev.has(flag::STATIC)
 }
 
 impl ErrorBursts {
@@ -50,7 +44,7 @@ impl ErrorBursts {
         ErrorBursts {
             pairs,
             wide,
-            endpoints: IdMap::default(),
+            endpoints: ExactMap::default(),
             cfg: cfg.clone(),
             max_keys,
         }
@@ -60,48 +54,47 @@ impl ErrorBursts {
         if !self.cfg.enabled || ev.path.is_empty() {
             return;
         }
-        let err = is_error(ev);
-        if self.endpoints.len() < self.max_keys || self.endpoints.contains_key(&ev.endpoint_h) {
-            let st = self
-                .endpoints
-                .entry(ev.endpoint_h)
-                .or_insert_with(|| EndpointStat {
+        let err = ev.is_error();
+        let endpoint = ctx.endpoint(ev);
+        // Most lines are no error and have no open episode: two bit tests, no key built.
+        let pair_h = combine(ev.client_h, ev.endpoint_h);
+        if err {
+            let pair = ctx.client_endpoint(ev);
+            pour_error(&mut self.pairs, pair, endpoint.a, ev, ctx);
+            pour_error(&mut self.wide, endpoint, endpoint.a, ev, ctx);
+        } else {
+            if self.pairs.maybe_open(pair_h) {
+                count_request(&mut self.pairs, ctx.client_endpoint(ev), ev.ts);
+            }
+            if self.wide.maybe_open(endpoint.h) {
+                count_request(&mut self.wide, endpoint, ev.ts);
+            }
+        }
+    }
+
+    /// Adds a chunk's per-endpoint counts (made by the parse worker) to the endpoints' totals,
+    /// which are read only when episodes close, after the chunk.
+    pub fn count_endpoints(&mut self, counts: &[EndpointCount], ctx: &Ctx) {
+        if !self.cfg.enabled {
+            return;
+        }
+        for c in counts {
+            let key = Key::new(c.h, ctx.text(c.endpoint));
+            let st = if self.endpoints.len() < self.max_keys {
+                Some(self.endpoints.get_or_insert_with(key, || EndpointStat {
                     name: format!(
                         "{} {}",
-                        ev.method.as_str(),
-                        endpoint_display(ctx.text(ev.path))
+                        c.method.as_str(),
+                        endpoint_display(ctx.text(c.path))
                     ),
                     ..EndpointStat::default()
-                });
-            st.requests += 1;
-            st.errors += err as u64;
-        }
-        let key = combine(ev.client_h, ev.endpoint_h);
-        for (tracker, key) in [(&mut self.pairs, key), (&mut self.wide, ev.endpoint_h)] {
-            if err {
-                let (over, slot) = tracker.pour(key, ev.ts, 1.0);
-                let ep = slot.ep.get_or_insert_with(|| {
-                    Box::new(Episode {
-                        label: ev.endpoint_h.to_string(),
-                        ..Episode::new(ev)
-                    })
-                });
-                ep.add(ev, ctx, 1);
-                ep.requests += 1;
-                if over {
-                    if !ep.fired {
-                        ep.fired = true;
-                        ep.fired_at = ev.ts;
-                    }
-                    ep.mark_over();
-                }
-                tracker.mark_open(key);
-            } else if tracker.maybe_open(key) {
-                if let Some(ep) = tracker.map.get_mut(&key).and_then(|s| s.ep.as_mut()) {
-                    if ev.ts - ep.last <= tracker.gap {
-                        ep.requests += 1;
-                    }
-                }
+                }))
+            } else {
+                self.endpoints.get_mut(key)
+            };
+            if let Some(st) = st {
+                st.requests += c.requests;
+                st.errors += c.errors;
             }
         }
     }
@@ -137,8 +130,8 @@ impl ErrorBursts {
     /// episode (`wide`) that holds most of the endpoint's traffic — an endpoint that always
     /// fails this much — there is too little outside it to compare with, and the endpoint's
     /// ratio over the whole log is its normal.
-    fn baseline(&self, ep: &Episode, endpoint_h: u64, wide: bool) -> (f64, String) {
-        match self.endpoints.get(&endpoint_h) {
+    fn baseline(&self, ep: &Episode, wide: bool) -> (f64, String) {
+        match self.endpoints.get(Key::of(&ep.key)) {
             Some(st) => {
                 let mut req = st.requests.saturating_sub(ep.requests);
                 let mut err = st.errors.saturating_sub(ep.count);
@@ -158,7 +151,7 @@ impl ErrorBursts {
 
     fn client_incident(&self, ep: &Episode, f: &Finish) -> Option<LogIncident> {
         let ratio = ep.count as f64 / ep.requests.max(1) as f64;
-        let (base, name) = self.baseline(ep, endpoint_of(ep), false);
+        let (base, name) = self.baseline(ep, false);
         if ratio < self.cfg.min_ratio || ratio < base * self.cfg.baseline_factor {
             return None;
         }
@@ -183,7 +176,7 @@ impl ErrorBursts {
         if ep.client_set.count < 3 || top * 2 >= ep.count {
             return None;
         }
-        let (base, name) = self.baseline(ep, endpoint_of(ep), true);
+        let (base, name) = self.baseline(ep, true);
         let ratio = ep.count as f64 / ep.requests.max(1) as f64;
         if ratio < base * self.cfg.baseline_factor {
             return None;
@@ -206,9 +199,35 @@ impl ErrorBursts {
     }
 }
 
-/// Episodes remember their endpoint through the label.
-fn endpoint_of(ep: &Episode) -> u64 {
-    ep.label.parse().unwrap_or(0)
+/// An error into the key's bucket and episode (which remembers its endpoint, for the baseline).
+fn pour_error(tracker: &mut Tracker, key: Key, endpoint: &[u8], ev: &Ev, ctx: &Ctx) {
+    let (over, slot) = tracker.pour(key, ev.ts, 1.0);
+    let ep = slot.ep.get_or_insert_with(|| {
+        Box::new(Episode {
+            key: endpoint.to_vec(),
+            ..Episode::new(ev)
+        })
+    });
+    ep.add(ev, ctx, 1);
+    ep.requests += 1;
+    if over {
+        if !ep.fired {
+            ep.fired = true;
+            ep.fired_at = ev.ts;
+        }
+        ep.mark_over();
+    }
+    tracker.mark_open(key.h);
+}
+
+/// A request that is no error, counted in the key's open episode (for the ratio).
+fn count_request(tracker: &mut Tracker, key: Key, ts: i64) {
+    let gap = tracker.gap;
+    if let Some(ep) = tracker.map.get_mut(key).and_then(|s| s.ep.as_mut()) {
+        if ts - ep.last <= gap {
+            ep.requests += 1;
+        }
+    }
 }
 
 pub fn statuses_text(ep: &Episode) -> String {

@@ -77,7 +77,7 @@ impl Floods {
         if !self.cfg.enabled {
             return;
         }
-        let (over, slot) = self.clients.pour(ev.client_h, ev.ts, 1.0);
+        let (over, slot) = self.clients.pour(ctx.client(ev), ev.ts, 1.0);
         if let Some(ep) = slot.ep.as_mut() {
             // Requests that overflow are the flood's (paths, evidence, window); the others
             // while its bucket drains are counted, and trimmed off when no overflow follows.

@@ -14,6 +14,9 @@ mod ssh;
 mod tracker;
 mod verdict;
 
+#[cfg(test)]
+mod exact_identity_tests;
+
 use crate::event::EvKind;
 use crate::incident::{window, EvidenceLine, LogIncident, Verdict};
 use crate::pipeline::ParsedChunk;
@@ -86,7 +89,10 @@ fn bystanders_out(ep: &Episode) -> Vec<(String, u64)> {
     }
     ep.clients
         .iter()
-        .filter(|(c, _)| !ep.cleared.contains(crate::hash::hash_bytes(c.as_bytes())))
+        .filter(|(c, _)| {
+            !ep.cleared
+                .contains(crate::hash::hash_bytes(c.as_bytes()), c.as_bytes())
+        })
         .cloned()
         .collect()
 }
@@ -206,6 +212,7 @@ impl Engine {
                 self.now = ev.ts;
             }
         }
+        self.errors.count_endpoints(&c.endpoints, &ctx);
         if let (Some(first), Some(last)) = (c.events.first(), c.events.last()) {
             self.stats.first_ts.get_or_insert(first.ts);
             self.stats.last_ts = Some(last.ts.max(self.stats.last_ts.unwrap_or(i64::MIN)));

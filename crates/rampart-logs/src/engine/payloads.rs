@@ -5,7 +5,7 @@ use super::tracker::{Ctx, Episode, Tracker};
 use super::verdict::human_secs;
 use super::Finish;
 use crate::event::{flag, Ev};
-use crate::hash::hash_bytes;
+use crate::identity::Key;
 use crate::incident::{LogIncident, Verdict};
 use rampart_config::{InjectionSection, SecretsSection};
 use rampart_model::{IncidentKind, Severity};
@@ -31,7 +31,7 @@ impl Payloads {
 
     pub fn on_event(&mut self, ev: &Ev, ctx: &Ctx) {
         if self.inj.enabled && ev.has(flag::INJECTION) {
-            let slot = self.injections.slot(ev.client_h, ev.ts);
+            let slot = self.injections.slot(ctx.client(ev), ev.ts);
             let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
             ep.add(ev, ctx, 1);
             if ep.count >= self.inj.min_hits as u64 {
@@ -40,9 +40,9 @@ impl Payloads {
         }
         if self.secrets_on && ev.has(flag::SECRET) {
             let key = if ev.path.is_empty() {
-                hash_bytes(b"(application log)")
+                Key::of(b"(application log)")
             } else {
-                ev.endpoint_h
+                ctx.endpoint(ev)
             };
             let slot = self.secrets.slot(key, ev.ts);
             let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));

@@ -77,19 +77,20 @@ impl Probing {
         self.requests += 1;
         self.misses += miss as u64;
         if !(miss || sensitive || scanner) {
-            self.count_traffic(ev);
+            self.count_traffic(ev, ctx);
             return;
         }
         let (cap, leak) = (self.fast.capacity, self.fast.leak);
-        let slot = self.fast.slot(ev.client_h, ev.ts);
+        let client = ctx.client(ev);
+        let slot = self.fast.slot(client, ev.ts);
         let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
-        let path_h = ctx.path_h(ev);
-        let new_path = !ep.path_set.contains(path_h);
+        let (path, path_h) = (ctx.text(ev.path), ctx.path_h(ev));
+        let new_path = !ep.path_set.contains(path_h, path);
         ep.add(ev, ctx, 1);
         // CrowdSec's `distinct`: only a path new to the bucket is poured.
         let over = new_path && miss && slot.bucket.pour(ev.ts, 1.0, cap, leak);
         if sensitive {
-            ep.sensitive.insert(path_h);
+            ep.sensitive.insert(path_h, path);
         }
         if !ep.fired && (over || scanner || ep.sensitive.count >= self.cfg.sensitive_min as u64) {
             ep.fired = true;
@@ -101,10 +102,10 @@ impl Probing {
         if ep.watch.is_none() && watch_fast {
             // This event is counted as a request just below.
             ep.watch = Some(ep.count - 1);
-            self.fast.mark_open(ev.client_h);
+            self.fast.mark_open(client.h);
         }
         if miss {
-            let slot = self.slow.slot(ev.client_h, ev.ts);
+            let slot = self.slow.slot(client, ev.ts);
             let sep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
             sep.add(ev, ctx, 1);
             if sep.path_set.count >= self.cfg.slow_distinct as u64
@@ -115,19 +116,19 @@ impl Probing {
             if sep.watch.is_none() && sep.path_set.count >= WATCH_FROM_PATHS {
                 // This failure is counted as a request just below.
                 sep.watch = Some(sep.count - 1);
-                self.slow.mark_open(ev.client_h);
+                self.slow.mark_open(client.h);
             }
         }
-        self.count_traffic(ev);
+        self.count_traffic(ev, ctx);
     }
 
     /// Counts every request (and the successful ones) of a client with an open episode, so it
     /// is judged by all its traffic, not only by its failures. A bitmap spares the map lookup
     /// for the clients with none.
-    fn count_traffic(&mut self, ev: &Ev) {
+    fn count_traffic(&mut self, ev: &Ev, ctx: &Ctx) {
         for t in [&mut self.fast, &mut self.slow] {
             if t.maybe_open(ev.client_h) {
-                if let Some(ep) = t.map.get_mut(&ev.client_h).and_then(|s| s.ep.as_mut()) {
+                if let Some(ep) = t.map.get_mut(ctx.client(ev)).and_then(|s| s.ep.as_mut()) {
                     if ep.watch.is_some() {
                         ep.requests += 1;
                         ep.ok += (200..400).contains(&ev.status) as u64;

@@ -37,7 +37,7 @@ impl Ssh {
         match ev.kind {
             EvKind::SshFail => {
                 let n = ev.repeat.max(1) as u64;
-                let (over, slot) = self.t.pour(ev.client_h, ev.ts, n as f64);
+                let (over, slot) = self.t.pour(ctx.client(ev), ev.ts, n as f64);
                 let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
                 ep.add(ev, ctx, n);
                 if over && !ep.fired {
@@ -48,12 +48,17 @@ impl Ssh {
             EvKind::SshInvalidUser => {
                 // Counted by its "Failed ..." line (when a password was tried); here only the
                 // username and the evidence.
-                let slot = self.t.slot(ev.client_h, ev.ts);
+                let slot = self.t.slot(ctx.client(ev), ev.ts);
                 let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
                 ep.add(ev, ctx, 0);
             }
             EvKind::SshAccept => {
-                if let Some(ep) = self.t.map.get_mut(&ev.client_h).and_then(|s| s.ep.as_mut()) {
+                if let Some(ep) = self
+                    .t
+                    .map
+                    .get_mut(ctx.client(ev))
+                    .and_then(|s| s.ep.as_mut())
+                {
                     ep.success_after = true;
                     ep.evidence(ev, ctx);
                     ep.label = String::from_utf8_lossy(ctx.text(ev.user)).into_owned();

@@ -5,7 +5,8 @@
 
 use crate::classify::{mask_secrets, span_bytes};
 use crate::event::{Ev, Span};
-use crate::hash::IdMap;
+pub use crate::identity::Distinct;
+use crate::identity::{ExactMap, Key};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Bucket {
@@ -61,34 +62,33 @@ impl Ctx<'_> {
         crate::hash::hash_bytes(self.text(ev.path))
     }
 
+    /// The line's client as a key (`-` when it has none, as the workers hashed it).
+    pub fn client<'a>(&'a self, ev: &Ev) -> Key<'a> {
+        let c = self.text(ev.client);
+        match c.len() {
+            1..=16 => Key::short(ev.client_h, c, ev.client_w),
+            0 => Key::new(ev.client_h, b"-"),
+            _ => Key::new(ev.client_h, c),
+        }
+    }
+
+    pub fn user<'a>(&'a self, ev: &Ev) -> Key<'a> {
+        Key::new(ev.user_h, self.text(ev.user))
+    }
+
+    /// The line's endpoint (method + path, digit runs collapsed) as a key.
+    pub fn endpoint<'a>(&'a self, ev: &Ev) -> Key<'a> {
+        Key::new(ev.endpoint_h, self.text(ev.endpoint))
+    }
+
+    /// The line's client on its endpoint, as one key.
+    pub fn client_endpoint<'a>(&'a self, ev: &Ev) -> Key<'a> {
+        let (c, e) = (self.client(ev), self.endpoint(ev));
+        Key::pair(crate::hash::combine(c.h, e.h), c.a, e.a)
+    }
+
     pub fn line_no(&self, ev: &Ev) -> u64 {
         self.line_base + ev.line as u64 + 1
-    }
-}
-
-/// A small set of distinct hashes with a cap; beyond it every new value is assumed distinct
-/// (an over-count only on keys that are already far past any threshold).
-#[derive(Debug, Clone, Default)]
-pub struct Distinct {
-    seen: Vec<u64>,
-    pub count: u64,
-}
-
-impl Distinct {
-    const CAP: usize = 256;
-    pub fn contains(&self, h: u64) -> bool {
-        self.seen.contains(&h)
-    }
-    /// True when `h` is new.
-    pub fn insert(&mut self, h: u64) -> bool {
-        if self.seen.contains(&h) {
-            return false;
-        }
-        if self.seen.len() < Self::CAP {
-            self.seen.push(h);
-        }
-        self.count += 1;
-        true
     }
 }
 
@@ -136,6 +136,9 @@ pub struct Episode {
     pub cleared: Distinct,
     /// Detector-specific tag (endpoint display, secret name, ...).
     pub label: String,
+    /// The key's bytes, for a detector that looks its key up again when the episode closes
+    /// (error bursts: the endpoint's baseline).
+    pub key: Vec<u8>,
     /// The episode as it stood at its last overflowing event (see [`Episode::trim`]).
     pub over: Option<OverMark>,
 }
@@ -217,14 +220,19 @@ impl Episode {
         self.count += n;
         self.flags |= ev.flags;
         if !ev.client.is_empty() {
-            self.client_set.insert(ev.client_h);
-            self.add_client(ev.client_h, ctx.text(ev.client), 1);
+            let client = ctx.text(ev.client);
+            self.client_set.insert(ev.client_h, client);
+            self.add_client(ev.client_h, client, 1);
         }
         if !ev.path.is_empty() {
-            let new = self.path_set.insert(ctx.path_h(ev));
-            bump(&mut self.paths, ctx.text(ev.path), new);
+            let path = ctx.text(ev.path);
+            let new = self.path_set.insert(ctx.path_h(ev), path);
+            bump(&mut self.paths, path, new);
         }
-        if !ev.user.is_empty() && self.user_set.insert(ev.user_h) && self.users.len() < 50 {
+        if !ev.user.is_empty()
+            && self.user_set.insert(ev.user_h, ctx.text(ev.user))
+            && self.users.len() < 50
+        {
             self.users.push(ctx.string(ev.user));
         }
         if ev.status != 0 {
@@ -343,14 +351,14 @@ impl Episode {
         for (v, n) in &o.clients {
             self.add_client_text(crate::hash::hash_bytes(v.as_bytes()), v, *n);
         }
-        for h in &o.client_set.seen {
-            self.client_set.insert(*h);
+        for (h, v) in o.client_set.iter() {
+            self.client_set.insert(h, v);
         }
         for (v, n) in &o.paths {
             add_n(&mut self.paths, v, *n);
         }
-        for h in &o.path_set.seen {
-            self.path_set.insert(*h);
+        for (h, v) in o.path_set.iter() {
+            self.path_set.insert(h, v);
         }
         for &(s, n) in &o.statuses {
             match self.statuses.iter_mut().find(|(x, _)| *x == s) {
@@ -446,7 +454,8 @@ pub struct Tracker {
     pub leak: f64,
     pub gap: i64,
     pub max_keys: usize,
-    pub map: IdMap<Slot>,
+    /// Keyed by the exact identity (client, user, endpoint, or a pair of them).
+    pub map: ExactMap<Slot>,
     /// Episodes that ended (gap, eviction, end of input); the detector turns fired ones into
     /// incidents.
     pub closed: Vec<Box<Episode>>,
@@ -468,7 +477,7 @@ impl Tracker {
             leak: leak.max(1e-3),
             gap,
             max_keys,
-            map: IdMap::default(),
+            map: ExactMap::default(),
             closed: Vec::new(),
             open_bits: vec![0; 1024],
             restart: false,
@@ -476,13 +485,15 @@ impl Tracker {
         }
     }
 
-    pub fn mark_open(&mut self, key: u64) {
-        let b = (key & 0xffff) as usize;
+    /// Marks the key (by its hash) as one that may have an open episode.
+    pub fn mark_open(&mut self, h: u64) {
+        let b = (h & 0xffff) as usize;
         self.open_bits[b >> 6] |= 1 << (b & 63);
     }
 
-    pub fn maybe_open(&self, key: u64) -> bool {
-        let b = (key & 0xffff) as usize;
+    /// False when no key with this hash has an open episode (true may be a false alarm).
+    pub fn maybe_open(&self, h: u64) -> bool {
+        let b = (h & 0xffff) as usize;
         self.open_bits[b >> 6] & (1 << (b & 63)) != 0
     }
 
@@ -496,7 +507,7 @@ impl Tracker {
                 s.ep.as_ref()
                     .is_some_and(|e| !watched_only || e.watch.is_some())
             })
-            .map(|(k, _)| *k)
+            .map(|(h, _)| h)
             .collect();
         for k in keys {
             self.mark_open(k);
@@ -504,17 +515,17 @@ impl Tracker {
     }
 
     /// The key's slot, after closing an episode that has gone quiet for longer than the gap.
-    pub fn slot(&mut self, key: u64, ts: i64) -> &mut Slot {
-        if self.map.len() >= self.max_keys && !self.map.contains_key(&key) {
+    pub fn slot(&mut self, key: Key, ts: i64) -> &mut Slot {
+        if self.map.len() >= self.max_keys && !self.map.contains(key) {
             self.evict(ts);
         }
         slot_in(&mut self.map, &mut self.closed, self.gap, key, ts)
     }
 
     /// Pours into the key's bucket; returns (overflowed, slot).
-    pub fn pour(&mut self, key: u64, ts: i64, n: f64) -> (bool, &mut Slot) {
+    pub fn pour(&mut self, key: Key, ts: i64, n: f64) -> (bool, &mut Slot) {
         let (cap, leak, restart, gap) = (self.capacity, self.leak, self.restart, self.gap);
-        if self.map.len() >= self.max_keys && !self.map.contains_key(&key) {
+        if self.map.len() >= self.max_keys && !self.map.contains(key) {
             self.evict(ts);
         }
         let closed = &mut self.closed;
@@ -535,7 +546,7 @@ impl Tracker {
         let gap = self.gap;
         let closed = &mut self.closed;
         let idle_after = ((self.capacity * self.leak).min(1e15) as i64).saturating_add(1);
-        self.map.retain(|_, slot| {
+        self.map.retain(|slot| {
             if slot.ep.as_ref().is_some_and(|e| now - e.last > gap) {
                 if let Some(ep) = slot.ep.take() {
                     if ep.fired {
@@ -559,7 +570,7 @@ impl Tracker {
         let (_, cut, _) = lasts.select_nth_unstable(mid);
         let cut = *cut;
         let closed = &mut self.closed;
-        self.map.retain(|_, slot| {
+        self.map.retain(|slot| {
             if slot.last > cut {
                 return true;
             }
@@ -574,7 +585,7 @@ impl Tracker {
 
     /// End of input: everything closes.
     pub fn finish(&mut self) {
-        for (_, slot) in self.map.drain() {
+        for slot in self.map.drain() {
             if let Some(ep) = slot.ep {
                 if ep.fired {
                     self.closed.push(ep);
@@ -586,13 +597,13 @@ impl Tracker {
 
 #[allow(clippy::vec_box)]
 fn slot_in<'a>(
-    map: &'a mut IdMap<Slot>,
+    map: &'a mut ExactMap<Slot>,
     closed: &mut Vec<Box<Episode>>,
     gap: i64,
-    key: u64,
+    key: Key,
     ts: i64,
 ) -> &'a mut Slot {
-    let slot = map.entry(key).or_insert(Slot {
+    let slot = map.get_or_insert_with(key, || Slot {
         bucket: Bucket {
             level: 0.0,
             last: ts,
