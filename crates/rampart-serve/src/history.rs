@@ -88,16 +88,18 @@ impl History {
             });
         }
         for (grain, from) in [(Grain::Hour, from_hours), (Grain::Day, from_days)] {
-            for r in store.rollups(grain, None, from, to).await? {
-                let counts = counts(&r);
-                let m = h.entry(&r.monitor);
-                let map = if grain == Grain::Hour {
-                    &mut m.hours
-                } else {
-                    &mut m.days
-                };
-                map.insert(r.bucket.timestamp_micros(), counts);
-            }
+            store
+                .each_rollup(grain, from, to, |r| {
+                    let counts = counts(&r);
+                    let m = h.entry(&r.monitor);
+                    let map = if grain == Grain::Hour {
+                        &mut m.hours
+                    } else {
+                        &mut m.days
+                    };
+                    map.insert(r.bucket.timestamp_micros(), counts);
+                })
+                .await?;
         }
         for o in store.outages(None, from_outages).await? {
             h.entry(&o.monitor).outages.push(Span {

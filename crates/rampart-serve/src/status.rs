@@ -16,7 +16,7 @@ use rampart_sla::math::calendar::Calendar;
 use rampart_sla::math::exclusions::Exclusions;
 use rampart_store::{Grain, Store, StoreError};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusPage {
@@ -238,19 +238,29 @@ pub fn weighted_uptime(buckets: &[Bucket], grain: Grain, clause: &SlaClauseSecti
 
 /// The monitors the project makes public, in the file's order.
 pub fn public_monitors(project: &Project) -> Vec<String> {
-    let listed = project
-        .file
-        .serve
-        .as_ref()
-        .map(|s| s.public_monitors.clone())
-        .unwrap_or_default();
+    let listed: HashSet<&str> = listed_public(project).collect();
     project
         .file
         .monitors
         .iter()
-        .filter(|m| listed.contains(&m.name))
+        .filter(|m| listed.contains(m.name.as_str()))
         .map(|m| m.name.clone())
         .collect()
+}
+
+/// Whether `name` is a monitor of the project that it makes public (a badge's check: no list of
+/// them all).
+pub fn is_public(project: &Project, name: &str) -> bool {
+    listed_public(project).any(|m| m == name)
+        && project.file.monitors.iter().any(|m| m.name == name)
+}
+
+fn listed_public(project: &Project) -> impl Iterator<Item = &str> {
+    project
+        .file
+        .serve
+        .iter()
+        .flat_map(|s| s.public_monitors.iter().map(String::as_str))
 }
 
 #[cfg(test)]

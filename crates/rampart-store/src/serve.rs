@@ -401,6 +401,41 @@ impl Store {
         })
     }
 
+    /// Every monitor's rollups of `grain` in `[from, to)`, handed to `each` one at a time as the
+    /// database returns them: reading 50,000 rows this way never holds them all in memory (a
+    /// list of them costs tens of MB at its peak, which the allocator keeps long after).
+    pub async fn each_rollup(
+        &self,
+        grain: Grain,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        mut each: impl FnMut(Rollup) + Send,
+    ) -> Result<(), StoreError> {
+        use futures_util::TryStreamExt;
+        on_pool!(&self.pool, p => {
+            let mut rows = sqlx::query(
+                "SELECT monitor, bucket_us, up, down, latency_count, latency_sum, latency_max FROM rollups \
+                 WHERE grain = $1 AND bucket_us >= $2 AND bucket_us < $3",
+            )
+            .bind(grain.as_str())
+            .bind(to_us(from))
+            .bind(to_us(to))
+            .fetch(p);
+            while let Some(r) = rows.try_next().await? {
+                each(Rollup {
+                    monitor: r.try_get("monitor")?,
+                    bucket: from_us(r.try_get("bucket_us")?),
+                    up: r.try_get("up")?,
+                    down: r.try_get("down")?,
+                    latency_count: r.try_get("latency_count")?,
+                    latency_sum: r.try_get("latency_sum")?,
+                    latency_max: r.try_get("latency_max")?,
+                });
+            }
+            Ok(())
+        })
+    }
+
     pub async fn monitor_states(&self) -> Result<Vec<MonitorState>, StoreError> {
         on_pool!(&self.pool, p => {
             let rows = sqlx::query("SELECT monitor, outcome, since_us, last_us, latency_ms FROM monitor_state ORDER BY monitor")

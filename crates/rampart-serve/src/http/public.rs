@@ -144,7 +144,7 @@ pub async fn badge(
         return (StatusCode::NOT_FOUND, "badges end in .svg\n").into_response();
     };
     let project = state.project();
-    if !status::public_monitors(&project).iter().any(|m| m == name) {
+    if !status::is_public(&project, name) {
         return (StatusCode::NOT_FOUND, "no such public monitor\n").into_response();
     }
     let one = [name.to_string()];
