@@ -54,6 +54,7 @@ pub async fn run(state: Arc<ServeState>, mut stop: watch::Receiver<bool>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut since_prune = 0u32;
     let mut since_load = 0u32;
+    let mut since_history_prune = 0u32;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
@@ -72,7 +73,9 @@ pub async fn run(state: Arc<ServeState>, mut stop: watch::Receiver<bool>) {
             state.notify("status");
         }
         since_prune += 1;
-        if since_prune % 60 == 0 {
+        since_history_prune += 1;
+        if since_history_prune >= 60 {
+            since_history_prune = 0;
             state.status.prune(Utc::now());
         }
         if since_prune >= 3600 {
