@@ -15,7 +15,7 @@ The histories are written under target/bench-data/serve (several GB each; kept b
 unless --drop, which deletes each backend's history after measuring it).
 (bench/serve.sh builds the release binary, starts a throwaway PostgreSQL and calls this.)
 """
-import argparse, http.client, json, os, random, shutil, signal, sqlite3, statistics, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, random, shutil, signal, sqlite3, statistics, subprocess, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 MIN = 60_000_000
