@@ -10,9 +10,12 @@ p50/p99 latency over sequential keep-alive requests, and serve's resident memory
 Everything stays on 127.0.0.1: the monitors probe a local HTTP server this script starts.
 
 Usage: bench/serve_bench.py [--monitors 1000] [--days 30] [--requests 200] [--pg-url URL]
+       [--backends sqlite,postgres] [--work DIR] [--drop]
+The histories are written under target/bench-data/serve (several GB each; kept between runs
+unless --drop, which deletes each backend's history after measuring it).
 (bench/serve.sh builds the release binary, starts a throwaway PostgreSQL and calls this.)
 """
-import argparse, http.client, json, os, random, shutil, signal, sqlite3, statistics, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, random, shutil, signal, sqlite3, statistics, subprocess, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 MIN = 60_000_000
@@ -152,16 +155,26 @@ def rss_kb(pid, key):
     return 0
 
 
-def measure(rampart, proj, db, requests):
+def measure(rampart, proj, db, requests, badge, seconds):
+    """Rounds of one request to each path (the first 5 rounds warm caches and are not counted),
+    spread over at least `seconds` so that every monitor probes and the rollup job folds what it
+    saw while the pages are measured."""
     p = subprocess.Popen([rampart, "--project", proj, "--database", db, "serve", "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+    started = time.time()
     try:
         line = p.stdout.readline().decode()
+        ready = time.time()
         host, port = line.strip().rsplit("://", 1)[1].rstrip("/").split(":")
         conn = http.client.HTTPConnection(host, int(port), timeout=30)
         out = {}
-        for path in ["/", "/status.json"]:
-            times, size = [], 0
-            for i in range(requests + 5):
+        paths = ["/", "/status.json", badge]
+        times = {path: [] for path in paths}
+        sizes = {}
+        rounds = requests + 5
+        pace = seconds / rounds
+        t_start = time.perf_counter()
+        for i in range(rounds):
+            for path in paths:
                 t0 = time.perf_counter()
                 conn.request("GET", path)
                 r = conn.getresponse()
@@ -169,15 +182,24 @@ def measure(rampart, proj, db, requests):
                 dt = (time.perf_counter() - t0) * 1000
                 if r.status != 200:
                     sys.exit(f"{path}: HTTP {r.status}")
-                if i >= 5:  # the first requests warm caches
-                    times.append(dt)
-                size = len(body)
-            times.sort()
-            out[path] = {"p50_ms": round(statistics.median(times), 1), "p99_ms": round(times[int(len(times) * 0.99) - 1], 1), "max_ms": round(times[-1], 1), "bytes": size}
-        if path == "/status.json":
-            doc = json.loads(body)
-            out["monitors_on_page"] = len(doc["monitors"])
+                if i >= 5:
+                    times[path].append(dt)
+                sizes[path] = len(body)
+                if path == "/status.json":
+                    doc = json.loads(body)
+                    out["monitors_on_page"] = len(doc["monitors"])
+                    out["monitors_up"] = sum(1 for m in doc["monitors"] if m["state"] == "up")
+            wait = t_start + (i + 1) * pace - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+        out["measured_for_s"] = round(time.perf_counter() - t_start, 1)
+        for path in paths:
+            t = sorted(times[path])
+            out[path] = {"p50_ms": round(statistics.median(t), 2), "p99_ms": round(t[int(len(t) * 0.99) - 1], 2), "max_ms": round(t[-1], 2), "bytes": sizes[path]}
         out["rss_mb"] = round(rss_kb(p.pid, "VmRSS") / 1024, 1)
+        out["rss_anon_mb"] = round(rss_kb(p.pid, "RssAnon") / 1024, 1)
+        out["rss_file_mb"] = round(rss_kb(p.pid, "RssFile") / 1024, 1)
+        out["startup_s"] = round(ready - started, 2)
         out["peak_rss_mb"] = round(rss_kb(p.pid, "VmHWM") / 1024, 1)
         return out
     finally:
@@ -194,9 +216,14 @@ def main():
     ap.add_argument("--monitors", type=int, default=1000)
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--requests", type=int, default=200)
-    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "rampart-bench-serve"))
+    ap.add_argument("--seconds", type=float, default=90, help="spread the requests over at least this long")
+    ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "bench-data", "serve"))
     ap.add_argument("--pg-url", default=os.environ.get("RAMPART_BENCH_PG"))
+    ap.add_argument("--backends", default="sqlite,postgres", help="which to measure, in this order")
+    ap.add_argument("--drop", action="store_true", help="delete each history after measuring it")
+    ap.add_argument("--generate-only", action="store_true", help="write the histories, measure nothing")
     a = ap.parse_args()
+    backends = a.backends.split(",")
     os.makedirs(a.work, exist_ok=True)
     web = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
     threading.Thread(target=web.serve_forever, daemon=True).start()
@@ -204,8 +231,10 @@ def main():
     now_min = int(time.time() // 60)
     tag = f"{a.monitors}x{a.days}d"
     results = {}
+    badge = "/badge/mon-0000.svg"
+    n_obs = None
     sqlite_path = os.path.join(a.work, f"history-{tag}.db")
-    if not os.path.exists(sqlite_path + ".done"):
+    if "sqlite" in backends and not os.path.exists(sqlite_path + ".done"):
         for f in [sqlite_path, sqlite_path + "-wal", sqlite_path + "-shm"]:
             if os.path.exists(f):
                 os.remove(f)
@@ -214,9 +243,14 @@ def main():
         write_sqlite(sqlite_path, a.monitors, a.days, now_min)
         open(sqlite_path + ".done", "w").write(str(time.time() - t0))
         print(f"sqlite history written in {time.time() - t0:.0f} s", file=sys.stderr)
-    n_obs = sqlite3.connect(sqlite_path).execute("SELECT MAX(id) FROM observations").fetchone()[0]
-    results["sqlite"] = measure(a.rampart, proj, f"sqlite://{sqlite_path}", a.requests)
-    if a.pg_url:
+    if "sqlite" in backends and not a.generate_only:
+        n_obs = sqlite3.connect(sqlite_path).execute("SELECT MAX(id) FROM observations").fetchone()[0]
+        results["sqlite"] = measure(a.rampart, proj, f"sqlite://{sqlite_path}", a.requests, badge, a.seconds)
+        if a.drop:
+            for f in [sqlite_path, sqlite_path + "-wal", sqlite_path + "-shm", sqlite_path + ".done"]:
+                if os.path.exists(f):
+                    os.remove(f)
+    if "postgres" in backends and a.pg_url:
         base, _ = a.pg_url.rsplit("/", 1)
         dbname = f"bench_serve_{a.monitors}_{a.days}"
         exists = subprocess.run(["psql", "-tAq", a.pg_url, "-c", f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'"], capture_output=True, text=True).stdout.strip() == "1"
@@ -227,8 +261,15 @@ def main():
             t0 = time.time()
             write_postgres(url, a.monitors, a.days, now_min)
             print(f"postgres history written in {time.time() - t0:.0f} s", file=sys.stderr)
-        results["postgres"] = measure(a.rampart, proj, url, a.requests)
-    print(json.dumps({"monitors": a.monitors, "days": a.days, "observations": n_obs, "requests_per_page": a.requests, "results": results}, indent=2))
+        if a.generate_only:
+            return
+        if n_obs is None:
+            n_obs = int(subprocess.run(["psql", "-tAq", url, "-c", "SELECT MAX(id) FROM observations"], capture_output=True, text=True).stdout.strip() or 0)
+        results["postgres"] = measure(a.rampart, proj, url, a.requests, badge, a.seconds)
+        if a.drop:
+            subprocess.run(["psql", "-q", a.pg_url, "-c", f"DROP DATABASE {dbname}"], check=True)
+    load = open("/proc/loadavg").read().split()[:3]
+    print(json.dumps({"monitors": a.monitors, "load_average": load, "days": a.days, "observations": n_obs, "requests_per_page": a.requests, "seconds": a.seconds, "results": results}, indent=2))
     web.shutdown()
 
 

@@ -304,6 +304,41 @@ fn reload_keeps_the_old_config_when_the_file_is_invalid() {
         serve.log()
     );
 
+    // Page and JSON carry a validator: a client holding the current version gets a 304 with no
+    // body. The version moves with every rollup tick (the 200 ms probes), so this asks until two
+    // requests fall within one; a 200 in between must carry a new tag.
+    for path in ["/status.json", "/"] {
+        assert!(
+            wait_for(30, || {
+                c.extra_headers.clear();
+                let first = c.get(serve.addr, path);
+                let tag = first.header("etag").expect("an ETag").to_string();
+                assert_eq!(first.header("cache-control"), Some("no-cache"));
+                c.extra_headers = vec![("If-None-Match".into(), tag.clone())];
+                let again = c.get(serve.addr, path);
+                c.extra_headers.clear();
+                match again.status {
+                    304 => {
+                        assert!(again.body.is_empty(), "304 has no body");
+                        assert_eq!(again.header("etag"), Some(tag.as_str()));
+                        true
+                    }
+                    200 => {
+                        assert_ne!(
+                            again.header("etag"),
+                            Some(tag.as_str()),
+                            "a 200 for a tag the client holds"
+                        );
+                        false
+                    }
+                    s => panic!("{path}: {s}"),
+                }
+            }),
+            "{path}: no 304 in 30 s\n{}",
+            serve.log()
+        );
+    }
+
     // A broken file: kept out, said why, audited; the service keeps answering.
     std::fs::write(dir.path().join("rampart.toml"), "[project\nname = ").unwrap();
     assert!(

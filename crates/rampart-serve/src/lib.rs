@@ -4,7 +4,8 @@
 //! changes and runs `assess` on a schedule.
 //!
 //! The pieces: [`supervisor`] (monitors and reload), [`rollup`] (the incremental rollup job),
-//! [`status`] (uptime and latency from rollups), [`auth`] (passwords, sessions, CSRF, throttling),
+//! [`status`] (uptime and latency from rollups), [`history`] and [`status_cache`] (what the
+//! status page is computed from, in memory, and its rendered bytes), [`auth`] (passwords, sessions, CSRF, throttling),
 //! [`http`] (routes and pages), [`listen`] (plain or TLS listener), [`schedule`] (daily assess).
 
 // Handlers return a ready `Response` as their error value; boxing it would only add noise.
@@ -13,12 +14,14 @@
 pub mod audit;
 pub mod auth;
 pub mod findings_adapter;
+pub mod history;
 pub mod http;
 pub mod listen;
 pub mod rollup;
 pub mod schedule;
 pub mod state;
 pub mod status;
+pub mod status_cache;
 pub mod supervisor;
 pub mod svg;
 

@@ -1,6 +1,7 @@
 //! What every request handler and background job shares.
 
 use crate::auth::Throttle;
+use crate::status_cache::StatusCache;
 use rampart_config::Project;
 use rampart_sla::monitor::Live;
 use rampart_store::Store;
@@ -39,6 +40,8 @@ pub struct ServeState {
     pub tls: bool,
     /// "Something changed": rollups advanced, a triage edit, a reload. Feeds server-sent events.
     pub events: broadcast::Sender<String>,
+    /// The status page's history and rendered bytes, kept current by the rollup job.
+    pub status: StatusCache,
 }
 
 impl ServeState {

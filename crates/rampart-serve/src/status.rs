@@ -6,16 +6,17 @@
 //! maintenance windows and business hours weigh each rollup bucket by the share of the bucket
 //! that counts (open and not in maintenance). 24 h is the last 24 hour buckets (the current one
 //! included); 7 d and 30 d are the last 7 and 30 UTC day buckets (today included), so a page
-//! reads at most 24 + 7 + 30 rollup rows per monitor. Without a clause, uptime is good probes over
-//! all probes.
+//! reads at most 24 + 30 buckets per monitor, from the in-memory [`History`] that the rollup job
+//! keeps current. Without a clause, uptime is good probes over all probes.
 
+use crate::history::{Counts, History, MonitorHistory};
 use chrono::{DateTime, Duration, Utc};
 use rampart_config::{Project, SlaClauseSection};
 use rampart_sla::math::calendar::Calendar;
 use rampart_sla::math::exclusions::Exclusions;
-use rampart_store::{Grain, Rollup, RollupTotals, Store, StoreError};
+use rampart_store::{Grain, Store, StoreError};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusPage {
@@ -67,19 +68,37 @@ pub struct IncidentView {
 /// Incidents listed per monitor.
 const MAX_INCIDENTS: usize = 20;
 
-/// The status of the given monitors (in this order) at `now`.
+/// The status of the given monitors (in this order) at `now`, read from the store (what a page
+/// shows before the in-memory history is loaded).
 pub async fn compute(
     store: &Store,
     project: &Project,
     monitors: &[String],
     now: DateTime<Utc>,
 ) -> Result<StatusPage, StoreError> {
+    Ok(from_history(
+        &History::load(store, now).await?,
+        project,
+        monitors,
+        now,
+    ))
+}
+
+/// The status of the given monitors (in this order) at `now`, from the in-memory history: no
+/// database read, at most 24 + 30 buckets per monitor.
+pub fn from_history(
+    history: &History,
+    project: &Project,
+    monitors: &[String],
+    now: DateTime<Utc>,
+) -> StatusPage {
     let hour = Grain::Hour.bucket(now.timestamp_micros());
     let day = Grain::Day.bucket(now.timestamp_micros());
-    let from_24h = rampart_store_time(hour) - Duration::hours(23);
-    let from_7d = rampart_store_time(day) - Duration::days(6);
-    let from_30d = rampart_store_time(day) - Duration::days(29);
-    let end = now + Duration::hours(1);
+    let from_24h = hour - 23 * Grain::Hour.micros();
+    let from_7d = store_time(day) - Duration::days(6);
+    let from_30d = day - 29 * Grain::Day.micros();
+    let end = (now + Duration::hours(1)).timestamp_micros();
+    let since_30d = now - Duration::days(30);
 
     let clauses: HashMap<&str, &SlaClauseSection> = project
         .file
@@ -89,70 +108,44 @@ pub async fn compute(
         .rev()
         .map(|c| (c.monitor.as_str(), c))
         .collect();
-    let states: HashMap<String, rampart_store::MonitorState> = store
-        .monitor_states()
-        .await?
-        .into_iter()
-        .map(|s| (s.monitor.clone(), s))
-        .collect();
-    // Two reads of rollups for every monitor at once: hours of the last 24 h, days of the last 30.
-    let mut hourly: BTreeMap<String, Vec<Rollup>> = BTreeMap::new();
-    for r in store.rollups(Grain::Hour, None, from_24h, end).await? {
-        hourly.entry(r.monitor.clone()).or_default().push(r);
-    }
-    // 7 d and 30 d: summed in the database, one row per monitor; day buckets are read only for
-    // monitors whose clause weighs them (business hours, maintenance).
-    let weighs = |name: &str| {
-        clauses
-            .get(name)
-            .is_some_and(|c| c.business_hours.is_some() || !c.maintenance.is_empty())
-    };
-    let totals = |v: Vec<RollupTotals>| -> HashMap<String, RollupTotals> {
-        v.into_iter().map(|t| (t.monitor.clone(), t)).collect()
-    };
-    let t7 = totals(store.rollup_totals(Grain::Day, from_7d, end).await?);
-    let t30 = totals(store.rollup_totals(Grain::Day, from_30d, end).await?);
-    let mut daily: BTreeMap<String, Vec<Rollup>> = BTreeMap::new();
-    for name in monitors.iter().filter(|m| weighs(m)) {
-        daily.insert(
-            name.clone(),
-            store.rollups(Grain::Day, Some(name), from_30d, end).await?,
-        );
-    }
-    let mut outages: HashMap<String, Vec<IncidentView>> = HashMap::new();
-    for o in store.outages(None, now - Duration::days(30)).await? {
-        let end = o.ended_at.unwrap_or(now);
-        outages.entry(o.monitor).or_default().push(IncidentView {
-            started_at: o.started_at,
-            ended_at: o.ended_at,
-            duration_s: (end - o.started_at).num_milliseconds() as f64 / 1000.0,
-            ongoing: o.ended_at.is_none(),
-        });
-    }
-
-    let mut out = Vec::new();
+    let empty = MonitorHistory::default();
+    let mut out = Vec::with_capacity(monitors.len());
     for name in monitors {
         let clause = clauses.get(name.as_str()).copied();
-        let hours = hourly.remove(name).unwrap_or_default();
-        let uptime = match daily.remove(name) {
-            Some(days) => {
-                let week_start = days.partition_point(|r| r.bucket < from_7d);
-                Uptime {
-                    h24: uptime(&hours, Grain::Hour, clause),
-                    d7: uptime(&days[week_start..], Grain::Day, clause),
-                    d30: uptime(&days, Grain::Day, clause),
-                }
-            }
-            None => Uptime {
-                h24: uptime(&hours, Grain::Hour, clause),
-                d7: t7.get(name).and_then(plain_totals),
-                d30: t30.get(name).and_then(plain_totals),
-            },
+        let h = history.monitor(name).unwrap_or(&empty);
+        let buckets = |map: &BTreeMap<i64, Counts>, from: i64| -> Vec<Bucket> {
+            map.range(from..end)
+                .map(|(at, counts)| Bucket {
+                    start: store_time(*at),
+                    counts: *counts,
+                })
+                .collect()
         };
-        let st = states.get(name);
-        let mut incidents = outages.remove(name).unwrap_or_default();
-        incidents.reverse();
-        incidents.truncate(MAX_INCIDENTS);
+        let hours = buckets(&h.hours, from_24h);
+        let days = buckets(&h.days, from_30d);
+        let week_start = days.partition_point(|b| b.start < from_7d);
+        let uptime = Uptime {
+            h24: uptime(&hours, Grain::Hour, clause),
+            d7: uptime(&days[week_start..], Grain::Day, clause),
+            d30: uptime(&days, Grain::Day, clause),
+        };
+        let st = h.state;
+        let incidents: Vec<IncidentView> = h
+            .outages
+            .iter()
+            .rev()
+            .filter(|o| o.ended_at.is_none_or(|e| e >= since_30d))
+            .take(MAX_INCIDENTS)
+            .map(|o| {
+                let end = o.ended_at.unwrap_or(now);
+                IncidentView {
+                    started_at: o.started_at,
+                    ended_at: o.ended_at,
+                    duration_s: (end - o.started_at).num_milliseconds() as f64 / 1000.0,
+                    ongoing: o.ended_at.is_none(),
+                }
+            })
+            .collect();
         out.push(MonitorStatus {
             name: name.clone(),
             state: match st {
@@ -170,12 +163,12 @@ pub async fn compute(
             },
             target_percent: clause.and_then(|c| c.uptime_percent),
             latency: hours
-                .into_iter()
-                .filter(|r| r.latency_count > 0)
-                .map(|r| LatencyPoint {
-                    at: r.bucket,
-                    mean_ms: r.latency_sum / r.latency_count as f64,
-                    max_ms: r.latency_max,
+                .iter()
+                .filter(|b| b.counts.latency_count > 0)
+                .map(|b| LatencyPoint {
+                    at: b.start,
+                    mean_ms: b.counts.latency_sum / b.counts.latency_count as f64,
+                    max_ms: b.counts.latency_max,
                 })
                 .collect(),
             incidents,
@@ -187,33 +180,35 @@ pub async fn compute(
         .as_ref()
         .and_then(|s| s.title.clone())
         .unwrap_or_else(|| format!("{} status", project.file.project.name));
-    Ok(StatusPage {
+    StatusPage {
         title,
         generated_at: now,
         monitors: out,
-    })
+    }
 }
 
-fn rampart_store_time(us: i64) -> DateTime<Utc> {
+/// One rollup bucket of one monitor: its start and counts.
+#[derive(Debug, Clone, Copy)]
+pub struct Bucket {
+    pub start: DateTime<Utc>,
+    pub counts: Counts,
+}
+
+fn store_time(us: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(us).unwrap_or_default()
-}
-
-fn plain_totals(t: &RollupTotals) -> Option<f64> {
-    let all = t.up + t.down;
-    (all > 0).then(|| 100.0 * t.up as f64 / all as f64)
 }
 
 /// Uptime over `buckets`: by the clause's calendar and maintenance when it has them, else good
 /// probes over all probes.
-fn uptime(buckets: &[Rollup], grain: Grain, clause: Option<&SlaClauseSection>) -> Option<f64> {
+fn uptime(buckets: &[Bucket], grain: Grain, clause: Option<&SlaClauseSection>) -> Option<f64> {
     match clause {
         Some(c) if c.business_hours.is_some() || !c.maintenance.is_empty() => {
             weighted_uptime(buckets, grain, c)
         }
         _ => {
-            let (up, all) = buckets
-                .iter()
-                .fold((0i64, 0i64), |(u, a), b| (u + b.up, a + b.up + b.down));
+            let (up, all) = buckets.iter().fold((0i64, 0i64), |(u, a), b| {
+                (u + b.counts.up, a + b.counts.up + b.counts.down)
+            });
             (all > 0).then(|| 100.0 * up as f64 / all as f64)
         }
     }
@@ -221,7 +216,7 @@ fn uptime(buckets: &[Rollup], grain: Grain, clause: Option<&SlaClauseSection>) -
 
 /// Uptime with each bucket weighted by the share of it the clause counts: open under its
 /// business hours and outside its maintenance windows.
-pub fn weighted_uptime(buckets: &[Rollup], grain: Grain, clause: &SlaClauseSection) -> Option<f64> {
+pub fn weighted_uptime(buckets: &[Bucket], grain: Grain, clause: &SlaClauseSection) -> Option<f64> {
     let (first, last) = (buckets.first()?, buckets.last()?);
     let len = Duration::microseconds(grain.micros());
     let calendar = clause
@@ -229,49 +224,58 @@ pub fn weighted_uptime(buckets: &[Rollup], grain: Grain, clause: &SlaClauseSecti
         .as_ref()
         .and_then(Calendar::from_section)
         .unwrap_or_else(Calendar::always);
-    let exclusions =
-        Exclusions::from_sections(&clause.maintenance, first.bucket, last.bucket + len);
+    let exclusions = Exclusions::from_sections(&clause.maintenance, first.start, last.start + len);
     let (mut up, mut all) = (0.0, 0.0);
     for b in buckets {
-        let end = b.bucket + len;
-        let open = calendar.open_duration(b.bucket, end) - exclusions.overlap(b.bucket, end);
+        let end = b.start + len;
+        let open = calendar.open_duration(b.start, end) - exclusions.overlap(b.start, end);
         let w = (open.num_milliseconds().max(0) as f64) / len.num_milliseconds() as f64;
-        up += w * b.up as f64;
-        all += w * (b.up + b.down) as f64;
+        up += w * b.counts.up as f64;
+        all += w * (b.counts.up + b.counts.down) as f64;
     }
     (all > 0.0).then(|| 100.0 * up / all)
 }
 
 /// The monitors the project makes public, in the file's order.
 pub fn public_monitors(project: &Project) -> Vec<String> {
-    let listed = project
-        .file
-        .serve
-        .as_ref()
-        .map(|s| s.public_monitors.clone())
-        .unwrap_or_default();
+    let listed: HashSet<&str> = listed_public(project).collect();
     project
         .file
         .monitors
         .iter()
-        .filter(|m| listed.contains(&m.name))
+        .filter(|m| listed.contains(m.name.as_str()))
         .map(|m| m.name.clone())
         .collect()
+}
+
+/// Whether `name` is a monitor of the project that it makes public (a badge's check: no list of
+/// them all).
+pub fn is_public(project: &Project, name: &str) -> bool {
+    listed_public(project).any(|m| m == name)
+        && project.file.monitors.iter().any(|m| m.name == name)
+}
+
+fn listed_public(project: &Project) -> impl Iterator<Item = &str> {
+    project
+        .file
+        .serve
+        .iter()
+        .flat_map(|s| s.public_monitors.iter().map(String::as_str))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn bucket(h: i64, up: i64, down: i64) -> Rollup {
-        Rollup {
-            monitor: "api".into(),
-            bucket: DateTime::from_timestamp(h * 3600, 0).unwrap(),
-            up,
-            down,
-            latency_count: up,
-            latency_sum: 0.0,
-            latency_max: 0.0,
+    fn bucket(h: i64, up: i64, down: i64) -> Bucket {
+        Bucket {
+            start: DateTime::from_timestamp(h * 3600, 0).unwrap(),
+            counts: Counts {
+                up,
+                down,
+                latency_count: up,
+                ..Default::default()
+            },
         }
     }
 

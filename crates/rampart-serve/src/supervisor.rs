@@ -40,9 +40,12 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         throttle: Default::default(),
         tls: tls.is_some(),
         events,
+        status: Default::default(),
     });
-    // Observations written before a crash are folded in before the first page is served.
+    // Observations written before a crash are folded in before the first page is served, and
+    // the status history is in memory before the first request.
     crate::rollup::catch_up(&state).await;
+    crate::rollup::load_history(&state).await;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let app = crate::http::router(state.clone());

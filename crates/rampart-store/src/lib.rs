@@ -13,6 +13,7 @@ mod store;
 
 pub use findings::{AssessmentRun, FindingEvent, LifecycleChanges};
 pub use serve::{
-    AuditEvent, Grain, MonitorState, Outage, Rollup, RollupTotals, Session, ThreatTriageEdit, User,
+    AuditEvent, Grain, MonitorState, Outage, OutageChange, Rollup, RollupChanges, RollupTotals,
+    Session, ThreatTriageEdit, User,
 };
 pub use store::{Backend, ObservationFilter, Run, Store, StoreError};

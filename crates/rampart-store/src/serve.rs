@@ -120,6 +120,28 @@ pub struct ThreatTriageEdit {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What one [`Store::rollup_changes`] folded: the amounts added to each rollup bucket, the monitor
+/// states it wrote and the outages it opened or closed. `rampart serve` applies them to its
+/// in-memory status, so a page never re-reads what the rollup job just wrote.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RollupChanges {
+    /// Observations folded (0: up to date).
+    pub folded: usize,
+    /// Amounts added, per grain and bucket (`Rollup::latency_max` is the batch's maximum).
+    pub rollups: Vec<(Grain, Rollup)>,
+    /// The new state of every monitor whose state row was written.
+    pub states: Vec<MonitorState>,
+    /// Outages opened (`opened`) or closed (every open outage of the monitor ends `at`), in order.
+    pub outages: Vec<OutageChange>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutageChange {
+    pub monitor: String,
+    pub at: DateTime<Utc>,
+    pub opened: bool,
+}
+
 #[derive(Default)]
 struct Acc {
     up: i64,
@@ -145,6 +167,11 @@ impl Store {
     /// monitors' current states and their outages, in one transaction. Returns how many it
     /// folded (0: up to date). Reads observations by id, so each is counted exactly once.
     pub async fn rollup_step(&self, limit: i64) -> Result<usize, StoreError> {
+        Ok(self.rollup_changes(limit).await?.folded)
+    }
+
+    /// [`Store::rollup_step`], returning what it changed.
+    pub async fn rollup_changes(&self, limit: i64) -> Result<RollupChanges, StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;
             let last: Option<i64> = sqlx::query_scalar("SELECT last_id FROM rollup_progress WHERE name = 'observations'")
@@ -159,7 +186,7 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?;
             if rows.is_empty() {
-                return Ok(0);
+                return Ok(RollupChanges::default());
             }
             let mut states: HashMap<String, Walk> = HashMap::new();
             for r in sqlx::query("SELECT monitor, outcome, since_us, last_us, latency_ms FROM monitor_state")
@@ -272,7 +299,24 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok(rows.len())
+            Ok(RollupChanges {
+                folded: rows.len(),
+                rollups: acc
+                    .into_iter()
+                    .map(|((g, monitor, bucket), a)| {
+                        (g, Rollup { monitor, bucket: from_us(bucket), up: a.up, down: a.down, latency_count: a.lc, latency_sum: a.ls, latency_max: a.lmax })
+                    })
+                    .collect(),
+                states: states
+                    .into_iter()
+                    .filter(|(_, s)| s.changed)
+                    .map(|(monitor, s)| MonitorState { monitor, up: s.up, since: from_us(s.since), last: from_us(s.last), latency_ms: s.latency })
+                    .collect(),
+                outages: outage_events
+                    .into_iter()
+                    .map(|(monitor, at, opened)| OutageChange { monitor, at: from_us(at), opened })
+                    .collect(),
+            })
         })
     }
 
@@ -354,6 +398,41 @@ impl Store {
                     })
                 })
                 .collect()
+        })
+    }
+
+    /// Every monitor's rollups of `grain` in `[from, to)`, handed to `each` one at a time as the
+    /// database returns them: reading 50,000 rows this way never holds them all in memory (a
+    /// list of them costs tens of MB at its peak, which the allocator keeps long after).
+    pub async fn each_rollup(
+        &self,
+        grain: Grain,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        mut each: impl FnMut(Rollup) + Send,
+    ) -> Result<(), StoreError> {
+        use futures_util::TryStreamExt;
+        on_pool!(&self.pool, p => {
+            let mut rows = sqlx::query(
+                "SELECT monitor, bucket_us, up, down, latency_count, latency_sum, latency_max FROM rollups \
+                 WHERE grain = $1 AND bucket_us >= $2 AND bucket_us < $3",
+            )
+            .bind(grain.as_str())
+            .bind(to_us(from))
+            .bind(to_us(to))
+            .fetch(p);
+            while let Some(r) = rows.try_next().await? {
+                each(Rollup {
+                    monitor: r.try_get("monitor")?,
+                    bucket: from_us(r.try_get("bucket_us")?),
+                    up: r.try_get("up")?,
+                    down: r.try_get("down")?,
+                    latency_count: r.try_get("latency_count")?,
+                    latency_sum: r.try_get("latency_sum")?,
+                    latency_max: r.try_get("latency_max")?,
+                });
+            }
+            Ok(())
         })
     }
 

@@ -179,6 +179,8 @@ impl Resp {
 #[derive(Default, Clone)]
 pub struct Client {
     pub cookies: BTreeMap<String, String>,
+    /// Sent with every request (e.g. `If-None-Match`).
+    pub extra_headers: Vec<(String, String)>,
 }
 
 impl Client {
@@ -212,6 +214,9 @@ impl Client {
         let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
         if !cookie.is_empty() {
             req.push_str(&format!("Cookie: {cookie}\r\n"));
+        }
+        for (k, v) in &self.extra_headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
         }
         if let Some(b) = &body {
             req.push_str(&format!(

@@ -40,7 +40,12 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
         .iter()
         .map(|m| m.name.clone())
         .collect();
-    match crate::status::compute(&state.store, &project, &names, Utc::now()).await {
+    let now = Utc::now();
+    let page = match state.status.page(&project, &names, now) {
+        Some(p) => Ok(p),
+        None => crate::status::compute(&state.store, &project, &names, now).await,
+    };
+    match page {
         Ok(page) => {
             let rows: String = page
                 .monitors

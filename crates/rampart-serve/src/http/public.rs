@@ -1,43 +1,77 @@
 //! The public status page, its JSON and the badges. No login; only the monitors listed in
 //! `[serve] public_monitors` appear; an unlisted monitor's badge is a 404 like a missing one.
+//! Page and JSON come rendered from the [`StatusCache`] with an ETag (a client holding the
+//! current version gets a 304).
 
 use super::html::{self, esc};
 use super::AppState;
 use crate::status::{self, StatusPage};
+use crate::status_cache::{Rendered, StatusCache};
 use crate::svg;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
-async fn current(state: &AppState) -> Result<StatusPage, Response> {
-    let project = state.project();
-    let monitors = status::public_monitors(&project);
-    status::compute(&state.store, &project, &monitors, Utc::now())
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "status page: store error");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the store is not answering; try again shortly\n",
-            )
-                .into_response()
-        })
+/// The rendered status, or the answer to give when the store is not answering.
+async fn rendered(state: &AppState) -> Result<Arc<Rendered>, Response> {
+    StatusCache::public(state).await.map_err(|e| {
+        tracing::warn!(error = %e, "status page: store error");
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the store is not answering; try again shortly\n",
+        )
+            .into_response()
+    })
 }
 
-pub async fn status_json(State(state): State<AppState>) -> Response {
-    match current(&state).await {
-        Ok(page) => axum::Json(page).into_response(),
+pub async fn status_json(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match rendered(&state).await {
+        Ok(r) => cached(&headers, &r.json_etag, "application/json", r.json.clone()),
         Err(r) => r,
     }
 }
 
-pub async fn status_page(State(state): State<AppState>) -> Response {
-    let page = match current(&state).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let mut body = String::new();
+pub async fn status_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match rendered(&state).await {
+        Ok(r) => cached(
+            &headers,
+            &r.html_etag,
+            "text/html; charset=utf-8",
+            r.html.clone(),
+        ),
+        Err(r) => r,
+    }
+}
+
+/// 200 with the body, or 304 when the client already holds this version (`If-None-Match`).
+/// `no-cache`: clients may keep it but ask again every time, so a state change shows at once.
+fn cached(headers: &HeaderMap, etag: &str, content_type: &'static str, body: Bytes) -> Response {
+    let fresh = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| {
+            let t = t.trim();
+            t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+        });
+    let headers = [
+        (header::ETAG, etag.to_string()),
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+    ];
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (headers, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// The whole public status page (layout included) of `page`.
+pub fn render_page(page: &StatusPage) -> String {
+    let mut body = String::with_capacity(2048 + 3072 * page.monitors.len());
     if page.monitors.is_empty() {
         body.push_str("<p>No monitor is public. List them in the project file: <code>[serve] public_monitors = [\"api\"]</code>.</p>");
     }
@@ -98,29 +132,43 @@ pub async fn status_page(State(state): State<AppState>) -> Response {
         r#"<p class="muted">Generated {} · <a href="/status.json">JSON</a></p>"#,
         page.generated_at.format("%Y-%m-%d %H:%M:%S UTC")
     ));
-    html::page_response(StatusCode::OK, &page.title, None, &body)
+    html::page(&page.title, None, &body)
 }
 
-pub async fn badge(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn badge(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Some(name) = file.strip_suffix(".svg") else {
         return (StatusCode::NOT_FOUND, "badges end in .svg\n").into_response();
     };
     let project = state.project();
-    if !status::public_monitors(&project).iter().any(|m| m == name) {
+    if !status::is_public(&project, name) {
         return (StatusCode::NOT_FOUND, "no such public monitor\n").into_response();
     }
-    let page = match status::compute(&state.store, &project, &[name.to_string()], Utc::now()).await
-    {
-        Ok(p) => p,
-        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n").into_response(),
+    let one = [name.to_string()];
+    let now = Utc::now();
+    let page = match state.status.page(&project, &one, now) {
+        Some(p) => p,
+        None => match status::compute(&state.store, &project, &one, now).await {
+            Ok(p) => p,
+            Err(_) => {
+                return (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n").into_response()
+            }
+        },
     };
     let m = &page.monitors[0];
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "max-age=60"),
-        ],
-        svg::badge(&m.name, m.state, m.uptime.d30, m.target_percent),
-    )
-        .into_response()
+    let svg = svg::badge(&m.name, m.state, m.uptime.d30, m.target_percent);
+    // The badge is its own validator: the same drawing, the same tag.
+    let digest = Sha256::digest(svg.as_bytes());
+    let etag: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let etag = format!("\"{etag}\"");
+    let mut resp = cached(&headers, &etag, "image/svg+xml", Bytes::from(svg));
+    // Badges are embedded elsewhere (READMEs); a minute of caching spares this server.
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("max-age=60"),
+    );
+    resp
 }
