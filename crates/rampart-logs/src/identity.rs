@@ -235,6 +235,11 @@ pub struct Distinct {
     /// The values kept, one record each: hash (8 bytes), length (4), bytes. One allocation per
     /// set: most sets (one episode's clients, users, paths) hold one or two values.
     data: Vec<u8>,
+    /// Each kept value's hash and where its record starts, once the set holds more than
+    /// [`Distinct::INDEX_FROM`] values: a busy episode's set (a client's paths, the clients
+    /// cleared on a login path) is then searched by hash in a flat array, not by walking the
+    /// records.
+    index: Vec<(u64, u32)>,
     kept: u32,
     pub count: u64,
 }
@@ -242,10 +247,46 @@ pub struct Distinct {
 impl Distinct {
     const CAP: u32 = 256;
     const BYTES: usize = 64 << 10;
+    const INDEX_FROM: u32 = 8;
 
     /// True when `v` (whose keyed hash is `h`) is in the set.
     pub fn contains(&self, h: u64, v: &[u8]) -> bool {
-        self.iter().any(|(x, bytes)| x == h && same(bytes, v))
+        let d = &self.data[..];
+        if !self.index.is_empty() {
+            return self.index.iter().any(|&(x, at)| {
+                x == h && {
+                    let at = at as usize;
+                    let (n, bytes) = Self::record(d, at);
+                    n == v.len() && same(bytes, v)
+                }
+            });
+        }
+        let mut at = 0;
+        while at + 12 <= d.len() {
+            let (n, bytes) = Self::record(d, at);
+            if n == v.len() && Self::hash_at(d, at) == h && same(bytes, v) {
+                return true;
+            }
+            at += 12 + n;
+        }
+        false
+    }
+
+    #[inline(always)]
+    fn hash_at(d: &[u8], at: usize) -> u64 {
+        u64::from_le_bytes(d[at..at + 8].try_into().expect("8 bytes"))
+    }
+
+    /// The length and bytes of the record at `at`.
+    #[inline(always)]
+    fn record(d: &[u8], at: usize) -> (usize, &[u8]) {
+        let n = u32::from_le_bytes(d[at + 8..at + 12].try_into().expect("4 bytes")) as usize;
+        (n, &d[at + 12..(at + 12 + n).min(d.len())])
+    }
+
+    /// True when the set keeps no more values: an insert can then only add to `count`.
+    pub fn is_full(&self) -> bool {
+        self.kept >= Self::CAP
     }
 
     /// True when `v` is new.
@@ -254,10 +295,26 @@ impl Distinct {
             return false;
         }
         if self.kept < Self::CAP && self.data.len() + v.len() <= Self::BYTES {
+            let at = self.data.len() as u32;
+            // One growth for the whole record (a new set's first value allocated three times),
+            // and room for a few more values at the first (most sets stay that small).
+            let need = 12 + v.len();
+            if self.data.capacity() - self.data.len() < need {
+                self.data.reserve(need.max(112));
+            }
             self.data.extend_from_slice(&h.to_le_bytes());
             self.data.extend_from_slice(&(v.len() as u32).to_le_bytes());
             self.data.extend_from_slice(v);
             self.kept += 1;
+            if !self.index.is_empty() {
+                self.index.push((h, at));
+            } else if self.kept > Self::INDEX_FROM {
+                let mut at = 0;
+                while at + 12 <= self.data.len() {
+                    self.index.push((Self::hash_at(&self.data, at), at as u32));
+                    at += 12 + Self::record(&self.data, at).0;
+                }
+            }
         }
         self.count += 1;
         true
@@ -271,9 +328,8 @@ impl Distinct {
             if at + 12 > d.len() {
                 return None;
             }
-            let h = u64::from_le_bytes(d[at..at + 8].try_into().expect("8 bytes"));
-            let n = u32::from_le_bytes(d[at + 8..at + 12].try_into().expect("4 bytes")) as usize;
-            let v = &d[at + 12..(at + 12 + n).min(d.len())];
+            let h = Self::hash_at(d, at);
+            let (n, v) = Self::record(d, at);
             at += 12 + n;
             Some((h, v))
         })
@@ -316,6 +372,33 @@ mod tests {
             s.iter().map(|(_, v)| v.to_vec()).collect::<Vec<_>>(),
             [b"/a", b"/b"]
         );
+    }
+
+    /// A set past its index threshold finds what it holds, by bytes under a colliding hash,
+    /// and keeps its insertion order.
+    #[test]
+    fn indexed_sets_stay_exact() {
+        let mut s = Distinct::default();
+        let vals: Vec<Vec<u8>> = (0..300).map(|i| format!("/p/{i}").into_bytes()).collect();
+        for (i, v) in vals.iter().enumerate() {
+            // Every third value shares hash 7 with the others of its kind.
+            let h = if i % 3 == 0 { 7 } else { i as u64 };
+            assert!(s.insert(h, v), "{i}");
+            // Past the cap a value is counted, not kept (and counts again).
+            if i < 256 {
+                assert!(!s.insert(h, v), "{i} again");
+            }
+        }
+        assert_eq!(s.count, 300);
+        for (i, v) in vals.iter().enumerate().take(256) {
+            let h = if i % 3 == 0 { 7 } else { i as u64 };
+            assert!(s.contains(h, v), "{i}");
+            assert!(!s.contains(h, b"/p/x"), "{i}");
+        }
+        let kept: Vec<Vec<u8>> = s.iter().map(|(_, v)| v.to_vec()).collect();
+        assert_eq!(kept, vals[..256].to_vec());
+        // Past the cap, new values count as distinct without being kept.
+        assert!(!s.contains(7, &vals[270]));
     }
 
     /// Keys too long to keep inline are compared as exactly.

@@ -65,7 +65,12 @@ impl Logins {
         let (client, user, path) = (ctx.client(ev), ctx.user(ev), ctx.endpoint(ev));
         if !failed {
             // A success closes nothing, but it matters to the verdict.
+            // Most successes have no failed attempts before them: the trackers' bitmaps of keys
+            // with an open episode spare the map lookups.
             for (t, key) in [(&mut self.clients, client), (&mut self.users, user)] {
+                if !t.maybe_open(key.h) {
+                    continue;
+                }
                 if let Some(ep) = t.map.get_mut(key).and_then(|s| s.ep.as_mut()) {
                     ep.success_after = true;
                     ep.evidence(ev, ctx);
@@ -76,11 +81,17 @@ impl Logins {
             // it is shown (see `bystanders_out`).
             if let Some(ep) = self
                 .distributed
-                .map
-                .get_mut(path)
+                .maybe_open(path.h)
+                .then(|| self.distributed.map.get_mut(path))
+                .flatten()
                 .and_then(|s| s.ep.as_mut())
             {
-                if std::str::from_utf8(client.a).is_ok() {
+                // Only whether the set is empty and the clients it keeps are read (see
+                // `bystanders_out`): once it is full and not empty, an insert changes neither.
+                if ep.cleared.is_full() && ep.cleared.count > 0 {
+                    return;
+                }
+                if client.a.is_ascii() || std::str::from_utf8(client.a).is_ok() {
                     ep.cleared.insert(client.h, client.a);
                 } else {
                     let shown = super::tracker::escape_invalid(client.a);
@@ -107,6 +118,8 @@ impl Logins {
                 }
                 ep.mark_over();
             }
+            // Every key with an open episode is marked (a sweep rebuilds the marks).
+            t.mark_open(key.h);
         }
     }
 
