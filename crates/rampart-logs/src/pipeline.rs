@@ -62,24 +62,36 @@ pub fn parse_chunk(
         }
         let line = &buf[start..e];
         if !line.is_empty() {
-            let mut ev = Ev {
+            // The record is parsed in place (a record built on the stack and pushed cost a
+            // copy of it per line); a malformed line's is taken back.
+            events.push(Ev {
                 line: line_no,
                 raw: Span::new(start, e),
                 ..Ev::default()
-            };
-            if line.len() < crate::input::MAX_LINE
-                && parser.parse(line, start, len, &mut arena, &mut ev)
+            });
+            let ev = events.last_mut().expect("just pushed");
+            if line.len() < crate::input::MAX_LINE && parser.parse(line, start, len, &mut arena, ev)
             {
-                classifier.classify(&mut ev, buf, &arena, cache);
+                classifier.classify(ev, buf, &arena, cache);
                 // The client's and the endpoint's bytes go side by side into the arena (and the
                 // endpoint's hash, to place it, into the record): the detector thread compares
                 // identities by their bytes on every line, and reads the arena in order, where
                 // a read into each line of a chunk parsed a while ago missed the cache every
                 // time.
                 if !ev.client.is_empty() {
-                    ev.client = to_arena(buf, &mut arena, ev.client);
-                    if let Some(w) = crate::identity::words(span_bytes(buf, &arena, ev.client)) {
-                        ev.client_w = w;
+                    let at = buf.len() + arena.len();
+                    match crate::identity::words(span_bytes(buf, &arena, ev.client)) {
+                        Some(w) => {
+                            // A short client (an IPv4 address) goes as its two words, cut to
+                            // its length: two stores, where a copy of its bytes was a `memcpy`.
+                            ev.client_w = w;
+                            let n = ev.client.len as usize;
+                            arena.extend_from_slice(&w[0].to_le_bytes());
+                            arena.extend_from_slice(&w[1].to_le_bytes());
+                            arena.truncate(at - buf.len() + n);
+                            ev.client = Span::new(at, at + n);
+                        }
+                        None => ev.client = to_arena(buf, &mut arena, ev.client),
                     }
                 }
                 if !ev.path.is_empty() {
@@ -115,8 +127,8 @@ pub fn parse_chunk(
                         e.errors += ev.is_error() as u64;
                     }
                 }
-                events.push(ev);
             } else {
+                events.pop();
                 malformed += 1;
                 if samples.len() < 5 {
                     samples.push((line_no, Span::new(start, e.min(start + 300))));
