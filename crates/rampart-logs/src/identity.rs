@@ -244,9 +244,8 @@ pub struct Distinct {
     data: Vec<u8>,
     /// Each kept value's hash and where its record starts, once the set holds more than
     /// [`Distinct::INDEX_FROM`] values: a busy episode's set (a client's paths, the clients
-    /// cleared on a login path) is then searched by hash in a flat array, not by walking the
-    /// records.
-    index: Vec<(u64, u32)>,
+    /// cleared on a login path) is then searched by hash, not by walking the records.
+    index: HashTable<(u64, u32)>,
     kept: u32,
     pub count: u64,
 }
@@ -260,13 +259,15 @@ impl Distinct {
     pub fn contains(&self, h: u64, v: &[u8]) -> bool {
         let d = &self.data[..];
         if !self.index.is_empty() {
-            return self.index.iter().any(|&(x, at)| {
-                x == h && {
-                    let at = at as usize;
-                    let (n, bytes) = Self::record(d, at);
-                    n == v.len() && same(bytes, v)
-                }
-            });
+            return self
+                .index
+                .find(h, |&(x, at)| {
+                    x == h && {
+                        let (n, bytes) = Self::record(d, at as usize);
+                        n == v.len() && same(bytes, v)
+                    }
+                })
+                .is_some();
         }
         let mut at = 0;
         while at + 12 <= d.len() {
@@ -289,6 +290,19 @@ impl Distinct {
     fn record(d: &[u8], at: usize) -> (usize, &[u8]) {
         let n = u32::from_le_bytes(d[at + 8..at + 12].try_into().expect("4 bytes")) as usize;
         (n, &d[at + 12..(at + 12 + n).min(d.len())])
+    }
+
+    /// Empties the set, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.data.clear();
+        self.index.clear();
+        self.kept = 0;
+        self.count = 0;
+    }
+
+    /// True when the set's buffers are small (worth keeping for reuse).
+    pub fn small(&self) -> bool {
+        self.data.capacity() <= 4096 && self.index.capacity() == 0
     }
 
     /// True when the set keeps no more values: an insert can then only add to `count`.
@@ -314,11 +328,12 @@ impl Distinct {
             self.data.extend_from_slice(v);
             self.kept += 1;
             if !self.index.is_empty() {
-                self.index.push((h, at));
+                self.index.insert_unique(h, (h, at), |e| e.0);
             } else if self.kept > Self::INDEX_FROM {
                 let mut at = 0;
                 while at + 12 <= self.data.len() {
-                    self.index.push((Self::hash_at(&self.data, at), at as u32));
+                    let h = Self::hash_at(&self.data, at);
+                    self.index.insert_unique(h, (h, at as u32), |e| e.0);
                     at += 12 + Self::record(&self.data, at).0;
                 }
             }

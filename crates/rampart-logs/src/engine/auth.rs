@@ -109,7 +109,7 @@ impl Logins {
         ] {
             let Some(key) = key else { continue };
             let (over, slot) = t.pour(key, ev.ts, 1.0);
-            let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+            let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
             ep.add(ev, ctx, 1);
             if over {
                 if !ep.fired {

@@ -203,10 +203,9 @@ impl ErrorBursts {
 fn pour_error(tracker: &mut Tracker, key: Key, endpoint: &[u8], ev: &Ev, ctx: &Ctx) {
     let (over, slot) = tracker.pour(key, ev.ts, 1.0);
     let ep = slot.ep.get_or_insert_with(|| {
-        Box::new(Episode {
-            key: endpoint.to_vec(),
-            ..Episode::new(ev)
-        })
+        let mut ep = Episode::boxed(ev);
+        ep.key.extend_from_slice(endpoint);
+        ep
     });
     ep.add(ev, ctx, 1);
     ep.requests += 1;

@@ -108,12 +108,12 @@ impl Floods {
         if ev.status >= 500 {
             self.cur.server_errors += 1;
             self.cur_err
-                .get_or_insert_with(|| Box::new(Episode::new(ev)))
+                .get_or_insert_with(|| Episode::boxed(ev))
                 .add(ev, ctx, 1);
         }
         if self.cur.requests >= self.threshold {
             self.cur_total
-                .get_or_insert_with(|| Box::new(Episode::new(ev)))
+                .get_or_insert_with(|| Episode::boxed(ev))
                 .add(ev, ctx, 1);
         }
     }

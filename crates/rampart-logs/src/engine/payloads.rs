@@ -32,7 +32,7 @@ impl Payloads {
     pub fn on_event(&mut self, ev: &Ev, ctx: &Ctx) {
         if self.inj.enabled && ev.has(flag::INJECTION) {
             let slot = self.injections.slot(ctx.client(ev), ev.ts);
-            let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+            let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
             ep.add(ev, ctx, 1);
             if ep.count >= self.inj.min_hits as u64 {
                 ep.fired = true;
@@ -45,7 +45,7 @@ impl Payloads {
                 ctx.endpoint(ev)
             };
             let slot = self.secrets.slot(key, ev.ts);
-            let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+            let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
             ep.add(ev, ctx, 1);
             ep.fired = true;
         }

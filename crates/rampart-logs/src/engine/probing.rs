@@ -83,7 +83,7 @@ impl Probing {
         let (cap, leak) = (self.fast.capacity, self.fast.leak);
         let client = ctx.client(ev);
         let slot = self.fast.slot(client, ev.ts);
-        let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+        let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
         let (path, path_h) = (ctx.text(ev.path), ctx.path_h(ev));
         let new_path = !ep.path_set.contains(path_h, path);
         ep.add(ev, ctx, 1);
@@ -106,7 +106,7 @@ impl Probing {
         }
         if miss {
             let slot = self.slow.slot(client, ev.ts);
-            let sep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+            let sep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
             sep.add(ev, ctx, 1);
             if sep.path_set.count >= self.cfg.slow_distinct as u64
                 && sep.span_secs() <= self.cfg.slow_window.std().as_secs() as i64

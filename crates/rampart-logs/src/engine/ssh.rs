@@ -38,7 +38,7 @@ impl Ssh {
             EvKind::SshFail => {
                 let n = ev.repeat.max(1) as u64;
                 let (over, slot) = self.t.pour(ctx.client(ev), ev.ts, n as f64);
-                let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+                let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
                 ep.add(ev, ctx, n);
                 if over && !ep.fired {
                     ep.fired = true;
@@ -49,7 +49,7 @@ impl Ssh {
                 // Counted by its "Failed ..." line (when a password was tried); here only the
                 // username and the evidence.
                 let slot = self.t.slot(ctx.client(ev), ev.ts);
-                let ep = slot.ep.get_or_insert_with(|| Box::new(Episode::new(ev)));
+                let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
                 ep.add(ev, ctx, 0);
             }
             EvKind::SshAccept => {

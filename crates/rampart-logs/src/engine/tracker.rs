@@ -192,6 +192,13 @@ impl RawLine {
 }
 
 const SHOWN: usize = 10;
+
+/// Episodes kept for reuse, per thread (each engine runs on one).
+const SPARE_MAX: usize = 256;
+thread_local! {
+    #[allow(clippy::vec_box)] // the boxes are what is reused
+    static SPARE: std::cell::RefCell<Vec<Box<Episode>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 /// A pause long enough to read an error message and think.
 pub const PAUSE_SECS: i64 = 30;
 
@@ -203,6 +210,112 @@ impl Episode {
             tz: ev.tz,
             ..Episode::default()
         }
+    }
+
+    /// A new episode starting at `ev`, in a box (and buffers) left by an episode that ended
+    /// without firing when there is one: most episodes (one 404, one failed login) end so,
+    /// and allocating and freeing a dozen small buffers each cost the detector thread more
+    /// than their contents.
+    pub fn boxed(ev: &Ev) -> Box<Episode> {
+        match SPARE.with(|s| s.borrow_mut().pop()) {
+            Some(mut ep) => {
+                ep.reset(ev);
+                ep
+            }
+            None => Box::new(Episode::new(ev)),
+        }
+    }
+
+    /// Gives an episode that is done with back for [`Episode::boxed`] (or frees it, when the
+    /// spare list is full or its buffers grew large).
+    pub fn recycle(ep: Box<Episode>) {
+        if ep.small() {
+            SPARE.with(|s| {
+                let mut s = s.borrow_mut();
+                if s.len() < SPARE_MAX {
+                    s.push(ep);
+                }
+            });
+        }
+    }
+
+    /// True when every buffer of the episode is small enough to keep in the spare list.
+    fn small(&self) -> bool {
+        const N: usize = 64;
+        self.clients.capacity() <= N
+            && self.client_pos.capacity() == 0
+            && self.paths.capacity() <= N
+            && self.users.capacity() <= N
+            && self.statuses.capacity() <= N
+            && self.sizes.capacity() <= N
+            && self.evidence.capacity() <= N
+            && self.agents.capacity() <= N
+            && self.label.capacity() <= 256
+            && self.key.capacity() <= 1024
+            && [
+                &self.client_set,
+                &self.path_set,
+                &self.user_set,
+                &self.sensitive,
+                &self.cleared,
+            ]
+            .iter()
+            .all(|d| d.small())
+    }
+
+    /// Makes this episode the same as `Episode::new(ev)`, keeping its buffers' capacity. Every
+    /// field is named, so a new field cannot be forgotten here.
+    fn reset(&mut self, ev: &Ev) {
+        let Episode {
+            first,
+            last,
+            tz,
+            count,
+            requests,
+            fired,
+            fired_at,
+            clients,
+            client_pos,
+            client_set,
+            ok,
+            watch,
+            paths,
+            path_set,
+            users,
+            user_set,
+            statuses,
+            sizes,
+            sizes_overflow,
+            evidence,
+            agents,
+            pauses,
+            max_gap,
+            flags,
+            sensitive,
+            success_after,
+            cleared,
+            label,
+            key,
+            over,
+        } = self;
+        (*first, *last, *tz) = (ev.ts, ev.ts, ev.tz);
+        (*count, *requests, *fired, *fired_at, *ok, *watch) = (0, 0, false, 0, 0, None);
+        clients.clear();
+        client_pos.clear();
+        paths.clear();
+        users.clear();
+        statuses.clear();
+        sizes.clear();
+        *sizes_overflow = false;
+        evidence.clear();
+        agents.clear();
+        (*pauses, *max_gap, *flags, *success_after) = (0, 0, 0, false);
+        for d in [client_set, path_set, user_set, sensitive, cleared] {
+            d.clear();
+        }
+        label.clear();
+        key.clear();
+        *over = None;
     }
 
     /// Records one event of interest.
@@ -533,9 +646,7 @@ impl Tracker {
         let over = slot.bucket.pour(ts, n, cap, leak);
         if restart && slot.bucket.fresh() {
             if let Some(ep) = slot.ep.take() {
-                if ep.fired {
-                    closed.push(ep);
-                }
+                close(closed, ep);
             }
         }
         (over, slot)
@@ -549,9 +660,7 @@ impl Tracker {
         self.map.retain(|slot| {
             if slot.ep.as_ref().is_some_and(|e| now - e.last > gap) {
                 if let Some(ep) = slot.ep.take() {
-                    if ep.fired {
-                        closed.push(ep);
-                    }
+                    close(closed, ep);
                 }
             }
             slot.ep.is_some() || now - slot.last <= idle_after
@@ -575,9 +684,7 @@ impl Tracker {
                 return true;
             }
             if let Some(ep) = slot.ep.take() {
-                if ep.fired {
-                    closed.push(ep);
-                }
+                close(closed, ep);
             }
             false
         });
@@ -587,11 +694,19 @@ impl Tracker {
     pub fn finish(&mut self) {
         for slot in self.map.drain() {
             if let Some(ep) = slot.ep {
-                if ep.fired {
-                    self.closed.push(ep);
-                }
+                close(&mut self.closed, ep);
             }
         }
+    }
+}
+
+/// An ended episode: a fired one goes to the detector, the others are reused.
+#[allow(clippy::vec_box)]
+fn close(closed: &mut Vec<Box<Episode>>, ep: Box<Episode>) {
+    if ep.fired {
+        closed.push(ep);
+    } else {
+        Episode::recycle(ep);
     }
 }
 
@@ -615,9 +730,7 @@ fn slot_in<'a>(
     });
     if slot.ep.as_ref().is_some_and(|e| ts - e.last > gap) {
         if let Some(ep) = slot.ep.take() {
-            if ep.fired {
-                closed.push(ep);
-            }
+            close(closed, ep);
         }
     }
     slot.last = slot.last.max(ts);
@@ -650,6 +763,58 @@ mod tests {
         ep.add_client(2, b"x\xfe", 1);
         assert!(ep.clients.iter().any(|c| c.0 == "x\\xff"));
         assert!(ep.clients.iter().any(|c| c.0 == "x\\xfe"));
+    }
+
+    /// An episode reused from the spare list is the same as a new one: every field reset.
+    #[test]
+    fn a_reused_episode_is_a_new_one() {
+        let ev = |ts| Ev {
+            ts,
+            tz: 3600,
+            ..Ev::default()
+        };
+        let mut ep = Episode::boxed(&ev(5));
+        for k in 0..20u64 {
+            let c = format!("10.0.0.{k}");
+            ep.add_client(crate::hash::hash_bytes(c.as_bytes()), c.as_bytes(), 1);
+            ep.client_set.insert(k, c.as_bytes());
+            ep.path_set.insert(k, b"/x");
+            ep.user_set.insert(k, b"u");
+            ep.sensitive.insert(k, b"/.env");
+            ep.cleared.insert(k, c.as_bytes());
+        }
+        ep.paths.push(("/x".into(), 1));
+        ep.users.push("u".into());
+        ep.statuses.push((404, 2));
+        ep.sizes.push((10, 2));
+        ep.sizes_overflow = true;
+        ep.evidence.push((1, RawLine::new(b"line")));
+        ep.agents.push("curl".into());
+        ep.label.push_str("total");
+        ep.key.extend_from_slice(b"GET /x");
+        (ep.count, ep.requests, ep.fired, ep.fired_at, ep.ok) = (3, 4, false, 9, 1);
+        (ep.watch, ep.pauses, ep.max_gap, ep.flags) = (Some(1), 2, 40, 7);
+        ep.success_after = true;
+        ep.mark_over();
+        // Too big to keep (an index was built): shrink it to a kept one.
+        ep.client_pos = Default::default();
+        for d in [
+            &mut ep.client_set,
+            &mut ep.path_set,
+            &mut ep.user_set,
+            &mut ep.sensitive,
+            &mut ep.cleared,
+        ] {
+            *d = Distinct::default();
+            d.insert(1, b"a");
+        }
+        assert!(ep.small());
+        SPARE.with(|s| s.borrow_mut().clear());
+        Episode::recycle(ep);
+        assert_eq!(SPARE.with(|s| s.borrow().len()), 1);
+        let reused = Episode::boxed(&ev(7));
+        assert_eq!(SPARE.with(|s| s.borrow().len()), 0);
+        assert_eq!(format!("{reused:?}"), format!("{:?}", Episode::new(&ev(7))));
     }
 
     /// The text made from the kept bytes is the text of the whole line, whatever the line's
