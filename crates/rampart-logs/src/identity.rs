@@ -137,7 +137,7 @@ impl<V> Entry<V> {
 /// (an address, an endpoint): glibc's masked vector load for them stalled the detector thread
 /// on every line.
 #[inline(always)]
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

@@ -48,6 +48,7 @@ pub fn parse_chunk(
     arena.clear();
     arena.reserve(buf.len() / 8);
     cache.endpoints.clear();
+    cache.endpoint_slots.fill(u32::MAX);
     let mut endpoints: Vec<EndpointCount> = Vec::new();
     let mut malformed = 0;
     let mut samples = Vec::new();
@@ -110,18 +111,37 @@ pub fn parse_chunk(
                     ev.endpoint = Span::new(len + at, len + arena.len());
                     ev.endpoint_h = hash_bytes(&arena[at..]);
                     if ev.kind == EvKind::Http {
-                        let key = crate::identity::Key::new(ev.endpoint_h, &arena[at..]);
-                        let i = *cache.endpoints.get_or_insert_with(key, || {
-                            endpoints.push(EndpointCount {
-                                endpoint: ev.endpoint,
-                                h: ev.endpoint_h,
-                                method: ev.method,
-                                path: ev.path,
-                                requests: 0,
-                                errors: 0,
+                        let h = ev.endpoint_h;
+                        let key_bytes = &arena[at..];
+                        let slot = h as usize & (crate::classify::ENDPOINT_SLOTS - 1);
+                        let seen = cache.endpoint_slots[slot];
+                        let hit = (seen != u32::MAX)
+                            .then(|| &endpoints[seen as usize])
+                            .is_some_and(|e: &EndpointCount| {
+                                e.h == h
+                                    && crate::identity::same(
+                                        span_bytes(buf, &arena, e.endpoint),
+                                        key_bytes,
+                                    )
                             });
-                            endpoints.len() as u32 - 1
-                        });
+                        let i = if hit {
+                            seen
+                        } else {
+                            let key = crate::identity::Key::new(h, key_bytes);
+                            let i = *cache.endpoints.get_or_insert_with(key, || {
+                                endpoints.push(EndpointCount {
+                                    endpoint: ev.endpoint,
+                                    h: ev.endpoint_h,
+                                    method: ev.method,
+                                    path: ev.path,
+                                    requests: 0,
+                                    errors: 0,
+                                });
+                                endpoints.len() as u32 - 1
+                            });
+                            cache.endpoint_slots[slot] = i;
+                            i
+                        };
                         let e = &mut endpoints[i as usize];
                         e.requests += 1;
                         e.errors += ev.is_error() as u64;

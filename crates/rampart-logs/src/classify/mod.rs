@@ -49,6 +49,9 @@ pub struct WorkerCache {
     pub scratch: Vec<u8>,
     /// The current chunk's endpoints: where each sits in its `EndpointCount` list.
     pub endpoints: crate::identity::ExactMap<u32>,
+    /// A direct-mapped index in front of `endpoints` (by the endpoint's hash; `u32::MAX`
+    /// when empty): most lines find their endpoint here with one comparison of its bytes.
+    pub endpoint_slots: Vec<u32>,
 }
 
 #[derive(Clone, Default)]
@@ -62,12 +65,16 @@ struct UaSlot {
 /// cache's memory stays bounded).
 const UA_CACHE_MAX: usize = 1024;
 
+/// Slots of [`WorkerCache::endpoint_slots`] (a power of two).
+pub const ENDPOINT_SLOTS: usize = 1024;
+
 impl Default for WorkerCache {
     fn default() -> Self {
         WorkerCache {
             ua: vec![UaSlot::default(); 4096],
             scratch: Vec::with_capacity(4096),
             endpoints: Default::default(),
+            endpoint_slots: vec![u32::MAX; ENDPOINT_SLOTS],
         }
     }
 }
