@@ -41,19 +41,21 @@ pub async fn findings(store: &Store) -> Result<Vec<FindingView>, StoreError> {
             target: f.finding.target.clone(),
             source: f.source.clone(),
             state: f.state.to_string(),
-            triage: f.triage.as_ref().map(|t| {
-                let until = t.until.map(|d| format!(" until {d}")).unwrap_or_default();
-                format!(
-                    "{}{until}: {} ({})",
-                    t.status.as_str(),
-                    t.justification,
-                    t.by
-                )
-            }),
+            triage: f
+                .triage
+                .as_ref()
+                .map(|t| format!("{} ({})", describe_triage(t), t.by)),
             first_seen: f.first_seen,
             last_seen: f.last_seen,
         })
         .collect())
+}
+
+/// A triage decision in words (`accepted until 2027-01-31: why`), as the page and the audit log
+/// show it.
+pub fn describe_triage(t: &rampart_model::FindingTriage) -> String {
+    let until = t.until.map(|d| format!(" until {d}")).unwrap_or_default();
+    format!("{}{until}: {}", t.status.as_str(), t.justification)
 }
 
 /// Whether a finding still needs work (counts in "open findings by severity").

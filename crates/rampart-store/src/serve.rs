@@ -385,19 +385,7 @@ impl Store {
             .bind(to_us(to))
             .fetch_all(p)
             .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(Rollup {
-                        monitor: r.try_get("monitor")?,
-                        bucket: from_us(r.try_get("bucket_us")?),
-                        up: r.try_get("up")?,
-                        down: r.try_get("down")?,
-                        latency_count: r.try_get("latency_count")?,
-                        latency_sum: r.try_get("latency_sum")?,
-                        latency_max: r.try_get("latency_max")?,
-                    })
-                })
-                .collect()
+            rows.iter().map(rollup_from_row).collect()
         })
     }
 
@@ -422,15 +410,7 @@ impl Store {
             .bind(to_us(to))
             .fetch(p);
             while let Some(r) = rows.try_next().await? {
-                each(Rollup {
-                    monitor: r.try_get("monitor")?,
-                    bucket: from_us(r.try_get("bucket_us")?),
-                    up: r.try_get("up")?,
-                    down: r.try_get("down")?,
-                    latency_count: r.try_get("latency_count")?,
-                    latency_sum: r.try_get("latency_sum")?,
-                    latency_max: r.try_get("latency_max")?,
-                });
+                each(rollup_from_row(&r)?);
             }
             Ok(())
         })
@@ -727,6 +707,26 @@ impl Store {
         });
         Ok(())
     }
+}
+
+/// A `rollups` row of either backend.
+fn rollup_from_row<R>(r: &R) -> Result<Rollup, StoreError>
+where
+    R: Row,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    for<'q> String: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> i64: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> f64: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(Rollup {
+        monitor: r.try_get("monitor")?,
+        bucket: from_us(r.try_get("bucket_us")?),
+        up: r.try_get("up")?,
+        down: r.try_get("down")?,
+        latency_count: r.try_get("latency_count")?,
+        latency_sum: r.try_get("latency_sum")?,
+        latency_max: r.try_get("latency_max")?,
+    })
 }
 
 /// A `users` row of either backend.

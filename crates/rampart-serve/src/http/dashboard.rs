@@ -21,7 +21,7 @@ macro_rules! session_or_return {
     };
 }
 
-fn store_error(e: impl std::fmt::Display) -> String {
+pub(super) fn store_error(e: impl std::fmt::Display) -> String {
     format!(
         r#"<p class="error">The store did not answer: {}</p>"#,
         esc(&e.to_string())

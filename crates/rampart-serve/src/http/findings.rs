@@ -8,7 +8,7 @@ use super::html::{self, esc};
 use super::login::{check_csrf, nav, require};
 use super::AppState;
 use crate::audit::{self, Actor};
-use crate::findings_adapter::{self, FindingView};
+use crate::findings_adapter::{self, describe_triage as describe, FindingView};
 use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,10 +40,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response
                 list.len()
             )
         }
-        Err(e) => format!(
-            r#"<p class="error">The store did not answer: {}</p>"#,
-            esc(&e.to_string())
-        ),
+        Err(e) => super::dashboard::store_error(e),
     };
     html::page_response(StatusCode::OK, "Findings", Some(&nav(&s)), &body)
 }
@@ -198,12 +195,6 @@ pub async fn edit(
         state.notify("triage");
     }
     Redirect::to(&format!("/dashboard/findings#f-{fingerprint}")).into_response()
-}
-
-/// A decision in words, as the audit log keeps it.
-fn describe(t: &FindingTriage) -> String {
-    let until = t.until.map(|d| format!(" until {d}")).unwrap_or_default();
-    format!("{}{until}: {}", t.status.as_str(), t.justification)
 }
 
 #[cfg(test)]
