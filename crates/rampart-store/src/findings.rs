@@ -3,7 +3,7 @@
 //! `rampart_model::lifecycle`; this file only applies them to the tables of migration 0003.
 
 use crate::convert::{from_us, to_us};
-use crate::store::{on_pool, Pool, Run, Store, StoreError};
+use crate::store::{BeginWrite, on_pool, Pool, Run, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rampart_model::{
     proves_fixed, Coverage, CoverageStatus, Evidence, Finding, FindingState, FindingTriage,
@@ -98,7 +98,7 @@ impl Store {
         coverage: &[Coverage],
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for c in coverage {
                 sqlx::query("INSERT INTO coverage (assessment_id, kind, rule, target, status, reason) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(assessment)
@@ -143,7 +143,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let seen = to_us(seen_at);
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for f in findings {
                 let evidence = serde_json::to_string(&f.evidence).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let before = sqlx::query("SELECT state, last_assessment FROM findings WHERE fingerprint = $1")
@@ -230,7 +230,7 @@ impl Store {
         let coverage = self.coverage_of(assessment).await?;
         let at = to_us(finished_at);
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let rows = sqlx::query(
                 "SELECT fingerprint, rule, checked_target, state FROM findings \
                  WHERE state <> 'fixed' AND (last_assessment IS NULL OR last_assessment <> $1)",

@@ -3,7 +3,7 @@
 //! threat triage edited in the dashboard, and when scheduled jobs last ran.
 
 use crate::convert::{from_us, to_us};
-use crate::store::{on_pool, Pool, Store, StoreError};
+use crate::store::{BeginWrite, on_pool, Pool, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -173,7 +173,7 @@ impl Store {
     /// [`Store::rollup_step`], returning what it changed.
     pub async fn rollup_changes(&self, limit: i64) -> Result<RollupChanges, StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let last: Option<i64> = sqlx::query_scalar("SELECT last_id FROM rollup_progress WHERE name = 'observations'")
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -511,7 +511,7 @@ impl Store {
     /// Removes a user and all of their sessions; false when there was no such user.
     pub async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM sessions WHERE username = $1").bind(name).execute(&mut *tx).await?;
             let n = sqlx::query("DELETE FROM users WHERE name = $1").bind(name).execute(&mut *tx).await?.rows_affected();
             tx.commit().await?;
@@ -522,7 +522,7 @@ impl Store {
     /// Sets a new password hash and ends every session of the user; false when no such user.
     pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query("UPDATE users SET password_hash = $2 WHERE name = $1")
                 .bind(name)
                 .bind(password_hash)

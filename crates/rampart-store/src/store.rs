@@ -55,6 +55,31 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Opens a transaction that writes. On SQLite it takes the write lock at `BEGIN IMMEDIATE`
+/// (waiting up to the busy timeout): a deferred `BEGIN` that reads first must upgrade its lock
+/// later, and in WAL mode that upgrade fails at once with `SQLITE_BUSY_SNAPSHOT` (517) whenever
+/// another connection (a monitor writing observations) committed in between. The busy handler
+/// is never consulted for it, so a rollup step that reads and then writes could lose that race
+/// on every retry while probes keep committing. PostgreSQL's plain `BEGIN` has no such upgrade.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// Which observations to read.
 #[derive(Debug, Clone, Default)]
 pub struct ObservationFilter {
@@ -199,7 +224,7 @@ impl Store {
             return Ok(());
         }
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for o in batch {
                 sqlx::query(
                     "INSERT INTO observations (monitor, agent, target, scheduled_us, started_us, outcome, status, \
@@ -287,7 +312,7 @@ impl Store {
 
     pub async fn insert_incidents(&self, incidents: &[Incident]) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for i in incidents {
                 let kind = serde_json::to_value(&i.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 sqlx::query(

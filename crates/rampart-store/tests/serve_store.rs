@@ -248,3 +248,52 @@ async fn serve_store_on_postgres() {
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
 }
+
+/// The rollup step reads before it writes while monitors keep committing observations. On SQLite
+/// a deferred transaction would lose the lock upgrade to each such commit (SQLITE_BUSY_SNAPSHOT,
+/// which no busy timeout waits for); CI saw serve's rollups fail that way for 30 s straight.
+/// Two processes' worth of connections race here, bounded in count: every step must succeed and
+/// every observation be folded exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollups_keep_up_while_a_monitor_commits_beside_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("race.db").display());
+    let monitor = Store::open(&url).await.unwrap();
+    let serve = Store::open(&url).await.unwrap();
+    const PROBES: i64 = 600;
+    let writer = tokio::spawn({
+        let monitor = monitor.clone();
+        async move {
+            for i in 0..PROBES {
+                monitor
+                    .insert_observations(&[obs("api", i, i % 50 != 7, 5.0)])
+                    .await
+                    .unwrap();
+            }
+        }
+    });
+    let mut folded = 0usize;
+    while !writer.is_finished() {
+        folded += serve
+            .rollup_changes(7)
+            .await
+            .expect("a rollup step beside a committing monitor")
+            .folded;
+    }
+    writer.await.unwrap();
+    loop {
+        match serve.rollup_changes(1000).await.unwrap().folded {
+            0 => break,
+            n => folded += n,
+        }
+    }
+    assert_eq!(folded, PROBES as usize);
+    let from = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let t = serve
+        .rollup_totals(Grain::Day, from, from + Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!((t[0].up, t[0].down), (588, 12));
+    monitor.close().await;
+    serve.close().await;
+}
