@@ -3,7 +3,7 @@
 //! `rampart_model::lifecycle`; this file only applies them to the tables of migration 0003.
 
 use crate::convert::{from_us, to_us};
-use crate::store::{BeginWrite, on_pool, Pool, Run, Store, StoreError};
+use crate::store::{on_pool, BeginWrite, Pool, Run, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rampart_model::{
     proves_fixed, Coverage, CoverageStatus, Evidence, Finding, FindingState, FindingTriage,

@@ -3,7 +3,7 @@
 //! threat triage edited in the dashboard, and when scheduled jobs last ran.
 
 use crate::convert::{from_us, to_us};
-use crate::store::{BeginWrite, on_pool, Pool, Store, StoreError};
+use crate::store::{on_pool, BeginWrite, Pool, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
