@@ -79,8 +79,18 @@ pub enum EvKind {
     App,
     /// sshd: failed authentication (`count` attempts, >1 for "message repeated").
     SshFail,
-    /// sshd: `Invalid user X from IP`.
-    SshInvalidUser,
+    /// sshd: a line about a try that is counted elsewhere, so only noted (user, evidence):
+    /// `Invalid user X from IP`, PAM's and `pam_unix`'s failure lines, `User X from IP not
+    /// allowed`, a real account's failed public key (a client trying its keys).
+    SshNoted,
+    /// sshd: a session that ended before it authenticated (`Connection closed by
+    /// authenticating user …  [preauth]`, `maximum authentication attempts exceeded …`): one
+    /// attempt when its connection logged no counted failure.
+    SshClosed,
+    /// sshd: a connection's last line before authentication, with only its address
+    /// (`Received disconnect from IP …: 11: Bye Bye [preauth]`, `Connection closed by IP
+    /// [preauth]`): a try when an earlier line of the connection noted one.
+    SshEnded,
     /// sshd: `Accepted <method> for X from IP`.
     SshAccept,
 }
@@ -131,6 +141,8 @@ pub struct Ev {
     pub endpoint: Span,
     pub endpoint_h: u64,
     pub status: u16,
+    /// The response's size; for an sshd line, its connection (sshd's process id, 0 when the
+    /// line has none).
     pub bytes: u64,
     pub user: Span,
     pub user_h: u64,

@@ -29,7 +29,7 @@ pub use engine::coverage::{Answer, CoverageCheck};
 pub use error::LogsError;
 pub use incident::{EvidenceLine, LogIncident, Verdict};
 pub use input::{Follow, Input};
-pub use parse::FormatSpec;
+pub use parse::{read_sshd_line, FormatSpec, SshdLine};
 pub use report::{Report, SourceSummary};
 pub use sample::{parse_sample, SampleCounts};
 

@@ -197,6 +197,22 @@ fn attach_impact(a: &mut LogIncident, e: LogIncident) {
     }
 }
 
+/// The episode's count: the main hit's kind summed over its sources (two sources guessing
+/// passwords 6 times each made 12 tries). A hit of that kind that already covers several
+/// sources (a distributed flood) holds their sum itself, so the count is never less than it,
+/// and it is not added again. Other kinds count other things (5xx answers beside a flood).
+fn episode_count(g: &[LogIncident]) -> u64 {
+    let kind = g[0].kind_str();
+    let same = || g.iter().filter(|h| h.kind_str() == kind);
+    let mut sources = HashSet::new();
+    let per_source: u64 = same()
+        .filter(|h| h.clients.len() == 1 && sources.insert(h.clients[0].as_str()))
+        .map(|h| h.count)
+        .sum();
+    let widest = same().map(|h| h.count).max().unwrap_or(0);
+    per_source.max(widest)
+}
+
 /// One incident from a group of hits.
 fn one_episode(mut g: Vec<LogIncident>, cap: usize) -> LogIncident {
     if g.len() == 1 {
@@ -248,6 +264,7 @@ fn one_episode(mut g: Vec<LogIncident>, cap: usize) -> LogIncident {
     }
     ep.signals.sort();
     ep.signals.dedup();
+    ep.count = episode_count(&g);
     // Evidence from every hit in turn, so each signal shows at least one line when there is room.
     let mut evidence = Vec::new();
     let mut k = 0;
@@ -283,11 +300,12 @@ fn one_episode(mut g: Vec<LogIncident>, cap: usize) -> LogIncident {
         })
         .collect();
     let mut why = format!(
-        "{} — one episode of {} detector hits ({}) from {} client(s)",
+        "{} — one episode of {} detector hits ({}) from {} client(s), {} in all",
         ep.why,
         g.len(),
         hits.join(", "),
-        ep.clients.len()
+        ep.clients.len(),
+        ep.count
     );
     let main = ep.kind_str();
     for (k, (_, h)) in &kinds {

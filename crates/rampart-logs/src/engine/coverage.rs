@@ -62,7 +62,11 @@ fn keep(slot: &mut Option<EvidenceLine>, ev: &Ev, ctx: &Ctx) {
 
 impl Coverage {
     pub fn observe(&mut self, ev: &Ev, ctx: &Ctx) {
-        let failed = matches!(ev.kind, EvKind::SshFail | EvKind::SshInvalidUser)
+        // sshd's attempts, not the lines that only note one (PAM's name no user for an
+        // unknown account, while the attempt's own `Failed …` line does), nor a connection's
+        // closing line that names none (its `Failed …` lines were counted here).
+        let failed = ev.kind == EvKind::SshFail
+            || (ev.kind == EvKind::SshClosed && !ev.user.is_empty())
             || attempt(ev) == Some(true);
         if failed {
             self.auth_fail += 1;

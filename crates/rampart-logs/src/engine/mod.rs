@@ -204,9 +204,11 @@ impl Engine {
                     self.logins.on_event(ev, &ctx);
                     self.payloads.on_event(ev, &ctx);
                 }
-                EvKind::SshFail | EvKind::SshInvalidUser | EvKind::SshAccept => {
-                    self.ssh.on_event(ev, &ctx)
-                }
+                EvKind::SshFail
+                | EvKind::SshNoted
+                | EvKind::SshClosed
+                | EvKind::SshEnded
+                | EvKind::SshAccept => self.ssh.on_event(ev, &ctx),
             }
             if ev.ts > self.now {
                 self.now = ev.ts;

@@ -9,10 +9,62 @@ use crate::event::{Ev, EvKind};
 use crate::incident::{LogIncident, Verdict};
 use rampart_config::SshSection;
 use rampart_model::{IncidentKind, Severity};
+use std::collections::HashMap;
 
 pub struct Ssh {
     cfg: SshSection,
     t: Tracker,
+    connections: Connections,
+}
+
+/// What the log said so far about one connection (sshd's process id), so that a try is
+/// counted once however many lines it wrote, and a connection whose lines carry no address
+/// (`User root not allowed because account is locked`, `Disconnecting: Too many
+/// authentication failures`) is counted for the address its last line gives (`Received
+/// disconnect from HOST … [preauth]`), as fail2ban does.
+#[derive(Default)]
+struct Connections {
+    live: HashMap<u64, Conn>,
+}
+
+#[derive(Default)]
+struct Conn {
+    last: i64,
+    /// Its source, once a line named it.
+    client: Option<Box<[u8]>>,
+    /// A failure of this connection was counted.
+    counted: bool,
+    /// A line noted a try (an unknown or refused user, PAM's failure, a key refused) that no
+    /// counted failure covers yet.
+    noted: bool,
+}
+
+impl Connections {
+    /// sshd gives a connection two minutes to authenticate (`LoginGraceTime`); ids are reused.
+    const KEEP_SECS: i64 = 600;
+
+    /// The connection's state; a new one when the id is unknown, stale, or was another
+    /// source's. `None` when the line has no id (no connection to remember).
+    fn get(&mut self, pid: u64, client: &[u8], ts: i64) -> Option<&mut Conn> {
+        if pid == 0 {
+            return None;
+        }
+        let c = self.live.entry(pid).or_default();
+        let other = !client.is_empty() && c.client.as_deref().is_some_and(|k| k != client);
+        if other || ts.saturating_sub(c.last) > Self::KEEP_SECS {
+            *c = Conn::default();
+        }
+        c.last = ts;
+        if c.client.is_none() && !client.is_empty() {
+            c.client = Some(client.into());
+        }
+        Some(c)
+    }
+
+    fn sweep(&mut self, now: i64) {
+        self.live
+            .retain(|_, c| now.saturating_sub(c.last) <= Self::KEEP_SECS);
+    }
 }
 
 impl Ssh {
@@ -27,31 +79,53 @@ impl Ssh {
                 max_keys,
             ),
             cfg: cfg.clone(),
+            connections: Connections::default(),
         }
     }
 
     pub fn on_event(&mut self, ev: &Ev, ctx: &Ctx) {
-        if !self.cfg.enabled || ev.client.is_empty() {
+        if !self.cfg.enabled {
+            return;
+        }
+        let client = ctx.text(ev.client);
+        let conn = self.connections.get(ev.bytes, client, ev.ts);
+        // Whether this line is a try to count: by its kind, and by what its connection said.
+        let n = match (ev.kind, conn) {
+            (EvKind::SshFail, Some(c)) => {
+                c.counted = true;
+                c.noted = false;
+                ev.repeat.max(1) as u64
+            }
+            (EvKind::SshFail, None) => ev.repeat.max(1) as u64,
+            // A session that gave up or was cut off before it authenticated: one try, unless
+            // its connection's failures were counted already.
+            (EvKind::SshClosed, Some(c)) if !client.is_empty() => {
+                u64::from(!std::mem::replace(&mut c.counted, true))
+            }
+            (EvKind::SshClosed, None) => 1,
+            // The same without an address (`Disconnecting: Too many authentication
+            // failures`): counted when the connection's last line gives one.
+            (EvKind::SshClosed | EvKind::SshNoted, Some(c)) => {
+                c.noted |= !c.counted;
+                0
+            }
+            // The connection's last line, with its address: a try if an earlier line noted
+            // one that nothing counted (a scanner that only connects noted nothing).
+            (EvKind::SshEnded, Some(c)) => {
+                let n = u64::from(c.noted && !c.counted);
+                c.counted |= c.noted;
+                n
+            }
+            _ => 0,
+        };
+        if client.is_empty() {
             return;
         }
         match ev.kind {
-            EvKind::SshFail => {
-                let n = ev.repeat.max(1) as u64;
-                let (over, slot) = self.t.pour(ctx.client(ev), ev.ts, n as f64);
-                let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
-                ep.add(ev, ctx, n);
-                if over && !ep.fired {
-                    ep.fired = true;
-                    ep.fired_at = ev.ts;
-                }
+            EvKind::SshFail | EvKind::SshClosed | EvKind::SshEnded if n > 0 => {
+                self.count(ev, ctx, n)
             }
-            EvKind::SshInvalidUser => {
-                // Counted by its "Failed ..." line (when a password was tried); here only the
-                // username and the evidence.
-                let slot = self.t.slot(ctx.client(ev), ev.ts);
-                let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
-                ep.add(ev, ctx, 0);
-            }
+            EvKind::SshClosed | EvKind::SshNoted => self.note(ev, ctx),
             EvKind::SshAccept => {
                 if let Some(ep) = self
                     .t
@@ -68,8 +142,26 @@ impl Ssh {
         }
     }
 
+    fn count(&mut self, ev: &Ev, ctx: &Ctx, n: u64) {
+        let (over, slot) = self.t.pour(ctx.client(ev), ev.ts, n as f64);
+        let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
+        ep.add(ev, ctx, n);
+        if over && !ep.fired {
+            ep.fired = true;
+            ep.fired_at = ev.ts;
+        }
+    }
+
+    /// A line about a try counted by another line: its user and evidence only.
+    fn note(&mut self, ev: &Ev, ctx: &Ctx) {
+        let slot = self.t.slot(ctx.client(ev), ev.ts);
+        let ep = slot.ep.get_or_insert_with(|| Episode::boxed(ev));
+        ep.add(ev, ctx, 0);
+    }
+
     pub fn sweep(&mut self, now: i64) {
         self.t.sweep(now);
+        self.connections.sweep(now);
     }
 
     pub fn finish(&mut self) {

@@ -6,6 +6,8 @@ mod nginx;
 mod regex_app;
 mod sshd;
 
+pub use sshd::{read_line as read_sshd_line, SshdLine};
+
 use crate::event::{Ev, Method, Span};
 use crate::LogsError;
 use rampart_config::LogsSection;

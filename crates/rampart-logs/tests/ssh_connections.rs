@@ -1,0 +1,159 @@
+//! sshd writes several lines for one try and sometimes none that says "failed": a try is
+//! counted once per connection (sshd's process id), whatever mix of lines it left, and a
+//! connection that only connected is no try.
+
+mod common;
+
+use common::Log;
+
+/// `Mmm dd hh:mm:ss` for second `t` of 2024-03-01.
+fn at(t: i64) -> String {
+    format!("Mar  1 10:{:02}:{:02}", t / 60, t % 60)
+}
+
+fn line(log: &mut Log, t: i64, prog: &str, pid: u64, msg: &str) {
+    log.raw(t, format!("{} web {prog}[{pid}]: {msg}", at(t)));
+}
+
+fn brute_forces(log: &Log) -> Vec<(Vec<String>, u64)> {
+    let a = log.analyze();
+    a.report
+        .incidents
+        .iter()
+        .filter(|i| i.kind_str() == "ssh_brute_force")
+        .map(|i| (i.clients.clone(), i.count))
+        .collect()
+}
+
+#[test]
+fn a_password_try_counts_once_however_many_lines_it_wrote() {
+    let mut log = Log::default();
+    for k in 0..6u64 {
+        let (t, pid, port) = (k as i64 * 20, 4000 + k, 50000 + k);
+        let h = "203.0.113.7";
+        line(
+            &mut log,
+            t,
+            "sshd",
+            pid,
+            &format!("Invalid user admin from {h} port {port}"),
+        );
+        line(
+            &mut log,
+            t + 1,
+            "sshd",
+            pid,
+            "input_userauth_request: invalid user admin [preauth]",
+        );
+        line(&mut log, t + 2, "sshd", pid, &format!("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost={h}"));
+        line(
+            &mut log,
+            t + 3,
+            "sshd",
+            pid,
+            &format!("Failed password for invalid user admin from {h} port {port} ssh2"),
+        );
+        line(
+            &mut log,
+            t + 4,
+            "sshd",
+            pid,
+            &format!("Connection closed by invalid user admin {h} port {port} [preauth]"),
+        );
+    }
+    assert_eq!(
+        brute_forces(&log),
+        vec![(vec!["203.0.113.7".to_string()], 6)]
+    );
+}
+
+#[test]
+fn a_key_only_server_still_shows_the_guessing() {
+    // OpenSSH 9.8+ (`sshd-session`): bots offered no key the server takes and left.
+    let mut log = Log::default();
+    for k in 0..6u64 {
+        line(
+            &mut log,
+            k as i64 * 15,
+            "sshd-session",
+            7000 + k,
+            &format!(
+                "Connection closed by authenticating user root 198.51.100.4 port {} [preauth]",
+                40000 + k
+            ),
+        );
+    }
+    // An older sshd, an account refused without an address: the connection's last line gives it.
+    for k in 0..6u64 {
+        let (t, pid) = (1800 + k as i64 * 15, 8000 + k);
+        line(
+            &mut log,
+            t,
+            "sshd",
+            pid,
+            "User root not allowed because account is locked",
+        );
+        line(
+            &mut log,
+            t + 1,
+            "sshd",
+            pid,
+            "Received disconnect from 192.0.2.66 port 51000:11: Bye Bye [preauth]",
+        );
+    }
+    let mut found = brute_forces(&log);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (vec!["192.0.2.66".to_string()], 6),
+            (vec!["198.51.100.4".to_string()], 6)
+        ]
+    );
+}
+
+#[test]
+fn connecting_and_trying_ones_own_keys_is_no_attack() {
+    let mut log = Log::default();
+    for k in 0..10u64 {
+        let (t, pid) = (k as i64 * 10, 9000 + k);
+        // A scanner that only connects.
+        line(
+            &mut log,
+            t,
+            "sshd",
+            pid,
+            &format!(
+                "Connection closed by 192.0.2.200 port {} [preauth]",
+                30000 + k
+            ),
+        );
+        line(
+            &mut log,
+            t,
+            "sshd",
+            pid + 100,
+            "Received disconnect from 192.0.2.201 port 3000:11: Bye Bye [preauth]",
+        );
+        // A person whose agent holds several keys: the third is the right one.
+        for key in ["RSA SHA256:aaaa", "ED25519 SHA256:bbbb"] {
+            line(
+                &mut log,
+                t + 1,
+                "sshd",
+                pid + 200,
+                &format!("Failed publickey for alice from 192.0.2.50 port 6000{k} ssh2: {key}"),
+            );
+        }
+        line(
+            &mut log,
+            t + 2,
+            "sshd",
+            pid + 200,
+            &format!(
+                "Accepted publickey for alice from 192.0.2.50 port 6000{k} ssh2: ECDSA SHA256:cccc"
+            ),
+        );
+    }
+    assert_eq!(brute_forces(&log), vec![]);
+}
