@@ -157,3 +157,33 @@ fn connecting_and_trying_ones_own_keys_is_no_attack() {
     }
     assert_eq!(brute_forces(&log), vec![]);
 }
+
+#[test]
+fn journal_and_rfc5424_headers_are_recognised_without_a_format() {
+    // rsyslog's RFC 3339 timestamps with OpenSSH 9.8's `sshd-session`, and RFC 5424.
+    let mut log = Log::default();
+    for k in 0..6i64 {
+        log.raw(k, format!(
+            "2024-03-01T10:00:{k:02}.123456+01:00 web sshd-session[{}]: Failed password for root from 192.0.2.70 port {} ssh2",
+            600 + k, 41000 + k
+        ));
+    }
+    for k in 0..6i64 {
+        log.raw(100 + k, format!(
+            "<38>1 2024-03-01T10:01:{k:02}.5+01:00 web sshd {} - - Failed password for invalid user a{k} from 192.0.2.71 port {} ssh2",
+            700 + k, 42000 + k
+        ));
+    }
+    let a = log.analyze();
+    assert_eq!(a.report.sources[0].format, "sshd");
+    assert_eq!(a.report.sources[0].malformed, 0);
+    let mut found: Vec<_> = a
+        .report
+        .incidents
+        .iter()
+        .filter(|i| i.kind_str() == "ssh_brute_force")
+        .flat_map(|i| i.clients.clone())
+        .collect();
+    found.sort();
+    assert_eq!(found, vec!["192.0.2.70", "192.0.2.71"], "{}", a.dump());
+}

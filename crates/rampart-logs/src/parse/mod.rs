@@ -123,7 +123,11 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     if first.trim_ascii_start().starts_with(b"{") {
         return "json";
     }
-    if memchr::memmem::find(first, b"sshd[").is_some() {
+    // sshd's own lines under any syslog header (classic, RFC 3339, RFC 5424; `sshd`,
+    // `sshd-session`, `sshd-auth`).
+    if memchr::memmem::find(first, b"sshd").is_some()
+        && sshd::parse(first, 0, 2000, &mut Fields::default())
+    {
         return "sshd";
     }
     let mut f = Fields::default();
@@ -136,7 +140,8 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     if spec.regex.is_some() {
         return "regex";
     }
-    if crate::time::parse_syslog(first, 2000).is_some() {
+    // Another program's syslog line first (cron, systemd): an auth log, read as sshd's.
+    if sshd::parse(first, 0, 2000, &mut Fields::default()) {
         return "sshd";
     }
     "combined"
