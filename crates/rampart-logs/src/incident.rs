@@ -114,9 +114,10 @@ impl LogIncident {
         s
     }
 
-    /// One line of signals and impact for the text, Markdown and HTML reports.
+    /// One line of signals and impact for the text, Markdown and HTML reports (under their
+    /// "signals" label).
     pub fn signals_and_impact(&self) -> String {
-        let mut s = format!("signals: {}", self.signals.join(", "));
+        let mut s = self.signals.join(", ");
         if let Some(im) = &self.impact {
             s.push_str(&format!(
                 "; impact: {} × 5xx from {} to {} — {}",

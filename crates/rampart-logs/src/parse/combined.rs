@@ -1,10 +1,38 @@
 //! nginx/Apache `combined` and `common`, byte by byte: plain loops for the short fields, memchr
 //! for the long ones, no regex, no allocation. This is the hot path of the benchmark.
 
-use super::{find_byte, set_request, Fields};
+use super::{find_byte, forwarded_client, is_internal, set_request, Fields};
 use crate::event::Span;
 use crate::time::parse_clf;
 use memchr::{memchr, memrchr};
+
+/// Where the quoted field starting at `s` (after its opening quote) ends: the first quote,
+/// not escaped, followed by ` "` or by the end of the line.
+fn field_end(line: &[u8], s: usize) -> Option<usize> {
+    let mut k = s;
+    loop {
+        let q = memchr(b'"', line.get(k..)?)? + k;
+        let rest = &line[q + 1..];
+        let at_end = rest.starts_with(b" \"") || rest.trim_ascii().is_empty();
+        if at_end && !(q > s && line[q - 1] == b'\\') {
+            return Some(q);
+        }
+        k = q + 1;
+    }
+}
+
+/// `name:port` (a virtual host and its port), not an address (IPv6 has several colons).
+fn is_vhost_port(b: &[u8]) -> bool {
+    match memrchr(b':', b) {
+        Some(i) => {
+            i > 0
+                && i + 1 < b.len()
+                && b[i + 1..].iter().all(u8::is_ascii_digit)
+                && !b[..i].contains(&b':')
+        }
+        None => false,
+    }
+}
 
 /// Parses one line at `base` in the chunk into `f`. `false` when the line is not in the format.
 pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
@@ -25,8 +53,17 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
         return false;
     };
     if id_end + 1 < lb.saturating_sub(1) {
-        let (us, ue) = (id_end + 1, lb - 1);
-        if !(ue - us == 1 && line[us] == b'-') {
+        let (mut us, ue) = (id_end + 1, lb - 1);
+        // Apache's `vhost_combined` (Debian's other_vhosts_access.log) puts `host:port` first:
+        // `www.example.org:443 203.0.113.9 - - [`. The client is then the second word.
+        if line[us..ue].contains(&b' ') && is_vhost_port(&line[..c_end]) {
+            f.client = sp(c_end + 1, id_end);
+            us = match find_byte(b' ', &line[us..ue]) {
+                Some(i) => us + i + 1,
+                None => ue,
+            };
+        }
+        if us < ue && !(ue - us == 1 && line[us] == b'-') {
             f.user = sp(us, ue);
         }
     }
@@ -91,26 +128,35 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
         i += 1;
     }
     f.bytes = bytes;
-    // combined: ` "referer" "agent"` — the agent is the last quoted field.
-    // The referer's quote is right after the bytes field's space: a plain loop.
+    // combined: ` "referer" "agent"`, then perhaps more quoted fields (nginx's stock `main`
+    // format ends with `"$http_x_forwarded_for"`). A field ends at a quote followed by ` "` or
+    // by the end of the line; Apache writes a quote inside a field as `\"`.
     if let Some(r) = find_byte(b'"', &line[i.min(line.len())..]).map(|k| k + i) {
-        let end = memrchr(b'"', line).unwrap_or(r);
-        if end > r {
-            // Backwards from `end` to the quote preceded by a space; the referer's own quote
-            // (`r`) when there is none.
-            let mut k = end;
-            let start = loop {
-                match memrchr(b'"', &line[r..k]) {
-                    Some(j) => {
-                        k = r + j;
-                        if k > 0 && line[k - 1] == b' ' {
-                            break k;
-                        }
+        let Some(ref_end) = field_end(line, r + 1) else {
+            return true;
+        };
+        if line[ref_end + 1..].trim_ascii().is_empty() {
+            // One quoted field only: the agent (a `common` log with the agent appended).
+            f.agent = sp(r + 1, ref_end);
+            return true;
+        }
+        let a = ref_end + 3;
+        let Some(a_end) = field_end(line, a) else {
+            return true;
+        };
+        f.agent = sp(a, a_end);
+        // Behind a reverse proxy on the internal network, the client is in the forwarded
+        // field (see `forwarded_client`); a public `$remote_addr` is the client itself.
+        if a_end + 3 < line.len() && line[a_end + 1] == b' ' && line[a_end + 2] == b'"' {
+            let x = a_end + 3;
+            if let Some(x_end) = field_end(line, x) {
+                let client = &line[f.client.start as usize - base..][..f.client.len as usize];
+                if is_internal(client) {
+                    if let Some((s, e)) = forwarded_client(line, x, x_end) {
+                        f.client = sp(s, e);
                     }
-                    None => break r,
                 }
-            };
-            f.agent = sp(start + 1, end);
+            }
         }
     }
     true
@@ -162,5 +208,45 @@ mod tests {
         let mut f = Fields::default();
         assert!(!parse(b"garbage line", 0, &mut f));
         assert!(!parse(b"", 0, &mut f));
+    }
+
+    #[test]
+    fn trailing_fields_keep_the_agent_and_a_proxy_gives_way_to_its_client() {
+        let ua = "Mozilla/5.0 (X11; Linux) sqlmap-ish \\\"quoted\\\" tail";
+        for (l, client, agent) in [
+            // nginx's stock `main`: the agent is not the forwarded field.
+            (format!(r#"203.0.113.5 - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "sqlmap/1.7" "-""#), "203.0.113.5", "sqlmap/1.7"),
+            // A public client's own X-Forwarded-For is its text: ignored.
+            (format!(r#"203.0.113.5 - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "x" "198.51.100.1""#), "203.0.113.5", "x"),
+            // Behind a proxy on 10.0.0.2: the rightmost address that is not internal; what the
+            // client sent on the left is not believed.
+            (format!(r#"10.0.0.2 - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "x" "6.6.6.6, 198.51.100.7, 10.0.0.9""#), "198.51.100.7", "x"),
+            (format!(r#"127.0.0.1 - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "x" "unknown, -""#), "127.0.0.1", "x"),
+            (format!(r#"::1 - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "x" "192.168.1.20""#), "192.168.1.20", "x"),
+            (format!(r#"1.2.3.4 - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "{ua}""#), "1.2.3.4", ua),
+            (format!("1.2.3.4 - - [15/Apr/2020:18:24:02 +0200] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\r"), "1.2.3.4", "x"),
+        ] {
+            let l = l.as_bytes();
+            let mut f = Fields::default();
+            assert!(parse(l, 0, &mut f));
+            assert_eq!(s(l, f.client), client.as_bytes(), "{}", String::from_utf8_lossy(l));
+            assert_eq!(s(l, f.agent), agent.as_bytes(), "{}", String::from_utf8_lossy(l));
+        }
+    }
+
+    #[test]
+    fn vhost_combined_names_the_client_not_the_host() {
+        for (l, client, user) in [
+            (&br#"www.example.org:443 203.0.113.9 - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "x""#[..], &b"203.0.113.9"[..], &b""[..]),
+            (br#"www.example.org:80 2001:db8::7 - bob [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "x""#, b"2001:db8::7", b"bob"),
+            // Plain combined with an IPv6 client stays as it was.
+            (br#"2001:db8::7 - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "x""#, b"2001:db8::7", b""),
+        ] {
+            let mut f = Fields::default();
+            assert!(parse(l, 0, &mut f));
+            assert_eq!(s(l, f.client), client, "{}", String::from_utf8_lossy(l));
+            assert_eq!(s(l, f.user), user);
+            assert_eq!(f.status, 200);
+        }
     }
 }

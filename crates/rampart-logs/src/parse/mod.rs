@@ -147,6 +147,69 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     "combined"
 }
 
+/// Whether `addr` is an address a reverse proxy in front of the service would connect from:
+/// loopback, private (RFC 1918, RFC 4193), link-local or shared (RFC 6598).
+pub(crate) fn is_internal(addr: &[u8]) -> bool {
+    let Some(ip) = std::str::from_utf8(addr)
+        .ok()
+        .and_then(|a| a.parse::<std::net::IpAddr>().ok())
+    else {
+        return false;
+    };
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+        }
+        std::net::IpAddr::V6(v6) => {
+            let seg = v6.segments()[0];
+            v6.is_loopback()
+                || (seg & 0xfe00) == 0xfc00
+                || (seg & 0xffc0) == 0xfe80
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|m| is_internal(m.to_string().as_bytes()))
+        }
+    }
+}
+
+/// The client behind reverse proxies, from an `X-Forwarded-For` value at `start..end` of
+/// `line`, as nginx's realip module with the internal ranges trusted and `real_ip_recursive`
+/// does: the rightmost address that is not internal (each proxy appends the address it was
+/// connected from, so the left part is whatever the client chose to send); the leftmost
+/// address when all are internal; `None` when no entry is an address (`-`, `unknown`).
+pub(crate) fn forwarded_client(line: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
+    let mut first = None;
+    let v = &line[start..end];
+    let mut stop = v.len();
+    loop {
+        let from = memchr::memrchr(b',', &v[..stop]).map_or(0, |i| i + 1);
+        let entry = &v[from..stop];
+        let lead = entry.len() - entry.trim_ascii_start().len();
+        let e = entry.trim_ascii();
+        if !e.is_empty() {
+            let (s, t) = (start + from + lead, start + from + lead + e.len());
+            let is_ip = std::str::from_utf8(e)
+                .ok()
+                .is_some_and(|a| a.parse::<std::net::IpAddr>().is_ok());
+            if is_ip {
+                if !is_internal(e) {
+                    return Some((s, t));
+                }
+                first = Some((s, t));
+            }
+        }
+        if from == 0 {
+            break;
+        }
+        stop = from - 1;
+    }
+    first
+}
+
 /// The first `b` in `h`, without `memchr`: for the short fields of a log line (a client, a
 /// method, a URI, a query pair) `memchr`'s per-call dispatch and setup cost more than the few
 /// bytes it scans. Long scans keep `memchr`. Eight bytes at a time (a word compare: a byte

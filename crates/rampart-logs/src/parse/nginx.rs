@@ -16,6 +16,9 @@ enum Tok {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Var {
     Client,
+    /// `$http_x_forwarded_for`: believed only behind an internal proxy (see
+    /// [`super::forwarded_client`]).
+    Forwarded,
     User,
     TimeLocal,
     TimeIso,
@@ -83,6 +86,7 @@ impl NginxFormat {
     pub fn parse(&self, line: &[u8], base: usize, f: &mut Fields) -> bool {
         let mut pos = 0;
         let mut have_time = false;
+        let mut forwarded = None;
         for (k, t) in self.toks.iter().enumerate() {
             match t {
                 Tok::Lit(l) => {
@@ -103,11 +107,8 @@ impl NginxFormat {
                     let sp = Span::new(base + pos, base + end);
                     let dash = val == b"-";
                     match v {
-                        Var::Client => {
-                            // X-Forwarded-For: the first address is the client.
-                            let e = memchr::memchr(b',', val).unwrap_or(val.len());
-                            f.client = Span::new(base + pos, base + pos + e);
-                        }
+                        Var::Client if !dash => f.client = sp,
+                        Var::Forwarded if !dash => forwarded = Some((pos, end)),
                         Var::User if !dash => f.user = sp,
                         Var::TimeLocal => match parse_clf(val) {
                             Some((ts, tz)) => {
@@ -149,6 +150,17 @@ impl NginxFormat {
                 }
             }
         }
+        // Behind a proxy on the internal network (or with no `$remote_addr` in the format),
+        // the client is in X-Forwarded-For; a public `$remote_addr` is the client itself.
+        if let Some((s, e)) = forwarded {
+            let client =
+                &line[(f.client.start as usize).saturating_sub(base)..][..f.client.len as usize];
+            if f.client.is_empty() || super::is_internal(client) {
+                if let Some((cs, ce)) = super::forwarded_client(line, s, e) {
+                    f.client = Span::new(base + cs, base + ce);
+                }
+            }
+        }
         have_time && pos == line.len()
     }
 }
@@ -164,11 +176,10 @@ fn num(b: &[u8]) -> Option<u64> {
 
 fn var(name: &str) -> Var {
     match name {
-        "remote_addr"
-        | "binary_remote_addr"
-        | "realip_remote_addr"
-        | "http_x_forwarded_for"
-        | "http_x_real_ip" => Var::Client,
+        "remote_addr" | "binary_remote_addr" | "realip_remote_addr" | "http_x_real_ip" => {
+            Var::Client
+        }
+        "http_x_forwarded_for" => Var::Forwarded,
         "remote_user" => Var::User,
         "time_local" => Var::TimeLocal,
         "time_iso8601" => Var::TimeIso,
@@ -205,5 +216,48 @@ mod tests {
         );
         assert!(!n.parse(b"1.2.3.4 nope", 0, &mut Fields::default()));
         assert!(NginxFormat::compile("$a$b").is_err());
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_behind_an_internal_proxy() {
+        // nginx's stock `main` format.
+        let n = NginxFormat::compile(
+            r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#,
+        )
+        .unwrap();
+        let client = |l: &[u8]| {
+            let mut f = Fields::default();
+            assert!(n.parse(l, 0, &mut f), "{}", String::from_utf8_lossy(l));
+            String::from_utf8_lossy(&l[f.client.start as usize..][..f.client.len as usize])
+                .into_owned()
+        };
+        let line = |remote: &str, xff: &str| {
+            format!(
+                r#"{remote} - - [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200 5 "-" "x" "{xff}""#
+            )
+        };
+        // A direct client: `-`, or its own header, changes nothing.
+        assert_eq!(client(line("203.0.113.5", "-").as_bytes()), "203.0.113.5");
+        assert_eq!(
+            client(line("203.0.113.5", "6.6.6.6").as_bytes()),
+            "203.0.113.5"
+        );
+        // Behind a load balancer on 10.0.0.2: the address it appended.
+        assert_eq!(
+            client(line("10.0.0.2", "6.6.6.6, 198.51.100.7").as_bytes()),
+            "198.51.100.7"
+        );
+        assert_eq!(client(line("10.0.0.2", "-").as_bytes()), "10.0.0.2");
+        // Only the header in the format: the same rule.
+        let only =
+            NginxFormat::compile(r#"$http_x_forwarded_for [$time_local] "$request" $status"#)
+                .unwrap();
+        let l = br#"6.6.6.6, 198.51.100.8 [15/Apr/2020:18:24:02 +0200] "GET / HTTP/1.1" 200"#;
+        let mut f = Fields::default();
+        assert!(only.parse(l, 0, &mut f));
+        assert_eq!(
+            &l[f.client.start as usize..][..f.client.len as usize],
+            b"198.51.100.8"
+        );
     }
 }

@@ -80,7 +80,7 @@ pub fn parse(line: &[u8], base: usize, year: i32, f: &mut Fields) -> bool {
     }
     let m = Msg {
         line: &line[..end],
-        at: msg,
+        at: msg.min(end),
         base,
     };
     m.classify(f);
