@@ -197,20 +197,20 @@ fn attach_impact(a: &mut LogIncident, e: LogIncident) {
     }
 }
 
-/// The episode's count: the main hit's kind summed over its sources (two sources guessing
-/// passwords 6 times each made 12 tries). A hit of that kind that already covers several
-/// sources (a distributed flood) holds their sum itself, so the count is never less than it,
-/// and it is not added again. Other kinds count other things (5xx answers beside a flood).
+/// The episode's count: the main hit's kind summed over its hits (two sources guessing
+/// passwords 6 times each made 12 tries; one source's two runs an hour apart, both). A hit of
+/// that kind that already covers several sources (a distributed flood) holds their sum
+/// itself, so the count is never less than it, and it is not added again. Other kinds count
+/// other things (5xx answers beside a flood) and are not added.
 fn episode_count(g: &[LogIncident]) -> u64 {
     let kind = g[0].kind_str();
     let same = || g.iter().filter(|h| h.kind_str() == kind);
-    let mut sources = HashSet::new();
-    let per_source: u64 = same()
-        .filter(|h| h.clients.len() == 1 && sources.insert(h.clients[0].as_str()))
+    let single: u64 = same()
+        .filter(|h| h.clients.len() == 1)
         .map(|h| h.count)
         .sum();
     let widest = same().map(|h| h.count).max().unwrap_or(0);
-    per_source.max(widest)
+    single.max(widest)
 }
 
 /// One incident from a group of hits.
