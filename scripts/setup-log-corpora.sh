@@ -4,7 +4,7 @@
 #    target/third-party/fail2ban. Its tests/files/logs/* are real log lines labelled by
 #    fail2ban's maintainers (failure or not, from which host). GPL-2+: read in place, never
 #    copied into this repository.
-# Idempotent; prints a warning and exits 0 when apt cannot download (the tests then SKIP).
+# Idempotent; prints a warning and exits 0 when apt cannot download (the test then prints SKIP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest="$(pwd)/target/third-party/fail2ban"

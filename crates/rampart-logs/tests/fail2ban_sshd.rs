@@ -112,11 +112,13 @@ fn labels(text: &str) -> Vec<Label> {
 #[test]
 fn sshd_lines_read_as_fail2ban_labels_them() {
     let Some(dir) = fail2ban_logs() else {
-        let why = "fail2ban's test logs are absent (run scripts/setup-log-corpora.sh, or set RAMPART_FAIL2BAN_TESTS)";
-        if std::env::var_os("RAMPART_REQUIRE_SERVERS").is_some() {
-            panic!("{why}");
-        }
-        println!("SKIP: {why}");
+        // Third-party material fetched from Debian's archive: like `../shared`, its absence
+        // is a visible skip, never a failure (an archive that cannot be reached must not turn
+        // every other check red).
+        println!(
+            "SKIP: fail2ban's test logs are absent (run scripts/setup-log-corpora.sh, or set \
+             RAMPART_FAIL2BAN_TESTS)"
+        );
         return;
     };
     let text = std::fs::read_to_string(dir.join("sshd")).expect("fail2ban's sshd test log");
