@@ -14,6 +14,10 @@ pub struct JsonMap {
     keys: Vec<(&'static str, Vec<String>)>,
 }
 
+/// Each field's usual keys, the configured one first: generic names, then the access-log JSON
+/// of common servers — Caddy (`request.*`), Traefik (`ClientHost`, `Request*`,
+/// `Downstream*`), Google Cloud's `httpRequest.*`, Envoy, Elastic Common Schema (`source.ip`,
+/// `url.original`, `http.*`, `user_agent.original`) — so their logs need no mapping.
 const DEFAULTS: &[(&str, &[&str])] = &[
     (
         "time",
@@ -23,7 +27,12 @@ const DEFAULTS: &[(&str, &[&str])] = &[
             "@timestamp",
             "ts",
             "time_local",
+            "time_iso8601",
             "date",
+            "datetime",
+            "StartUTC",
+            "start_time",
+            "@t",
         ],
     ),
     (
@@ -35,27 +44,99 @@ const DEFAULTS: &[(&str, &[&str])] = &[
             "client_ip",
             "remote_ip",
             "src_ip",
+            "request.client_ip",
+            "request.remote_ip",
+            "ClientHost",
+            "httpRequest.remoteIp",
+            "downstream_remote_address",
+            "client.ip",
+            "source.ip",
+            "ClientAddr",
         ],
     ),
-    ("method", &["method", "request_method", "http_method"]),
+    (
+        "method",
+        &[
+            "method",
+            "request_method",
+            "http_method",
+            "request.method",
+            "RequestMethod",
+            "httpRequest.requestMethod",
+            "http.request.method",
+        ],
+    ),
     (
         "path",
-        &["path", "uri", "url", "request_uri", "endpoint", "route"],
+        &[
+            "path",
+            "uri",
+            "url",
+            "request_uri",
+            "endpoint",
+            "route",
+            "request.uri",
+            "RequestPath",
+            "httpRequest.requestUrl",
+            "url.original",
+            "url.path",
+        ],
     ),
-    ("query", &["query", "args", "query_string"]),
+    ("query", &["query", "args", "query_string", "url.query"]),
     (
         "status",
-        &["status", "status_code", "http_status", "response_status"],
+        &[
+            "status",
+            "status_code",
+            "http_status",
+            "response_status",
+            "DownstreamStatus",
+            "httpRequest.status",
+            "response_code",
+            "http.response.status_code",
+        ],
     ),
     (
         "bytes",
-        &["bytes", "body_bytes_sent", "size", "response_size"],
+        &[
+            "bytes",
+            "body_bytes_sent",
+            "size",
+            "response_size",
+            "DownstreamContentSize",
+            "httpRequest.responseSize",
+            "bytes_sent",
+            "http.response.body.bytes",
+        ],
     ),
     (
         "user",
-        &["user", "username", "userid", "user_id", "email", "login"],
+        &[
+            "user",
+            "username",
+            "userid",
+            "user_id",
+            "email",
+            "login",
+            "remote_user",
+            "user.name",
+        ],
     ),
-    ("agent", &["user_agent", "http_user_agent", "agent", "ua"]),
+    (
+        "agent",
+        &[
+            "user_agent",
+            "http_user_agent",
+            "agent",
+            "ua",
+            "request.headers.User-Agent",
+            "request_User-Agent",
+            "httpRequest.userAgent",
+            "user_agent.original",
+        ],
+    ),
+    // A whole request line (`"request": "GET /x HTTP/1.1"`, nginx's `$request` in JSON).
+    ("request", &["request"]),
     ("message", &["message", "msg", "log"]),
     ("event", &["event", "action", "type"]),
     ("channel", &["channel"]),
@@ -83,7 +164,13 @@ impl JsonMap {
             for part in k.split('.') {
                 cur = cur.get(part)?;
             }
-            (!cur.is_null()).then_some(cur)
+            // A header logged as a list (Caddy: `"User-Agent": ["curl/8"]`) is its first value;
+            // an object (ECS's `user_agent: {original: …}`) is no value here, so the next key
+            // is tried.
+            if let Value::Array(a) = cur {
+                cur = a.first()?;
+            }
+            (!cur.is_null() && !cur.is_object()).then_some(cur)
         })
     }
 
@@ -114,12 +201,35 @@ impl JsonMap {
             _ => return false,
         }
         if let Some(c) = self.get(&v, "client") {
-            f.client = put(c, arena);
+            f.client = match c {
+                Value::String(s) => put(&Value::String(without_port(s).to_string()), arena),
+                other => put(other, arena),
+            };
         }
         if let Some(Value::String(m)) = self.get(&v, "method") {
             f.method = Method::parse(m.as_bytes());
         }
-        if let Some(Value::String(p)) = self.get(&v, "path") {
+        let request_line = match (self.get(&v, "method"), self.get(&v, "path")) {
+            (None, None) => match self.get(&v, "request") {
+                Some(Value::String(r)) => {
+                    let mut words = r.split(' ');
+                    let m = words.next().unwrap_or("");
+                    words.next().map(|p| (m.to_string(), p.to_string()))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((m, _)) = &request_line {
+            f.method = Method::parse(m.as_bytes());
+        }
+        let path = match (&request_line, self.get(&v, "path")) {
+            (Some((_, p)), _) => Some(p.as_str()),
+            (None, Some(Value::String(p))) => Some(p.as_str()),
+            _ => None,
+        };
+        if let Some(p) = path {
+            let p = without_origin(p);
             let (path, query) = p.split_once('?').unwrap_or((p, ""));
             f.path = put(&Value::String(path.to_string()), arena);
             if !query.is_empty() {
@@ -134,8 +244,10 @@ impl JsonMap {
             Some(Value::String(s)) => f.status = s.parse().unwrap_or(0),
             _ => {}
         }
-        if let Some(Value::Number(n)) = self.get(&v, "bytes") {
-            f.bytes = n.as_u64().unwrap_or(0);
+        match self.get(&v, "bytes") {
+            Some(Value::Number(n)) => f.bytes = n.as_u64().unwrap_or(0),
+            Some(Value::String(s)) => f.bytes = s.parse().unwrap_or(0),
+            _ => {}
         }
         if let Some(u) = self.get(&v, "user") {
             if u.as_str() != Some("") && u.as_str() != Some("-") {
@@ -178,5 +290,133 @@ impl JsonMap {
             EvKind::Http
         };
         true
+    }
+}
+
+/// `1.2.3.4:5678` → `1.2.3.4`, `[2001:db8::1]:443` → `2001:db8::1`; anything else unchanged.
+fn without_port(s: &str) -> &str {
+    if let Some(rest) = s.strip_prefix('[') {
+        return rest.split_once(']').map_or(s, |(a, _)| a);
+    }
+    match s.rsplit_once(':') {
+        Some((a, p))
+            if !a.contains(':') && !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) =>
+        {
+            a
+        }
+        _ => s,
+    }
+}
+
+/// A full URL (`https://host/path?q`, Google Cloud's `requestUrl`) → its path and query.
+fn without_origin(p: &str) -> &str {
+    for scheme in ["https://", "http://"] {
+        if let Some(rest) = p.strip_prefix(scheme) {
+            return rest.find('/').map_or("/", |i| &rest[i..]);
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(line: &str) -> (String, String, String, u16, String) {
+        let map = JsonMap::new(&BTreeMap::new());
+        let mut arena = Vec::new();
+        let mut f = Fields::default();
+        assert!(map.parse(line.as_bytes(), 0, &mut arena, &mut f), "{line}");
+        let t = |sp: Span| {
+            String::from_utf8_lossy(&arena[sp.start as usize..][..sp.len as usize]).into_owned()
+        };
+        (
+            t(f.client),
+            f.method.as_str().to_string(),
+            t(f.path),
+            f.status,
+            t(f.agent),
+        )
+    }
+
+    #[test]
+    fn common_servers_json_access_logs_need_no_mapping() {
+        // Caddy.
+        assert_eq!(
+            read(
+                r#"{"level":"info","ts":1646861401.52,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"203.0.113.9","remote_port":"41342","client_ip":"198.51.100.2","method":"GET","host":"h","uri":"/.env?x=1","headers":{"User-Agent":["sqlmap/1.7"]}},"size":10,"status":404}"#
+            ),
+            (
+                "198.51.100.2".into(),
+                "GET".into(),
+                "/.env".into(),
+                404,
+                "sqlmap/1.7".into()
+            )
+        );
+        // Traefik.
+        assert_eq!(
+            read(
+                r#"{"ClientAddr":"192.0.2.10:50000","ClientHost":"192.0.2.10","DownstreamStatus":404,"RequestMethod":"GET","RequestPath":"/wp-login.php","StartUTC":"2024-03-01T10:00:00.123Z","request_User-Agent":"curl/8"}"#
+            ),
+            (
+                "192.0.2.10".into(),
+                "GET".into(),
+                "/wp-login.php".into(),
+                404,
+                "curl/8".into()
+            )
+        );
+        // Google Cloud's HTTP load balancer.
+        assert_eq!(
+            read(
+                r#"{"timestamp":"2024-03-01T10:00:00Z","httpRequest":{"requestMethod":"POST","requestUrl":"https://app.example/login?next=/","status":401,"remoteIp":"192.0.2.11","userAgent":"python-requests/2"}}"#
+            ),
+            (
+                "192.0.2.11".into(),
+                "POST".into(),
+                "/login".into(),
+                401,
+                "python-requests/2".into()
+            )
+        );
+        // Elastic Common Schema.
+        assert_eq!(
+            read(
+                r#"{"@timestamp":"2024-03-01T10:00:00Z","source":{"ip":"192.0.2.12"},"http":{"request":{"method":"GET"},"response":{"status_code":200}},"url":{"original":"/a"},"user_agent":{"original":"Mozilla/5.0"}}"#
+            ),
+            (
+                "192.0.2.12".into(),
+                "GET".into(),
+                "/a".into(),
+                200,
+                "Mozilla/5.0".into()
+            )
+        );
+        // nginx's `$request` in a JSON log_format, and Envoy's address with its port.
+        assert_eq!(
+            read(
+                r#"{"time_iso8601":"2024-03-01T10:00:00+00:00","remote_addr":"192.0.2.13","request":"GET /admin?x=1 HTTP/1.1","status":"403","http_user_agent":"x"}"#
+            ),
+            (
+                "192.0.2.13".into(),
+                "GET".into(),
+                "/admin".into(),
+                403,
+                "x".into()
+            )
+        );
+        assert_eq!(
+            read(
+                r#"{"start_time":"2024-03-01T10:00:00.000Z","method":"GET","path":"/","response_code":200,"downstream_remote_address":"[2001:db8::5]:443","user_agent":"y"}"#
+            ),
+            (
+                "2001:db8::5".into(),
+                "GET".into(),
+                "/".into(),
+                200,
+                "y".into()
+            )
+        );
     }
 }
