@@ -68,8 +68,11 @@ pub fn document(r: &Report) -> Document {
             ),
             ("signals".to_string(), i.signals_and_impact().into()),
             ("clients".to_string(), i.clients_short(10).into()),
-            ("paths".to_string(), i.paths.join(", ").into()),
         ];
+        // sshd episodes have no paths: no empty row.
+        if !i.paths.is_empty() {
+            fields.push(("paths".to_string(), i.paths.join(", ").into()));
+        }
         if !i.users.is_empty() {
             fields.push(("usernames".to_string(), i.users.join(", ").into()));
         }
