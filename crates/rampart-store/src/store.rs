@@ -80,6 +80,9 @@ impl BeginWrite for PgPool {
     }
 }
 
+/// The PostgreSQL advisory lock observation writers take in turn ("rampart" in ASCII).
+const OBSERVATION_WRITERS_LOCK: i64 = 0x72_61_6d_70_61_72_74;
+
 /// Which observations to read.
 #[derive(Debug, Clone, Default)]
 pub struct ObservationFilter {
@@ -223,8 +226,21 @@ impl Store {
         if batch.is_empty() {
             return Ok(());
         }
+        let postgres = self.backend() == Backend::Postgres;
         on_pool!(&self.pool, p => {
             let mut tx = p.begin_write().await?;
+            if postgres {
+                // The rollup job reads observations by id (`id > last folded`), so ids must
+                // become visible in order. PostgreSQL hands out ids when a row is inserted and
+                // shows them when its transaction commits: two writers (agents, an import
+                // beside serve) could commit 101 before 100, and 100 would never be folded.
+                // Writers take turns, each holding the lock until its commit. (SQLite's
+                // `BEGIN IMMEDIATE` already serialises them.)
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(OBSERVATION_WRITERS_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for o in batch {
                 sqlx::query(
                     "INSERT INTO observations (monitor, agent, target, scheduled_us, started_us, outcome, status, \

@@ -251,49 +251,93 @@ async fn serve_store_on_postgres() {
 
 /// The rollup step reads before it writes while monitors keep committing observations. On SQLite
 /// a deferred transaction would lose the lock upgrade to each such commit (SQLITE_BUSY_SNAPSHOT,
-/// which no busy timeout waits for); CI saw serve's rollups fail that way for 30 s straight.
-/// Two processes' worth of connections race here, bounded in count: every step must succeed and
-/// every observation be folded exactly once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rollups_keep_up_while_a_monitor_commits_beside_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("race.db").display());
-    let monitor = Store::open(&url).await.unwrap();
-    let serve = Store::open(&url).await.unwrap();
-    const PROBES: i64 = 600;
-    let writer = tokio::spawn({
-        let monitor = monitor.clone();
-        async move {
-            for i in 0..PROBES {
-                monitor
-                    .insert_observations(&[obs("api", i, i % 50 != 7, 5.0)])
-                    .await
-                    .unwrap();
-            }
-        }
-    });
+/// which no busy timeout waits for); CI saw serve's rollups fail that way for 30 s straight. On
+/// PostgreSQL two writers could make ids visible out of order, and the rollup, which reads by
+/// id, would skip the late one for ever. Two writers (two agents' worth of connections) race a
+/// rollup here, bounded in count: every step must succeed and every observation be folded
+/// exactly once.
+async fn rollups_keep_up_with_writers(url: &str) {
+    let agents = [
+        Store::open(url).await.unwrap(),
+        Store::open(url).await.unwrap(),
+    ];
+    let serve = Store::open(url).await.unwrap();
+    const PROBES: i64 = 300;
+    let writers: Vec<_> = agents
+        .iter()
+        .enumerate()
+        .map(|(a, store)| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for i in 0..PROBES {
+                    let mut o = obs("api", i, i % 50 != 7, 5.0);
+                    o.agent = format!("agent{a}");
+                    store.insert_observations(&[o]).await.unwrap();
+                }
+            })
+        })
+        .collect();
     let mut folded = 0usize;
-    while !writer.is_finished() {
+    while writers.iter().any(|w| !w.is_finished()) {
         folded += serve
             .rollup_changes(7)
             .await
-            .expect("a rollup step beside a committing monitor")
+            .expect("a rollup step beside committing monitors")
             .folded;
     }
-    writer.await.unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
     loop {
         match serve.rollup_changes(1000).await.unwrap().folded {
             0 => break,
             n => folded += n,
         }
     }
-    assert_eq!(folded, PROBES as usize);
+    assert_eq!(folded, 2 * PROBES as usize);
     let from = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
     let t = serve
         .rollup_totals(Grain::Day, from, from + Duration::days(1))
         .await
         .unwrap();
     assert_eq!((t[0].up, t[0].down), (588, 12));
-    monitor.close().await;
+    for s in agents {
+        s.close().await;
+    }
     serve.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollups_keep_up_while_monitors_commit_beside_them_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    rollups_keep_up_with_writers(&format!(
+        "sqlite://{}",
+        dir.path().join("race.db").display()
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollups_keep_up_while_monitors_commit_beside_them_on_postgres() {
+    let Ok(admin_url) = std::env::var("RAMPART_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("RAMPART_REQUIRE_POSTGRES").is_err(),
+            "RAMPART_REQUIRE_POSTGRES is set but RAMPART_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("SKIP: rollups on postgres: RAMPART_TEST_POSTGRES_URL is not set (scripts/test starts a PostgreSQL and sets it)");
+        return;
+    };
+    use sqlx::Connection;
+    let name = format!(
+        "rampart_race_{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_micros()
+    );
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    rollups_keep_up_with_writers(&format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0))
+        .await;
 }
