@@ -151,6 +151,9 @@ struct Acc {
     lmax: f64,
 }
 
+/// The PostgreSQL advisory lock rollup steps take in turn ("rollup" in ASCII).
+const ROLLUP_LOCK: i64 = 0x72_6f_6c_6c_75_70;
+
 /// A monitor's state as the rollup job walks its observations.
 #[derive(Clone)]
 struct Walk {
@@ -172,8 +175,18 @@ impl Store {
 
     /// [`Store::rollup_step`], returning what it changed.
     pub async fn rollup_changes(&self, limit: i64) -> Result<RollupChanges, StoreError> {
+        let postgres = self.backend() == crate::Backend::Postgres;
         on_pool!(&self.pool, p => {
             let mut tx = p.begin_write().await?;
+            if postgres {
+                // Two serves on one database fold in turns: without it both would read the same
+                // `last_id` and fold the same rows twice. (SQLite's `BEGIN IMMEDIATE` already
+                // makes the second wait, then read the first one's progress.)
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(ROLLUP_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let last: Option<i64> = sqlx::query_scalar("SELECT last_id FROM rollup_progress WHERE name = 'observations'")
                 .fetch_optional(&mut *tx)
                 .await?;
