@@ -228,6 +228,25 @@ impl Probing {
                 ep.agents.first().map(String::as_str).unwrap_or("")
             ));
         }
+        // A search engine's crawler walking dead links asks for many missing pages, slowly,
+        // among its successes; what tells it from a prober is what it asks for. Its word (the
+        // user agent) is not proof, so it only counts when no missing path is sensitive and no
+        // scanner signature shows: then these are the site's dead links, a defect to fix.
+        let crawler = (ep.sensitive.count == 0 && ep.flags & flag::SCANNER_UA == 0)
+            .then(|| ep.agents.first().and_then(|a| declared_crawler(a)))
+            .flatten();
+        if let Some(name) = crawler {
+            reasons.push(format!(
+                "the agent says it is {name} (a user agent is the client's own text, not verified) and none of the missing paths is sensitive: dead links it found elsewhere, not probing — fix or redirect them"
+            ));
+            return f.incident(
+                IncidentKind::PathProbing,
+                ep,
+                Verdict::Defect,
+                reasons.join("; "),
+                Severity::Low,
+            );
+        }
         let hits = ep.status_count(|s| (200..300).contains(&s));
         let sev = if ep.sensitive.count > 0 && hits > 0 {
             reasons.push(format!(
@@ -257,4 +276,37 @@ impl Probing {
         }
         i
     }
+}
+
+/// The search engine or archive a user agent names, by the tokens their crawlers send.
+fn declared_crawler(agent: &str) -> Option<&'static str> {
+    const CRAWLERS: &[(&str, &str)] = &[
+        ("googlebot", "Google's crawler"),
+        ("bingbot", "Bing's crawler"),
+        ("duckduckbot", "DuckDuckGo's crawler"),
+        ("yandexbot", "Yandex's crawler"),
+        ("baiduspider", "Baidu's crawler"),
+        ("applebot", "Apple's crawler"),
+        ("slurp", "Yahoo's crawler"),
+        ("seznambot", "Seznam's crawler"),
+        ("qwantify", "Qwant's crawler"),
+        ("petalbot", "Petal's crawler"),
+        ("ahrefsbot", "Ahrefs' crawler"),
+        ("semrushbot", "Semrush's crawler"),
+        ("mj12bot", "Majestic's crawler"),
+        ("dotbot", "Moz's crawler"),
+        ("ccbot", "Common Crawl's crawler"),
+        ("gptbot", "OpenAI's crawler"),
+        ("claudebot", "Anthropic's crawler"),
+        ("amazonbot", "Amazon's crawler"),
+        ("bytespider", "ByteDance's crawler"),
+        ("facebookexternalhit", "Facebook's link preview"),
+        ("ia_archiver", "the Internet Archive's crawler"),
+        ("archive.org_bot", "the Internet Archive's crawler"),
+    ];
+    let lower = agent.to_ascii_lowercase();
+    CRAWLERS
+        .iter()
+        .find(|(token, _)| lower.contains(token))
+        .map(|(_, name)| *name)
 }
