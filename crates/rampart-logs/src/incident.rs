@@ -147,7 +147,7 @@ impl LogIncident {
         };
         format!(
             "{}{who}{on}: {} ({})",
-            kind_title(&self.kind),
+            self.kind_title(),
             self.count,
             self.verdict.as_str()
         )
@@ -187,8 +187,30 @@ impl LogIncident {
                 response: None,
                 notes,
             })
-            .with_remediation(remediation(&self.kind))
+            .with_remediation(self.remediation())
             .observed(at)
+    }
+}
+
+impl LogIncident {
+    /// A crawler's dead links are probing's shape but the site's defect: named and fixed as
+    /// such (see `engine/probing.rs`).
+    fn dead_links(&self) -> bool {
+        self.kind == IncidentKind::PathProbing && self.verdict == Verdict::Defect
+    }
+
+    fn kind_title(&self) -> &str {
+        if self.dead_links() {
+            return "Dead links followed by a crawler";
+        }
+        kind_title(&self.kind)
+    }
+
+    fn remediation(&self) -> String {
+        if self.dead_links() {
+            return "Fix or redirect the missing pages (other sites or old sitemaps link to them); there is nothing to block. Watch the same client for sensitive paths: a user agent can claim to be anyone.".to_string();
+        }
+        remediation(&self.kind)
     }
 }
 

@@ -51,6 +51,12 @@ fn a_crawler_on_dead_links_is_a_defect_not_an_attack() {
         i.why
     );
     assert!(
+        i.title().starts_with("Dead links followed by a crawler"),
+        "{}",
+        i.title()
+    );
+    assert!(!i.to_finding().remediation.contains("block the client"));
+    assert!(
         a.report
             .incidents
             .iter()
