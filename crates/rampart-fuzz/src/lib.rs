@@ -19,6 +19,7 @@ pub const TARGETS: &[Target] = &[
     ("log_json", log_json),
     ("log_regex", log_regex),
     ("log_sshd", log_sshd),
+    ("log_nginx_error", log_nginx_error),
     ("tm7", tm7),
     ("tb7", tb7),
     ("tb7_filter", tb7_filter),
@@ -92,6 +93,11 @@ pub fn log_regex(data: &[u8]) {
 /// OpenSSH syslog lines.
 pub fn log_sshd(data: &[u8]) {
     log("sshd", data, |_| {});
+}
+
+/// nginx's error log.
+pub fn log_nginx_error(data: &[u8]) {
+    log("nginx_error", data, |_| {});
 }
 
 /// A `.tm7` model (TMT's XML).

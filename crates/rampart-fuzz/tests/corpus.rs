@@ -169,6 +169,7 @@ targets!(
     log_json,
     log_regex,
     log_sshd,
+    log_nginx_error,
     tm7,
     tb7,
     tb7_filter,

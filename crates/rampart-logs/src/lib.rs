@@ -31,7 +31,7 @@ pub use incident::{EvidenceLine, LogIncident, Verdict};
 pub use input::{Follow, Input};
 pub use parse::{read_sshd_line, FormatSpec, SshdLine};
 pub use report::{Report, SourceSummary};
-pub use sample::{parse_sample, SampleCounts};
+pub use sample::{parse_sample, read_line, ReadLine, SampleCounts};
 
 use classify::Classifier;
 use engine::Engine;

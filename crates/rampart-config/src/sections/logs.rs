@@ -404,7 +404,7 @@ fn d_ssh_leak() -> Duration {
     Duration::from_secs(120)
 }
 
-const FORMATS: &str = "auto, combined, common, sshd, json, regex, nginx";
+const FORMATS: &str = "auto, combined, common, sshd, json, regex, nginx, nginx_error";
 
 impl crate::sections::Check for LogsSection {
     fn check(&self, path: &str, problems: &mut crate::load::Problems) {
@@ -412,7 +412,14 @@ impl crate::sections::Check for LogsSection {
             let p = format!("{path}.sources[{i}]");
             if !matches!(
                 s.format.as_str(),
-                "auto" | "combined" | "common" | "sshd" | "json" | "regex" | "nginx"
+                "auto"
+                    | "combined"
+                    | "common"
+                    | "sshd"
+                    | "json"
+                    | "regex"
+                    | "nginx"
+                    | "nginx_error"
             ) {
                 problems.push(
                     format!("{p}.format"),

@@ -3,6 +3,7 @@
 mod combined;
 mod json;
 mod nginx;
+mod nginx_error;
 mod regex_app;
 mod sshd;
 
@@ -20,6 +21,7 @@ pub type Fields = Ev;
 #[derive(Debug, Clone)]
 pub enum Parser {
     Combined,
+    NginxError,
     Sshd { year: i32 },
     Nginx(nginx::NginxFormat),
     Json(json::JsonMap),
@@ -29,7 +31,7 @@ pub enum Parser {
 /// How to read one source, as written in the project file or on the command line.
 #[derive(Debug, Clone, Default)]
 pub struct FormatSpec {
-    /// `auto`, `combined`, `common`, `sshd`, `json`, `regex`, `nginx`.
+    /// `auto`, `combined`, `common`, `sshd`, `json`, `regex`, `nginx`, `nginx_error`.
     pub format: String,
     pub log_format: Option<String>,
     pub regex: Option<String>,
@@ -60,6 +62,7 @@ impl Parser {
         };
         Ok(match format {
             "combined" | "common" => Parser::Combined,
+            "nginx_error" => Parser::NginxError,
             "sshd" => Parser::Sshd { year },
             "nginx" => {
                 let lf = spec.log_format.as_deref().ok_or_else(|| LogsError::Format {
@@ -77,7 +80,7 @@ impl Parser {
             other => {
                 return Err(LogsError::Format {
                     what: format!(
-                        "unknown format \"{other}\"; expected auto, combined, common, sshd, json, regex or nginx"
+                        "unknown format \"{other}\"; expected auto, combined, common, sshd, json, regex, nginx or nginx_error"
                     ),
                 })
             }
@@ -87,6 +90,7 @@ impl Parser {
     pub fn name(&self) -> &'static str {
         match self {
             Parser::Combined => "combined",
+            Parser::NginxError => "nginx_error",
             Parser::Sshd { .. } => "sshd",
             Parser::Nginx(_) => "nginx",
             Parser::Json(_) => "json",
@@ -106,6 +110,7 @@ impl Parser {
     ) -> bool {
         match self {
             Parser::Combined => combined::parse(line, base, f),
+            Parser::NginxError => nginx_error::parse(line, base, f),
             Parser::Sshd { year } => sshd::parse(line, base, *year, f),
             Parser::Nginx(n) => n.parse(line, base, f),
             Parser::Json(j) => j.parse(line, buf_len, arena, f),
@@ -133,6 +138,9 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     let mut f = Fields::default();
     if combined::parse(first, 0, &mut f) {
         return "combined";
+    }
+    if nginx_error::looks_like(first) {
+        return "nginx_error";
     }
     if spec.log_format.is_some() {
         return "nginx";

@@ -1,5 +1,5 @@
-//! rampart's reading of sshd lines against labels it did not write: fail2ban's own test log for
-//! its `sshd` filter (`fail2ban/tests/files/logs/sshd`), real lines from many OpenSSH versions
+//! rampart's reading of log lines against labels it did not write: fail2ban's own test logs for
+//! its `sshd` and nginx filters (`fail2ban/tests/files/logs/`), real lines from many versions
 //! and systems, each labelled by fail2ban's maintainers with whether it is a failure and from
 //! which host. The file is GPL-licensed, so it is not copied here: it is read from fail2ban's
 //! Debian package, unpacked (not installed) by `scripts/setup-log-corpora.sh`, or from an
@@ -11,7 +11,7 @@
 //! that exact host — except the forms listed in `NOT_READ`, which are not login attempts in
 //! rampart's sense and are said so in `docs/logs.md`.
 
-use rampart_logs::read_sshd_line;
+use rampart_logs::{read_line, read_sshd_line, FormatSpec};
 use std::path::PathBuf;
 
 /// Forms fail2ban's normal mode counts that rampart leaves alone, with why.
@@ -227,4 +227,69 @@ fn sshd_lines_read_as_fail2ban_labels_them() {
         counted_others.is_empty(),
         "lines counted as failures that are none"
     );
+}
+
+/// nginx's error log (and the access lines among them) against fail2ban's `nginx-http-auth`,
+/// `nginx-limit-req` and `nginx-botsearch` labels: each line labelled a failure from a host is
+/// read as a request from that host, with the status the detectors need (401 and a failed
+/// login, 503 for a rejected request, 404 for a missing path).
+#[test]
+fn nginx_lines_read_as_fail2ban_labels_them() {
+    let Some(dir) = fail2ban_logs() else {
+        println!(
+            "SKIP: fail2ban's test logs are absent (run scripts/setup-log-corpora.sh, or set \
+             RAMPART_FAIL2BAN_TESTS)"
+        );
+        return;
+    };
+    let spec = |format: &str| FormatSpec {
+        format: format.into(),
+        ..Default::default()
+    };
+    let mut table = Vec::new();
+    for (file, want) in [
+        ("nginx-http-auth", 401u16),
+        ("nginx-limit-req", 503),
+        ("nginx-botsearch", 404),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).expect("fail2ban's test log");
+        let (mut labelled, mut read, mut unnamed, mut missed) = (0, 0, 0, Vec::new());
+        for l in labels(&text).iter().filter(|l| l.failure) {
+            let Some(host) = &l.host else { continue };
+            labelled += 1;
+            let format = if l.line.contains("] \"") {
+                "combined"
+            } else {
+                "nginx_error"
+            };
+            let r = read_line(&spec(format), &l.line)
+                .expect("format")
+                .unwrap_or_default();
+            let auth_ok = want != 401 || (r.auth_failure && !r.user.is_empty());
+            if &r.client == host && r.status == want && auth_ok {
+                read += 1;
+            } else if r.client.is_empty() && r.status == want {
+                // A user name that forges nginx's fields: read as nobody's, never another's.
+                unnamed += 1;
+            } else {
+                missed.push((l.line_no, r, l.line.clone()));
+            }
+        }
+        println!(
+            "fail2ban {file} (normal mode): {labelled} failure lines with a host, {read} read from that host with status {want}, {unnamed} read as nobody's, {} missed",
+            missed.len()
+        );
+        for (n, r, line) in &missed {
+            println!("  missed (line {n}, read {r:?}): {line}");
+        }
+        table.push((file, labelled, read, unnamed, missed.len()));
+    }
+    for (file, labelled, read, unnamed, missed) in table {
+        assert_eq!(missed, 0, "{file}: lines not read as labelled");
+        assert!(read + unnamed == labelled && read > 0, "{file}");
+        assert!(
+            unnamed <= 1,
+            "{file}: only the user-name injection is nobody's"
+        );
+    }
 }

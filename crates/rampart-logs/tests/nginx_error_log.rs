@@ -1,0 +1,59 @@
+//! nginx's error log read with no format given: failed basic-auth logins are a brute force,
+//! missing sensitive files are probing — the same detectors as the access log's.
+
+mod common;
+use common::Log;
+
+fn at(t: i64) -> String {
+    format!("2024/03/01 10:{:02}:{:02}", t / 60, t % 60)
+}
+
+#[test]
+fn auth_failures_and_missing_files_are_incidents() {
+    let mut log = Log::default();
+    log.raw(0, format!("{} [notice] 1#1: start worker processes", at(0)));
+    for k in 0..20i64 {
+        log.raw(k * 5, format!(
+            r#"{} [error] 2865#0: *{k} user "admin": password mismatch, client: 203.0.113.7, server: example.org, request: "GET /private/ HTTP/1.1", host: "example.org""#,
+            at(k * 5)
+        ));
+    }
+    for (k, p) in [
+        "/.env",
+        "/.git/config",
+        "/wp-login.php",
+        "/phpmyadmin/index.php",
+        "/.aws/credentials",
+        "/config.php.bak",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let t = 200 + k as i64 * 3;
+        log.raw(t, format!(
+            r#"{} [error] 2833#0: *9{k} open() "/var/www/site{p}" failed (2: No such file or directory), client: 198.51.100.9, server: example.org, request: "GET {p} HTTP/1.1", host: "example.org""#,
+            at(t)
+        ));
+    }
+    let a = log.analyze();
+    assert_eq!(a.report.sources[0].format, "nginx_error");
+    assert_eq!(a.report.sources[0].malformed, 0);
+    let kinds: Vec<(String, Vec<String>)> = a
+        .report
+        .incidents
+        .iter()
+        .map(|i| (i.kind_str(), i.clients.clone()))
+        .collect();
+    assert!(
+        kinds.contains(&("brute_force".into(), vec!["203.0.113.7".into()])),
+        "{}",
+        a.dump()
+    );
+    assert!(
+        kinds
+            .iter()
+            .any(|(k, c)| k == "path_probing" && c == &vec!["198.51.100.9".to_string()]),
+        "{}",
+        a.dump()
+    );
+}
