@@ -20,6 +20,7 @@ pub const TARGETS: &[Target] = &[
     ("log_regex", log_regex),
     ("log_sshd", log_sshd),
     ("log_nginx_error", log_nginx_error),
+    ("log_apache_error", log_apache_error),
     ("tm7", tm7),
     ("tb7", tb7),
     ("tb7_filter", tb7_filter),
@@ -98,6 +99,11 @@ pub fn log_sshd(data: &[u8]) {
 /// nginx's error log.
 pub fn log_nginx_error(data: &[u8]) {
     log("nginx_error", data, |_| {});
+}
+
+/// Apache's error log.
+pub fn log_apache_error(data: &[u8]) {
+    log("apache_error", data, |_| {});
 }
 
 /// A `.tm7` model (TMT's XML).

@@ -170,6 +170,7 @@ targets!(
     log_regex,
     log_sshd,
     log_nginx_error,
+    log_apache_error,
     tm7,
     tb7,
     tb7_filter,

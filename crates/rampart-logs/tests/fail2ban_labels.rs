@@ -293,3 +293,54 @@ fn nginx_lines_read_as_fail2ban_labels_them() {
         );
     }
 }
+
+/// Apache's error log against fail2ban's `apache-auth`, `apache-noscript`, `apache-botsearch`
+/// and `apache-overflows` labels: each line labelled a failure from a host is read as a
+/// request from that host answered with a 4xx (401 and a failed login for a wrong user or
+/// password, 403 for a denied path, 404 for a missing file or script, 400/414 for an invalid
+/// or overlong request line).
+#[test]
+fn apache_lines_read_as_fail2ban_labels_them() {
+    let Some(dir) = fail2ban_logs() else {
+        println!(
+            "SKIP: fail2ban's test logs are absent (run scripts/setup-log-corpora.sh, or set \
+             RAMPART_FAIL2BAN_TESTS)"
+        );
+        return;
+    };
+    let spec = FormatSpec {
+        format: "apache_error".into(),
+        ..Default::default()
+    };
+    let mut all_missed = Vec::new();
+    for file in [
+        "apache-auth",
+        "apache-noscript",
+        "apache-botsearch",
+        "apache-overflows",
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).expect("fail2ban's test log");
+        let (mut labelled, mut read) = (0, 0);
+        let mut statuses = std::collections::BTreeMap::new();
+        for l in labels(&text).iter().filter(|l| l.failure) {
+            let Some(host) = &l.host else { continue };
+            labelled += 1;
+            let r = read_line(&spec, &l.line)
+                .expect("format")
+                .unwrap_or_default();
+            if &r.client == host && (400..500).contains(&r.status) {
+                read += 1;
+                *statuses.entry(r.status).or_insert(0) += 1;
+            } else {
+                all_missed.push((file, l.line_no, r, l.line.clone()));
+            }
+        }
+        println!(
+            "fail2ban {file} (normal mode): {labelled} failure lines with a host, {read} read from that host as a 4xx {statuses:?}"
+        );
+    }
+    for (file, n, r, line) in &all_missed {
+        println!("  missed ({file} line {n}, read {r:?}): {line}");
+    }
+    assert!(all_missed.is_empty(), "lines not read as labelled");
+}

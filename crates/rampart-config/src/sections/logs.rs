@@ -404,7 +404,7 @@ fn d_ssh_leak() -> Duration {
     Duration::from_secs(120)
 }
 
-const FORMATS: &str = "auto, combined, common, sshd, json, regex, nginx, nginx_error";
+const FORMATS: &str = "auto, combined, common, sshd, json, regex, nginx, nginx_error, apache_error";
 
 impl crate::sections::Check for LogsSection {
     fn check(&self, path: &str, problems: &mut crate::load::Problems) {

@@ -1,5 +1,6 @@
 //! Parsers: one per log format, all writing the same compact [`Ev`] record.
 
+mod apache_error;
 mod combined;
 mod json;
 mod nginx;
@@ -22,6 +23,7 @@ pub type Fields = Ev;
 pub enum Parser {
     Combined,
     NginxError,
+    ApacheError { year: i32 },
     Sshd { year: i32 },
     Nginx(nginx::NginxFormat),
     Json(json::JsonMap),
@@ -31,7 +33,8 @@ pub enum Parser {
 /// How to read one source, as written in the project file or on the command line.
 #[derive(Debug, Clone, Default)]
 pub struct FormatSpec {
-    /// `auto`, `combined`, `common`, `sshd`, `json`, `regex`, `nginx`, `nginx_error`.
+    /// `auto`, `combined`, `common`, `sshd`, `json`, `regex`, `nginx`, `nginx_error`,
+    /// `apache_error`.
     pub format: String,
     pub log_format: Option<String>,
     pub regex: Option<String>,
@@ -63,6 +66,7 @@ impl Parser {
         Ok(match format {
             "combined" | "common" => Parser::Combined,
             "nginx_error" => Parser::NginxError,
+            "apache_error" => Parser::ApacheError { year },
             "sshd" => Parser::Sshd { year },
             "nginx" => {
                 let lf = spec.log_format.as_deref().ok_or_else(|| LogsError::Format {
@@ -80,7 +84,7 @@ impl Parser {
             other => {
                 return Err(LogsError::Format {
                     what: format!(
-                        "unknown format \"{other}\"; expected auto, combined, common, sshd, json, regex, nginx or nginx_error"
+                        "unknown format \"{other}\"; expected auto, combined, common, sshd, json, regex, nginx, nginx_error or apache_error"
                     ),
                 })
             }
@@ -91,6 +95,7 @@ impl Parser {
         match self {
             Parser::Combined => "combined",
             Parser::NginxError => "nginx_error",
+            Parser::ApacheError { .. } => "apache_error",
             Parser::Sshd { .. } => "sshd",
             Parser::Nginx(_) => "nginx",
             Parser::Json(_) => "json",
@@ -111,6 +116,7 @@ impl Parser {
         match self {
             Parser::Combined => combined::parse(line, base, f),
             Parser::NginxError => nginx_error::parse(line, base, f),
+            Parser::ApacheError { year } => apache_error::parse(line, base, *year, f),
             Parser::Sshd { year } => sshd::parse(line, base, *year, f),
             Parser::Nginx(n) => n.parse(line, base, f),
             Parser::Json(j) => j.parse(line, buf_len, arena, f),
@@ -141,6 +147,9 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     }
     if nginx_error::looks_like(first) {
         return "nginx_error";
+    }
+    if apache_error::looks_like(first) {
+        return "apache_error";
     }
     if spec.log_format.is_some() {
         return "nginx";

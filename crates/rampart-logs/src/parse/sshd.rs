@@ -183,7 +183,7 @@ fn token(line: &[u8], mut i: usize) -> (usize, usize) {
 
 /// `host prog[pid]: msg` (or `prog[pid]: msg` with no host): the program, its pid (0 when not
 /// logged) and where the message starts.
-fn syslog_tag(line: &[u8], after_ts: usize) -> Option<(&[u8], u64, usize)> {
+pub(super) fn syslog_tag(line: &[u8], after_ts: usize) -> Option<(&[u8], u64, usize)> {
     let (s, e) = token(line, after_ts);
     let (s, e) = if line[s..e].ends_with(b":") || line[s..e].starts_with(b"[") {
         (s, e)
