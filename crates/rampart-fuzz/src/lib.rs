@@ -21,6 +21,7 @@ pub const TARGETS: &[Target] = &[
     ("log_sshd", log_sshd),
     ("log_nginx_error", log_nginx_error),
     ("log_apache_error", log_apache_error),
+    ("log_w3c", log_w3c),
     ("tm7", tm7),
     ("tb7", tb7),
     ("tb7_filter", tb7_filter),
@@ -104,6 +105,11 @@ pub fn log_nginx_error(data: &[u8]) {
 /// Apache's error log.
 pub fn log_apache_error(data: &[u8]) {
     log("apache_error", data, |_| {});
+}
+
+/// W3C extended logs (IIS, CloudFront), columns from the sample's `#Fields:`.
+pub fn log_w3c(data: &[u8]) {
+    log("w3c", data, |_| {});
 }
 
 /// A `.tm7` model (TMT's XML).

@@ -171,6 +171,7 @@ targets!(
     log_sshd,
     log_nginx_error,
     log_apache_error,
+    log_w3c,
     tm7,
     tb7,
     tb7_filter,

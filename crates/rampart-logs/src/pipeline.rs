@@ -73,6 +73,14 @@ pub fn parse_chunk(
             let ev = events.last_mut().expect("just pushed");
             if line.len() < crate::input::MAX_LINE && parser.parse(line, start, len, &mut arena, ev)
             {
+                if ev.ts == i64::MIN {
+                    // A valid line that is no event (a W3C `#Fields:` directive): counted as
+                    // a line, neither malformed nor recorded.
+                    events.pop();
+                    line_no += 1;
+                    start = end + 1;
+                    continue;
+                }
                 classifier.classify(ev, buf, &arena, cache);
                 // The client's and the endpoint's bytes go side by side into the arena (and the
                 // endpoint's hash, to place it, into the record): the detector thread compares

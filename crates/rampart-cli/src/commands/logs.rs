@@ -30,7 +30,7 @@ pub struct AnalyzeArgs {
     /// Log files (plain or .gz), or `-` for stdin. Default: the project file's [[logs.sources]].
     pub files: Vec<String>,
     /// Log format for files not listed in the project file: auto, combined, common, sshd, json,
-    /// regex, nginx, nginx_error, apache_error.
+    /// regex, nginx, nginx_error, apache_error, w3c (IIS, CloudFront).
     #[arg(long, default_value = "auto")]
     pub log_format: String,
     /// Keep reading as the file grows and print incidents as they happen (Ctrl-C to stop and

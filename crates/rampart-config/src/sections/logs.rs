@@ -404,26 +404,33 @@ fn d_ssh_leak() -> Duration {
     Duration::from_secs(120)
 }
 
-const FORMATS: &str = "auto, combined, common, sshd, json, regex, nginx, nginx_error, apache_error";
+/// The log formats a source may name; `rampart-logs` builds a parser for each (its tests check
+/// that this list and its parsers agree).
+pub const LOG_FORMATS: &[&str] = &[
+    "auto",
+    "combined",
+    "common",
+    "sshd",
+    "json",
+    "regex",
+    "nginx",
+    "nginx_error",
+    "apache_error",
+    "w3c",
+];
 
 impl crate::sections::Check for LogsSection {
     fn check(&self, path: &str, problems: &mut crate::load::Problems) {
         for (i, s) in self.sources.iter().enumerate() {
             let p = format!("{path}.sources[{i}]");
-            if !matches!(
-                s.format.as_str(),
-                "auto"
-                    | "combined"
-                    | "common"
-                    | "sshd"
-                    | "json"
-                    | "regex"
-                    | "nginx"
-                    | "nginx_error"
-            ) {
+            if !LOG_FORMATS.contains(&s.format.as_str()) {
                 problems.push(
                     format!("{p}.format"),
-                    format!("found \"{}\"; expected one of {FORMATS}", s.format),
+                    format!(
+                        "found \"{}\"; expected one of {}",
+                        s.format,
+                        LOG_FORMATS.join(", ")
+                    ),
                 );
             }
             if s.format == "nginx" && s.log_format.is_none() && self.log_format.is_none() {

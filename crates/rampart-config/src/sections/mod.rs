@@ -20,7 +20,7 @@ pub use hosts::HostSection;
 pub use logs::{
     BruteForceSection, DetectorsSection, ErrorBurstSection, FloodSection, InjectionSection,
     LogSourceSection, LogsSection, ProbingSection, SecretsSection, SshSection,
-    TrafficClassesSection,
+    TrafficClassesSection, LOG_FORMATS,
 };
 pub use monitors::{MonitorKind, MonitorSection};
 pub use policy::PolicySection;

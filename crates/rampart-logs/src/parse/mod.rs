@@ -7,6 +7,7 @@ mod nginx;
 mod nginx_error;
 mod regex_app;
 mod sshd;
+mod w3c;
 
 pub use sshd::{read_line as read_sshd_line, SshdLine};
 
@@ -24,6 +25,7 @@ pub enum Parser {
     Combined,
     NginxError,
     ApacheError { year: i32 },
+    W3c(w3c::W3cFormat),
     Sshd { year: i32 },
     Nginx(nginx::NginxFormat),
     Json(json::JsonMap),
@@ -34,7 +36,7 @@ pub enum Parser {
 #[derive(Debug, Clone, Default)]
 pub struct FormatSpec {
     /// `auto`, `combined`, `common`, `sshd`, `json`, `regex`, `nginx`, `nginx_error`,
-    /// `apache_error`.
+    /// `apache_error`, `w3c`.
     pub format: String,
     pub log_format: Option<String>,
     pub regex: Option<String>,
@@ -67,6 +69,7 @@ impl Parser {
             "combined" | "common" => Parser::Combined,
             "nginx_error" => Parser::NginxError,
             "apache_error" => Parser::ApacheError { year },
+            "w3c" => Parser::W3c(w3c::W3cFormat::from_sample(sample)),
             "sshd" => Parser::Sshd { year },
             "nginx" => {
                 let lf = spec.log_format.as_deref().ok_or_else(|| LogsError::Format {
@@ -84,7 +87,7 @@ impl Parser {
             other => {
                 return Err(LogsError::Format {
                     what: format!(
-                        "unknown format \"{other}\"; expected auto, combined, common, sshd, json, regex, nginx, nginx_error or apache_error"
+                        "unknown format \"{other}\"; expected auto, combined, common, sshd, json, regex, nginx, nginx_error, apache_error or w3c"
                     ),
                 })
             }
@@ -96,6 +99,7 @@ impl Parser {
             Parser::Combined => "combined",
             Parser::NginxError => "nginx_error",
             Parser::ApacheError { .. } => "apache_error",
+            Parser::W3c(_) => "w3c",
             Parser::Sshd { .. } => "sshd",
             Parser::Nginx(_) => "nginx",
             Parser::Json(_) => "json",
@@ -117,6 +121,7 @@ impl Parser {
             Parser::Combined => combined::parse(line, base, f),
             Parser::NginxError => nginx_error::parse(line, base, f),
             Parser::ApacheError { year } => apache_error::parse(line, base, *year, f),
+            Parser::W3c(w) => w.parse(line, base, f),
             Parser::Sshd { year } => sshd::parse(line, base, *year, f),
             Parser::Nginx(n) => n.parse(line, base, f),
             Parser::Json(j) => j.parse(line, buf_len, arena, f),
@@ -133,6 +138,9 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
         .unwrap_or(b"");
     if first.trim_ascii_start().starts_with(b"{") {
         return "json";
+    }
+    if w3c::looks_like(first) {
+        return "w3c";
     }
     // sshd's own lines under any syslog header (classic, RFC 3339, RFC 5424; `sshd`,
     // `sshd-session`, `sshd-auth`).
@@ -310,5 +318,37 @@ mod find_byte_tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod format_list_tests {
+    use super::*;
+
+    /// Every format a project file may name builds a parser, and the parser says its name: the
+    /// list the validation accepts and the parsers cannot drift apart.
+    #[test]
+    fn every_format_the_project_file_accepts_has_a_parser() {
+        for name in rampart_config::LOG_FORMATS {
+            let spec = FormatSpec {
+                format: name.to_string(),
+                log_format: Some("$remote_addr [$time_local] \"$request\" $status".into()),
+                regex: Some(r"^(?P<time>\S+) (?P<client>\S+)".into()),
+                ..Default::default()
+            };
+            let p = Parser::build(&spec, b"", 2024).unwrap_or_else(|e| panic!("{name}: {e}"));
+            if !matches!(*name, "auto" | "common") {
+                assert_eq!(p.name(), *name);
+            }
+        }
+        assert!(Parser::build(
+            &FormatSpec {
+                format: "nope".into(),
+                ..Default::default()
+            },
+            b"",
+            2024
+        )
+        .is_err());
     }
 }
