@@ -1,9 +1,9 @@
 //! rampart's reading of log lines against labels it did not write: fail2ban's own test logs for
-//! its `sshd` and nginx filters (`fail2ban/tests/files/logs/`), real lines from many versions
+//! its `sshd`, nginx and Apache filters (`fail2ban/tests/files/logs/`), real lines from many versions
 //! and systems, each labelled by fail2ban's maintainers with whether it is a failure and from
 //! which host. The file is GPL-licensed, so it is not copied here: it is read from fail2ban's
-//! Debian package, unpacked (not installed) by `scripts/setup-log-corpora.sh`, or from an
-//! installed fail2ban.
+//! Debian package, unpacked (not installed) by `scripts/setup-log-corpora.sh` — pinned to the
+//! version these labels were read from (an installed fail2ban of another version is not used).
 //!
 //! Only the labels of fail2ban's normal mode are used (its `ddos`, `extra` and `aggressive`
 //! modes also ban port scanners and failed key exchanges, which are not login attempts). Every
@@ -31,7 +31,6 @@ fn fail2ban_logs() -> Option<PathBuf> {
         here.join("../../target/third-party/fail2ban/usr/lib/python3/dist-packages")
             .join(rel),
     );
-    candidates.push(PathBuf::from("/usr/lib/python3/dist-packages").join(rel));
     candidates.into_iter().find(|p| p.join("sshd").is_file())
 }
 
