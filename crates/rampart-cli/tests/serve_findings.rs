@@ -7,20 +7,10 @@
 mod common;
 mod serve_common;
 
-use serve_common::{audit_events, count, password, project, rampart, Client, Serve};
+use serve_common::{audit_events, count, password, project, rampart, rampart_json, Client, Serve};
 
 fn findings_json(dir: &std::path::Path) -> Vec<serde_json::Value> {
-    let out = rampart()
-        .args(["findings", "list", "--format", "json"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = rampart_json(dir, &["findings", "list", "--format", "json"]);
     v["findings"].as_array().cloned().unwrap_or_default()
 }
 

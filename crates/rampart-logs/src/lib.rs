@@ -29,9 +29,9 @@ pub use engine::coverage::{Answer, CoverageCheck};
 pub use error::LogsError;
 pub use incident::{EvidenceLine, LogIncident, Verdict};
 pub use input::{Follow, Input};
-pub use parse::{read_sshd_line, FormatSpec, SshdLine};
+pub use parse::FormatSpec;
 pub use report::{Report, SourceSummary};
-pub use sample::{parse_sample, read_line, ReadLine, SampleCounts};
+pub use sample::{parse_sample, LineReader, ReadLine, SampleCounts};
 
 use classify::Classifier;
 use engine::Engine;

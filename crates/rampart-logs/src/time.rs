@@ -33,7 +33,8 @@ pub fn month_from_abbr(b: &[u8]) -> Option<u32> {
     })
 }
 
-fn num(b: &[u8]) -> Option<i64> {
+/// A run of 1 to 9 ASCII digits as a number (the fields of a timestamp).
+pub(crate) fn num(b: &[u8]) -> Option<i64> {
     if b.is_empty() || b.len() > 9 {
         return None;
     }

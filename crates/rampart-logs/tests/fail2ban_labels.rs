@@ -11,7 +11,7 @@
 //! that exact host — except the forms listed in `NOT_READ`, which are not login attempts in
 //! rampart's sense and are said so in `docs/logs.md`.
 
-use rampart_logs::{read_line, read_sshd_line, FormatSpec};
+use rampart_logs::{FormatSpec, LineReader};
 use std::path::PathBuf;
 
 /// Forms fail2ban's normal mode counts that rampart leaves alone, with why.
@@ -31,7 +31,27 @@ fn fail2ban_logs() -> Option<PathBuf> {
         here.join("../../target/third-party/fail2ban/usr/lib/python3/dist-packages")
             .join(rel),
     );
-    candidates.into_iter().find(|p| p.join("sshd").is_file())
+    let found = candidates.into_iter().find(|p| p.join("sshd").is_file());
+    if found.is_none() {
+        // Third-party material fetched from Debian's archive: like `../shared`, its absence
+        // is a visible skip, never a failure (an archive that cannot be reached must not turn
+        // every other check red).
+        println!(
+            "SKIP: fail2ban's test logs are absent (run scripts/setup-log-corpora.sh, or set \
+             RAMPART_FAIL2BAN_TESTS)"
+        );
+    }
+    found
+}
+
+/// A reader of one format, for lines without a file around them.
+fn reader(format: &str) -> LineReader {
+    let spec = FormatSpec {
+        format: format.into(),
+        syslog_year: Some(2005),
+        ..Default::default()
+    };
+    LineReader::new(&spec, b"").expect("a format rampart knows")
 }
 
 /// Whether options of a `# filterOptions:` line include fail2ban's normal mode of `sshd`.
@@ -64,7 +84,6 @@ struct Label {
     line: String,
     failure: bool,
     host: Option<String>,
-    year: i32,
 }
 
 fn labels(text: &str) -> Vec<Label> {
@@ -87,12 +106,6 @@ fn labels(text: &str) -> Vec<Label> {
             if !normal || !holds_in_normal_mode(constraint) {
                 continue;
             }
-            let year = label
-                .get("time")
-                .and_then(|t| t.as_str())
-                .and_then(|t| t.get(..4))
-                .and_then(|y| y.parse().ok())
-                .unwrap_or(2005);
             out.push(Label {
                 line_no: i + 1,
                 line: line.to_string(),
@@ -101,7 +114,6 @@ fn labels(text: &str) -> Vec<Label> {
                     .get("host")
                     .and_then(|h| h.as_str())
                     .map(str::to_string),
-                year,
             });
         }
     }
@@ -111,20 +123,14 @@ fn labels(text: &str) -> Vec<Label> {
 #[test]
 fn sshd_lines_read_as_fail2ban_labels_them() {
     let Some(dir) = fail2ban_logs() else {
-        // Third-party material fetched from Debian's archive: like `../shared`, its absence
-        // is a visible skip, never a failure (an archive that cannot be reached must not turn
-        // every other check red).
-        println!(
-            "SKIP: fail2ban's test logs are absent (run scripts/setup-log-corpora.sh, or set \
-             RAMPART_FAIL2BAN_TESTS)"
-        );
         return;
     };
     let text = std::fs::read_to_string(dir.join("sshd")).expect("fail2ban's sshd test log");
+    let mut sshd = reader("sshd");
     // No line, nor any cut of one (a log truncated mid-line), makes the reader panic.
     for line in text.lines() {
         for end in (0..=line.len()).filter(|&e| line.is_char_boundary(e)) {
-            read_sshd_line(&line[..end], 2005);
+            sshd.read(&line[..end]);
         }
     }
     let labels = labels(&text);
@@ -134,7 +140,7 @@ fn sshd_lines_read_as_fail2ban_labels_them() {
     let (mut others, mut counted_others, mut closed_others) = (0, Vec::new(), Vec::new());
     let (mut missed, mut wrong_host) = (Vec::new(), Vec::new());
     for l in &labels {
-        let r = read_sshd_line(&l.line, l.year);
+        let r = sshd.read(&l.line);
         let reading = r.as_ref().map_or("unreadable", |r| r.reading);
         match (&l.host, l.failure) {
             (Some(host), true) => {
@@ -235,16 +241,9 @@ fn sshd_lines_read_as_fail2ban_labels_them() {
 #[test]
 fn nginx_lines_read_as_fail2ban_labels_them() {
     let Some(dir) = fail2ban_logs() else {
-        println!(
-            "SKIP: fail2ban's test logs are absent (run scripts/setup-log-corpora.sh, or set \
-             RAMPART_FAIL2BAN_TESTS)"
-        );
         return;
     };
-    let spec = |format: &str| FormatSpec {
-        format: format.into(),
-        ..Default::default()
-    };
+    let (mut combined, mut nginx_error) = (reader("combined"), reader("nginx_error"));
     let mut table = Vec::new();
     for (file, want) in [
         ("nginx-http-auth", 401u16),
@@ -257,13 +256,11 @@ fn nginx_lines_read_as_fail2ban_labels_them() {
             let Some(host) = &l.host else { continue };
             labelled += 1;
             let format = if l.line.contains("] \"") {
-                "combined"
+                &mut combined
             } else {
-                "nginx_error"
+                &mut nginx_error
             };
-            let r = read_line(&spec(format), &l.line)
-                .expect("format")
-                .unwrap_or_default();
+            let r = format.read(&l.line).unwrap_or_default();
             let auth_ok = want != 401 || (r.auth_failure && !r.user.is_empty());
             if &r.client == host && r.status == want && auth_ok {
                 read += 1;
@@ -301,16 +298,9 @@ fn nginx_lines_read_as_fail2ban_labels_them() {
 #[test]
 fn apache_lines_read_as_fail2ban_labels_them() {
     let Some(dir) = fail2ban_logs() else {
-        println!(
-            "SKIP: fail2ban's test logs are absent (run scripts/setup-log-corpora.sh, or set \
-             RAMPART_FAIL2BAN_TESTS)"
-        );
         return;
     };
-    let spec = FormatSpec {
-        format: "apache_error".into(),
-        ..Default::default()
-    };
+    let mut apache = reader("apache_error");
     let mut all_missed = Vec::new();
     for file in [
         "apache-auth",
@@ -324,9 +314,7 @@ fn apache_lines_read_as_fail2ban_labels_them() {
         for l in labels(&text).iter().filter(|l| l.failure) {
             let Some(host) = &l.host else { continue };
             labelled += 1;
-            let r = read_line(&spec, &l.line)
-                .expect("format")
-                .unwrap_or_default();
+            let r = apache.read(&l.line).unwrap_or_default();
             if &r.client == host && (400..500).contains(&r.status) {
                 read += 1;
                 *statuses.entry(r.status).or_insert(0) += 1;

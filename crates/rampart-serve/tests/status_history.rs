@@ -4,6 +4,9 @@
 //! clause (maintenance included), latency series and outages, whatever the step sizes. On both
 //! backends.
 
+#[path = "../../rampart-store/tests/pg/mod.rs"]
+mod pg;
+
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use rampart_model::{ErrorClass, Observation, Outcome, Phases};
 use rampart_serve::history::History;
@@ -156,26 +159,9 @@ async fn history_kept_by_changes_equals_a_fresh_load_on_sqlite() {
 
 #[tokio::test]
 async fn history_kept_by_changes_equals_a_fresh_load_on_postgres() {
-    let Ok(admin_url) = std::env::var("RAMPART_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("RAMPART_REQUIRE_POSTGRES").is_err(),
-            "RAMPART_REQUIRE_POSTGRES is set but RAMPART_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("SKIP: history_kept_by_changes_equals_a_fresh_load_on_postgres: RAMPART_TEST_POSTGRES_URL is not set (scripts/test starts a PostgreSQL and sets it)");
+    let Some(url) = pg::fresh_database("history_on_postgres").await else {
         return;
     };
-    let name = format!(
-        "rampart_history_{}_{}",
-        std::process::id(),
-        Utc::now().timestamp_micros()
-    );
-    use sqlx::Connection;
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
     let store = Store::open(&url).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     story(store.clone(), dir.path()).await;

@@ -3,6 +3,8 @@
 //! coverage changing nothing, triage decisions, and the listings `rampart serve` reads.
 //! SQLite always; PostgreSQL when `RAMPART_TEST_POSTGRES_URL` points at a server.
 
+mod pg;
+
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use rampart_model::{
     Coverage, CoverageStatus, Finding, FindingState, FindingTriage, Severity, TriageStatus,
@@ -212,27 +214,10 @@ async fn lifecycle_on_sqlite() {
 
 #[tokio::test]
 async fn lifecycle_on_postgres() {
-    let Ok(admin_url) = std::env::var("RAMPART_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("RAMPART_REQUIRE_POSTGRES").is_err(),
-            "RAMPART_REQUIRE_POSTGRES is set but RAMPART_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("SKIP: lifecycle_on_postgres: RAMPART_TEST_POSTGRES_URL is not set (scripts/pg-test-server start)");
+    let Some(url) = pg::fresh_database("lifecycle_on_postgres").await else {
         return;
     };
-    use sqlx::Connection;
-    let name = format!(
-        "rampart_lifecycle_{}_{}",
-        std::process::id(),
-        Utc::now().timestamp_micros()
-    );
-    let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let (base, _) = admin_url.rsplit_once('/').unwrap();
-    let store = Store::open(&format!("{base}/{name}")).await.unwrap();
+    let store = Store::open(&url).await.unwrap();
     assert_eq!(store.backend(), Backend::Postgres);
     story(store).await;
 }

@@ -2,6 +2,8 @@
 //! (each counted once, whatever the batch boundaries), monitor states and outages, accounts and
 //! sessions, and an audit log that the database itself refuses to change.
 
+mod pg;
+
 use chrono::{Duration, TimeZone, Utc};
 use rampart_model::{ErrorClass, Observation, Outcome, Phases};
 use rampart_store::{AuditEvent, Grain, Store, ThreatTriageEdit};
@@ -212,29 +214,13 @@ async fn serve_store_on_sqlite() {
 
 #[tokio::test]
 async fn serve_store_on_postgres() {
-    let Ok(admin_url) = std::env::var("RAMPART_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("RAMPART_REQUIRE_POSTGRES").is_err(),
-            "RAMPART_REQUIRE_POSTGRES is set but RAMPART_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("SKIP: serve_store_on_postgres: RAMPART_TEST_POSTGRES_URL is not set (scripts/test starts a PostgreSQL and sets it)");
+    let Some(url) = pg::fresh_database("serve_store_on_postgres").await else {
         return;
     };
-    use sqlx::Connection;
-    let name = format!(
-        "rampart_serve_{}_{}",
-        std::process::id(),
-        Utc::now().timestamp_micros()
-    );
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
     let store = Store::open(&url).await.unwrap();
     story(store.clone()).await;
     store.close().await;
+    use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
     for sql in [
         "UPDATE audit_log SET actor = 'mallory'",
@@ -335,25 +321,8 @@ async fn rollups_keep_up_while_monitors_commit_beside_them_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rollups_keep_up_while_monitors_commit_beside_them_on_postgres() {
-    let Ok(admin_url) = std::env::var("RAMPART_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("RAMPART_REQUIRE_POSTGRES").is_err(),
-            "RAMPART_REQUIRE_POSTGRES is set but RAMPART_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("SKIP: rollups on postgres: RAMPART_TEST_POSTGRES_URL is not set (scripts/test starts a PostgreSQL and sets it)");
+    let Some(url) = pg::fresh_database("rollups_on_postgres").await else {
         return;
     };
-    use sqlx::Connection;
-    let name = format!(
-        "rampart_race_{}_{}",
-        std::process::id(),
-        Utc::now().timestamp_micros()
-    );
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    rollups_keep_up_with_writers(&format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0))
-        .await;
+    rollups_keep_up_with_writers(&url).await;
 }

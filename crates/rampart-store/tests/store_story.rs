@@ -3,6 +3,8 @@
 //! back. SQLite always; PostgreSQL when `RAMPART_TEST_POSTGRES_URL` points at a server (the test
 //! script starts a real one and sets it).
 
+mod pg;
+
 use chrono::{Duration, TimeZone, Utc};
 use rampart_model::{
     ErrorClass, Evidence, Finding, Incident, IncidentKind, Observation, Outcome, Phases, Severity,
@@ -182,39 +184,12 @@ async fn story_on_sqlite() {
 
 #[tokio::test]
 async fn story_on_postgres() {
-    let Ok(admin_url) = std::env::var("RAMPART_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("RAMPART_REQUIRE_POSTGRES").is_err(),
-            "RAMPART_REQUIRE_POSTGRES is set but RAMPART_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("SKIP: story_on_postgres: RAMPART_TEST_POSTGRES_URL is not set (scripts/test starts a PostgreSQL and sets it)");
+    let Some(url) = pg::fresh_database("story_on_postgres").await else {
         return;
     };
-    let url = fresh_database(&admin_url).await;
     let store = Store::open(&url).await.unwrap();
     assert_eq!(store.backend(), Backend::Postgres);
     story(store).await;
-}
-
-/// A database of its own per run, so tests never see each other's rows.
-async fn fresh_database(admin_url: &str) -> String {
-    use sqlx::Connection;
-    let name = format!(
-        "rampart_story_{}_{}",
-        std::process::id(),
-        Utc::now().timestamp_micros()
-    );
-    let mut conn = sqlx::PgConnection::connect(admin_url)
-        .await
-        .expect("connect to the test PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("URL with a database name");
-    format!("{base}/{name}")
 }
 
 #[tokio::test]

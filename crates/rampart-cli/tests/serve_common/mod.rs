@@ -306,21 +306,22 @@ pub fn enc(s: &str) -> String {
         .collect()
 }
 
-/// `rampart audit --format json` in `dir`: the `events` array.
-pub fn audit_events(dir: &Path) -> Vec<serde_json::Value> {
-    // The database named directly: the project file may be broken on purpose.
-    let db = format!("sqlite://{}", dir.join("rampart.db").display());
-    let out = rampart()
-        .args(["--database", &db, "audit", "--format", "json"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
+/// `rampart ARGS` in `dir`, which must succeed: its standard output as JSON.
+pub fn rampart_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = rampart().args(args).current_dir(dir).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `rampart audit --format json` in `dir`: the `events` array.
+pub fn audit_events(dir: &Path) -> Vec<serde_json::Value> {
+    // The database named directly: the project file may be broken on purpose.
+    let db = format!("sqlite://{}", dir.join("rampart.db").display());
+    let v = rampart_json(dir, &["--database", &db, "audit", "--format", "json"]);
     v["events"].as_array().unwrap().clone()
 }
 

@@ -12,7 +12,7 @@
 
 use super::{set_request, Fields};
 use crate::event::{flag, EvKind, Span};
-use crate::time::{days_from_civil, month_from_abbr, parse_syslog};
+use crate::time::{days_from_civil, month_from_abbr, num, parse_syslog};
 use memchr::memmem;
 
 /// `[Www Mmm dd hh:mm:ss[.ffffff] yyyy]`: the time and where the bracket closes.
@@ -32,14 +32,6 @@ fn timestamp(line: &[u8]) -> Option<(i64, usize)> {
     {
         return None;
     }
-    let num = |b: &[u8]| -> Option<i64> {
-        if b.is_empty() {
-            return None;
-        }
-        b.iter().try_fold(0i64, |a, &c| {
-            c.is_ascii_digit().then(|| a * 10 + (c - b'0') as i64)
-        })
-    };
     let m = month_from_abbr(&t[4..7])?;
     let d = num(t[8..10].trim_ascii_start())?;
     let (hh, mm, ss) = (num(&t[11..13])?, num(&t[14..16])?, num(&t[17..19])?);
@@ -62,11 +54,7 @@ pub fn looks_like(line: &[u8]) -> bool {
 /// The client's address. Apache 2.4 (`with_port`) appends the port to it, `1.2.3.4:5678` or
 /// `2001:db8::1:5678` (which is also an IPv6 address: only the format tells); 2.2 does not.
 fn address(v: &[u8], with_port: bool) -> &[u8] {
-    let ip = |b: &[u8]| {
-        std::str::from_utf8(b)
-            .ok()
-            .is_some_and(|s| s.parse::<std::net::IpAddr>().is_ok())
-    };
+    let ip = |b: &[u8]| super::ip(b).is_some();
     if ip(v) && !with_port {
         return v;
     }
@@ -291,9 +279,7 @@ pub fn parse(line: &[u8], base: usize, year: i32, f: &mut Fields) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    fn s(line: &[u8], sp: Span) -> &[u8] {
-        &line[sp.start as usize..(sp.start + sp.len) as usize]
-    }
+    use crate::parse::span_text as s;
     fn p(line: &[u8]) -> Fields {
         let mut f = Fields::default();
         assert!(

@@ -1,7 +1,7 @@
 //! nginx/Apache `combined` and `common`, byte by byte: plain loops for the short fields, memchr
 //! for the long ones, no regex, no allocation. This is the hot path of the benchmark.
 
-use super::{find_byte, forwarded_client, is_internal, set_request, Fields};
+use super::{believe_forwarded, find_byte, set_request, Fields};
 use crate::event::Span;
 use crate::time::parse_clf;
 use memchr::{memchr, memrchr};
@@ -175,16 +175,11 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
     };
     f.agent = sp(a, a_end);
     // Behind a reverse proxy on the internal network, the client is in the forwarded field
-    // (see `forwarded_client`); a public `$remote_addr` is the client itself.
+    // (see `believe_forwarded`); a public `$remote_addr` is the client itself.
     if a_end + 3 < line.len() && line[a_end + 1] == b' ' && line[a_end + 2] == b'"' {
         let x = a_end + 3;
         if let Some(x_end) = field_end(line, x) {
-            let client = &line[f.client.start as usize - base..][..f.client.len as usize];
-            if is_internal(client) {
-                if let Some((s, e)) = forwarded_client(line, x, x_end) {
-                    f.client = sp(s, e);
-                }
-            }
+            believe_forwarded(line, base, f, x, x_end);
         }
     }
     true
@@ -193,9 +188,7 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    fn s(line: &[u8], sp: Span) -> &[u8] {
-        &line[sp.start as usize..(sp.start + sp.len) as usize]
-    }
+    use crate::parse::span_text as s;
     #[test]
     fn parses_combined_and_common() {
         let l = br#"83.92.14.201 - - [15/Apr/2020:18:24:02 +0200] "POST /register?x=1 HTTP/1.1" 400 1620 "https://m/register" "Mozilla/5.0 (X11)""#;

@@ -9,8 +9,6 @@ mod regex_app;
 mod sshd;
 mod w3c;
 
-pub use sshd::{read_line as read_sshd_line, SshdLine};
-
 use crate::event::{Ev, Method, Span};
 use crate::LogsError;
 use rampart_config::LogsSection;
@@ -172,32 +170,32 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     "combined"
 }
 
+/// `b` as an IP address, when it is one.
+pub(crate) fn ip(b: &[u8]) -> Option<std::net::IpAddr> {
+    std::str::from_utf8(b).ok()?.parse().ok()
+}
+
+fn internal_v4(v4: std::net::Ipv4Addr) -> bool {
+    let o = v4.octets();
+    v4.is_loopback()
+        || v4.is_private()
+        || v4.is_link_local()
+        || (o[0] == 100 && (64..128).contains(&o[1]))
+}
+
 /// Whether `addr` is an address a reverse proxy in front of the service would connect from:
 /// loopback, private (RFC 1918, RFC 4193), link-local or shared (RFC 6598).
 pub(crate) fn is_internal(addr: &[u8]) -> bool {
-    let Some(ip) = std::str::from_utf8(addr)
-        .ok()
-        .and_then(|a| a.parse::<std::net::IpAddr>().ok())
-    else {
-        return false;
-    };
-    match ip {
-        std::net::IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || (o[0] == 100 && (64..128).contains(&o[1]))
-        }
-        std::net::IpAddr::V6(v6) => {
+    match ip(addr) {
+        Some(std::net::IpAddr::V4(v4)) => internal_v4(v4),
+        Some(std::net::IpAddr::V6(v6)) => {
             let seg = v6.segments()[0];
             v6.is_loopback()
                 || (seg & 0xfe00) == 0xfc00
                 || (seg & 0xffc0) == 0xfe80
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|m| is_internal(m.to_string().as_bytes()))
+                || v6.to_ipv4_mapped().is_some_and(internal_v4)
         }
+        None => false,
     }
 }
 
@@ -215,17 +213,12 @@ pub(crate) fn forwarded_client(line: &[u8], start: usize, end: usize) -> Option<
         let entry = &v[from..stop];
         let lead = entry.len() - entry.trim_ascii_start().len();
         let e = entry.trim_ascii();
-        if !e.is_empty() {
+        if ip(e).is_some() {
             let (s, t) = (start + from + lead, start + from + lead + e.len());
-            let is_ip = std::str::from_utf8(e)
-                .ok()
-                .is_some_and(|a| a.parse::<std::net::IpAddr>().is_ok());
-            if is_ip {
-                if !is_internal(e) {
-                    return Some((s, t));
-                }
-                first = Some((s, t));
+            if !is_internal(e) {
+                return Some((s, t));
             }
+            first = Some((s, t));
         }
         if from == 0 {
             break;
@@ -233,6 +226,26 @@ pub(crate) fn forwarded_client(line: &[u8], start: usize, end: usize) -> Option<
         stop = from - 1;
     }
     first
+}
+
+/// Sets the client from a forwarded field at `start..end` of `line` (see
+/// [`forwarded_client`]) when the connecting address in `f` is internal or absent: behind a
+/// proxy on the internal network the client is in the field; a public connecting address is
+/// the client itself, and its own header is text it chose.
+pub(crate) fn believe_forwarded(
+    line: &[u8],
+    base: usize,
+    f: &mut Fields,
+    start: usize,
+    end: usize,
+) {
+    let c = f.client;
+    let client = &line[(c.start as usize).saturating_sub(base)..][..c.len as usize];
+    if c.is_empty() || is_internal(client) {
+        if let Some((s, e)) = forwarded_client(line, start, end) {
+            f.client = Span::new(base + s, base + e);
+        }
+    }
 }
 
 /// The first `b` in `h`, without `memchr`: for the short fields of a log line (a client, a
@@ -319,6 +332,12 @@ mod find_byte_tests {
             }
         }
     }
+}
+
+/// A span's bytes in the line it was parsed from (the parsers' tests).
+#[cfg(test)]
+pub(crate) fn span_text(line: &[u8], sp: Span) -> &[u8] {
+    &line[sp.start as usize..(sp.start + sp.len) as usize]
 }
 
 #[cfg(test)]

@@ -153,13 +153,7 @@ impl NginxFormat {
         // Behind a proxy on the internal network (or with no `$remote_addr` in the format),
         // the client is in X-Forwarded-For; a public `$remote_addr` is the client itself.
         if let Some((s, e)) = forwarded {
-            let client =
-                &line[(f.client.start as usize).saturating_sub(base)..][..f.client.len as usize];
-            if f.client.is_empty() || super::is_internal(client) {
-                if let Some((cs, ce)) = super::forwarded_client(line, s, e) {
-                    f.client = Span::new(base + cs, base + ce);
-                }
-            }
+            super::believe_forwarded(line, base, f, s, e);
         }
         have_time && pos == line.len()
     }

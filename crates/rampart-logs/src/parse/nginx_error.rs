@@ -8,7 +8,7 @@
 
 use super::{set_request, Fields};
 use crate::event::{flag, EvKind, Span};
-use crate::time::days_from_civil;
+use crate::time::{days_from_civil, num};
 use memchr::memmem;
 
 /// `YYYY/MM/DD HH:MM:SS [level] ` at the start of the line.
@@ -22,11 +22,7 @@ fn timestamp(line: &[u8]) -> Option<i64> {
     if !shape {
         return None;
     }
-    let n = |r: std::ops::Range<usize>| -> Option<i64> {
-        b[r].iter().try_fold(0i64, |a, &c| {
-            c.is_ascii_digit().then(|| a * 10 + (c - b'0') as i64)
-        })
-    };
+    let n = |r: std::ops::Range<usize>| num(&b[r]);
     let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
@@ -138,9 +134,7 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
     while let Some(i) = memmem::find(&line[from..], b", client: ").map(|i| i + from) {
         let cs = i + 10;
         let ce = memchr::memchr(b',', &line[cs..]).map_or(line.len(), |k| k + cs);
-        let is_addr = std::str::from_utf8(&line[cs..ce])
-            .ok()
-            .is_some_and(|a| a.parse::<std::net::IpAddr>().is_ok() || a.starts_with("unix:"));
+        let is_addr = super::ip(&line[cs..ce]).is_some() || line[cs..ce].starts_with(b"unix:");
         if is_addr && nginx_tail(&line[ce..]) {
             found = Some((i, cs, ce));
         }
@@ -191,9 +185,7 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    fn s(line: &[u8], sp: Span) -> &[u8] {
-        &line[sp.start as usize..(sp.start + sp.len) as usize]
-    }
+    use crate::parse::span_text as s;
 
     #[test]
     fn requests_statuses_users_and_other_lines() {

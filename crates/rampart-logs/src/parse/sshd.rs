@@ -95,46 +95,6 @@ pub fn parse(line: &[u8], base: usize, year: i32, f: &mut Fields) -> bool {
     true
 }
 
-/// How rampart reads one sshd line (for tests against other tools' labels, and for users
-/// checking a line of their own).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SshdLine {
-    /// `failure` (an attempt, counted), `noted` (about an attempt counted by another line),
-    /// `closed` (a session ended before authenticating: an attempt unless its connection's
-    /// failures were counted), `ended` (a connection's last line before authentication: a try
-    /// when an earlier line of it noted one), `accepted`, or `other` (no event).
-    pub reading: &'static str,
-    pub client: String,
-    pub user: String,
-    /// sshd's process id (the connection), 0 when not logged.
-    pub connection: u64,
-}
-
-/// Reads one line as the `sshd` format does; `None` when it is not a syslog line at all.
-pub fn read_line(line: &str, year: i32) -> Option<SshdLine> {
-    let b = line.as_bytes();
-    let mut f = Fields::default();
-    if !parse(b, 0, year, &mut f) {
-        return None;
-    }
-    let text = |sp: Span| {
-        String::from_utf8_lossy(&b[sp.start as usize..(sp.start + sp.len) as usize]).into_owned()
-    };
-    Some(SshdLine {
-        reading: match f.kind {
-            EvKind::SshFail => "failure",
-            EvKind::SshNoted => "noted",
-            EvKind::SshClosed => "closed",
-            EvKind::SshEnded => "ended",
-            EvKind::SshAccept => "accepted",
-            _ => "other",
-        },
-        client: text(f.client),
-        user: text(f.user),
-        connection: f.bytes,
-    })
-}
-
 /// The timestamp, its UTC offset, where it ends, and whether the line is RFC 5424.
 fn timestamp(line: &[u8], year: i32) -> Option<(i64, i32, usize, bool)> {
     // RFC 5424: `<PRI>1 2019-07-08T17:40:16.954167-04:00 host app procid msgid SD msg`.
@@ -568,7 +528,7 @@ impl Msg<'_> {
             // authentication is the connection's last line.
             if let Some((s, e, Tail::Info)) = self.host_at(at + 19) {
                 let rest = &self.line[e..];
-                let reason = rest.trim_ascii_start_colon();
+                let reason = disconnect_reason(rest);
                 if reason.starts_with(b"3: ") && memmem::find(rest, b": Auth fail").is_some() {
                     f.client = self.span(s, e);
                     f.kind = EvKind::SshClosed;
@@ -592,28 +552,20 @@ fn strip_any<'a>(b: &'a [u8], prefixes: &[&[u8]]) -> Option<&'a [u8]> {
     prefixes.iter().find_map(|p| b.strip_prefix(*p))
 }
 
-trait TrimColon {
-    fn trim_ascii_start_colon(&self) -> &[u8];
-}
-
-impl TrimColon for [u8] {
-    /// After a host: ` port N: 3: …` or `: 3: …` → `3: …`.
-    fn trim_ascii_start_colon(&self) -> &[u8] {
-        let mut r = self;
-        if let Some(after) = r.strip_prefix(b" port ") {
-            let n = after.iter().take_while(|c| c.is_ascii_digit()).count();
-            r = &after[n..];
-        }
-        r.strip_prefix(b":").unwrap_or(r).trim_ascii_start()
+/// The reason after a disconnecting host: ` port N: 3: …` or `: 3: …` → `3: …`.
+fn disconnect_reason(rest: &[u8]) -> &[u8] {
+    let mut r = rest;
+    if let Some(after) = r.strip_prefix(b" port ") {
+        let n = after.iter().take_while(|c| c.is_ascii_digit()).count();
+        r = &after[n..];
     }
+    r.strip_prefix(b":").unwrap_or(r).trim_ascii_start()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    fn s(line: &[u8], sp: Span) -> &[u8] {
-        &line[sp.start as usize..(sp.start + sp.len) as usize]
-    }
+    use crate::parse::span_text as s;
     fn p(line: &[u8]) -> Fields {
         let mut f = Fields::default();
         assert!(

@@ -6,7 +6,7 @@
 
 use super::{Fields, Span};
 use crate::event::{EvKind, Method};
-use crate::time::days_from_civil;
+use crate::time::{days_from_civil, num};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Col {
@@ -100,13 +100,7 @@ impl W3cFormat {
         // Behind a proxy on the internal network, the forwarded address (CloudFront's
         // `x-forwarded-for`, IIS's custom `X-Forwarded-For`), as for nginx.
         if let Some((s, e)) = forwarded {
-            let client =
-                &line[(f.client.start as usize).saturating_sub(base)..][..f.client.len as usize];
-            if f.client.is_empty() || super::is_internal(client) {
-                if let Some((cs, ce)) = super::forwarded_client(line, s, e) {
-                    f.client = Span::new(base + cs, base + ce);
-                }
-            }
+            super::believe_forwarded(line, base, f, s, e);
         }
         let (Some(d), Some(t)) = (date, time) else {
             return false;
@@ -144,14 +138,7 @@ fn col(name: &str) -> Col {
 
 /// `2024-03-01` and `10:00:00` (UTC, as W3C logs are written).
 fn timestamp(d: &[u8], t: &[u8]) -> Option<i64> {
-    let n = |b: &[u8]| -> Option<i64> {
-        if b.is_empty() {
-            return None;
-        }
-        b.iter().try_fold(0i64, |a, &c| {
-            c.is_ascii_digit().then(|| a * 10 + (c - b'0') as i64)
-        })
-    };
+    let n = num;
     if d.len() != 10 || d[4] != b'-' || d[7] != b'-' || t.len() < 8 || t[2] != b':' || t[5] != b':'
     {
         return None;
@@ -167,9 +154,7 @@ fn timestamp(d: &[u8], t: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    fn s(line: &[u8], sp: Span) -> &[u8] {
-        &line[sp.start as usize..(sp.start + sp.len) as usize]
-    }
+    use crate::parse::span_text as s;
 
     #[test]
     fn iis_and_cloudfront() {

@@ -87,6 +87,14 @@ impl Analysed {
         serde_json::to_string_pretty(&self.report.incidents).unwrap()
     }
 
+    /// Whether an incident of `kind` names exactly `clients`.
+    pub fn has(&self, kind: &str, clients: &[&str]) -> bool {
+        self.report
+            .incidents
+            .iter()
+            .any(|i| i.kind_str() == kind && i.clients == clients)
+    }
+
     /// The only incident; fails with every incident found otherwise.
     pub fn only(&self) -> &LogIncident {
         assert_eq!(self.report.incidents.len(), 1, "{}", self.dump());
