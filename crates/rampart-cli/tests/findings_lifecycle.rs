@@ -209,8 +209,11 @@ fn assess(dir: &Path, extra: &[&str]) -> String {
     expect(dir, &args, 0)
 }
 
+/// A day counted from the day this test began (read once: a run that crosses midnight UTC must
+/// not move the dates it already wrote).
 fn day(offset: i64) -> String {
-    (chrono::Utc::now().date_naive() + chrono::Duration::days(offset))
+    static TODAY: std::sync::OnceLock<chrono::NaiveDate> = std::sync::OnceLock::new();
+    (*TODAY.get_or_init(|| chrono::Utc::now().date_naive()) + chrono::Duration::days(offset))
         .format("%Y-%m-%d")
         .to_string()
 }

@@ -14,7 +14,7 @@ fn project(dir: &Path, port: u16) {
         dir.join("rampart.toml"),
         format!(
             "[project]\nname = \"kill9\"\n[scope]\nhosts = [\"127.0.0.1\"]\n\
-             [[monitors]]\nname = \"nginx\"\nurl = \"http://127.0.0.1:{port}/\"\ninterval = \"200ms\"\ntimeout = \"200ms\"\n"
+             [[monitors]]\nname = \"nginx\"\nurl = \"http://127.0.0.1:{port}/\"\ninterval = \"500ms\"\ntimeout = \"500ms\"\n"
         ),
     )
     .unwrap();
@@ -69,7 +69,9 @@ fn kill_9_loses_nothing_older_than_one_second() {
         .collect();
     assert!(!times.is_empty());
 
-    // The monitor's own record: every tick at t0 + n·200 ms up to one second before the kill.
+    // The monitor's own record: every tick at t0 + n·500 ms up to one second before the kill.
+    // (500 ms, not faster: a prober that wakes a whole interval late skips a tick by design, and
+    // on a busy CI machine a 200 ms cadence sometimes does; that is not a lost observation.)
     let obs = {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
@@ -83,9 +85,9 @@ fn kill_9_loses_nothing_older_than_one_second() {
         })
     };
     let t0 = obs[0].scheduled_at;
-    let step = chrono::Duration::milliseconds(200);
+    let step = chrono::Duration::milliseconds(500);
     let cutoff = killed_at - chrono::Duration::seconds(1);
-    let expected = ((cutoff - t0).num_milliseconds() / 200 + 1) as usize;
+    let expected = ((cutoff - t0).num_milliseconds() / 500 + 1) as usize;
     let kept_before_cutoff = obs.iter().filter(|o| o.started_at < cutoff).count();
     assert!(
         kept_before_cutoff >= expected - 1,

@@ -30,7 +30,7 @@ fn monitor_serves_probe_metrics_while_it_runs() {
         dir.path().join("rampart.toml"),
         format!(
             "[project]\nname = \"metrics\"\n[scope]\nhosts = [\"127.0.0.1\"]\n\
-             [[monitors]]\nname = \"web\"\nurl = \"http://127.0.0.1:{}/\"\ninterval = \"200ms\"\ntimeout = \"200ms\"\n",
+             [[monitors]]\nname = \"web\"\nurl = \"http://127.0.0.1:{}/\"\ninterval = \"500ms\"\ntimeout = \"500ms\"\n",
             nginx.port
         ),
     )

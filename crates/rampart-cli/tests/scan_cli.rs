@@ -198,16 +198,24 @@ fn every_scan_takes_rate_and_budget() {
 #[test]
 fn scan_fits_its_window_to_a_low_file_descriptor_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    // A loopback address of its own: 2,001 ports on 127.0.0.1 would knock on the servers of the
+    // tests running beside this one (some of which check that nobody called them).
+    const HOST: &str = "127.0.0.66";
+    let listener = std::net::TcpListener::bind((HOST, 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
     let (lo, hi) = (port.saturating_sub(1000).max(1), port.saturating_add(1000));
-    let proj = project(dir.path(), &[]);
+    let proj = dir.path().join("rampart.toml");
+    std::fs::write(
+        &proj,
+        format!("[project]\nname = \"t\"\n[scope]\nhosts = [\"{HOST}\"]\n"),
+    )
+    .unwrap();
     let bin = env!("CARGO_BIN_EXE_rampart");
     let scan = |limit: &str| {
         let out = Command::new("sh")
             .arg("-c")
             .arg(format!(
-                "{limit} exec \"$0\" -p \"$1\" scan ports 127.0.0.1 --ports {lo}-{hi} --no-banners --format json"
+                "{limit} exec \"$0\" -p \"$1\" scan ports {HOST} --ports {lo}-{hi} --no-banners --format json"
             ))
             .arg(bin)
             .arg(&proj)

@@ -154,7 +154,7 @@ fn nginx_guard_stops_master_and_workers() {
     let nginx = start_nginx(d);
     let pgid = nginx.pgid();
     let mut members = Vec::new();
-    for _ in 0..100 {
+    for _ in 0..600 {
         members = group_members(pgid);
         if members.len() >= 3 {
             break;
@@ -215,7 +215,7 @@ http {{
     std::fs::write(d.join("nginx.conf"), conf).unwrap();
     let _nginx = start_nginx(d);
     let mut up = false;
-    for _ in 0..100 {
+    for _ in 0..600 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
             up = true;
             break;

@@ -127,7 +127,7 @@ fn known_listeners_are_exactly_the_open_ports_and_are_named() {
     }
     for p in &expect_open {
         assert!(
-            ns.wait_port(*p, Duration::from_secs(15)),
+            ns.wait_port(*p, Duration::from_secs(30)),
             "port {p} never came up"
         );
     }

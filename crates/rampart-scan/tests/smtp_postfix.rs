@@ -123,7 +123,7 @@ fn start_postfix(d: &Path, port: u16, mode: Mode) -> Proc {
             .unwrap(),
     );
     assert!(
-        wait_port(port, std::time::Duration::from_secs(15)),
+        wait_port(port, std::time::Duration::from_secs(30)),
         "postfix did not start: {}",
         std::fs::read_to_string(d.join("postfix.log")).unwrap_or_default()
     );

@@ -49,7 +49,7 @@ fn start_sshd(dir: &Path, password: bool, modern_only: bool) -> (Proc, u16) {
         .unwrap();
     let p = Proc(child);
     assert!(
-        wait_port(port, std::time::Duration::from_secs(10)),
+        wait_port(port, std::time::Duration::from_secs(30)),
         "sshd did not start"
     );
     (p, port)

@@ -19,7 +19,10 @@ fn group_members(pgid: i32) -> Vec<i32> {
         // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after the last ')'.
         let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
         let fields: Vec<&str> = after.split_whitespace().collect();
-        if fields.get(2).and_then(|g| g.parse::<i32>().ok()) == Some(pgid) {
+        // A zombie (state Z) has exited and only waits for its parent to reap it: not running.
+        if fields.first() != Some(&"Z")
+            && fields.get(2).and_then(|g| g.parse::<i32>().ok()) == Some(pgid)
+        {
             v.push(pid);
         }
     }
@@ -53,7 +56,7 @@ fn nginx_workers_are_stopped_even_when_the_test_fails() {
     let failed = std::panic::catch_unwind(move || {
         let nginx = start_nginx(&conf, &d);
         assert!(
-            wait_port(port, Duration::from_secs(10)),
+            wait_port(port, Duration::from_secs(30)),
             "nginx did not start"
         );
         let pgid = nginx.0.id() as i32;

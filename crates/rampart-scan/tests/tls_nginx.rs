@@ -112,7 +112,7 @@ fn bad_tls_is_found_and_good_tls_is_clean() {
         .status();
     let _nginx = start_nginx(&conf, d);
     assert!(
-        wait_port(good, std::time::Duration::from_secs(10)),
+        wait_port(good, std::time::Duration::from_secs(30)),
         "nginx did not start: {}",
         std::fs::read_to_string(d.join("nginx.out")).unwrap_or_default()
     );
@@ -253,7 +253,7 @@ fn certificate_for_another_name_is_a_hostname_finding() {
         .status();
     let _nginx = start_nginx(&conf, d);
     assert!(
-        wait_port(port, std::time::Duration::from_secs(10)),
+        wait_port(port, std::time::Duration::from_secs(30)),
         "nginx did not start: {}",
         std::fs::read_to_string(d.join("nginx.out")).unwrap_or_default()
     );

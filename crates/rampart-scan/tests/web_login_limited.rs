@@ -45,7 +45,7 @@ fn throttled_login_passes_and_unthrottled_login_is_found() {
     let _nginx = start_nginx(&conf, d);
     for p in [limited, open, backend] {
         assert!(
-            wait_port(p, std::time::Duration::from_secs(10)),
+            wait_port(p, std::time::Duration::from_secs(30)),
             "nginx did not start: {}",
             fs::read_to_string(&log).unwrap_or_default()
         );

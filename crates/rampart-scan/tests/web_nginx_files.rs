@@ -66,7 +66,7 @@ fn nginx_leaks_are_found() {
     let log = d.join("nginx.out");
     let _nginx = start_nginx(&conf, d);
     assert!(
-        wait_port(port, std::time::Duration::from_secs(10)),
+        wait_port(port, std::time::Duration::from_secs(30)),
         "nginx did not start: {}",
         fs::read_to_string(&log).unwrap_or_default()
     );

@@ -50,7 +50,7 @@ fn soft_404_pages_are_not_reported_but_a_real_page_is() {
     );
     let _nginx = start_nginx(&conf, d);
     assert!(
-        wait_port(port, std::time::Duration::from_secs(10)),
+        wait_port(port, std::time::Duration::from_secs(30)),
         "nginx did not start: {}",
         fs::read_to_string(d.join("nginx.out")).unwrap_or_default()
     );

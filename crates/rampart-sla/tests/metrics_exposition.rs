@@ -18,7 +18,7 @@ async fn metrics_cover_the_dashboard() {
     };
     let toml = format!(
         "[project]\nname = \"t\"\n[scope]\nhosts = [\"127.0.0.1\"]\n\
-         [[monitors]]\nname = \"web\"\nurl = \"http://127.0.0.1:{}/\"\ninterval = \"200ms\"\ntimeout = \"200ms\"\n",
+         [[monitors]]\nname = \"web\"\nurl = \"http://127.0.0.1:{}/\"\ninterval = \"500ms\"\ntimeout = \"500ms\"\n",
         nginx.port
     );
     let pf = rampart_config::load_str(&toml, std::path::Path::new("rampart.toml")).unwrap();
@@ -35,7 +35,7 @@ async fn metrics_cover_the_dashboard() {
         net.clone(),
         vec![MonitorSpec::from_section(&pf.monitors[0]).unwrap()],
         RunOptions {
-            duration: Some(Duration::from_secs(2)),
+            duration: Some(Duration::from_secs(3)),
             agent: "eu-west".into(),
             ..RunOptions::default()
         },
@@ -45,7 +45,8 @@ async fn metrics_cover_the_dashboard() {
         stop_rx,
     )
     .await;
-    assert!(summary.probes >= 9, "{summary:?}");
+    // Six ticks fit in 3 s; a busy machine may skip one (a 500 ms timeout keeps every probe up).
+    assert!(summary.probes >= 5, "{summary:?}");
 
     let url = format!("http://{addr}/metrics").parse().unwrap();
     let resp = net.http(&HttpRequest::get(url)).await.unwrap();

@@ -257,7 +257,7 @@ pub(crate) async fn probe_param(
     if !tech.time_based {
         return Ok(Outcome::None);
     }
-    time_based(&state.client, mk, v, o1.elapsed.max(o2.elapsed), opts).await
+    time_based(&state.client, mk, v, o1.elapsed.min(o2.elapsed), opts).await
 }
 
 /// The delay time-based probes ask for: [`WebOptions::sqli_delay`] held to 0.5–2 s.
@@ -268,8 +268,9 @@ fn time_delay(opts: &WebOptions) -> Duration {
 }
 
 /// Time-based: a bounded sleep (≤ 2 s) asked of the database delays the answer by that much
-/// over `base_t` (the slower of two answers to the original value), twice, and the same payload
-/// with a zero sleep does not. When the zero sleep is slow as well, the place is slow for any
+/// over `base_t` (the faster of two answers to the original value: one answer slowed by a busy
+/// server must not hide a real delay), twice, and the same payload with a zero sleep does not —
+/// that control and the repeat are what keep a merely jittery page from being reported. When the zero sleep is slow as well, the place is slow for any
 /// changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
 /// One request per template when nothing is slow; at most 4 × 3.
 pub(crate) async fn time_based(

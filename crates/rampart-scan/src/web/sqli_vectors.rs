@@ -273,7 +273,7 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
             else {
                 return Ok(Vec::new());
             };
-            let base_t = b1.elapsed.max(b2.elapsed);
+            let base_t = b1.elapsed.min(b2.elapsed);
             let Outcome::Found { how, mut evidence } =
                 time_based(&client, &mk, &orig, base_t, &opts).await?
             else {

@@ -358,7 +358,7 @@ pub fn start_vulnserver(dir: &Path) -> Option<(Proc, u16)> {
         &dir.join("vulnserver.log"),
     );
     assert!(
-        wait_port(port, Duration::from_secs(20)),
+        wait_port(port, Duration::from_secs(30)),
         "vulnserver did not start"
     );
     Some((p, port))
@@ -407,7 +407,7 @@ pub fn start_minitwit(dir: &Path) -> Option<(Proc, u16)> {
         &dir.join("minitwit.log"),
     );
     assert!(
-        wait_port(port, Duration::from_secs(20)),
+        wait_port(port, Duration::from_secs(30)),
         "MiniTwit did not start"
     );
     Some((p, port))
@@ -451,7 +451,7 @@ fn start_vulnapp_with(dir: &Path, env: &[(&str, &str)]) -> Option<(Proc, u16)> {
         &dir.join("vulnapp.log"),
     );
     assert!(
-        wait_port(port, Duration::from_secs(20)),
+        wait_port(port, Duration::from_secs(30)),
         "vulnapp did not start: {}",
         std::fs::read_to_string(dir.join("vulnapp.log")).unwrap_or_default()
     );

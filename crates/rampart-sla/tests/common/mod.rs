@@ -123,11 +123,17 @@ impl Nginx {
             .spawn()
             .expect("nginx starts");
         self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
+        // Generous: a loaded CI machine can take seconds to start a process; a config nginx
+        // refuses ends the wait at once (the master exits).
+        let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            let exited = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten());
             assert!(
-                Instant::now() < deadline,
-                "nginx did not start: {}",
+                Instant::now() < deadline && exited.is_none(),
+                "nginx did not start ({exited:?}): {}",
                 self.log()
             );
             std::thread::sleep(Duration::from_millis(10));
