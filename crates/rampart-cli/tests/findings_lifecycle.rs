@@ -561,12 +561,10 @@ fn validate_reports_claims_no_declared_target_can_ever_verify() {
 fn a_port_finding_is_fixed_only_by_a_scan_of_that_port() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // Reserved ports: once this test closes the listener, nothing else may open that port.
+    let port = rampart_testkit::free_port();
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let closed = rampart_testkit::closed_port();
     std::fs::write(
         dir.join("rampart.toml"),
         "[project]\nname = \"ports\"\n[scope]\nhosts = [\"127.0.0.1\"]\n[[hosts]]\naddress = \"127.0.0.1\"\nports = []\n",

@@ -17,12 +17,9 @@ fn loopback(p: Politeness) -> Net {
     )
 }
 
-/// A loopback port with nothing listening (bound, then released).
+/// A loopback port with nothing listening, kept closed for the whole test.
 fn closed_port() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
+    SocketAddr::from(([127, 0, 0, 1], rampart_testkit::closed_port()))
 }
 
 #[tokio::test]

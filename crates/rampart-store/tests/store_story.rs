@@ -194,11 +194,7 @@ async fn story_on_postgres() {
 
 #[tokio::test]
 async fn unreachable_postgres_is_a_clear_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = rampart_testkit::closed_port();
     let err = match Store::open(&format!("postgres://rampart:hunter2@127.0.0.1:{port}/x")).await {
         Err(e) => e.to_string(),
         Ok(_) => panic!("nothing listens there"),

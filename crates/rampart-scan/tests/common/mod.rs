@@ -279,25 +279,7 @@ pub fn web_targets_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/web-targets")
 }
 
-/// A port nothing listens on right now (on the host's loopback).
-pub fn free_port() -> u16 {
-    // The kernel may hand the same ephemeral port to two `bind(0)` calls in a row once the first
-    // socket is closed; a test that asks for two ports (nginx plus a TLS server block) then gets
-    // one port twice. Remember what this process handed out and never repeat it.
-    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
-    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
-    loop {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        if !given.contains(&port) {
-            given.push(port);
-            return port;
-        }
-    }
-}
+pub use rampart_testkit::free_port;
 
 /// Starts `args` as the unprivileged user `nobody` (when root), output to `log`.
 pub fn spawn_as_nobody(args: &[&str], env: &[(&str, &str)], log: &Path) -> Proc {

@@ -35,25 +35,7 @@ pub fn have_tool(program: &str, arg: &str, package: &str) -> bool {
     }
 }
 
-/// A free port on 127.0.0.1 (bound and released).
-pub fn free_port() -> u16 {
-    // The kernel may hand the same ephemeral port to two `bind(0)` calls in a row once the first
-    // socket is closed; a test that asks for two ports (nginx plus a TLS server block) then gets
-    // one port twice. Remember what this process handed out and never repeat it.
-    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
-    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
-    loop {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        if !given.contains(&port) {
-            given.push(port);
-            return port;
-        }
-    }
-}
+pub use rampart_testkit::free_port;
 
 /// nginx with a private prefix and config in a temp dir, answering `ok` on every path.
 pub struct Nginx {
