@@ -100,12 +100,15 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-/// An artifact URI for a target: URLs and paths as they are, `host:port` as `tcp://host:port`.
+/// An artifact URI for a target: URLs, other URIs (`dfd:flow/web-db`) and paths as they are,
+/// `host:port` as `tcp://host:port`. A URI's scheme starts with a letter (RFC 3986); what follows
+/// a host's colon is all digits.
 fn target_uri(target: &str) -> String {
-    let has_scheme = target.split_once("://").is_some_and(|(s, _)| {
-        !s.is_empty()
+    let has_scheme = target.split_once(':').is_some_and(|(s, rest)| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && !(rest.bytes().all(|b| b.is_ascii_digit()))
     });
     if has_scheme || target.starts_with('/') || !target.contains(':') {
         target.replace(' ', "%20")
@@ -143,5 +146,13 @@ mod tests {
             "tcp://127.0.0.1:3000"
         );
         assert_eq!(target_uri("http://h/x"), "http://h/x");
+        // A threat's flow is a URI of its own, not a host and port.
+        assert_eq!(target_uri("dfd:flow/web-db"), "dfd:flow/web-db");
+        assert_eq!(target_uri("db.internal:5432"), "tcp://db.internal:5432");
+        assert_eq!(target_uri("[::1]:22"), "tcp://[::1]:22");
+        assert_eq!(
+            target_uri("/var/log/nginx/access.log"),
+            "/var/log/nginx/access.log"
+        );
     }
 }
