@@ -5,6 +5,7 @@
 //! Skipped when nginx is not installed, unless `RAMPART_REQUIRE_SERVERS=1` (scripts/test sets
 //! it when it can install the servers): then a missing nginx fails the test.
 
+use rampart_testkit::group_members;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -29,26 +30,6 @@ impl Nginx {
     fn pgid(&self) -> u32 {
         self.0.id()
     }
-}
-
-/// The pids of every live process in group `pgid` (from /proc), zombies excluded.
-fn group_members(pgid: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // After the `(comm)` field: state, ppid, pgrp.
-        let rest = &stat[stat.rfind(')').map_or(0, |i| i + 2)..];
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        if f.len() > 2 && f[0] != "Z" && f[2].parse::<u32>().ok() == Some(pgid) {
-            out.push(pid);
-        }
-    }
-    out
 }
 
 fn signal_group(pgid: u32, sig: &str) {

@@ -4,30 +4,8 @@
 mod common;
 
 use common::*;
+use rampart_testkit::group_members;
 use std::time::Duration;
-
-/// Process ids whose process group is `pgid`, from /proc.
-fn group_members(pgid: i32) -> Vec<i32> {
-    let mut v = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after the last ')'.
-        let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-        let fields: Vec<&str> = after.split_whitespace().collect();
-        // A zombie (state Z) has exited and only waits for its parent to reap it: not running.
-        if fields.first() != Some(&"Z")
-            && fields.get(2).and_then(|g| g.parse::<i32>().ok()) == Some(pgid)
-        {
-            v.push(pid);
-        }
-    }
-    v
-}
 
 #[test]
 fn nginx_workers_are_stopped_even_when_the_test_fails() {
@@ -59,7 +37,7 @@ fn nginx_workers_are_stopped_even_when_the_test_fails() {
             wait_port(port, Duration::from_secs(30)),
             "nginx did not start"
         );
-        let pgid = nginx.0.id() as i32;
+        let pgid = nginx.0.id();
         // Wait until the master has forked both workers.
         for _ in 0..100 {
             if group_members(pgid).len() >= 3 {

@@ -102,6 +102,32 @@ fn lock_dir() -> PathBuf {
     dir
 }
 
+/// The live processes of process group `pgid`, read from /proc: what a test that started a
+/// server as a group leader must have stopped. A zombie (state `Z`) has exited and only waits to
+/// be reaped, so it does not count.
+pub fn group_members(pgid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in dir.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid pgrp …`: comm may hold spaces and parentheses, so read the
+        // fields after the last ')'.
+        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        if f.len() > 2 && f[0] != "Z" && f[2].parse::<u32>().ok() == Some(pgid) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
 fn nanos() -> u32 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -112,6 +138,24 @@ fn nanos() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_lists_its_live_members() {
+        let me = std::process::id();
+        // This test process is in some group; a group id no process has lists nobody.
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+        let pgid: u32 = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .nth(2)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(group_members(pgid).contains(&me));
+        assert!(group_members(u32::MAX).is_empty());
+    }
 
     #[test]
     fn top_ports_are_never_handed_out() {
