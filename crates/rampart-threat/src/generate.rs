@@ -4,7 +4,7 @@ use crate::dfd::Dfd;
 use crate::error::ThreatError;
 use crate::filter::{self, Expr, Subject};
 use crate::kb::{AttrLookup, KnowledgeBase};
-use crate::threat::{threat_id, Threat};
+use crate::threat::{priority_of_severity, threat_id, Origin, Threat};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -152,49 +152,112 @@ impl RuleSet {
             if let Some(list) = crossed_by.get(f.id.as_str()) {
                 crossed.extend(list.iter().map(|&b| btypes[b]));
             }
-            let subject = Subject {
-                kb,
-                types: [types[si], ft, types[ti]],
-                attrs: [&attrs[si], fattrs, &attrs[ti]],
-                crossed: &crossed,
-            };
-            let source = &dfd.elements[si];
-            let target = &dfd.elements[ti];
-            for c in &self.compiled {
-                if !c.include.eval(&subject) || c.exclude.eval(&subject) {
-                    continue;
+            // A two-way flow is tested in both directions; swapping the ends gives the reverse
+            // threats ids of their own. Crossing does not depend on the direction.
+            let reverse = f.bidirectional && si != ti;
+            for (si, ti) in std::iter::once((si, ti)).chain(reverse.then_some((ti, si))) {
+                let subject = Subject {
+                    kb,
+                    types: [types[si], ft, types[ti]],
+                    attrs: [&attrs[si], fattrs, &attrs[ti]],
+                    crossed: &crossed,
+                };
+                let source = &dfd.elements[si];
+                let target = &dfd.elements[ti];
+                for c in &self.compiled {
+                    if !c.include.eval(&subject) || c.exclude.eval(&subject) {
+                        continue;
+                    }
+                    let rule = &kb.rules[c.rule];
+                    let fill = |pattern: &str| fill(pattern, &source.name, &target.name, &f.name);
+                    let title = fill(&rule.title);
+                    out.push(Threat {
+                        id: threat_id(&rule.id, &source.id, &f.id, &target.id),
+                        rule: rule.id.clone(),
+                        category: kb.category_name(&rule.category).to_string(),
+                        category_id: rule.category.clone(),
+                        title: title.clone(),
+                        origin: Origin::Rule,
+                        title_source: Default::default(),
+                        generated_title: title,
+                        stored_title: None,
+                        interaction: f.name.clone(),
+                        flow_id: f.id.clone(),
+                        source: source.name.clone(),
+                        source_id: source.id.clone(),
+                        target: target.name.clone(),
+                        target_id: target.id.clone(),
+                        description: fill(&rule.description),
+                        remediation: fill(&rule.remediation),
+                        state: Default::default(),
+                        priority: Default::default(),
+                        justification: String::new(),
+                        owner: String::new(),
+                        groups: Vec::new(),
+                        checks: Vec::new(),
+                    });
                 }
-                let rule = &kb.rules[c.rule];
-                let fill = |pattern: &str| fill(pattern, &source.name, &target.name, &f.name);
-                let title = fill(&rule.title);
-                out.push(Threat {
-                    id: threat_id(&rule.id, &source.id, &f.id, &target.id),
-                    rule: rule.id.clone(),
-                    category: kb.category_name(&rule.category).to_string(),
-                    category_id: rule.category.clone(),
-                    title: title.clone(),
-                    title_source: Default::default(),
-                    generated_title: title,
-                    stored_title: None,
-                    interaction: f.name.clone(),
-                    flow_id: f.id.clone(),
-                    source: source.name.clone(),
-                    source_id: source.id.clone(),
-                    target: target.name.clone(),
-                    target_id: target.id.clone(),
-                    description: fill(&rule.description),
-                    remediation: fill(&rule.remediation),
-                    state: Default::default(),
-                    priority: Default::default(),
-                    justification: String::new(),
-                    owner: String::new(),
-                    groups: Vec::new(),
-                    checks: Vec::new(),
-                });
             }
         }
+        out.extend(model_threats(dfd));
         Ok(out)
     }
+}
+
+/// The threats written in the model, each on the element, flow or boundary it names (the DFD
+/// loader checks that it names one). They start Not Started, High like generated ones; the
+/// triage sets their state.
+fn model_threats(dfd: &Dfd) -> Vec<Threat> {
+    dfd.threats
+        .iter()
+        .map(|m| {
+            let (interaction, source, target) = if let Some(f) = dfd.flow(&m.on) {
+                let name = |id: &str| {
+                    dfd.element(id)
+                        .map_or((String::new(), id.to_string()), |e| {
+                            (e.name.clone(), e.id.clone())
+                        })
+                };
+                (f.name.clone(), name(&f.source), name(&f.target))
+            } else if let Some(e) = dfd.element(&m.on) {
+                let end = (e.name.clone(), e.id.clone());
+                (e.name.clone(), end.clone(), end)
+            } else {
+                let name = dfd
+                    .boundary(&m.on)
+                    .map_or(String::new(), |b| b.name.clone());
+                (name, Default::default(), Default::default())
+            };
+            let category_id = crate::threat::stride_letter(&m.category)
+                .unwrap_or(&m.category)
+                .to_string();
+            Threat {
+                id: m.id.clone(),
+                rule: "model".into(),
+                origin: Origin::Model,
+                category: m.category.clone(),
+                category_id,
+                title: m.title.clone(),
+                title_source: Default::default(),
+                generated_title: m.title.clone(),
+                stored_title: None,
+                interaction,
+                flow_id: m.on.clone(),
+                source: source.0,
+                source_id: source.1,
+                target: target.0,
+                target_id: target.1,
+                description: m.description.clone(),
+                remediation: m.mitigation.clone(),
+                state: Default::default(),
+                priority: priority_of_severity(&m.severity).0,
+                justification: String::new(),
+                owner: String::new(),
+                groups: Vec::new(),
+                checks: Vec::new(),
+            }
+        })
+        .collect()
 }
 
 /// A title, description or remediation pattern with `{source.Name}`, `{target.Name}` and

@@ -163,6 +163,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                         crossed_by: Vec::new(),
                         tmt_guid: Some(guid),
                         layout: Some(rect),
+                        ..Default::default()
                     });
                     continue;
                 }
@@ -176,6 +177,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                     out_of_scope: props.out_of_scope,
                     tmt_guid: Some(guid),
                     layout: Some(rect),
+                    ..Default::default()
                 });
             }
         }
@@ -199,6 +201,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                         crossed_by: Vec::new(),
                         tmt_guid: Some(guid),
                         layout: None,
+                        ..Default::default()
                     });
                     continue;
                 }
@@ -220,6 +223,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                     attributes: props.attributes,
                     out_of_scope: props.out_of_scope,
                     tmt_guid: Some(guid),
+                    ..Default::default()
                 });
             }
         }
