@@ -82,7 +82,6 @@ pub fn parse_dragon_with(
     kb: &KnowledgeBase,
     opts: ImportOptions,
 ) -> Result<DragonImport, ThreatError> {
-    let _ = kb;
     let file = origin.display().to_string();
     let err = |m: String| ThreatError::Dragon {
         file: origin.to_path_buf(),
@@ -204,10 +203,11 @@ pub fn parse_dragon_with(
             let shape = c["shape"].as_str().unwrap_or("");
             let ty = data["type"].as_str().unwrap_or("");
             let rp = &data["rampart"];
-            let name = match s(&data["name"]) {
-                n if !n.is_empty() => n,
-                _ => s(&c["attrs"]["label"]["text"]),
-            };
+            // Boxes may be named only in their label, flows and curves in their label object.
+            let name = [s(&data["name"]), s(&c["attrs"]["label"]["text"]), label(c)]
+                .into_iter()
+                .find(|n| !n.is_empty())
+                .unwrap_or_default();
             let id = match rp["id"].as_str() {
                 Some(i) => unique(i.to_string()),
                 None => unique(slug(&name)),
@@ -274,7 +274,7 @@ pub fn parse_dragon_with(
                     });
                 }
                 ("flow", _) | (_, "tm.Flow") => {
-                    flow_cells.push((c, id, n));
+                    flow_cells.push((c, id, name, n));
                 }
                 ("trust-boundary-box", _) | (_, "tm.BoundaryBox") => {
                     threats.collect(data, &cid, &id, &name);
@@ -289,7 +289,6 @@ pub fn parse_dragon_with(
                 }
                 ("trust-boundary-curve", _) | (_, "tm.Boundary") => {
                     threats.collect(data, &cid, &id, &name);
-                    let name = if name.is_empty() { label(c) } else { name };
                     let mut b = boundary(rp, id, name, rp["kind"].as_str().unwrap_or("GE.TB.L"));
                     let point = |p: &Value| {
                         (
@@ -311,13 +310,9 @@ pub fn parse_dragon_with(
             }
         }
     }
-    for (c, id, n) in flow_cells {
+    for (c, id, fname, n) in flow_cells {
         let data = &c["data"];
         let rp = &data["rampart"];
-        let fname = match s(&data["name"]) {
-            n if !n.is_empty() => n,
-            _ => label(c),
-        };
         let what = format!("flow {:?} ({fname:?})", s(&c["id"]));
         // An end drawn loose (a point, no `cell`) is a flow Threat Dragon itself leaves
         // unattached; an end naming a cell that is not an element is a broken file. Either is
@@ -375,18 +370,27 @@ pub fn parse_dragon_with(
         let mut attributes = attrs_of(&rp["attributes"]);
         let protocol = s(&data["protocol"]);
         let upper = protocol.trim().to_ascii_uppercase();
-        let (kind, expressed) = match rp["kind"].as_str() {
-            Some(k) => (k.to_string(), false),
-            None if upper.contains("HTTPS") => ("SE.DF.TMCore.HTTPS".into(), upper == "HTTPS"),
-            None if upper == "HTTP" => ("SE.DF.TMCore.HTTP".into(), true),
+        let kind = match rp["kind"].as_str() {
+            Some(k) => k.to_string(),
+            None if upper.contains("HTTPS") => "SE.DF.TMCore.HTTPS".into(),
+            None if upper == "HTTP" => "SE.DF.TMCore.HTTP".into(),
             None => {
                 if data["isEncrypted"].as_bool().unwrap_or(false) {
                     attributes.insert("providesConfidentiality".into(), "Yes".into());
                     attributes.insert("providesIntegrity".into(), "Yes".into());
                 }
-                ("GE.DF".into(), false)
+                "GE.DF".into()
             }
         };
+        // The protocol text is kept only when the kind does not say it (export writes `HTTPS`
+        // and `HTTP` from the kind).
+        let is = |id: &str| {
+            kb.type_index(&kind)
+                .zip(kb.type_index(id))
+                .is_some_and(|(a, b)| kb.is_a(a, b))
+        };
+        let expressed = (upper == "HTTPS" && is("SE.DF.TMCore.HTTPS"))
+            || (upper == "HTTP" && is("SE.DF.TMCore.HTTP"));
         threats.collect(data, &s(&c["id"]), &id, &fname);
         diagram_of.insert(id.clone(), n);
         dfd.flows.push(Flow {
@@ -400,7 +404,6 @@ pub fn parse_dragon_with(
             reason_out_of_scope: s(&data["reasonOutOfScope"]),
             description: s(&data["description"]),
             bidirectional: data["isBidirectional"].as_bool().unwrap_or(false),
-            // Kept when the kind does not say it all (`HTTPS`, `HTTP` are the kind).
             protocol: if expressed { String::new() } else { protocol },
             tmt_guid: None,
         });
