@@ -39,7 +39,10 @@ fn hand_written_threats_become_model_threats_with_their_states() {
     let linkable = i.dfd.threats.iter().find(|t| t.on == "web-app").unwrap();
     assert_eq!(linkable.category, "Linkability");
     assert_eq!(linkable.model_type, "LINDDUN");
-    assert_eq!(linkable.severity, "TBD", "the severity text is kept as written");
+    assert_eq!(
+        linkable.severity, "TBD",
+        "the severity text is kept as written"
+    );
     let t = &i.triage;
     assert_eq!(
         entry(t, "6b2c7a1e-0001-4000-8000-000000000001").state,
@@ -63,7 +66,11 @@ fn hand_written_threats_become_model_threats_with_their_states() {
 #[test]
 fn an_unknown_status_is_a_warning_naming_the_threat() {
     let i = import("td-v2-shop.json");
-    let w: Vec<&String> = i.warnings.iter().filter(|w| w.contains("Accepted")).collect();
+    let w: Vec<&String> = i
+        .warnings
+        .iter()
+        .filter(|w| w.contains("Accepted"))
+        .collect();
     assert_eq!(w.len(), 1, "{:?}", i.warnings);
     assert!(w[0].contains("6b2c7a1e-0003-4000-8000-000000000003"));
     assert!(w[0].contains("Order replayed"));
@@ -93,7 +100,10 @@ fn model_threats_are_reported_and_triaged_like_generated_ones() {
 #[test]
 fn names_descriptions_and_reasons_are_kept() {
     let d = import("td-v2-shop.json").dfd;
-    assert_eq!(d.boundaries[0].name, "Data centre", "name from attrs.label.text");
+    assert_eq!(
+        d.boundaries[0].name, "Data centre",
+        "name from attrs.label.text"
+    );
     let store = d.flows.iter().find(|f| f.id == "store-order").unwrap();
     assert_eq!(store.name, "Store order", "name from the label object");
     let order = d.flows.iter().find(|f| f.name == "Order").unwrap();
@@ -210,7 +220,10 @@ fn legacy_v1_files_are_imported() {
     assert_eq!(d.meta.name, "Legacy model");
     let names: Vec<&str> = d.elements.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["Operator", "Scheduler", "Job queue"]);
-    assert_eq!(d.element("job-queue").unwrap().attributes["storesLogData"], "Yes");
+    assert_eq!(
+        d.element("job-queue").unwrap().attributes["storesLogData"],
+        "Yes"
+    );
     let flows: Vec<(&str, &str, &str)> = d
         .flows
         .iter()
@@ -227,7 +240,11 @@ fn legacy_v1_files_are_imported() {
     assert_eq!(d.boundaries[0].name, "Office network");
     assert_eq!(d.boundaries[0].crossed_by, ["submit-job"]);
     assert_eq!(d.threats.len(), 2);
-    let tampered = d.threats.iter().find(|t| t.title == "Job tampered").unwrap();
+    let tampered = d
+        .threats
+        .iter()
+        .find(|t| t.title == "Job tampered")
+        .unwrap();
     assert_eq!(entry(&i.triage, &tampered.id).state, State::Mitigated);
     // v1 threats have no id: one is derived, the same on every import.
     assert_eq!(import("td-v1-legacy.json").dfd.threats, d.threats);

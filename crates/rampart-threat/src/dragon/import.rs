@@ -12,6 +12,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+type Polyline = Vec<(f64, f64)>;
+
 /// Choices for reading a Threat Dragon file.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ImportOptions {
@@ -165,11 +167,12 @@ pub fn parse_dragon_with(
             .map(|o| o.iter().map(|(k, v)| (k.clone(), s(v))).collect())
             .unwrap_or_default()
     };
-    // Cell id → (rampart id, diagram index) of the elements.
+    // Cell id → rampart id of the elements; rampart id → diagram index of elements and flows.
     let mut cell_to_id: HashMap<String, String> = HashMap::new();
     let mut diagram_of: HashMap<String, usize> = HashMap::new();
     let mut boxes: Vec<(usize, Rect, usize)> = Vec::new();
-    let mut curves: Vec<(usize, Vec<(f64, f64)>, usize)> = Vec::new();
+    // (boundary index, points of the curve, diagram index)
+    let mut curves: Vec<(usize, Polyline, usize)> = Vec::new();
     let mut threats = Threats {
         file: &file,
         triage: Vec::new(),
