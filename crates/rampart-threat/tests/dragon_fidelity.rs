@@ -297,3 +297,23 @@ fn the_toml_text_keeps_everything_imported() {
     assert_eq!(back.threats, i.dfd.threats);
     assert_eq!(back.boundaries, i.dfd.boundaries);
 }
+
+#[test]
+fn a_tm7_threat_no_rule_generates_is_kept_as_a_model_threat() {
+    // TMT threats added by hand carry a type id of their own; here I6 becomes "CUSTOM1".
+    let tm7 = fixture("two-zones.tm7").replace("<b:TypeId>I6<", "<b:TypeId>CUSTOM1<");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.tm7");
+    std::fs::write(&path, tm7).unwrap();
+    let rules = RuleSet::builtin().unwrap();
+    let (dfd, triage) = rampart_threat::load_model(&path, &rules).unwrap();
+    assert_eq!(dfd.threats.len(), 1, "{:?}", dfd.threats);
+    assert_eq!(dfd.threats[0].title, "Data Flow Sniffing");
+    assert_eq!(dfd.threats[0].on, "page-request");
+    let mut threats = rules.generate(&dfd).unwrap();
+    let out = triage.unwrap().apply(&mut threats);
+    assert!(out.unmatched.is_empty(), "{:?}", out.unmatched);
+    let custom = threats.iter().find(|t| t.origin == Origin::Model).unwrap();
+    assert_eq!(custom.state, State::NeedsInvestigation);
+    assert_eq!(custom.justification, "Moving to HTTPS <next sprint>.");
+}

@@ -346,9 +346,16 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                 stored
             )?;
             crate::outln!(
-                "{} threats generated with {}; {} triaged",
-                threats.len(),
+                "{} threats generated with {}, {} written in the model; {} triaged",
+                threats
+                    .iter()
+                    .filter(|t| t.origin == rampart_threat::Origin::Rule)
+                    .count(),
                 rules.kb().name,
+                threats
+                    .iter()
+                    .filter(|t| t.origin == rampart_threat::Origin::Model)
+                    .count(),
                 threats.len()
                     - threats
                         .iter()
