@@ -246,6 +246,10 @@ fn legacy_v1_files_are_imported() {
         .find(|t| t.title == "Job tampered")
         .unwrap();
     assert_eq!(entry(&i.triage, &tampered.id).state, State::Mitigated);
+    assert_eq!(
+        tampered.model_type, "STRIDE",
+        "v1 knew STRIDE categories only"
+    );
     // v1 threats have no id: one is derived, the same on every import.
     assert_eq!(import("td-v1-legacy.json").dfd.threats, d.threats);
 }

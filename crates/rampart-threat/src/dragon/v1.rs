@@ -3,7 +3,7 @@
 //! on the cell itself. They are rewritten as v2 cells (shape, `data`, `source.cell`) so one
 //! importer reads both.
 
-use crate::threat::threat_id;
+use crate::threat::{stride_letter, threat_id};
 use serde_json::{json, Map, Value};
 
 /// Whether the document is a v1 model: some diagram has `diagramJson` and none has `cells`.
@@ -60,8 +60,16 @@ fn cell(c: &Value) -> Value {
     // derive a stable one from the cell and the threat's place on it.
     if let Some(Value::Array(threats)) = data.get_mut("threats") {
         for (i, t) in threats.iter_mut().enumerate() {
-            if t["id"].is_null() && t.is_object() {
+            if !t.is_object() {
+                continue;
+            }
+            if t["id"].is_null() {
                 t["id"] = json!(threat_id("td-v1", cid, &i.to_string(), ""));
+            }
+            // Nor a `modelType`: a STRIDE category says which.
+            if t["modelType"].is_null() && stride_letter(t["type"].as_str().unwrap_or("")).is_some()
+            {
+                t["modelType"] = json!("STRIDE");
             }
         }
     }
