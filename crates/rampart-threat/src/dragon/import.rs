@@ -2,12 +2,12 @@
 //! threats rampart exported (back into the triage), and Threat Dragon's own threats (into the
 //! model, with their state in the triage).
 
-use super::{state_of_status, v1};
-use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, ModelThreat, Rect};
+use super::threats::{threat_titles, Threats};
+use super::{list, s, v1};
+use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, Rect};
 use crate::error::{Located, ThreatError};
 use crate::kb::{slug, KnowledgeBase};
-use crate::threat::{priority_of_severity, threat_id, State};
-use crate::triage::{Triage, TriageEntry};
+use crate::triage::Triage;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -45,20 +45,6 @@ pub fn parse_dragon(
     kb: &KnowledgeBase,
 ) -> Result<(Dfd, Triage), ThreatError> {
     parse_dragon_with(text, origin, kb, ImportOptions::default()).map(|i| (i.dfd, i.triage))
-}
-
-fn s(x: &Value) -> String {
-    x.as_str().unwrap_or("").to_string()
-}
-
-fn list(x: &Value) -> Vec<String> {
-    x.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A flow's label: Threat Dragon v2 writes label objects (`attrs.labelText.text`), older
@@ -173,12 +159,7 @@ pub fn parse_dragon_with(
     let mut boxes: Vec<(usize, Rect, usize)> = Vec::new();
     // (boundary index, points of the curve, diagram index)
     let mut curves: Vec<(usize, Polyline, usize)> = Vec::new();
-    let mut threats = Threats {
-        file: &file,
-        triage: Vec::new(),
-        model: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut threats = Threats::new(&file);
     let mut flow_cells = Vec::new();
     for (n, d) in diagrams.iter().enumerate() {
         // A diagram without cells is empty; cells of another type would silently drop a model.
@@ -459,92 +440,6 @@ pub fn parse_dragon_with(
         },
         warnings,
     })
-}
-
-fn threat_titles(data: &Value) -> Vec<String> {
-    data["threats"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|t| format!("{:?}", s(&t["title"])))
-        .collect()
-}
-
-/// The threats found on cells: ones rampart generated and exported (they carry their rule in
-/// `rampart.rule`) go back to the triage only; the others were written in Threat Dragon and
-/// become threats of the model, with their state in the triage.
-struct Threats<'a> {
-    file: &'a str,
-    triage: Vec<TriageEntry>,
-    model: Vec<ModelThreat>,
-    warnings: Vec<String>,
-}
-
-impl Threats<'_> {
-    fn collect(&mut self, data: &Value, cell: &str, on: &str, on_name: &str) {
-        for (i, t) in data["threats"].as_array().into_iter().flatten().enumerate() {
-            let rp = &t["rampart"];
-            let title = s(&t["title"]);
-            // Threat Dragon gives every threat an `id` (older rampart exports wrote `threatId`);
-            // one without either gets a stable id from its cell and place.
-            let id = match t["id"].as_str().or(t["threatId"].as_str()) {
-                Some(i) if !i.is_empty() => i.to_string(),
-                _ => threat_id("td", cell, &i.to_string(), ""),
-            };
-            let generated = rp["rule"].as_str().is_some_and(|r| !r.is_empty())
-                && rp["origin"].as_str() != Some("model");
-            let status = s(&t["status"]);
-            let severity = s(&t["severity"]);
-            let state = match rp["state"].as_str().and_then(|st| st.parse::<State>().ok()) {
-                Some(st) => st,
-                None => state_of_status(&status).unwrap_or_else(|| {
-                    self.warnings.push(format!(
-                        "{}: threat {id} ({title:?} on {on_name:?}): unknown status {status:?}; \
-                         expected Open, Mitigated or NotApplicable; taken as not-started",
-                        self.file
-                    ));
-                    State::NotStarted
-                }),
-            };
-            let (priority, known) = priority_of_severity(&severity);
-            if !known {
-                self.warnings.push(format!(
-                    "{}: threat {id} ({title:?} on {on_name:?}): unknown severity {severity:?}; \
-                     expected Critical, High, Medium, Low, TBD or TBA; priority high, text kept",
-                    self.file
-                ));
-            }
-            let (rule, justification) = if generated {
-                (s(&rp["rule"]), s(&t["mitigation"]))
-            } else {
-                self.model.push(ModelThreat {
-                    id: id.clone(),
-                    title: title.clone(),
-                    category: s(&t["type"]),
-                    on: on.to_string(),
-                    description: s(&t["description"]),
-                    mitigation: s(&t["mitigation"]),
-                    severity,
-                    model_type: s(&t["modelType"]),
-                });
-                ("model".to_string(), s(&rp["justification"]))
-            };
-            self.triage.push(TriageEntry {
-                id,
-                rule,
-                interaction: on_name.to_string(),
-                title,
-                stored_title: rp["stored_title"].as_str().map(str::to_string),
-                state,
-                priority,
-                justification,
-                owner: s(&rp["owner"]),
-                checks: list(&rp["checks"]),
-                groups: list(&rp["groups"]),
-                line: 0,
-            });
-        }
-    }
 }
 
 /// Byte offset of the `nth` (0-based) `"key": "value"` pair in JSON text. serde_json's `Value`

@@ -7,12 +7,14 @@
 
 mod export;
 mod import;
+mod threats;
 mod v1;
 
 pub use export::export;
 pub use import::{load_dragon, parse_dragon, parse_dragon_with, DragonImport, ImportOptions};
 
 use crate::threat::State;
+use serde_json::Value;
 
 const VERSION: &str = "2.2.0";
 
@@ -34,4 +36,20 @@ fn state_of_status(status: &str) -> Option<State> {
         "NotApplicable" | "NA" => Some(State::NotApplicable),
         _ => None,
     }
+}
+
+/// A string field, empty when absent or not a string.
+fn s(x: &Value) -> String {
+    x.as_str().unwrap_or("").to_string()
+}
+
+/// The strings of an array field (others skipped), empty when absent.
+fn list(x: &Value) -> Vec<String> {
+    x.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
