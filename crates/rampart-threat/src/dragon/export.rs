@@ -192,7 +192,7 @@ pub fn export(dfd: &Dfd, threats: &[Threat], kb: &KnowledgeBase) -> Value {
             "shape": "flow",
             "attrs": {"line": {"stroke": "#333333", "strokeWidth": 1.5, "targetMarker": {"name": "block"}, "sourceMarker": {"name": source_marker}, "strokeDasharray": null}},
             "width": 200, "height": 100, "zIndex": z, "connector": "smooth",
-            "labels": [f.name],
+            "labels": [{"attrs": {"labelText": {"text": f.name}}, "position": 0.5}],
             "id": cell_id(&f.id),
             "source": {"cell": cell_id(&f.source)},
             "target": {"cell": cell_id(&f.target)},
