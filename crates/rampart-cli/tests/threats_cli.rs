@@ -253,7 +253,8 @@ fn threat_dragon_export_then_import_gives_the_same_threats() {
     assert_eq!(on_flows.len(), 35);
     for t in &on_flows {
         assert_eq!(t["status"], "Mitigated", "{t}");
-        assert!(t["threatId"].is_string() && t["title"].is_string() && t["type"].is_string());
+        // Threat Dragon looks threats up by `id`.
+        assert!(t["id"].is_string() && t["title"].is_string() && t["type"].is_string());
     }
 
     // Import: the model and triage files, which report the same threats.
@@ -284,4 +285,69 @@ fn threat_dragon_export_then_import_gives_the_same_threats() {
     // The .json is also a model in its own right (its threats are its triage).
     let direct = report(&["threats", "report", "--model", "misp.json", "-f", "json"]);
     assert_eq!(direct, before);
+}
+
+#[test]
+fn threat_dragon_dangling_flow_is_refused_then_skipped_with_the_flag() {
+    let fixture = repo().join("crates/rampart-threat/tests/data/td-v2-dangling.json");
+    let f = fixture.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(dir.path(), &["threats", "import", f]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("td-v2-dangling.json:"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("--skip-dangling"), "{}", text(&out));
+    assert!(!dir.path().join("td-v2-dangling.dfd.toml").exists());
+
+    let out = rampart(dir.path(), &["threats", "import", f, "--skip-dangling"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning:") && err.contains("f-loose") && err.contains("Use HTTPS"),
+        "{err}"
+    );
+    assert!(dir.path().join("td-v2-dangling.dfd.toml").exists());
+}
+
+#[test]
+fn threat_dragon_hand_written_threats_are_reported_and_not_stale() {
+    let fixture = repo().join("crates/rampart-threat/tests/data/td-v2-shop.json");
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(
+        dir.path(),
+        &["threats", "import", fixture.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown status \"Accepted\""),
+        "{}",
+        text(&out)
+    );
+    let model = [
+        "--model",
+        "td-v2-shop.dfd.toml",
+        "--triage",
+        "td-v2-shop.triage.toml",
+    ];
+    let mut check = vec!["threats", "check"];
+    check.extend(model);
+    let out = rampart(dir.path(), &check);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut report = vec!["threats", "report", "-f", "json"];
+    report.extend(model);
+    let out = rampart(dir.path(), &report);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mine: Vec<&serde_json::Value> = v["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["origin"] == "model")
+        .collect();
+    assert_eq!(mine.len(), 4);
+    assert!(mine
+        .iter()
+        .any(|t| t["title"] == "Customer spoofed" && t["state"] == "Mitigated"));
 }

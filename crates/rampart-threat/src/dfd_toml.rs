@@ -26,7 +26,7 @@
 //! contains = ["apache"]         # a flow crosses when exactly one end is inside
 //! ```
 
-use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, Rect};
+use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, ModelThreat, Rect};
 use crate::error::{Located, ThreatError};
 use crate::kb::{AttrLookup, Family, KnowledgeBase};
 use crate::toml_pos::{line_col, quote};
@@ -48,6 +48,8 @@ pub(crate) struct DfdShape {
     flow: Vec<FlowShape>,
     #[serde(default)]
     boundary: Vec<BoundaryShape>,
+    #[serde(default)]
+    model_threat: Vec<ModelThreatShape>,
     // Keys of the project file's [threats] section, when the DFD is written inline there.
     #[serde(default, rename = "model")]
     _model: Option<serde::de::IgnoredAny>,
@@ -69,6 +71,10 @@ struct ElementShape {
     #[serde(default)]
     out_of_scope: bool,
     #[serde(default)]
+    reason_out_of_scope: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
     tmt_guid: Option<String>,
     #[serde(default)]
     layout: Option<Rect>,
@@ -89,6 +95,14 @@ struct FlowShape {
     #[serde(default)]
     out_of_scope: bool,
     #[serde(default)]
+    reason_out_of_scope: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    bidirectional: bool,
+    #[serde(default)]
+    protocol: String,
+    #[serde(default)]
     tmt_guid: Option<String>,
 }
 
@@ -108,6 +122,28 @@ struct BoundaryShape {
     tmt_guid: Option<String>,
     #[serde(default)]
     layout: Option<Rect>,
+    #[serde(default)]
+    line: Option<[(f64, f64); 2]>,
+}
+
+/// `[[model_threat]]`: a threat written by hand (named so as not to clash with the triage
+/// file's `[[threat]]`, which holds decisions about threats, not threats).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelThreatShape {
+    id: S,
+    title: String,
+    #[serde(default)]
+    category: String,
+    on: S,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    mitigation: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    model_type: String,
 }
 
 #[derive(Deserialize)]
@@ -381,6 +417,8 @@ fn build(
             kind: t.map(|t| kb.types[t].id.clone()).unwrap_or_default(),
             attributes: plain(attributes),
             out_of_scope: e.out_of_scope,
+            reason_out_of_scope: e.reason_out_of_scope,
+            description: e.description,
             tmt_guid: e.tmt_guid,
             layout: e.layout,
         });
@@ -422,6 +460,10 @@ fn build(
             kind: t.map(|t| kb.types[t].id.clone()).unwrap_or_default(),
             attributes: plain(attributes),
             out_of_scope: f.out_of_scope,
+            reason_out_of_scope: f.reason_out_of_scope,
+            description: f.description,
+            bidirectional: f.bidirectional,
+            protocol: f.protocol,
             tmt_guid: f.tmt_guid,
         });
     }
@@ -473,6 +515,44 @@ fn build(
             crossed_by: b.crossed_by.into_iter().map(Spanned::into_inner).collect(),
             tmt_guid: b.tmt_guid,
             layout: b.layout,
+            line: b.line,
+        });
+    }
+    let mut threat_ids: HashMap<String, ()> = HashMap::new();
+    for t in shape.model_threat {
+        if t.id.get_ref().trim().is_empty() {
+            c.at(&t.id, "model_threat: empty id; expected a stable id".into());
+        } else if threat_ids.insert(t.id.get_ref().clone(), ()).is_some() {
+            c.at(
+                &t.id,
+                format!(
+                    "model_threat id \"{}\" appears twice; ids must be unique",
+                    t.id.get_ref()
+                ),
+            );
+        }
+        if !matches!(
+            kind_of(t.on.get_ref()),
+            Some("element" | "flow" | "boundary")
+        ) {
+            c.at(
+                &t.on,
+                format!(
+                    "model_threat \"{}\": on \"{}\" names no element, flow or boundary",
+                    t.id.get_ref(),
+                    t.on.get_ref()
+                ),
+            );
+        }
+        dfd.threats.push(ModelThreat {
+            id: t.id.into_inner(),
+            title: t.title,
+            category: t.category,
+            on: t.on.into_inner(),
+            description: t.description,
+            mitigation: t.mitigation,
+            severity: t.severity,
+            model_type: t.model_type,
         });
     }
     if c.problems.is_empty() {
@@ -549,9 +629,11 @@ pub fn to_toml(dfd: &Dfd, kb: &KnowledgeBase) -> String {
         if !e.attributes.is_empty() {
             s.push_str(&format!("attributes = {}\n", attrs(&e.attributes)));
         }
+        text_keys(&mut s, &[("description", &e.description)]);
         if e.out_of_scope {
             s.push_str("out_of_scope = true\n");
         }
+        text_keys(&mut s, &[("reason_out_of_scope", &e.reason_out_of_scope)]);
         if let Some(g) = &e.tmt_guid {
             s.push_str(&format!("tmt_guid = {}\n", quote(g)));
         }
@@ -571,9 +653,17 @@ pub fn to_toml(dfd: &Dfd, kb: &KnowledgeBase) -> String {
         if !f.attributes.is_empty() {
             s.push_str(&format!("attributes = {}\n", attrs(&f.attributes)));
         }
+        if f.bidirectional {
+            s.push_str("bidirectional = true\n");
+        }
+        text_keys(
+            &mut s,
+            &[("protocol", &f.protocol), ("description", &f.description)],
+        );
         if f.out_of_scope {
             s.push_str("out_of_scope = true\n");
         }
+        text_keys(&mut s, &[("reason_out_of_scope", &f.reason_out_of_scope)]);
         if let Some(g) = &f.tmt_guid {
             s.push_str(&format!("tmt_guid = {}\n", quote(g)));
         }
@@ -595,8 +685,44 @@ pub fn to_toml(dfd: &Dfd, kb: &KnowledgeBase) -> String {
         if let Some(r) = &b.layout {
             s.push_str(&format!("layout = {}\n", layout(r)));
         }
+        if let Some([(x1, y1), (x2, y2)]) = b.line {
+            s.push_str(&format!(
+                "line = [[{}, {}], [{}, {}]]\n",
+                fmt_num(x1),
+                fmt_num(y1),
+                fmt_num(x2),
+                fmt_num(y2)
+            ));
+        }
+    }
+    for t in &dfd.threats {
+        s.push_str(&format!(
+            "\n[[model_threat]]\nid = {}\ntitle = {}\non = {}\n",
+            quote(&t.id),
+            quote(&t.title),
+            quote(&t.on)
+        ));
+        text_keys(
+            &mut s,
+            &[
+                ("category", &t.category),
+                ("severity", &t.severity),
+                ("model_type", &t.model_type),
+                ("description", &t.description),
+                ("mitigation", &t.mitigation),
+            ],
+        );
     }
     s
+}
+
+/// `key = "value"` lines for the keys whose value is not empty.
+fn text_keys(s: &mut String, keys: &[(&str, &String)]) {
+    for (k, v) in keys {
+        if !v.is_empty() {
+            s.push_str(&format!("{k} = {}\n", quote(v)));
+        }
+    }
 }
 
 fn fmt_num(v: f64) -> String {

@@ -118,9 +118,10 @@ pub fn load_model(path: &Path, rules: &RuleSet) -> Result<(Dfd, Option<Triage>),
         .to_ascii_lowercase();
     match ext.as_str() {
         "tm7" => {
-            let m = crate::tm7::load_tm7(path)?;
+            let mut m = crate::tm7::load_tm7(path)?;
             let generated = rules.generate(&m.dfd)?;
             let triage = m.triage(&generated);
+            m.dfd.threats = m.model_threats(&generated);
             Ok((m.dfd, Some(triage)))
         }
         "json" => {

@@ -2,7 +2,7 @@
 //! crossings decided from the drawing, as TMT does), attribute values, and every threat instance
 //! with its state, priority and justification.
 
-use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, Rect};
+use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, ModelThreat, Rect};
 use crate::error::{Located, ThreatError};
 use crate::threat::{threat_id, Priority, State, Threat};
 use crate::triage::{Triage, TriageEntry};
@@ -30,6 +30,8 @@ pub struct Tm7Threat {
     pub title: String,
     pub category: String,
     pub interaction: String,
+    /// TMT's description of the threat (`UserThreatDescription`).
+    pub description: String,
     pub state: State,
     pub priority: Priority,
     pub justification: String,
@@ -60,7 +62,9 @@ impl Tm7Model {
                     rule: t.rule.clone(),
                     interaction: t.interaction.clone(),
                     title: now.unwrap_or(&t.title).to_string(),
-                    stored_title: (now != Some(t.title.as_str())).then(|| t.title.clone()),
+                    // A threat the rules do not generate becomes a threat of the model with
+                    // this title: there is no generated title for it to differ from.
+                    stored_title: now.is_some_and(|n| n != t.title).then(|| t.title.clone()),
                     state: t.state,
                     priority: t.priority,
                     justification: t.justification.clone(),
@@ -72,6 +76,26 @@ impl Tm7Model {
             })
             .collect();
         Triage { entries }
+    }
+
+    /// The stored threats the rules do not generate (`generated`: threats generated from
+    /// `self.dfd`): threats added by hand in TMT, or by a template other than the one in use.
+    /// They become threats of the model on their flow, so they are reported rather than stale.
+    pub fn model_threats(&self, generated: &[Threat]) -> Vec<ModelThreat> {
+        let ids: HashSet<&str> = generated.iter().map(|t| t.id.as_str()).collect();
+        self.threats
+            .iter()
+            .filter(|t| !ids.contains(t.id.as_str()))
+            .map(|t| ModelThreat {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                category: t.category.clone(),
+                on: t.flow_id.clone(),
+                description: t.description.clone(),
+                model_type: "TMT".into(),
+                ..ModelThreat::default()
+            })
+            .collect()
     }
 }
 
@@ -163,6 +187,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                         crossed_by: Vec::new(),
                         tmt_guid: Some(guid),
                         layout: Some(rect),
+                        ..Default::default()
                     });
                     continue;
                 }
@@ -176,6 +201,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                     out_of_scope: props.out_of_scope,
                     tmt_guid: Some(guid),
                     layout: Some(rect),
+                    ..Default::default()
                 });
             }
         }
@@ -199,6 +225,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                         crossed_by: Vec::new(),
                         tmt_guid: Some(guid),
                         layout: None,
+                        ..Default::default()
                     });
                     continue;
                 }
@@ -220,6 +247,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                     attributes: props.attributes,
                     out_of_scope: props.out_of_scope,
                     tmt_guid: Some(guid),
+                    ..Default::default()
                 });
             }
         }
@@ -358,6 +386,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                 title: prop("Title"),
                 category: prop("UserThreatCategory"),
                 interaction: prop("InteractionString"),
+                description: prop("UserThreatDescription"),
                 state,
                 priority,
                 justification,

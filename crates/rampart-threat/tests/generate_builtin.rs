@@ -12,6 +12,7 @@ fn el(id: &str, name: &str, kind: &str) -> Element {
         out_of_scope: false,
         tmt_guid: None,
         layout: None,
+        ..Default::default()
     }
 }
 
@@ -28,6 +29,7 @@ fn flow(id: &str, name: &str, s: &str, t: &str, kind: &str, attrs: &[(&str, &str
             .collect(),
         out_of_scope: false,
         tmt_guid: None,
+        ..Default::default()
     }
 }
 
@@ -68,6 +70,7 @@ fn misp(rest_kind: &str) -> Dfd {
             crossed_by: vec![],
             tmt_guid: None,
             layout: None,
+            ..Default::default()
         }],
         ..Dfd::default()
     }

@@ -177,8 +177,10 @@ fn threat_dragon_native_file_maps_flags_and_geometry() {
     assert_eq!(dfd.flows[1].attributes["providesConfidentiality"], "Yes");
     assert_eq!(dfd.boundaries[0].contains, ["web"]);
     assert_eq!(dfd.boundaries[1].crossed_by, ["write"]);
+    // A threat written in Threat Dragon is a threat of the model; its state is triage.
     assert_eq!(triage.entries[0].state, State::Mitigated);
-    assert_eq!(triage.entries[0].justification, "TLS");
+    assert_eq!(dfd.threats[0].id, "abc");
+    assert_eq!(dfd.threats[0].mitigation, "TLS");
 }
 
 #[test]

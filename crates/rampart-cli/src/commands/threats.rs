@@ -71,6 +71,10 @@ enum Cmd {
         /// Generate with this TMT template (.tb7) to decide which stored titles differ.
         #[arg(long, value_name = "FILE.tb7")]
         template: Option<PathBuf>,
+        /// Threat Dragon: drop flows with an end attached to no element (a warning names each
+        /// and the threats it carried) instead of refusing the file.
+        #[arg(long)]
+        skip_dangling: bool,
     },
     /// Export the model with its threats and triage as OWASP Threat Dragon v2 JSON.
     Export {
@@ -282,16 +286,32 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             file,
             out_dir,
             template,
+            skip_dangling,
         } => {
             let rules = rules(template.as_deref())?;
-            let (dfd, triage) = load_model(&file, &rules)?;
-            let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !matches!(ext.to_ascii_lowercase().as_str(), "tm7" | "json") {
+            let ext = file
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !matches!(ext.as_str(), "tm7" | "json") {
                 anyhow::bail!(
                     "{}: expected a TMT .tm7 or a Threat Dragon .json file",
                     file.display()
                 );
             }
+            let (dfd, triage) = if ext == "json" {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let opts = dragon::ImportOptions { skip_dangling };
+                let i = dragon::parse_dragon_with(&text, &file, rules.kb(), opts)?;
+                for w in &i.warnings {
+                    crate::errln!("warning: {w}");
+                }
+                (i.dfd, Some(i.triage))
+            } else {
+                load_model(&file, &rules)?
+            };
             let triage = triage.unwrap_or_default();
             let mut threats = rules.generate(&dfd)?;
             let outcome = triage.apply(&mut threats);
@@ -315,19 +335,27 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                 .filter(|e| e.stored_title.is_some())
                 .count();
             crate::outln!(
-                "wrote {} ({} elements, {} flows, {} boundaries) and {} ({} triage entries, {} with a stored title)",
+                "wrote {} ({} elements, {} flows, {} boundaries, {} threats written in the model) and {} ({} triage entries, {} with a stored title)",
                 model_out.display(),
                 dfd.elements.len(),
                 dfd.flows.len(),
                 dfd.boundaries.len(),
+                dfd.threats.len(),
                 triage_out.display(),
                 triage.entries.len(),
                 stored
             )?;
             crate::outln!(
-                "{} threats generated with {}; {} triaged",
-                threats.len(),
+                "{} threats generated with {}, {} written in the model; {} triaged",
+                threats
+                    .iter()
+                    .filter(|t| t.origin == rampart_threat::Origin::Rule)
+                    .count(),
                 rules.kb().name,
+                threats
+                    .iter()
+                    .filter(|t| t.origin == rampart_threat::Origin::Model)
+                    .count(),
                 threats.len()
                     - threats
                         .iter()

@@ -2,7 +2,7 @@
 //! summary by state, the diagram, one section per group of threats, unmatched triage entries.
 
 use super::Report;
-use crate::threat::{State, TitleSource};
+use crate::threat::{Origin, State, TitleSource};
 use rampart_report::chart::bars::{Bar, BarChart};
 use rampart_report::{Block, Cell, Chart, Document, Inline, Table, Tone};
 
@@ -79,11 +79,17 @@ pub fn document(r: &Report<'_>) -> Document {
                 }
                 field("Id", Inline::new().code(&t.id));
                 field("Rule", Inline::new().code(&t.rule));
+                field("Source", t.origin.label().into());
                 field("Category", (&t.category).into());
-                field(
-                    "Interaction",
-                    format!("{} ({} → {})", t.interaction, t.source, t.target).into(),
-                );
+                let on = if t.origin == Origin::Model
+                    && (t.source_id.is_empty() || t.source_id == t.flow_id)
+                {
+                    // On an element or a boundary, not on a flow between two elements.
+                    t.interaction.clone()
+                } else {
+                    format!("{} ({} → {})", t.interaction, t.source, t.target)
+                };
+                field("Interaction", on.into());
                 field("Description", (&t.description).into());
                 field("Remediation", (&t.remediation).into());
                 field("Justification", (&t.justification).into());

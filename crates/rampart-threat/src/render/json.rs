@@ -6,7 +6,7 @@
 //! (sorted) order, the same skipped empty fields.
 
 use super::Report;
-use crate::threat::{Priority, State, Threat, TitleSource};
+use crate::threat::{Origin, Priority, State, Threat, TitleSource};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -52,6 +52,7 @@ struct SortedThreat<'a> {
     id: &'a str,
     interaction: &'a str,
     justification: &'a str,
+    origin: Origin,
     #[serde(skip_serializing_if = "String::is_empty")]
     owner: &'a String,
     priority: Priority,
@@ -81,6 +82,7 @@ impl<'a> From<&'a Threat> for SortedThreat<'a> {
             id: &t.id,
             interaction: &t.interaction,
             justification: &t.justification,
+            origin: t.origin,
             owner: &t.owner,
             priority: t.priority,
             remediation: &t.remediation,

@@ -5,7 +5,7 @@
 //! type id (`TH-S2`, `TH-D4`, `TH-8404dcf5-...` for CSRF); its severity follows the threat's
 //! priority; its fingerprint is derived from the threat's stable id, so it survives renames.
 
-use crate::threat::{Priority, Threat};
+use crate::threat::{Origin, Priority, Threat};
 use rampart_model::{Evidence, Finding, Severity};
 use rampart_report::sarif::{sarif_log, RuleInfo};
 
@@ -31,11 +31,23 @@ pub fn finding(t: &Threat) -> Finding {
         format!("TH-{}", t.rule),
         severity(t.priority),
         format!("{} ({})", t.title, t.category),
-        format!("dfd:flow/{}", t.flow_id),
+        target(t),
         &t.id,
     )
     .with_evidence(ev)
     .with_remediation(t.remediation.clone())
+}
+
+/// What the finding is about: the flow of a generated threat; for a threat written in the model,
+/// the element, flow or boundary it sits on (ids are unique across the three).
+fn target(t: &Threat) -> String {
+    let what = match t.origin {
+        Origin::Rule => "flow",
+        Origin::Model if t.source_id.is_empty() => "boundary",
+        Origin::Model if t.source_id == t.flow_id => "element",
+        Origin::Model => "flow",
+    };
+    format!("dfd:{what}/{}", t.flow_id)
 }
 
 pub fn findings(threats: &[Threat]) -> Vec<Finding> {
