@@ -83,6 +83,10 @@ pub enum EvKind {
     /// `Invalid user X from IP`, PAM's and `pam_unix`'s failure lines, `User X from IP not
     /// allowed`, a real account's failed public key (a client trying its keys).
     SshNoted,
+    /// sshd: old Linux's `sshd(pam_unix)[pid]: authentication failure; … rhost=HOST`, often
+    /// all the log says about a try. One try — and the connection's next `Failed …` line, when
+    /// sshd writes one, is that same try, not another.
+    SshPamFail,
     /// sshd: a session that ended before it authenticated (`Connection closed by
     /// authenticating user …  [preauth]`, `maximum authentication attempts exceeded …`): one
     /// attempt when its connection logged no counted failure.
@@ -93,6 +97,13 @@ pub enum EvKind {
     SshEnded,
     /// sshd: `Accepted <method> for X from IP`.
     SshAccept,
+}
+
+impl EvKind {
+    /// One of sshd's lines (read by the SSH detector).
+    pub fn is_ssh(self) -> bool {
+        !matches!(self, EvKind::Http | EvKind::App)
+    }
 }
 
 /// Flags the parse workers compute so the in-order detector thread does not have to scan bytes.

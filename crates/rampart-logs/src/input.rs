@@ -1,5 +1,6 @@
 //! Opening inputs (plain, gzip, stdin) and cutting them into chunks of whole lines.
 
+use crate::time::SyslogYear;
 use crate::LogsError;
 use flate2::read::MultiGzDecoder;
 use std::fs::File;
@@ -65,7 +66,7 @@ impl<R: Read> Read for Counting<R> {
 /// the bytes read from the input so far.
 pub struct Opened {
     pub read: Box<dyn Read + Send>,
-    pub year: i32,
+    pub year: SyslogYear,
     pub consumed: Arc<AtomicU64>,
     pub gzip: bool,
 }
@@ -78,7 +79,7 @@ pub fn open(input: &Input) -> Result<Opened, LogsError> {
                 inner: std::io::stdin(),
                 n: consumed.clone(),
             }),
-            year: current_year(),
+            year: SyslogYear::written_by(chrono::Utc::now().timestamp()),
             consumed,
             gzip: false,
         }),
@@ -116,22 +117,15 @@ pub fn open(input: &Input) -> Result<Opened, LogsError> {
     }
 }
 
-/// The year syslog timestamps are assumed to be in: the file's modification year. (Syslog
-/// lines carry no year; this only labels the timeline, detection uses differences.)
-fn file_year(p: &Path) -> i32 {
-    std::fs::metadata(p)
+/// How syslog timestamps (which carry no year) are read for this file: in the latest year that
+/// does not put a line after the file's modification time (see [`SyslogYear`]).
+fn file_year(p: &Path) -> SyslogYear {
+    let modified = std::fs::metadata(p)
         .and_then(|m| m.modified())
         .ok()
-        .map(|t| {
-            use chrono::Datelike;
-            chrono::DateTime::<chrono::Utc>::from(t).year()
-        })
-        .unwrap_or_else(current_year)
-}
-
-fn current_year() -> i32 {
-    use chrono::Datelike;
-    chrono::Utc::now().year()
+        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).timestamp())
+        .unwrap_or_else(|| chrono::Utc::now().timestamp());
+    SyslogYear::written_by(modified)
 }
 
 /// A chunk's bytes: the first `len` bytes of a (pooled) buffer of whole lines.

@@ -18,7 +18,7 @@ pub struct SampleCounts {
 /// Parses and classifies `bytes` as one chunk with `spec` (the format compiled from `spec`, as
 /// for a source of the project file). An error only when `spec` itself does not compile.
 pub fn parse_sample(spec: &FormatSpec, bytes: &[u8]) -> Result<SampleCounts, LogsError> {
-    let parser = Parser::build(spec, bytes, 2024)?;
+    let parser = Parser::build(spec, bytes, crate::time::SyslogYear::fixed(2024))?;
     let classifier = Classifier::new(&LogsSection::default());
     let mut cache = WorkerCache::default();
     let parsed = crate::pipeline::parse_chunk(
@@ -66,7 +66,7 @@ impl LineReader {
     /// Compiles `spec`; `sample` stands for the file's first lines (a W3C log's `#Fields:`, an
     /// `auto` format's choice). An error when `spec` does not compile.
     pub fn new(spec: &FormatSpec, sample: &[u8]) -> Result<LineReader, LogsError> {
-        let year = spec.syslog_year.unwrap_or(2024);
+        let year = crate::time::SyslogYear::fixed(spec.syslog_year.unwrap_or(2024));
         Ok(LineReader {
             parser: Parser::build(spec, sample, year)?,
             classifier: Classifier::new(&LogsSection::default()),
@@ -98,6 +98,7 @@ impl LineReader {
                 EvKind::App => "app",
                 EvKind::SshFail => "failure",
                 EvKind::SshNoted => "noted",
+                EvKind::SshPamFail => "pam failure",
                 EvKind::SshClosed => "closed",
                 EvKind::SshEnded => "ended",
                 EvKind::SshAccept => "accepted",

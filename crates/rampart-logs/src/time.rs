@@ -158,7 +158,7 @@ pub fn parse_iso(b: &[u8]) -> Option<(i64, i32)> {
 
 /// Syslog `Dec 10 06:55:46` with the year supplied (syslog lines carry none); local time taken
 /// as UTC.
-pub fn parse_syslog(b: &[u8], year: i32) -> Option<i64> {
+pub fn parse_syslog(b: &[u8], year: SyslogYear) -> Option<i64> {
     if b.len() < 15 || b[3] != b' ' || b[9] != b':' || b[12] != b':' {
         return None;
     }
@@ -167,7 +167,63 @@ pub fn parse_syslog(b: &[u8], year: i32) -> Option<i64> {
     let hh = num(&b[7..9])?;
     let mm = num(&b[10..12])?;
     let ss = num(&b[13..15])?;
-    Some(days_from_civil(year as i64, m, d as u32) * 86_400 + hh * 3600 + mm * 60 + ss)
+    Some(year.at(m, d as u32, hh * 3600 + mm * 60 + ss))
+}
+
+/// The year of a syslog timestamp, which carries none.
+///
+/// Either the year the user gave (`syslog_year`), or "the latest year that does not put the line
+/// in the future": a log cannot hold a line written after the file was last modified, so a line
+/// dated after that (plus a day, for local time ahead of UTC) is from the year before. That
+/// reads a log that runs from December into January in order, and a December log looked at in
+/// the next year's spring in the right year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyslogYear {
+    pub year: i32,
+    /// The latest plausible timestamp (epoch seconds); `None` when the year was given.
+    pub latest: Option<i64>,
+}
+
+impl SyslogYear {
+    /// Every line in `year`.
+    pub fn fixed(year: i32) -> Self {
+        SyslogYear { year, latest: None }
+    }
+
+    /// Lines written no later than `modified` (epoch seconds): the file's modification time, or
+    /// now for a stream.
+    pub fn written_by(modified: i64) -> Self {
+        let latest = modified.saturating_add(86_400);
+        let days = modified.div_euclid(86_400);
+        SyslogYear {
+            year: civil_year(days),
+            latest: Some(latest),
+        }
+    }
+
+    /// Epoch seconds of month `m`, day `d`, second of the day `secs` in this reading.
+    pub fn at(self, m: u32, d: u32, secs: i64) -> i64 {
+        let t = days_from_civil(self.year as i64, m, d) * 86_400 + secs;
+        match self.latest {
+            Some(latest) if t > latest => {
+                days_from_civil(self.year as i64 - 1, m, d) * 86_400 + secs
+            }
+            _ => t,
+        }
+    }
+}
+
+/// The year of day `days` since 1970-01-01 (proleptic Gregorian).
+fn civil_year(days: i64) -> i32 {
+    // Howard Hinnant's civil_from_days, year only.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let y = yoe + era * 400 + i64::from(mp >= 10);
+    y as i32
 }
 
 /// Epoch seconds (any plausible magnitude: s, ms, µs) → seconds.
@@ -225,6 +281,43 @@ mod tests {
         }
     }
     #[test]
+    fn a_syslog_line_is_never_after_its_file() {
+        let jan_1 = parse_iso(b"2026-01-01T00:10:00Z").unwrap().0;
+        let y = SyslogYear::written_by(jan_1);
+        assert_eq!(y.year, 2026);
+        // A log that ran from December into January reads in order.
+        let dec = parse_syslog(b"Dec 31 23:59:40", y).unwrap();
+        let jan = parse_syslog(b"Jan  1 00:00:35", y).unwrap();
+        assert_eq!(jan - dec, 55);
+        assert_eq!(dec, parse_iso(b"2025-12-31T23:59:40Z").unwrap().0);
+        // Six days after the file was written: last year's.
+        let dec_4 = SyslogYear::written_by(parse_iso(b"2026-12-04T12:00:00Z").unwrap().0);
+        assert_eq!(
+            parse_syslog(b"Dec 10 06:55:46", dec_4),
+            parse_iso(b"2025-12-10T06:55:46Z").map(|t| t.0)
+        );
+        // Later that day (local time ahead of UTC): still this year's.
+        assert_eq!(
+            parse_syslog(b"Dec  4 23:00:00", dec_4),
+            parse_iso(b"2026-12-04T23:00:00Z").map(|t| t.0)
+        );
+        // A year given is a year kept.
+        assert_eq!(
+            parse_syslog(b"Dec 10 06:55:46", SyslogYear::fixed(2026)),
+            parse_iso(b"2026-12-10T06:55:46Z").map(|t| t.0)
+        );
+        for (day, year) in [
+            (0, 1970),
+            (-1, 1969),
+            (20_454, 2026),
+            (20_453, 2025),
+            (11_016, 2000),
+        ] {
+            assert_eq!(civil_year(day), year, "day {day}");
+        }
+    }
+
+    #[test]
     fn clf_and_iso_agree() {
         let (a, off) = parse_clf(b"15/Apr/2020:18:24:00 +0200").unwrap();
         let (b, off2) = parse_iso(b"2020-04-15T18:24:00+02:00").unwrap();
@@ -234,8 +327,14 @@ mod tests {
         assert_eq!(a, 1_586_967_840);
         assert_eq!(rfc3339(a, off), "2020-04-15T18:24:00+02:00");
         assert_eq!(parse_iso(b"2020-04-15T16:24:00.123Z").unwrap().0, a);
-        assert_eq!(parse_syslog(b"Apr 15 16:24:00", 2020), Some(a));
-        assert_eq!(parse_syslog(b"Dec  1 00:00:00", 1970), Some(334 * 86400));
+        assert_eq!(
+            parse_syslog(b"Apr 15 16:24:00", SyslogYear::fixed(2020)),
+            Some(a)
+        );
+        assert_eq!(
+            parse_syslog(b"Dec  1 00:00:00", SyslogYear::fixed(1970)),
+            Some(334 * 86400)
+        );
         // The cached date gives the same answers; a bad date is never cached as good.
         assert_eq!(parse_clf(b"15/Apr/2020:18:24:00 +0200").unwrap().0, a);
         assert_eq!(parse_clf(b"15/Apr/2020:18:25:00 +0200").unwrap().0, a + 60);

@@ -146,7 +146,7 @@ fn sshd_lines_read_as_fail2ban_labels_them() {
             (Some(host), true) => {
                 failures += 1;
                 let r = r.as_ref();
-                if matches!(reading, "failure" | "noted" | "closed")
+                if matches!(reading, "failure" | "pam failure" | "noted" | "closed")
                     && r.is_some_and(|r| !r.client.is_empty())
                 {
                     if r.is_some_and(|r| &r.client == host) {
@@ -173,7 +173,7 @@ fn sshd_lines_read_as_fail2ban_labels_them() {
             }
             (_, false) => {
                 others += 1;
-                if reading == "failure" {
+                if reading == "failure" || reading == "pam failure" {
                     counted_others.push(l);
                 }
                 if reading == "closed" {

@@ -187,3 +187,72 @@ fn journal_and_rfc5424_headers_are_recognised_without_a_format() {
     found.sort();
     assert_eq!(found, vec!["192.0.2.70", "192.0.2.71"], "{}", a.dump());
 }
+
+/// Old Linux (PAM speaking as `sshd(pam_unix)`): PAM's failure line is often all the log says
+/// about a try, and names no user for an account that does not exist. Twelve such tries in a
+/// minute are a brute force, and with no username at all they cannot make "a person" either.
+/// When sshd also writes `Failed password` for the same connection, that is the same try.
+#[test]
+fn old_pam_failure_lines_are_tries_counted_once() {
+    let mut log = Log::default();
+    for k in 0..12u64 {
+        let t = k as i64 * 5;
+        let pid = 19000 + k;
+        line(
+            &mut log,
+            t,
+            "sshd(pam_unix)",
+            pid,
+            "check pass; user unknown",
+        );
+        line(
+            &mut log,
+            t,
+            "sshd(pam_unix)",
+            pid,
+            "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=bot.example.net ",
+        );
+        if k % 2 == 0 {
+            line(
+                &mut log,
+                t + 1,
+                "sshd",
+                pid,
+                &format!(
+                    "Failed password for illegal user u{k} from 198.51.100.4 port 4{k:04} ssh2"
+                ),
+            );
+        }
+    }
+    // A pause of a minute, then six more from the same host: one episode, eighteen tries.
+    for k in 0..6u64 {
+        let t = 120 + k as i64 * 5;
+        line(
+            &mut log,
+            t,
+            "sshd(pam_unix)",
+            30000 + k,
+            "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=bot.example.net  user=root",
+        );
+    }
+    let a = log.analyze();
+    let ssh: Vec<_> = a
+        .report
+        .incidents
+        .iter()
+        .filter(|i| i.kind_str() == "ssh_brute_force")
+        .collect();
+    assert_eq!(ssh.len(), 1, "{}", a.dump());
+    let i = ssh[0];
+    assert_eq!(i.clients, vec!["bot.example.net".to_string()]);
+    assert_eq!(i.count, 18, "one try per connection: {}", i.why);
+    assert_ne!(i.verdict, rampart_logs::Verdict::Person, "{}", i.why);
+    // The coverage counts the same tries.
+    let c = a
+        .report
+        .coverage
+        .iter()
+        .find(|c| c.id == "auth-failure-user")
+        .unwrap();
+    assert!(c.detail.contains("18"), "{}", c.detail);
+}

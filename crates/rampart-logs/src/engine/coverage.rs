@@ -61,13 +61,14 @@ fn keep(slot: &mut Option<EvidenceLine>, ev: &Ev, ctx: &Ctx) {
 }
 
 impl Coverage {
-    pub fn observe(&mut self, ev: &Ev, ctx: &Ctx) {
-        // sshd's attempts, not the lines that only note one (PAM's name no user for an
-        // unknown account, while the attempt's own `Failed …` line does), nor a connection's
-        // closing line that names none (its `Failed …` lines were counted here).
-        let failed = ev.kind == EvKind::SshFail
-            || (ev.kind == EvKind::SshClosed && !ev.user.is_empty())
-            || attempt(ev) == Some(true);
+    /// `ssh_tries`: the tries the SSH detector counted for this line (sshd writes several
+    /// lines for one try; only the line that counts it counts here).
+    pub fn observe(&mut self, ev: &Ev, ctx: &Ctx, ssh_tries: u64) {
+        let failed = if ev.kind.is_ssh() {
+            ssh_tries > 0
+        } else {
+            attempt(ev) == Some(true)
+        };
         if failed {
             self.auth_fail += 1;
             if ev.user.is_empty() {

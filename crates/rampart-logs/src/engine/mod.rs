@@ -191,7 +191,14 @@ impl Engine {
         };
         for ev in &c.events {
             self.chart.add(ev.ts, ev.tz, ev.status);
-            self.coverage.observe(ev, &ctx);
+            // sshd's tries as the SSH detector counts them (once per try, however many lines
+            // it wrote), so the coverage counts the same unit.
+            let ssh_tries = if ev.kind.is_ssh() {
+                self.ssh.on_event(ev, &ctx)
+            } else {
+                0
+            };
+            self.coverage.observe(ev, &ctx, ssh_tries);
             match ev.kind {
                 EvKind::Http => {
                     self.errors.on_http(ev, &ctx);
@@ -206,9 +213,10 @@ impl Engine {
                 }
                 EvKind::SshFail
                 | EvKind::SshNoted
+                | EvKind::SshPamFail
                 | EvKind::SshClosed
                 | EvKind::SshEnded
-                | EvKind::SshAccept => self.ssh.on_event(ev, &ctx),
+                | EvKind::SshAccept => {}
             }
             if ev.ts > self.now {
                 self.now = ev.ts;

@@ -34,9 +34,12 @@ struct Conn {
     client: Option<Box<[u8]>>,
     /// A failure of this connection was counted.
     counted: bool,
-    /// A line noted a try (an unknown or refused user, PAM's failure, a key refused) that no
-    /// counted failure covers yet.
+    /// A line noted a try (an unknown or refused user, a key refused) that no counted failure
+    /// covers yet.
     noted: bool,
+    /// PAM's failure line counted a try that sshd's own `Failed …` line, written right after
+    /// it for the same try, must not count again.
+    pam_counted: bool,
 }
 
 impl Connections {
@@ -83,18 +86,32 @@ impl Ssh {
         }
     }
 
-    pub fn on_event(&mut self, ev: &Ev, ctx: &Ctx) {
-        if !self.cfg.enabled {
-            return;
-        }
+    /// Reads one sshd line; returns the tries it counted (0 for a line that only notes one),
+    /// the unit the logging coverage counts too — also when the detector is off.
+    pub fn on_event(&mut self, ev: &Ev, ctx: &Ctx) -> u64 {
         let client = ctx.text(ev.client);
-        let conn = self.connections.get(ev.bytes, client, ev.ts);
+        // PAM names the client by its reverse-DNS name where sshd writes the address: another
+        // text for the same connection, not a sign that its process id was reused.
+        let identity = if ev.kind == EvKind::SshPamFail {
+            &[][..]
+        } else {
+            client
+        };
+        let conn = self.connections.get(ev.bytes, identity, ev.ts);
         // Whether this line is a try to count: by its kind, and by what its connection said.
         let n = match (ev.kind, conn) {
             (EvKind::SshFail, Some(c)) => {
                 c.counted = true;
                 c.noted = false;
-                ev.repeat.max(1) as u64
+                let same_try = std::mem::replace(&mut c.pam_counted, false);
+                (ev.repeat.max(1) as u64).saturating_sub(u64::from(same_try))
+            }
+            // PAM speaks first; on old systems it is all the log says about the try.
+            (EvKind::SshPamFail, Some(c)) if !client.is_empty() => {
+                c.counted = true;
+                c.noted = false;
+                c.pam_counted = true;
+                1
             }
             (EvKind::SshFail, None) => ev.repeat.max(1) as u64,
             // A session that gave up or was cut off before it authenticated: one try, unless
@@ -105,7 +122,7 @@ impl Ssh {
             (EvKind::SshClosed, None) => 1,
             // The same without an address (`Disconnecting: Too many authentication
             // failures`): counted when the connection's last line gives one.
-            (EvKind::SshClosed | EvKind::SshNoted, Some(c)) => {
+            (EvKind::SshClosed | EvKind::SshNoted | EvKind::SshPamFail, Some(c)) => {
                 c.noted |= !c.counted;
                 0
             }
@@ -118,14 +135,18 @@ impl Ssh {
             }
             _ => 0,
         };
-        if client.is_empty() {
-            return;
+        if client.is_empty() || !self.cfg.enabled {
+            return n;
         }
         match ev.kind {
-            EvKind::SshFail | EvKind::SshClosed | EvKind::SshEnded if n > 0 => {
+            EvKind::SshFail | EvKind::SshPamFail | EvKind::SshClosed | EvKind::SshEnded
+                if n > 0 =>
+            {
                 self.count(ev, ctx, n)
             }
-            EvKind::SshClosed | EvKind::SshNoted => self.note(ev, ctx),
+            EvKind::SshFail | EvKind::SshPamFail | EvKind::SshClosed | EvKind::SshNoted => {
+                self.note(ev, ctx)
+            }
             EvKind::SshAccept => {
                 if let Some(ep) = self
                     .t
@@ -140,6 +161,7 @@ impl Ssh {
             }
             _ => {}
         }
+        n
     }
 
     fn count(&mut self, ev: &Ev, ctx: &Ctx, n: u64) {

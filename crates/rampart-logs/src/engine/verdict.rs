@@ -34,7 +34,9 @@ pub fn judge(ep: &Episode, distinct_users: u32, users_logged: bool) -> (Verdict,
         ));
         return (Verdict::Attack, why);
     }
-    if users_logged && users <= 1 && n <= 12 && (ep.pauses >= 1 || ep.success_after) {
+    // A person needs a name: tries whose lines name no user at all (PAM logs none for an
+    // account that does not exist) say nothing about who typed them.
+    if users_logged && users == 1 && n <= 12 && (ep.pauses >= 1 || ep.success_after) {
         why.push_str(if ep.success_after {
             "; one username, pauses between tries and a success at the end — a person getting their password right"
         } else {

@@ -12,7 +12,7 @@
 
 use super::{set_request, Fields};
 use crate::event::{flag, EvKind, Span};
-use crate::time::{days_from_civil, month_from_abbr, num, parse_syslog};
+use crate::time::{days_from_civil, month_from_abbr, num, parse_syslog, SyslogYear};
 use memchr::memmem;
 
 /// `[Www Mmm dd hh:mm:ss[.ffffff] yyyy]`: the time and where the bracket closes.
@@ -48,7 +48,7 @@ fn timestamp(line: &[u8]) -> Option<(i64, usize)> {
 /// Whether the line starts like Apache's error log (its own header, or syslog's).
 pub fn looks_like(line: &[u8]) -> bool {
     timestamp(line).is_some_and(|(_, c)| line.get(c + 1..c + 3) == Some(b" ["))
-        || syslog_header(line, 2000).is_some()
+        || syslog_header(line, SyslogYear::fixed(2000)).is_some()
 }
 
 /// The client's address. Apache 2.4 (`with_port`) appends the port to it, `1.2.3.4:5678` or
@@ -90,13 +90,13 @@ fn url_path(p: &[u8]) -> (usize, usize) {
 
 /// Apache logging through syslog (`ErrorLog syslog:`): `Feb 15 16:23:00 srv httpd[22034]:
 /// [authz_core:error] …` — the time from syslog, the fields after the tag.
-fn syslog_header(line: &[u8], year: i32) -> Option<(i64, usize)> {
+fn syslog_header(line: &[u8], year: SyslogYear) -> Option<(i64, usize)> {
     let ts = parse_syslog(line, year)?;
     let (_, _, start) = super::sshd::syslog_tag(line, 15)?;
     (line.get(start) == Some(&b'[')).then_some((ts, start))
 }
 
-pub fn parse(line: &[u8], base: usize, year: i32, f: &mut Fields) -> bool {
+pub fn parse(line: &[u8], base: usize, year: SyslogYear, f: &mut Fields) -> bool {
     let Some((ts, after_time)) = timestamp(line)
         .map(|(ts, close)| (ts, close + 1))
         .or_else(|| syslog_header(line, year))
@@ -283,7 +283,7 @@ mod tests {
     fn p(line: &[u8]) -> Fields {
         let mut f = Fields::default();
         assert!(
-            parse(line, 0, 2013, &mut f),
+            parse(line, 0, SyslogYear::fixed(2013), &mut f),
             "{}",
             String::from_utf8_lossy(line)
         );
@@ -321,9 +321,14 @@ mod tests {
         let f = p(b"[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties");
         assert_eq!(f.kind, EvKind::App);
         assert!(looks_like(b"[Sun Dec 04 04:47:44 2005] [notice] x"));
-        assert!(!parse(b"[garbage", 0, 2013, &mut Fields::default()));
+        assert!(!parse(
+            b"[garbage",
+            0,
+            SyslogYear::fixed(2013),
+            &mut Fields::default()
+        ));
         for e in 0..=l.len() {
-            parse(&l[..e], 0, 2013, &mut Fields::default());
+            parse(&l[..e], 0, SyslogYear::fixed(2013), &mut Fields::default());
         }
     }
 }

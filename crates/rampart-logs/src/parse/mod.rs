@@ -10,6 +10,7 @@ mod sshd;
 mod w3c;
 
 use crate::event::{Ev, Method, Span};
+use crate::time::SyslogYear;
 use crate::LogsError;
 use rampart_config::LogsSection;
 use std::collections::BTreeMap;
@@ -22,9 +23,9 @@ pub type Fields = Ev;
 pub enum Parser {
     Combined,
     NginxError,
-    ApacheError { year: i32 },
+    ApacheError { year: SyslogYear },
     W3c(w3c::W3cFormat),
-    Sshd { year: i32 },
+    Sshd { year: SyslogYear },
     Nginx(nginx::NginxFormat),
     Json(json::JsonMap),
     Regex(regex_app::AppRegex),
@@ -56,8 +57,12 @@ impl FormatSpec {
 
 impl Parser {
     /// Compiles `spec`; for `auto`, looks at the first lines (`sample`) to choose.
-    pub fn build(spec: &FormatSpec, sample: &[u8], default_year: i32) -> Result<Parser, LogsError> {
-        let year = spec.syslog_year.unwrap_or(default_year);
+    pub fn build(
+        spec: &FormatSpec,
+        sample: &[u8],
+        default_year: SyslogYear,
+    ) -> Result<Parser, LogsError> {
+        let year = spec.syslog_year.map_or(default_year, SyslogYear::fixed);
         let format = if spec.format == "auto" || spec.format.is_empty() {
             sniff(spec, sample)
         } else {
@@ -143,7 +148,7 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
     // sshd's own lines under any syslog header (classic, RFC 3339, RFC 5424; `sshd`,
     // `sshd-session`, `sshd-auth`).
     if memchr::memmem::find(first, b"sshd").is_some()
-        && sshd::parse(first, 0, 2000, &mut Fields::default())
+        && sshd::parse(first, 0, SyslogYear::fixed(2000), &mut Fields::default())
     {
         return "sshd";
     }
@@ -164,7 +169,7 @@ fn sniff<'a>(spec: &'a FormatSpec, sample: &[u8]) -> &'a str {
         return "regex";
     }
     // Another program's syslog line first (cron, systemd): an auth log, read as sshd's.
-    if sshd::parse(first, 0, 2000, &mut Fields::default()) {
+    if sshd::parse(first, 0, SyslogYear::fixed(2000), &mut Fields::default()) {
         return "sshd";
     }
     "combined"
@@ -355,7 +360,8 @@ mod format_list_tests {
                 regex: Some(r"^(?P<time>\S+) (?P<client>\S+)".into()),
                 ..Default::default()
             };
-            let p = Parser::build(&spec, b"", 2024).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let p = Parser::build(&spec, b"", SyslogYear::fixed(2024))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             if !matches!(*name, "auto" | "common") {
                 assert_eq!(p.name(), *name);
             }
@@ -366,7 +372,7 @@ mod format_list_tests {
                 ..Default::default()
             },
             b"",
-            2024
+            SyslogYear::fixed(2024)
         )
         .is_err());
     }

@@ -16,10 +16,10 @@
 
 use super::Fields;
 use crate::event::{EvKind, Span};
-use crate::time::{days_from_civil, month_from_abbr, parse_iso, parse_syslog};
+use crate::time::{month_from_abbr, parse_iso, parse_syslog, SyslogYear};
 use memchr::memmem;
 
-pub fn parse(line: &[u8], base: usize, year: i32, f: &mut Fields) -> bool {
+pub fn parse(line: &[u8], base: usize, year: SyslogYear, f: &mut Fields) -> bool {
     let Some((ts, tz, after_ts, rfc5424)) = timestamp(line, year) else {
         return false;
     };
@@ -96,7 +96,7 @@ pub fn parse(line: &[u8], base: usize, year: i32, f: &mut Fields) -> bool {
 }
 
 /// The timestamp, its UTC offset, where it ends, and whether the line is RFC 5424.
-fn timestamp(line: &[u8], year: i32) -> Option<(i64, i32, usize, bool)> {
+fn timestamp(line: &[u8], year: SyslogYear) -> Option<(i64, i32, usize, bool)> {
     // RFC 5424: `<PRI>1 2019-07-08T17:40:16.954167-04:00 host app procid msgid SD msg`.
     if line.first() == Some(&b'<') {
         let gt = line.iter().take(5).position(|&c| c == b'>')?;
@@ -128,8 +128,7 @@ fn timestamp(line: &[u8], year: i32) -> Option<(i64, i32, usize, bool)> {
             .then(|| ((b[i] - b'0') * 10 + (b[i + 1] - b'0')) as i64)
     };
     let (hh, mm, ss) = (two(6)?, two(9)?, two(12)?);
-    let t =
-        days_from_civil(year as i64, m, (b[4] - b'0') as u32) * 86_400 + hh * 3600 + mm * 60 + ss;
+    let t = year.at(m, (b[4] - b'0') as u32, hh * 3600 + mm * 60 + ss);
     Some((t, 0, 14, false))
 }
 
@@ -208,13 +207,17 @@ fn digits(b: &[u8]) -> u64 {
         })
 }
 
-/// `sshd`, OpenSSH 9.8's per-connection `sshd-session` and 10.0's `sshd-auth`, by any path.
+/// `sshd`, OpenSSH 9.8's per-connection `sshd-session` and 10.0's `sshd-auth`, by any path; and
+/// old Linux's `sshd(pam_unix)`, PAM's module speaking for sshd under sshd's process id.
 fn is_sshd(prog: &[u8]) -> bool {
     let name = match memchr::memrchr(b'/', prog) {
         Some(i) => &prog[i + 1..],
         None => prog,
     };
-    matches!(name, b"sshd" | b"sshd-session" | b"sshd-auth")
+    matches!(
+        name,
+        b"sshd" | b"sshd-session" | b"sshd-auth" | b"sshd(pam_unix)"
+    )
 }
 
 /// How the text after a host ends, as sshd writes it: `[ port N][ on ADDR][ via X][ sshN]`,
@@ -473,11 +476,23 @@ impl Msg<'_> {
             if self.user_then_host(u, f) {
                 f.kind = EvKind::SshNoted;
             }
-        } else if b.starts_with(b"pam_")
-            && memmem::find(b, b"(sshd:auth): authentication failure;").is_some()
+        } else if (b.starts_with(b"pam_")
+            && memmem::find(b, b"(sshd:auth): authentication failure;").is_some())
+            || b.starts_with(b"authentication failure; ")
         {
             // pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh
             // ruser= rhost=HOST  user=USER — ruser is one word, then rhost.
+            //
+            // Today's sshd writes its own line about the try after PAM's (`Failed password`,
+            // or the connection's end), and a second PAM module may still accept the password
+            // (fail2ban's gh-2070): PAM's line only notes the try. Old Linux's PAM wrote the
+            // same after `sshd(pam_unix)[pid]: ` and sshd often nothing else: that line is
+            // the try.
+            let kind = if b.starts_with(b"pam_") {
+                EvKind::SshNoted
+            } else {
+                EvKind::SshPamFail
+            };
             if let Some(ru) = memmem::find(b, b" ruser=") {
                 let s = ru + 7;
                 let ru_e = memchr::memchr(b' ', &b[s..]).map_or(b.len(), |k| k + s);
@@ -491,7 +506,7 @@ impl Msg<'_> {
                             let e = memchr::memchr(b' ', &b[s..]).map_or(b.len(), |k| k + s);
                             f.user = self.span(at + s, at + e);
                         }
-                        f.kind = EvKind::SshNoted;
+                        f.kind = kind;
                     }
                 }
             }
@@ -569,7 +584,7 @@ mod tests {
     fn p(line: &[u8]) -> Fields {
         let mut f = Fields::default();
         assert!(
-            parse(line, 0, 2016, &mut f),
+            parse(line, 0, SyslogYear::fixed(2016), &mut f),
             "{}",
             String::from_utf8_lossy(line)
         );
@@ -595,7 +610,12 @@ mod tests {
         let f = p(l);
         assert_eq!(f.kind, EvKind::SshNoted);
         assert_eq!(s(l, f.client), b"173.234.31.186");
-        assert!(!parse(b"nonsense", 0, 2016, &mut Fields::default()));
+        assert!(!parse(
+            b"nonsense",
+            0,
+            SyslogYear::fixed(2016),
+            &mut Fields::default()
+        ));
     }
 
     #[test]
@@ -628,11 +648,24 @@ mod tests {
         assert_eq!(s(l, f.client), b"192.0.2.3");
         let l = b"Mar  7 18:53:22 bar sshd[1558]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.114  user=root";
         let f = p(l);
-        assert_eq!(f.kind, EvKind::SshNoted);
+        assert_eq!((f.kind, f.bytes), (EvKind::SshNoted, 1558));
         assert_eq!(
             (s(l, f.client), s(l, f.user)),
             (&b"192.0.2.114"[..], &b"root"[..])
         );
+        // Old Linux (PAM speaking as `sshd(pam_unix)`): a host name for rhost, no user for an
+        // unknown account, and PAM's other lines read but not tries.
+        let l = b"Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=host-7.example.net ";
+        let f = p(l);
+        assert_eq!((f.kind, f.bytes), (EvKind::SshPamFail, 19939));
+        assert_eq!(
+            (s(l, f.client), s(l, f.user)),
+            (&b"host-7.example.net"[..], &b""[..])
+        );
+        let l = b"Jun 14 15:16:02 combo sshd(pam_unix)[19937]: check pass; user unknown";
+        assert_eq!(p(l).kind, EvKind::App);
+        let l = b"Jun 15 04:06:20 combo sshd(pam_unix)[21111]: session opened for user test by (uid=509)";
+        assert_eq!(p(l).kind, EvKind::App);
         // Another daemon's line, and a host called sshd.
         assert_eq!(
             p(b"Dec 10 06:55:46 sshd cron[1]: Failed password for x from 1.2.3.4").kind,
