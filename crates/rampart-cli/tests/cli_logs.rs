@@ -199,6 +199,33 @@ fn stdin_and_usage_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such.log"));
 }
 
+/// A format named wrongly reads nothing: that is an error naming the format the lines look
+/// like, not a quiet report of zero incidents.
+#[test]
+fn a_log_in_another_format_is_an_error_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(dir.path())
+        .arg("logs")
+        .arg("analyze")
+        .arg(fixture())
+        .args(["--log-format", "sshd", "--format", "json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("is in the sshd format") && err.contains("try --log-format combined"),
+        "{err}"
+    );
+    // The report is still written, with the error on its source.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["sources"][0]["parsed"], 0);
+    assert!(v["sources"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("combined"));
+}
+
 #[test]
 fn follow_reports_incidents_as_the_file_grows() {
     let dir = tempfile::tempdir().unwrap();

@@ -111,6 +111,15 @@ pub fn analyze_inputs(
             Err(e) => (None, Some(e)),
         };
         let parser = Parser::build(&spec, first.as_deref().unwrap_or(b""), opened.year)?;
+        // What the file looks like when the format was named: the hint for a file that turns
+        // out to hold no line of that format.
+        let looks_like = (parser.name() != "auto" && spec.format != "auto")
+            .then(|| {
+                let auto = FormatSpec::from_section(cfg, "auto");
+                Parser::build(&auto, first.as_deref().unwrap_or(b""), opened.year).ok()
+            })
+            .flatten()
+            .map(|p| p.name());
         tracing::info!(
             source = %input.name(),
             format = parser.name(),
@@ -201,6 +210,23 @@ pub fn analyze_inputs(
                 "incident"
             );
         }
+        // A source none of whose lines could be read said nothing: that is an error to show,
+        // not an empty analysis to pass off as a quiet log.
+        let error = error.or_else(|| {
+            (st.parsed == 0 && st.malformed > 0).then(|| {
+                let mut e = format!(
+                    "none of its {} lines is in the {} format",
+                    st.malformed,
+                    parser.name()
+                );
+                if let Some(g) = looks_like.filter(|g| *g != parser.name()) {
+                    e.push_str(&format!(
+                        "; its first lines look like {g}: try --log-format {g} (or auto)"
+                    ));
+                }
+                e
+            })
+        });
         sources.push(SourceSummary {
             name: input.name(),
             format: parser.name().to_string(),

@@ -163,12 +163,13 @@ fn analyze(global: &Global, a: AnalyzeArgs) -> CliResult {
             .unwrap_or_default();
         save(&url, &report).with_context(|| format!("cannot save log findings to {url}"))?;
     }
-    // Sources read only in part (a truncated `.gz`): the report above covers the rest and
-    // marks them; the exit code says the input was damaged.
+    // Sources read only in part (a truncated `.gz`) or not at all (no line in the format):
+    // the report above covers the rest and marks them; the exit code says the input was not
+    // what was expected.
     let partial = report.partial_sources();
     if !partial.is_empty() {
         anyhow::bail!(
-            "read only in part (the report covers what was read): {}",
+            "not read in full (the report covers what was read): {}",
             partial.join("; ")
         );
     }
