@@ -55,8 +55,26 @@ fn openssh_sample_brute_forcers_are_found() {
         .iter()
         .find(|i| i.clients.iter().any(|c| c == "183.62.140.253"))
         .unwrap();
-    // Its own 286 failures lead the explanation; the episode counts its other source's too.
-    assert!(top.why.starts_with("286 failed SSH logins"), "{}", top.why);
+    // The episode's explanation gives the whole first (the count the incident shows), each
+    // source's share, then the largest source's own 286 failures.
+    assert!(
+        top.why
+            .starts_with(&format!("{} in all from 2 client(s)", top.count)),
+        "{}",
+        top.why
+    );
+    assert!(
+        top.why
+            .contains("by client: 183.62.140.253 286, 103.99.0.122 16"),
+        "{}",
+        top.why
+    );
+    assert!(
+        top.why
+            .contains("the largest, from 183.62.140.253: 286 failed SSH logins"),
+        "{}",
+        top.why
+    );
     assert!(top.count >= 286);
     assert_eq!(top.verdict, Verdict::Attack);
     assert!(top.users.len() >= 5, "{:?}", top.users);

@@ -299,15 +299,43 @@ fn one_episode(mut g: Vec<LogIncident>, cap: usize) -> LogIncident {
             }
         })
         .collect();
+    // The episode first (its count and window are what the incident shows), then each
+    // source's share of the main kind, then the largest hit's own explanation.
+    let main = ep.kind_str();
+    let shares: Vec<String> = g
+        .iter()
+        .filter(|h| h.kind_str() == main && h.clients.len() == 1)
+        .map(|h| format!("{} {}", h.clients[0], h.count))
+        .collect();
     let mut why = format!(
-        "{} — one episode of {} detector hits ({}) from {} client(s), {} in all",
-        ep.why,
+        "{} in all from {} client(s) over {}: one episode of {} detector hits ({})",
+        ep.count,
+        ep.clients.len(),
+        super::verdict::human_secs(ep.to_ts - ep.from_ts),
         g.len(),
         hits.join(", "),
-        ep.clients.len(),
-        ep.count
     );
-    let main = ep.kind_str();
+    if shares.len() > 1 {
+        let more = shares.len().saturating_sub(10);
+        why.push_str(&format!(
+            "; by client: {}",
+            shares[..shares.len() - more].join(", ")
+        ));
+        if more > 0 {
+            why.push_str(&format!(" and {more} more"));
+        }
+    }
+    why.push_str(&format!(
+        "; the largest, from {}: {}",
+        g[0].clients
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+            + if g[0].clients.len() > 3 { ", …" } else { "" },
+        g[0].why
+    ));
     for (k, (_, h)) in &kinds {
         if *k != main {
             why.push_str(&format!("; {k}: {}", h.why));
