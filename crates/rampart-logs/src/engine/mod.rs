@@ -190,7 +190,10 @@ impl Engine {
             evidence_cap: self.evidence_cap,
         };
         for ev in &c.events {
-            self.chart.add(ev.ts, ev.tz, ev.status);
+            // The chart is of requests: sshd's lines and an error log's notices are not.
+            if ev.kind == EvKind::Http {
+                self.chart.add(ev.ts, ev.tz, ev.status);
+            }
             // sshd's tries as the SSH detector counts them (once per try, however many lines
             // it wrote), so the coverage counts the same unit.
             let ssh_tries = if ev.kind.is_ssh() {

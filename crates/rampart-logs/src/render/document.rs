@@ -114,12 +114,17 @@ pub fn document(r: &Report) -> Document {
         blocks: vec![
             Block::section(
                 "Requests over time",
-                vec![Block::Chart(Chart {
-                    svg: chart(r),
-                    caption: format!("requests per {} s", r.chart.bucket_secs),
-                    id: None,
-                    class: "log-chart",
-                })],
+                if r.chart.points.is_empty() {
+                    // An auth log, or an error log with no line about a request.
+                    vec![Block::Paragraph("No HTTP requests in these logs.".into())]
+                } else {
+                    vec![Block::Chart(Chart {
+                        svg: chart(r),
+                        caption: format!("requests per {} s", r.chart.bucket_secs),
+                        id: None,
+                        class: "log-chart",
+                    })]
+                },
             ),
             Block::section("Sources", source_blocks),
             Block::section(format!("Incidents ({})", r.incidents.len()), incidents),
