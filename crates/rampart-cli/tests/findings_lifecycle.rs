@@ -599,3 +599,55 @@ fn a_port_finding_is_fixed_only_by_a_scan_of_that_port() {
     assert!(out.contains("1 fixed"), "{out}");
     assert_eq!(unexpected(dir)["state"], "fixed");
 }
+
+/// A log finding is fixed only by an analysis that read its source: a log none of whose lines
+/// is in the source's format (rotated to another format, or the wrong file) covers nothing.
+#[test]
+fn a_log_finding_is_not_fixed_by_a_log_nobody_could_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../rampart-logs/tests/data/seed-register-burst.access.log");
+    let log = dir.join("access.log");
+    std::fs::copy(&seed, &log).unwrap();
+    std::fs::write(
+        dir.join("rampart.toml"),
+        "[project]\nname = \"logs\"\n[logs]\nsources = [{ path = \"access.log\", format = \"combined\" }]\n",
+    )
+    .unwrap();
+    let burst = |dir: &Path| -> Value {
+        findings(dir)
+            .into_iter()
+            .find(|f| f["rule"] == "RA-LOG-ERROR-BURST")
+            .unwrap_or_else(|| panic!("no error burst: {:#?}", findings(dir)))
+    };
+    assess(dir, &[]);
+    assert_eq!(burst(dir)["state"], "new");
+
+    std::fs::write(&log, "garbage line 1\ngarbage line 2\n").unwrap();
+    let out = assess(dir, &[]);
+    assert!(out.contains("0 fixed"), "{out}");
+    assert_eq!(burst(dir)["state"], "open");
+    let report = json(dir, &["report", "--format", "json"]);
+    let cov = &report["history"]["latest"]["coverage"];
+    assert!(
+        cov.as_array().unwrap().iter().any(|c| c["kind"] == "logs"
+            && c["status"] == "partial"
+            && c["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("none of its 2 lines"))),
+        "{cov:#}"
+    );
+
+    // A log that was read and holds no burst: fixed.
+    let quiet: String = std::fs::read_to_string(&seed)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("\" 4"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&log, quiet).unwrap();
+    let out = assess(dir, &[]);
+    assert!(out.contains("1 fixed"), "{out}");
+    assert_eq!(burst(dir)["state"], "fixed");
+}

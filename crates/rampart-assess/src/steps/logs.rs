@@ -1,7 +1,8 @@
 //! Log analysis of every declared log source, on a thread of its own.
 
-use super::{Check, Done};
+use super::{Check, Done, Gap};
 use rampart_config::Project;
+use rampart_model::CoverageStatus;
 
 pub(crate) fn check() -> Check {
     Check {
@@ -44,6 +45,18 @@ pub(crate) fn run(project: &Project) -> impl std::future::Future<Output = Result
             findings = findings.len(),
             "assess: logs analysed"
         );
+        // A source read only in part, or not at all (no line in its format), is not a log in
+        // which the detectors looked everywhere: what they did not find there is not fixed.
+        let partial = report.partial_sources();
+        let gaps = if partial.is_empty() {
+            Vec::new()
+        } else {
+            vec![Gap {
+                rules: vec![],
+                status: CoverageStatus::Partial,
+                reason: format!("not read in full: {}", partial.join("; ")),
+            }]
+        };
         Ok(Done {
             summary: serde_json::json!({
                 "lines": report.lines(),
@@ -52,6 +65,7 @@ pub(crate) fn run(project: &Project) -> impl std::future::Future<Output = Result
             }),
             incidents: report.model_incidents(),
             findings,
+            gaps,
             ..Done::default()
         })
     }
