@@ -125,6 +125,9 @@ pub mod flag {
     pub const AUTH_OK: u32 = 1 << 12;
     /// The line carries the API marker ("API endpoint …") or a channel=api field.
     pub const API_MARKER: u32 = 1 << 13;
+    /// An error log's line at level error or worse (`error`, `crit`, `alert`, `emerg`) that is
+    /// about no request: the server's own fault.
+    pub const SERVER_ERROR: u32 = 1 << 14;
     pub const INJECTION: u32 = SQLI | XSS | TRAVERSAL | CMDI;
 }
 

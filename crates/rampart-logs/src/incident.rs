@@ -225,6 +225,9 @@ pub fn kind_title(k: &IncidentKind) -> &str {
         IncidentKind::SecretInLog => "Secret written to the log",
         IncidentKind::SshBruteForce => "SSH brute force",
         IncidentKind::Outage => "Outage",
+        IncidentKind::Other(s) if s == crate::engine::SERVER_LOG_KIND => {
+            "Server faults in the error log"
+        }
         IncidentKind::Other(s) => s.as_str(),
     }
 }
@@ -238,6 +241,7 @@ fn remediation(k: &IncidentKind) -> String {
         IncidentKind::Flood => "Rate-limit per client at the proxy; check capacity and the cause of any 5xx.",
         IncidentKind::SecretInLog => "Stop sending secrets in URLs or log fields (POST bodies, headers); rotate the exposed secrets; purge or restrict the logs.",
         IncidentKind::SshBruteForce => "Disable SSH password authentication (keys only), use fail2ban or firewall rate limits, and check any account that logged in after failures.",
+        IncidentKind::Other(s) if s == crate::engine::SERVER_LOG_KIND => "Find the module or backend the message names (a connector, an upstream, a worker that crashed) and fix the cause; until then each of these lines may be a request answered wrongly or not at all.",
         _ => "Investigate.",
     }
     .to_string()

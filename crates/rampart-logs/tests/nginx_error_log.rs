@@ -41,3 +41,37 @@ fn auth_failures_and_missing_files_are_incidents() {
     assert!(a.has("brute_force", &["203.0.113.7"]), "{}", a.dump());
     assert!(a.has("path_probing", &["198.51.100.9"]), "{}", a.dump());
 }
+
+/// nginx's own faults (a worker crashing) recurring are a defect; an error about a request is
+/// that request, not a fault of the server's own.
+#[test]
+fn a_crashing_worker_is_a_defect() {
+    let mut log = Log::default();
+    for k in 0..12i64 {
+        log.raw(
+            k * 30,
+            format!(
+                "{} [alert] 1#1: worker process {} exited on signal 11",
+                at(k * 30),
+                300 + k
+            ),
+        );
+        log.raw(k * 30 + 1, format!(
+            r#"{} [error] 2865#0: *{k} open() "/usr/share/nginx/html/x{k}.png" failed (2: No such file or directory), client: 203.0.113.9, server: example.org, request: "GET /x{k}.png HTTP/1.1", host: "example.org""#,
+            at(k * 30 + 1)
+        ));
+    }
+    let a = log.analyze();
+    let faults: Vec<_> = a
+        .report
+        .incidents
+        .iter()
+        .filter(|i| i.kind_str() == "server_log_errors")
+        .collect();
+    assert_eq!(faults.len(), 1, "{}", a.dump());
+    assert_eq!(faults[0].count, 12);
+    assert_eq!(
+        faults[0].paths,
+        vec!["worker process # exited on signal #".to_string()]
+    );
+}

@@ -94,6 +94,8 @@ pub struct DetectorsSection {
     pub secrets: SecretsSection,
     #[serde(default)]
     pub ssh: SshSection,
+    #[serde(default)]
+    pub server_log: ServerLogSection,
     /// Most distinct keys (clients, client×endpoint pairs) kept at once; idle ones are evicted
     /// first. Bounds memory whatever the log's size.
     #[serde(default = "default_max_keys")]
@@ -249,6 +251,24 @@ pub struct SshSection {
     pub distinct_users: u32,
 }
 
+/// The server's own error lines in an error log (Apache, nginx) that are about no request: one
+/// message (digits aside) recurring is a fault of the service, reported as a defect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerLogSection {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Lines of one message that fit in the bucket; one more overflows it.
+    #[serde(default = "d_sl_capacity")]
+    pub capacity: u32,
+    /// Time for one line to leak out.
+    #[serde(default = "d_sl_leak")]
+    pub leak: Duration,
+    /// A quiet gap that ends an episode.
+    #[serde(default = "d_sl_gap")]
+    pub gap: Duration,
+}
+
 macro_rules! default_impl {
     ($($t:ty),*) => {$(
         impl Default for $t {
@@ -268,7 +288,8 @@ default_impl!(
     InjectionSection,
     FloodSection,
     SecretsSection,
-    SshSection
+    SshSection,
+    ServerLogSection
 );
 
 fn yes() -> bool {
@@ -403,6 +424,15 @@ fn d_ssh_capacity() -> u32 {
 fn d_ssh_leak() -> Duration {
     Duration::from_secs(120)
 }
+fn d_sl_capacity() -> u32 {
+    9
+}
+fn d_sl_leak() -> Duration {
+    Duration::from_secs(3600)
+}
+fn d_sl_gap() -> Duration {
+    Duration::from_secs(6 * 3600)
+}
 
 /// The log formats a source may name; `rampart-logs` builds a parser for each (its tests check
 /// that this list and its parsers agree).
@@ -497,6 +527,11 @@ impl crate::sections::Check for LogsSection {
         positive("probing.capacity", d.probing.capacity.into());
         positive("flood.client_capacity", d.flood.client_capacity.into());
         positive("ssh.capacity", d.ssh.capacity.into());
+        positive("server_log.capacity", d.server_log.capacity.into());
+        positive(
+            "server_log.leak",
+            d.server_log.leak.std().as_millis() as u64,
+        );
         positive("injection.min_hits", d.injection.min_hits.into());
         positive("max_keys", d.max_keys as u64);
         positive(
@@ -565,6 +600,7 @@ impl crate::sections::Check for LogsSection {
             ),
             ("ssh.capacity", d.ssh.capacity),
             ("ssh.distinct_users", d.ssh.distinct_users),
+            ("server_log.capacity", d.server_log.capacity),
         ] {
             if v > 10_000_000 {
                 problems.push(

@@ -19,7 +19,7 @@ pub use assets::{
 pub use hosts::HostSection;
 pub use logs::{
     BruteForceSection, DetectorsSection, ErrorBurstSection, FloodSection, InjectionSection,
-    LogSourceSection, LogsSection, ProbingSection, SecretsSection, SshSection,
+    LogSourceSection, LogsSection, ProbingSection, SecretsSection, ServerLogSection, SshSection,
     TrafficClassesSection, LOG_FORMATS,
 };
 pub use monitors::{MonitorKind, MonitorSection};

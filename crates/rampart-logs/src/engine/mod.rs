@@ -9,6 +9,8 @@ mod errors;
 mod flood;
 mod payloads;
 mod probing;
+mod server_log;
+pub use server_log::KIND as SERVER_LOG_KIND;
 mod signals;
 mod ssh;
 mod tracker;
@@ -144,6 +146,7 @@ pub struct Engine {
     payloads: payloads::Payloads,
     flood: flood::Floods,
     ssh: ssh::Ssh,
+    server_log: server_log::ServerLog,
     pub coverage: coverage::Coverage,
     pub chart: chart::ChartBuilder,
     pub stats: Stats,
@@ -169,6 +172,7 @@ impl Engine {
             payloads: payloads::Payloads::new(&d.injection, &d.secrets, k),
             flood: flood::Floods::new(&d.flood, k, d.evidence_lines),
             ssh: ssh::Ssh::new(&d.ssh, k),
+            server_log: server_log::ServerLog::new(&d.server_log, k),
             coverage: coverage::Coverage::default(),
             chart: chart::ChartBuilder::default(),
             stats: Stats::default(),
@@ -213,6 +217,7 @@ impl Engine {
                 EvKind::App => {
                     self.logins.on_event(ev, &ctx);
                     self.payloads.on_event(ev, &ctx);
+                    self.server_log.on_event(ev, &ctx);
                 }
                 EvKind::SshFail
                 | EvKind::SshNoted
@@ -269,6 +274,7 @@ impl Engine {
         self.payloads.sweep(now);
         self.flood.sweep(now);
         self.ssh.sweep(now);
+        self.server_log.sweep(now);
         self.collect();
         self.last_sweep = now;
         self.since_sweep = 0;
@@ -283,6 +289,7 @@ impl Engine {
         self.payloads.collect(&f, out);
         self.flood.collect(&f, out);
         self.ssh.collect(&f, out);
+        self.server_log.collect(&f, out);
     }
 
     /// End of input: closes every episode and returns all incidents: one detector's hits
@@ -294,6 +301,7 @@ impl Engine {
         self.payloads.finish();
         self.flood.finish();
         self.ssh.finish();
+        self.server_log.finish();
         self.collect();
         let hits = merge(std::mem::take(&mut self.incidents), self.evidence_cap);
         correlate::episodes(hits, self.evidence_cap)

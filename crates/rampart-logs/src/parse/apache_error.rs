@@ -115,6 +115,7 @@ pub fn parse(line: &[u8], base: usize, year: SyslogYear, f: &mut Fields) -> bool
             .get(i + 2..)
             .and_then(|r| memchr::memchr(b']', r).map(|e| r[..e].contains(&b':')))
             .unwrap_or(false);
+    let mut fault = false;
     loop {
         while line.get(i) == Some(&b' ') {
             i += 1;
@@ -131,6 +132,7 @@ pub fn parse(line: &[u8], base: usize, year: SyslogYear, f: &mut Fields) -> bool
         } else {
             e
         };
+        fault |= super::is_fault_level(&line[i + 1..e]);
         if let Some(v) = line[i + 1..e].strip_prefix(b"client ") {
             let a = address(v, with_port);
             let s = i + 8 + (a.as_ptr() as usize - v.as_ptr() as usize);
@@ -150,6 +152,10 @@ pub fn parse(line: &[u8], base: usize, year: SyslogYear, f: &mut Fields) -> bool
         m += 8;
     }
     f.msg = sp(m, line.len());
+    if fault {
+        // Cleared below when the line turns out to be about a client's request.
+        f.flags |= flag::SERVER_ERROR;
+    }
     if f.client.is_empty() {
         return true;
     }
@@ -272,6 +278,7 @@ pub fn parse(line: &[u8], base: usize, year: SyslogYear, f: &mut Fields) -> bool
     }
     if f.status != 0 {
         f.kind = EvKind::Http;
+        f.flags &= !flag::SERVER_ERROR;
     }
     true
 }

@@ -15,6 +15,15 @@ use crate::LogsError;
 use rampart_config::LogsSection;
 use std::collections::BTreeMap;
 
+/// Whether an error log's level (`error`, or Apache 2.4's `core:error`) is error or worse.
+pub(crate) fn is_fault_level(level: &[u8]) -> bool {
+    let l = level
+        .iter()
+        .rposition(|&c| c == b':')
+        .map_or(level, |i| &level[i + 1..]);
+    matches!(l, b"error" | b"crit" | b"alert" | b"emerg")
+}
+
 /// What a parser fills in; the classifier adds hashes and flags afterwards.
 pub type Fields = Ev;
 

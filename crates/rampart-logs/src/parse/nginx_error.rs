@@ -122,6 +122,30 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
     f.tz = 0;
     f.kind = EvKind::App;
     let sp = |s: usize, e: usize| Span::new(base + s, base + e);
+    let level_end = memchr::memchr(b']', &line[21..]).map_or(21, |k| k + 21);
+    if super::is_fault_level(&line[21..level_end]) {
+        // Cleared below when the line turns out to be about a client's request. The message
+        // starts after `PID#TID: ` and a connection's `*N `.
+        f.flags |= flag::SERVER_ERROR;
+        let mut m = (level_end + 2).min(line.len());
+        if let Some(k) = memmem::find(&line[m..], b": ").filter(|&k| {
+            line[m..m + k]
+                .iter()
+                .all(|c| c.is_ascii_digit() || *c == b'#')
+        }) {
+            m += k + 2;
+        }
+        if line[m..].starts_with(b"*") {
+            let d = line[m + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if d > 0 && line.get(m + 1 + d) == Some(&b' ') {
+                m += d + 2;
+            }
+        }
+        f.msg = sp(m, line.len());
+    }
     // The fields nginx appends after the message: `, client: IP, server: NAME, request: "…"`,
     // then `upstream`, `host`, `referrer`. The message before them can hold the client's text
     // (a decoded path, a user name) and so a forged `, client: …`. The real one is the one
@@ -178,6 +202,7 @@ pub fn parse(line: &[u8], base: usize, f: &mut Fields) -> bool {
     }
     if !f.path.is_empty() {
         f.kind = EvKind::Http;
+        f.flags &= !flag::SERVER_ERROR;
     }
     true
 }
