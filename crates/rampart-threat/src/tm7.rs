@@ -39,6 +39,9 @@ pub struct Tm7Threat {
     pub justification: String,
 }
 
+/// A connector or line boundary as TMT draws it: source, handle (mid-curve point), target.
+type Curve = [(f64, f64); 3];
+
 /// What a `.tm7` holds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tm7Model {
@@ -189,9 +192,9 @@ pub fn parse_tm7_with(
     // Element and flow id → index of its diagram; boxes and lines with their diagram.
     let mut diagram_of: HashMap<String, usize> = HashMap::new();
     let mut boxes: Vec<(usize, Rect, usize)> = Vec::new();
-    let mut line_boundaries: Vec<(usize, [(f64, f64); 3], usize)> = Vec::new();
+    let mut line_boundaries: Vec<(usize, Curve, usize)> = Vec::new();
     // Flow id → its curve as drawn.
-    let mut flow_curves: HashMap<String, [(f64, f64); 3]> = HashMap::new();
+    let mut flow_curves: HashMap<String, Curve> = HashMap::new();
 
     for (n, surface) in surfaces.children_named("DrawingSurfaceModel").enumerate() {
         if let Some(borders) = surface.child("Borders") {
