@@ -351,3 +351,86 @@ fn threat_dragon_hand_written_threats_are_reported_and_not_stale() {
         .iter()
         .any(|t| t["title"] == "Customer spoofed" && t["state"] == "Mitigated"));
 }
+
+#[test]
+fn tm7_threat_on_a_deleted_flow_is_refused_then_skipped_with_the_flag() {
+    // Threat 3 of the fixture moved onto a flow that is no longer in the drawing.
+    let fixture = repo().join("crates/rampart-threat/tests/data/two-zones.tm7");
+    let model = std::fs::read_to_string(fixture).unwrap().replacen(
+        "<b:FlowGuid>00000000-0000-0000-0000-0000000000c1<",
+        "<b:FlowGuid>00000000-0000-0000-0000-0000000000c9<",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("orphan.tm7"), model).unwrap();
+    let out = rampart(dir.path(), &["threats", "import", "orphan.tm7"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("orphan.tm7:"), "{}", text(&out));
+    assert!(text(&out).contains("--skip-dangling"), "{}", text(&out));
+    assert!(!dir.path().join("orphan.dfd.toml").exists());
+
+    let out = rampart(
+        dir.path(),
+        &["threats", "import", "orphan.tm7", "--skip-dangling"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: orphan.tm7: threat instance 3 (\"Data Flow Sniffing\") dropped"),
+        "{err}"
+    );
+    // What import wrote loads again.
+    let out = rampart(
+        dir.path(),
+        &[
+            "threats",
+            "check",
+            "--model",
+            "orphan.dfd.toml",
+            "--triage",
+            "orphan.triage.toml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn tm7_warnings_reach_the_user_on_import_and_report() {
+    let fixture = repo().join("crates/rampart-threat/tests/data/two-zones.tm7");
+    let model = std::fs::read_to_string(fixture)
+        .unwrap()
+        .replacen("<b:Priority>Medium<", "<b:Priority>low-medium<", 1)
+        .replacen(
+            "<b:Name>storesLogData<",
+            "<b:Name>5e1f0c3a-custom-attribute<",
+            1,
+        );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("m.tm7"), model).unwrap();
+    for args in [
+        &["threats", "import", "m.tm7"][..],
+        &["threats", "report", "--model", "m.tm7", "-f", "json"][..],
+    ] {
+        let out = rampart(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("unknown priority \"low-medium\"; read as Medium"),
+            "{err}"
+        );
+        assert!(err.contains("`5e1f0c3a-custom-attribute`"), "{err}");
+    }
+    // The written model is one the TOML loader accepts.
+    let out = rampart(
+        dir.path(),
+        &[
+            "threats",
+            "check",
+            "--model",
+            "m.dfd.toml",
+            "--triage",
+            "m.triage.toml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -6,8 +6,11 @@ use std::borrow::Cow;
 /// Text for HTML element content and attribute values (also SVG, which is XML).
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            // CR LF (Windows line ends, as TMT stores text) is a line break: the LF is kept.
+            '\r' if chars.peek() == Some(&'\n') => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -31,15 +34,19 @@ fn visible(c: char) -> String {
     }
 }
 
-/// Text for a terminal: control characters (ESC, BEL, CR, C1 controls, DEL) are shown as
-/// `\x1b` and the like, so data cannot move the cursor, retitle or clear the terminal. Newlines
-/// and tabs stay, they cannot do harm.
+/// Text for a terminal: control characters (ESC, BEL, a lone CR, C1 controls, DEL) are shown
+/// as `\x1b` and the like, so data cannot move the cursor, retitle or clear the terminal.
+/// Newlines and tabs stay, they cannot do harm; CR LF is a line break (an LF).
 pub fn text(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
         if c.is_control() && c != '\n' && c != '\t' {
             out.push_str(&visible(c));
         } else {
@@ -72,17 +79,20 @@ pub fn json(serialized: &str) -> Cow<'_, str> {
 
 /// Text for one line of Markdown (a paragraph, list item, heading or table cell): every
 /// character Markdown or its HTML passthrough gives meaning to is backslash-escaped, line breaks
-/// become spaces and control characters are shown. The result renders as the literal text on
-/// GitHub, GitLab and CommonMark wikis: no raw HTML, no links, no emphasis.
+/// (LF, CR LF) become spaces and control characters (a lone CR among them) are shown. The
+/// result renders as the literal text on GitHub, GitLab and CommonMark wikis: no raw HTML, no
+/// links, no emphasis.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' | '\t' => out.push(' '),
+            '\n' | '\t' => out.push(' '),
             c if c.is_control() => out.push_str(&markdown(&visible(c))),
             _ => out.push(c),
         }
@@ -98,7 +108,7 @@ pub fn markdown(s: &str) -> String {
 
 /// Markdown inline code: the content is literal; the fence is longer than any backtick run in it.
 pub fn markdown_code(s: &str) -> String {
-    let s = text(s).replace(['\n', '\r'], " ");
+    let s = text(s).replace('\n', " ");
     let longest = longest_run(&s, '`');
     let fence = "`".repeat(longest + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') {
@@ -192,6 +202,14 @@ mod tests {
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_field("plain"), "plain");
+        // CR LF is a line break in every sink; a lone CR stays visible.
+        assert_eq!(text("a\r\nb\rc"), "a\nb\\x0dc");
+        assert_eq!(html("a\r\nb\rc"), "a\nb\\x0dc");
+        assert_eq!(markdown("a\r\nb\rc"), "a b\\\\x0dc");
+        assert_eq!(markdown_code("a\r\nb"), "`a b`");
+        assert_eq!(markdown_block("a\r\nb"), "```text\na\nb\n```");
+        assert_eq!(csv_field("a\r\nb"), "\"a\nb\"");
+        assert_eq!(csv_field("\rx"), "\\x0dx");
         let j = serde_json::to_string("a\u{9b}b\x1b").unwrap();
         assert_eq!(json(&j), "\"a\\u009bb\\u001b\"");
         assert_eq!(

@@ -34,6 +34,41 @@ pub struct Rect {
     pub height: f64,
 }
 
+impl Rect {
+    pub fn centre(&self) -> (f64, f64) {
+        (self.left + self.width / 2.0, self.top + self.height / 2.0)
+    }
+
+    /// Whether the point lies inside (edges included).
+    pub fn holds(&self, (x, y): (f64, f64)) -> bool {
+        x >= self.left
+            && x <= self.left + self.width
+            && y >= self.top
+            && y <= self.top + self.height
+    }
+}
+
+/// Membership of boxes drawn in imported diagrams: each box `(boundary index, rectangle,
+/// diagram)` contains the elements of its own diagram (`diagram_of`: element id → diagram)
+/// whose centre lies inside it. A model may hold several diagrams drawn on the same
+/// coordinates; a box never reaches into another diagram.
+pub(crate) fn members_by_centre(
+    dfd: &mut Dfd,
+    boxes: &[(usize, Rect, usize)],
+    diagram_of: &std::collections::HashMap<String, usize>,
+) {
+    for &(bi, r, n) in boxes {
+        let inside: Vec<String> = dfd
+            .elements
+            .iter()
+            .filter(|e| diagram_of.get(&e.id) == Some(&n))
+            .filter(|e| e.layout.is_some_and(|er| r.holds(er.centre())))
+            .map(|e| e.id.clone())
+            .collect();
+        dfd.boundaries[bi].contains.extend(inside);
+    }
+}
+
 /// A process, external entity or data store.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Element {

@@ -29,7 +29,10 @@ pub use dfd_toml::{load_dfd, parse_dfd, parse_inline_dfd, to_toml as dfd_to_toml
 pub use error::{Located, ThreatError};
 pub use generate::RuleSet;
 pub use kb::KnowledgeBase;
-pub use project::{load_model, load_project, load_project_with, LoadOptions, ProjectThreats};
+pub use project::{
+    import_model, load_model, load_project, load_project_with, ImportOptions, Imported,
+    LoadOptions, ProjectThreats,
+};
 pub use threat::{threat_id, Origin, Priority, State, Threat, TitleSource};
-pub use tm7::{load_tm7, parse_tm7, Tm7Model, Tm7Threat};
+pub use tm7::{load_tm7, parse_tm7, parse_tm7_with, Tm7Model, Tm7Threat};
 pub use triage::{Triage, TriageEntry, TriageOutcome};

@@ -22,6 +22,8 @@ pub struct ProjectThreats {
     /// The model file, or the project file when the DFD is inline.
     pub model_path: PathBuf,
     pub triage_path: Option<PathBuf>,
+    /// What reading an imported model (.tm7, Threat Dragon) mapped with a rule or left out.
+    pub warnings: Vec<String>,
 }
 
 impl ProjectThreats {
@@ -71,11 +73,13 @@ pub fn load_project_with(
         None => RuleSet::builtin()?,
     };
     let mut embedded = None;
+    let mut warnings = Vec::new();
     let (dfd, model_path) = match pick(&opts.model, &section.model) {
         Some(m) => {
-            let (dfd, t) = load_model(&m, &rules)?;
-            embedded = t;
-            (dfd, m)
+            let i = import_model(&m, &rules, ImportOptions::default())?;
+            embedded = i.triage;
+            warnings = i.warnings;
+            (i.dfd, m)
         }
         None => {
             let text = crate::error::read(&project.path)?;
@@ -105,12 +109,40 @@ pub fn load_project_with(
         rules: rules.kb().name.clone(),
         model_path,
         triage_path,
+        warnings,
     })
+}
+
+/// Choices for reading an imported model (.tm7 or Threat Dragon).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Drop flows with an end attached to no element, and threats stored on a flow or element
+    /// the model does not have, with a warning each, instead of refusing the file.
+    pub skip_dangling: bool,
+}
+
+/// A model file as read, with its embedded triage and what the reading had to say.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub dfd: Dfd,
+    /// The triage a .tm7 or Threat Dragon file carries (`None` for TOML models).
+    pub triage: Option<Triage>,
+    /// Things read but mapped with a rule or left out; each names the file.
+    pub warnings: Vec<String>,
 }
 
 /// Reads a model file by its extension: `.tm7` (TMT), `.json` (Threat Dragon v2), otherwise the
 /// TOML text format. For `.tm7` files the stored threats come back as a triage.
 pub fn load_model(path: &Path, rules: &RuleSet) -> Result<(Dfd, Option<Triage>), ThreatError> {
+    import_model(path, rules, ImportOptions::default()).map(|i| (i.dfd, i.triage))
+}
+
+/// [`load_model`] with options, keeping the warnings.
+pub fn import_model(
+    path: &Path,
+    rules: &RuleSet,
+    opts: ImportOptions,
+) -> Result<Imported, ThreatError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -118,16 +150,32 @@ pub fn load_model(path: &Path, rules: &RuleSet) -> Result<(Dfd, Option<Triage>),
         .to_ascii_lowercase();
     match ext.as_str() {
         "tm7" => {
-            let mut m = crate::tm7::load_tm7(path)?;
+            let text = crate::error::read(path)?;
+            let mut m = crate::tm7::parse_tm7_with(&text, path, opts)?;
+            let mut warnings = std::mem::take(&mut m.warnings);
+            warnings.extend(crate::tm7::fit_to_template(&mut m.dfd, rules.kb(), path)?);
             let generated = rules.generate(&m.dfd)?;
             let triage = m.triage(&generated);
             m.dfd.threats = m.model_threats(&generated);
-            Ok((m.dfd, Some(triage)))
+            Ok(Imported {
+                dfd: m.dfd,
+                triage: Some(triage),
+                warnings,
+            })
         }
         "json" => {
-            let (dfd, triage) = crate::dragon::load_dragon(path, rules.kb())?;
-            Ok((dfd, Some(triage)))
+            let text = crate::error::read(path)?;
+            let i = crate::dragon::parse_dragon_with(&text, path, rules.kb(), opts)?;
+            Ok(Imported {
+                dfd: i.dfd,
+                triage: Some(i.triage),
+                warnings: i.warnings,
+            })
         }
-        _ => Ok((crate::dfd_toml::load_dfd(path, rules.kb())?, None)),
+        _ => Ok(Imported {
+            dfd: crate::dfd_toml::load_dfd(path, rules.kb())?,
+            triage: None,
+            warnings: Vec::new(),
+        }),
     }
 }

@@ -4,6 +4,8 @@
 
 use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, ModelThreat, Rect};
 use crate::error::{Located, ThreatError};
+use crate::kb::{AttrLookup, KnowledgeBase};
+use crate::project::ImportOptions;
 use crate::threat::{threat_id, Priority, State, Threat};
 use crate::triage::{Triage, TriageEntry};
 use crate::xml::{self, Node};
@@ -37,11 +39,18 @@ pub struct Tm7Threat {
     pub justification: String,
 }
 
+/// A connector or line boundary as TMT draws it: source, handle (mid-curve point), target.
+type Curve = [(f64, f64); 3];
+
 /// What a `.tm7` holds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tm7Model {
     pub dfd: Dfd,
     pub threats: Vec<Tm7Threat>,
+    /// Things read but mapped with a rule or left out: unattached connectors, unknown states
+    /// and priorities, and (with `skip_dangling`) dropped flows and threats. Each names the
+    /// file and what it concerns.
+    pub warnings: Vec<String>,
 }
 
 impl Tm7Model {
@@ -104,8 +113,28 @@ pub fn load_tm7(path: &Path) -> Result<Tm7Model, ThreatError> {
     parse_tm7(&text, path)
 }
 
+/// Reads a `.tm7` with the default options (a threat on a flow that is missing or unattached
+/// refuses the file).
 pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
+    parse_tm7_with(text, origin, ImportOptions::default())
+}
+
+/// TMT's "Reason For Out Of Scope" property.
+const REASON_OUT_OF_SCOPE: &str = "752473b6-52d4-4776-9a24-202153f7d579";
+
+const SKIP_HINT: &str =
+    "`rampart threats import --skip-dangling` drops such threats with a warning";
+
+/// Reads a `.tm7`. Membership of border boundaries and crossings of line boundaries are decided
+/// from the drawing, each diagram (`DrawingSurfaceModel`) on its own. What is read but mapped
+/// with a rule or left out is in [`Tm7Model::warnings`].
+pub fn parse_tm7_with(
+    text: &str,
+    origin: &Path,
+    opts: ImportOptions,
+) -> Result<Tm7Model, ThreatError> {
     let root = xml::parse(text).map_err(|e| ThreatError::Invalid(vec![e.located(text, origin)]))?;
+    let file = origin.display().to_string();
     let err = |message: String| ThreatError::Tm7 {
         file: origin.to_path_buf(),
         message,
@@ -124,9 +153,12 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
         meta: meta(root.child("MetaInformation")),
         ..Dfd::default()
     };
+    let mut warnings: Vec<String> = Vec::new();
     let mut ids = Ids::default();
     // GUID → our id, for elements and flows.
     let mut by_guid: HashMap<String, String> = HashMap::new();
+    // GUID → name of the connectors left out because an end is attached to nothing.
+    let mut unattached: HashMap<String, String> = HashMap::new();
     // Every fault found, each at its place in the file; reported together at the end.
     let mut problems: Vec<Located> = Vec::new();
     let at = |pos: usize, message: String| {
@@ -157,9 +189,14 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
     };
     // (flow index, position of its SourceGuid, of its TargetGuid)
     let mut flow_refs: Vec<(usize, usize, usize)> = Vec::new();
-    let mut line_boundaries: Vec<(usize, [(f64, f64); 3])> = Vec::new();
+    // Element and flow id → index of its diagram; boxes and lines with their diagram.
+    let mut diagram_of: HashMap<String, usize> = HashMap::new();
+    let mut boxes: Vec<(usize, Rect, usize)> = Vec::new();
+    let mut line_boundaries: Vec<(usize, Curve, usize)> = Vec::new();
+    // Flow id → its curve as drawn.
+    let mut flow_curves: HashMap<String, Curve> = HashMap::new();
 
-    for surface in surfaces.children_named("DrawingSurfaceModel") {
+    for (n, surface) in surfaces.children_named("DrawingSurfaceModel").enumerate() {
         if let Some(borders) = surface.child("Borders") {
             for kv in &borders.children {
                 let Some(v) = kv.child("Value") else { continue };
@@ -179,6 +216,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                 }
                 if generic.starts_with("GE.TB") || Some(v.xsi_type()) == Some("BorderBoundary") {
                     let id = ids.make(&props.name, "boundary");
+                    boxes.push((dfd.boundaries.len(), rect, n));
                     dfd.boundaries.push(Boundary {
                         id,
                         name: props.name.clone(),
@@ -193,12 +231,14 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                 }
                 let id = ids.make(&props.name, "element");
                 by_guid.insert(guid.clone(), id.clone());
+                diagram_of.insert(id.clone(), n);
                 dfd.elements.push(Element {
                     id,
                     name: props.name.clone(),
                     kind,
                     attributes: props.attributes,
                     out_of_scope: props.out_of_scope,
+                    reason_out_of_scope: props.reason_out_of_scope,
                     tmt_guid: Some(guid),
                     layout: Some(rect),
                     ..Default::default()
@@ -216,7 +256,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                     || v.text_of("GenericTypeId") == "GE.TB.L"
                 {
                     let id = ids.make(&props.name, "boundary");
-                    line_boundaries.push((dfd.boundaries.len(), curve_of(v)));
+                    line_boundaries.push((dfd.boundaries.len(), curve_of(v), n));
                     dfd.boundaries.push(Boundary {
                         id,
                         name: props.name.clone(),
@@ -229,8 +269,34 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                     });
                     continue;
                 }
+                // A connector TMT saved unattached (nil or empty GUID at an end) generates
+                // nothing in TMT: it is left out, with a word, and takes no id.
+                let loose: Vec<&str> = ["SourceGuid", "TargetGuid"]
+                    .into_iter()
+                    .filter(|end| {
+                        let g = v.text_of(end).trim();
+                        g.is_empty() || g == NIL_GUID
+                    })
+                    .collect();
+                if !loose.is_empty() {
+                    let ends = if loose.len() == 2 {
+                        "no source and no target".to_string()
+                    } else if loose[0] == "SourceGuid" {
+                        "no source".to_string()
+                    } else {
+                        "no target".to_string()
+                    };
+                    warnings.push(format!(
+                        "{file}: connector \"{}\" (Guid {guid}) has {ends}; left out (TMT generates nothing for it)",
+                        props.name
+                    ));
+                    unattached.insert(guid, props.name.clone());
+                    continue;
+                }
                 let id = ids.make(&props.name, "flow");
                 by_guid.insert(guid.clone(), id.clone());
+                diagram_of.insert(id.clone(), n);
+                flow_curves.insert(id.clone(), curve_of(v));
                 let ref_pos = |n: &str| v.child(n).map_or(v.pos, |c| c.pos);
                 flow_refs.push((
                     dfd.flows.len(),
@@ -241,39 +307,47 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                     id,
                     name: props.name.clone(),
                     // Resolved below, once every element is known.
-                    source: v.text_of("SourceGuid").to_string(),
-                    target: v.text_of("TargetGuid").to_string(),
+                    source: v.text_of("SourceGuid").trim().to_string(),
+                    target: v.text_of("TargetGuid").trim().to_string(),
                     kind,
                     attributes: props.attributes,
                     out_of_scope: props.out_of_scope,
+                    reason_out_of_scope: props.reason_out_of_scope,
                     tmt_guid: Some(guid),
                     ..Default::default()
                 });
             }
         }
     }
-    // A connector TMT saved unattached (nil or empty GUID at an end) generates nothing in TMT and
-    // is left out; an end naming a GUID that no element has is a broken file, reported.
+    // An end naming a GUID that no element has is a broken file: reported, or with
+    // --skip-dangling the flow is dropped with a warning (its threats with it, below).
     let elements: HashSet<&str> = dfd
         .elements
         .iter()
         .filter_map(|e| e.tmt_guid.as_deref())
         .collect();
-    let mut unattached = HashSet::new();
+    let mut broken: HashSet<usize> = HashSet::new();
     for &(i, spos, tpos) in &flow_refs {
         let f = &dfd.flows[i];
-        for (end, guid, pos) in [
+        for (end, g, pos) in [
             ("SourceGuid", &f.source, spos),
             ("TargetGuid", &f.target, tpos),
         ] {
-            let g = guid.trim();
-            if g.is_empty() || (g == NIL_GUID && !elements.contains(g)) {
-                unattached.insert(i);
-            } else if !elements.contains(g) {
+            if elements.contains(g.as_str()) {
+                continue;
+            }
+            if opts.skip_dangling {
+                if broken.insert(i) {
+                    warnings.push(format!(
+                        "{file}: flow \"{}\": {end} {g} names no stencil in the model; dropped",
+                        f.name
+                    ));
+                }
+            } else {
                 problems.push(at(
                     pos,
                     format!(
-                        "flow \"{}\": {end} {g} names no stencil in the model; expected the Guid of an element",
+                        "flow \"{}\": {end} {g} names no stencil in the model; expected the Guid of an element (`rampart threats import --skip-dangling` drops such flows with a warning)",
                         f.name
                     ),
                 ));
@@ -284,34 +358,33 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
         return Err(ThreatError::Invalid(problems));
     }
     let mut i = 0;
-    dfd.flows.retain(|_| {
+    dfd.flows.retain(|f| {
         i += 1;
-        !unattached.contains(&(i - 1))
+        if broken.contains(&(i - 1)) {
+            if let Some(g) = &f.tmt_guid {
+                unattached.insert(g.clone(), f.name.clone());
+                by_guid.remove(g);
+            }
+            return false;
+        }
+        true
     });
     for f in &mut dfd.flows {
-        f.source = by_guid[f.source.trim()].clone();
-        f.target = by_guid[f.target.trim()].clone();
+        f.source = by_guid[f.source.as_str()].clone();
+        f.target = by_guid[f.target.as_str()].clone();
     }
-    let live_flows: HashSet<&str> = dfd.flows.iter().map(|f| f.id.as_str()).collect();
 
-    // Border boundaries: membership by the element's centre lying inside the rectangle.
-    for b in &mut dfd.boundaries {
-        let Some(r) = b.layout else { continue };
-        for e in &dfd.elements {
-            let Some(er) = e.layout else { continue };
-            let (cx, cy) = (er.left + er.width / 2.0, er.top + er.height / 2.0);
-            if cx >= r.left && cx <= r.left + r.width && cy >= r.top && cy <= r.top + r.height {
-                b.contains.push(e.id.clone());
-            }
-        }
-    }
-    // Line boundaries: crossed when the flow's curve meets the boundary's curve.
-    let all_curves = collect_flow_curves(surfaces);
-    for (bi, bcurve) in &line_boundaries {
+    // Border boundaries: membership by the element's centre lying inside the rectangle, each
+    // box over the elements of its own diagram only.
+    crate::dfd::members_by_centre(&mut dfd, &boxes, &diagram_of);
+    // Line boundaries: crossed when the curve of a flow of the same diagram meets theirs.
+    for (bi, bcurve, n) in &line_boundaries {
         let bpoly = polyline(bcurve);
         for f in &dfd.flows {
-            let Some(g) = &f.tmt_guid else { continue };
-            let Some(fc) = all_curves.get(g) else {
+            if diagram_of.get(&f.id) != Some(n) {
+                continue;
+            }
+            let Some(fc) = flow_curves.get(&f.id) else {
                 continue;
             };
             if polylines_cross(&polyline(fc), &bpoly) {
@@ -325,29 +398,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
         for kv in &ti.children {
             let Some(v) = kv.child("Value") else { continue };
             let rule = v.text_of("TypeId").to_string();
-            let mut look = |g: &str| {
-                let guid = v.text_of(g).trim();
-                let found = by_guid.get(guid).cloned();
-                if found.is_none() {
-                    problems.push(at(
-                        v.child(g).map_or(v.pos, |c| c.pos),
-                        format!("threat instance {}: {g} {guid:?} names no element or flow of the model", v.text_of("Id").trim()),
-                    ));
-                }
-                found
-            };
-            let (Some(source_id), Some(flow_id), Some(target_id)) =
-                (look("SourceGuid"), look("FlowGuid"), look("TargetGuid"))
-            else {
-                continue;
-            };
-            if !live_flows.contains(flow_id.as_str()) {
-                problems.push(at(
-                    v.child("FlowGuid").map_or(v.pos, |c| c.pos),
-                    format!("threat instance {}: its flow is not attached at both ends, so the threat would be lost", v.text_of("Id").trim()),
-                ));
-                continue;
-            }
+            let tmt_id = v.text_of("Id").trim().to_string();
             let mut props: HashMap<String, String> = HashMap::new();
             if let Some(p) = v.child("Properties") {
                 for kv in &p.children {
@@ -358,15 +409,69 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
                 }
             }
             let prop = |k: &str| props.get(k).cloned().unwrap_or_default();
-            let state = v.text_of("State").parse().unwrap_or_default();
+            let what = format!("threat instance {tmt_id} (\"{}\")", prop("Title"));
+            // Why each end is missing: (place, message).
+            let mut missing: Vec<(usize, String)> = Vec::new();
+            let mut look = |g: &str| {
+                let guid = v.text_of(g).trim();
+                let found = by_guid.get(guid).cloned();
+                if found.is_none() {
+                    let pos = v.child(g).map_or(v.pos, |c| c.pos);
+                    let why = match unattached.get(guid) {
+                        Some(name) => format!("its flow \"{name}\" is not attached at both ends, so the threat would be lost"),
+                        None => format!("{g} {guid:?} names no element or flow of the model"),
+                    };
+                    missing.push((pos, why));
+                }
+                found
+            };
+            let (Some(source_id), Some(flow_id), Some(target_id)) =
+                (look("SourceGuid"), look("FlowGuid"), look("TargetGuid"))
+            else {
+                if opts.skip_dangling {
+                    warnings.push(format!(
+                        "{file}: {what} dropped: {}",
+                        missing
+                            .iter()
+                            .map(|(_, m)| m.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
+                } else {
+                    for (pos, m) in missing {
+                        problems.push(at(pos, format!("{what}: {m} ({SKIP_HINT})")));
+                    }
+                }
+                continue;
+            };
+            let state = {
+                let s = v.text_of("State").trim();
+                match s.parse() {
+                    Ok(s) => s,
+                    Err(_) if s.is_empty() => State::default(),
+                    Err(_) => {
+                        warnings.push(format!(
+                            "{file}: {what}: unknown state \"{s}\"; read as Not Started"
+                        ));
+                        State::NotStarted
+                    }
+                }
+            };
             let priority = {
                 let p = v.text_of("Priority");
-                let p = if p.is_empty() {
+                let p = if p.trim().is_empty() {
                     prop("Priority")
                 } else {
                     p.to_string()
                 };
-                p.parse().unwrap_or_default()
+                let (priority, known) = priority_of(&p);
+                if !known {
+                    warnings.push(format!(
+                        "{file}: {what}: unknown priority \"{}\"; read as {priority}",
+                        p.trim()
+                    ));
+                }
+                priority
             };
             let justification = {
                 let s = prop("StateInformation");
@@ -378,7 +483,7 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
             };
             threats.push(Tm7Threat {
                 id: threat_id(&rule, &source_id, &flow_id, &target_id),
-                tmt_id: v.text_of("Id").trim().parse().unwrap_or(0),
+                tmt_id: tmt_id.parse().unwrap_or(0),
                 rule,
                 source_id,
                 flow_id,
@@ -397,21 +502,136 @@ pub fn parse_tm7(text: &str, origin: &Path) -> Result<Tm7Model, ThreatError> {
         return Err(ThreatError::Invalid(problems));
     }
     threats.sort_by_key(|t| t.tmt_id);
-    Ok(Tm7Model { dfd, threats })
+    Ok(Tm7Model {
+        dfd,
+        threats,
+        warnings,
+    })
 }
 
-fn collect_flow_curves(surfaces: &Node) -> HashMap<String, [(f64, f64); 3]> {
-    let mut out = HashMap::new();
-    for surface in surfaces.children_named("DrawingSurfaceModel") {
-        let Some(lines) = surface.child("Lines") else {
-            continue;
-        };
-        for kv in &lines.children {
-            let Some(v) = kv.child("Value") else { continue };
-            out.insert(v.text_of("Guid").to_string(), curve_of(v));
+/// Fits an imported model to the template it will be generated with. Kinds the template does
+/// not have refuse the model, all of them named at once (a model made with another template);
+/// attributes the template does not know for a kind (or values it does not offer) are dropped,
+/// one warning per attribute name, so the written model is one the TOML loader accepts.
+pub(crate) fn fit_to_template(
+    dfd: &mut Dfd,
+    kb: &KnowledgeBase,
+    origin: &Path,
+) -> Result<Vec<String>, ThreatError> {
+    // Unknown kind → the names of what uses it, in order of appearance.
+    let mut unknown: Vec<(String, Vec<String>)> = Vec::new();
+    let mut note = |kind: &str, what: String| {
+        if kb.type_index(kind).is_some() {
+            return;
         }
+        match unknown.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, v)) => v.push(what),
+            None => unknown.push((kind.to_string(), vec![what])),
+        }
+    };
+    for e in &dfd.elements {
+        note(&e.kind, format!("element \"{}\"", e.name));
     }
-    out
+    for f in &dfd.flows {
+        note(&f.kind, format!("flow \"{}\"", f.name));
+    }
+    for b in &dfd.boundaries {
+        note(&b.kind, format!("boundary \"{}\"", b.name));
+    }
+    if !unknown.is_empty() {
+        let list = unknown
+            .iter()
+            .map(|(k, users)| {
+                let more = users.len().saturating_sub(3);
+                let mut shown = users.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+                if more > 0 {
+                    shown.push_str(&format!(" and {more} more"));
+                }
+                format!("{k} ({shown})")
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(ThreatError::Tm7 {
+            file: origin.to_path_buf(),
+            message: format!(
+                "{} kind{} not in the template \"{}\": {list}. The model was made with another \
+                 TMT template: pass that template with `--template FILE.tb7`",
+                unknown.len(),
+                if unknown.len() == 1 { " is" } else { "s are" },
+                kb.name
+            ),
+        });
+    }
+    // Attribute name → (why it was dropped, from what).
+    let mut dropped: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    let mut fit = |kind: &str, attrs: &mut BTreeMap<String, String>, what: String| {
+        let Some(t) = kb.type_index(kind) else { return };
+        attrs.retain(|name, value| {
+            let why = match kb.attribute(t, name) {
+                None => "is not an attribute the template knows for its kind".to_string(),
+                Some(AttrLookup::Pinned(p)) if p != value => {
+                    format!("is fixed by the kind; the model's value \"{value}\" is not \"{p}\"")
+                }
+                Some(AttrLookup::Choice(def)) if !def.values.iter().any(|x| x == value) => {
+                    format!("has no value \"{value}\" in the template")
+                }
+                Some(_) => return true,
+            };
+            let entry = dropped
+                .entry(name.clone())
+                .or_insert_with(|| (why, Vec::new()));
+            entry.1.push(what.clone());
+            false
+        });
+    };
+    for e in &mut dfd.elements {
+        fit(
+            &e.kind,
+            &mut e.attributes,
+            format!("element \"{}\"", e.name),
+        );
+    }
+    for f in &mut dfd.flows {
+        fit(&f.kind, &mut f.attributes, format!("flow \"{}\"", f.name));
+    }
+    let file = origin.display();
+    Ok(dropped
+        .into_iter()
+        .map(|(name, (why, users))| {
+            let more = users.len().saturating_sub(3);
+            let mut shown = users.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+            if more > 0 {
+                shown.push_str(&format!(" and {more} more"));
+            }
+            format!(
+                "{file}: attribute `{name}` {why} (template \"{}\"); dropped from {shown} (threat generation never reads it)",
+                kb.name
+            )
+        })
+        .collect())
+}
+
+/// The priority of a TMT priority text, and whether the text is one of TMT's three (or empty,
+/// TMT's default High). Custom templates add their own: a text naming "medium" (or "med") is
+/// Medium, else one naming "low" is Low, anything else High — so "Low-Medium" rounds up to
+/// Medium and "Critical" is High.
+pub fn priority_of(p: &str) -> (Priority, bool) {
+    let p = p.trim();
+    if p.is_empty() {
+        return (Priority::High, true);
+    }
+    if let Ok(known) = p.parse() {
+        return (known, true);
+    }
+    let lower = p.to_ascii_lowercase();
+    let guess = if lower.contains("med") {
+        Priority::Medium
+    } else if lower.contains("low") {
+        Priority::Low
+    } else {
+        Priority::High
+    };
+    (guess, false)
 }
 
 fn curve_of(v: &Node) -> [(f64, f64); 3] {
@@ -443,6 +663,7 @@ fn num(v: &Node, name: &str) -> f64 {
 struct Props {
     name: String,
     out_of_scope: bool,
+    reason_out_of_scope: String,
     /// Non-default choices only (index 0 is the default, so it is left out).
     attributes: BTreeMap<String, String>,
 }
@@ -452,6 +673,7 @@ impl Props {
         let mut p = Props {
             name: String::new(),
             out_of_scope: false,
+            reason_out_of_scope: String::new(),
             attributes: BTreeMap::new(),
         };
         let Some(list) = v.child("Properties") else {
@@ -464,6 +686,11 @@ impl Props {
             match kind {
                 "StringDisplayAttribute" if display == "Name" && name.is_empty() => {
                     p.name = a.text_of("Value").to_string();
+                }
+                "StringDisplayAttribute"
+                    if name == REASON_OUT_OF_SCOPE || display == "Reason For Out Of Scope" =>
+                {
+                    p.reason_out_of_scope = a.text_of("Value").to_string();
                 }
                 "BooleanDisplayAttribute" if name == OUT_OF_SCOPE => {
                     p.out_of_scope = a.text_of("Value").trim() == "true";

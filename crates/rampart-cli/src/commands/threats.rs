@@ -71,8 +71,8 @@ enum Cmd {
         /// Generate with this TMT template (.tb7) to decide which stored titles differ.
         #[arg(long, value_name = "FILE.tb7")]
         template: Option<PathBuf>,
-        /// Threat Dragon: drop flows with an end attached to no element (a warning names each
-        /// and the threats it carried) instead of refusing the file.
+        /// Drop flows with an end attached to no element, and threats stored on a flow the
+        /// model does not have (a warning names each), instead of refusing the file.
         #[arg(long)]
         skip_dangling: bool,
     },
@@ -159,7 +159,11 @@ fn load(global: &Global, m: &ModelArgs) -> anyhow::Result<ProjectThreats> {
         triage: m.triage.clone(),
         template: m.template.clone(),
     };
-    Ok(load_project_with(&project, &opts)?)
+    let pt = load_project_with(&project, &opts)?;
+    for w in &pt.warnings {
+        crate::errln!("warning: {w}");
+    }
+    Ok(pt)
 }
 
 fn warn_unmatched(pt: &ProjectThreats) {
@@ -300,18 +304,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                     file.display()
                 );
             }
-            let (dfd, triage) = if ext == "json" {
-                let text = std::fs::read_to_string(&file)
-                    .with_context(|| format!("cannot read {}", file.display()))?;
-                let opts = dragon::ImportOptions { skip_dangling };
-                let i = dragon::parse_dragon_with(&text, &file, rules.kb(), opts)?;
-                for w in &i.warnings {
-                    crate::errln!("warning: {w}");
-                }
-                (i.dfd, Some(i.triage))
-            } else {
-                load_model(&file, &rules)?
-            };
+            let opts = rampart_threat::ImportOptions { skip_dangling };
+            let i = rampart_threat::import_model(&file, &rules, opts)?;
+            for w in &i.warnings {
+                crate::errln!("warning: {w}");
+            }
+            let (dfd, triage) = (i.dfd, i.triage);
             let triage = triage.unwrap_or_default();
             let mut threats = rules.generate(&dfd)?;
             let outcome = triage.apply(&mut threats);

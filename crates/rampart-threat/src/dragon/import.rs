@@ -7,20 +7,13 @@ use super::{list, s, v1};
 use crate::dfd::{Boundary, Dfd, Element, Flow, Meta, Rect};
 use crate::error::{Located, ThreatError};
 use crate::kb::{slug, KnowledgeBase};
+pub use crate::project::ImportOptions;
 use crate::triage::Triage;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 type Polyline = Vec<(f64, f64)>;
-
-/// Choices for reading a Threat Dragon file.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ImportOptions {
-    /// Drop flows with an end attached to no element (with a warning each) instead of refusing
-    /// the file.
-    pub skip_dangling: bool,
-}
 
 /// What an import read, and what it had to say about it.
 #[derive(Debug, Clone, Default)]
@@ -394,18 +387,7 @@ pub fn parse_dragon_with(
     }
     // Threat Dragon's own boxes: membership from the drawing (element centre inside), each
     // box over the elements of its own diagram only.
-    for (bi, r, n) in boxes {
-        for e in &dfd.elements {
-            let Some(er) = e.layout else { continue };
-            if diagram_of.get(&e.id) != Some(&n) {
-                continue;
-            }
-            let (cx, cy) = (er.left + er.width / 2.0, er.top + er.height / 2.0);
-            if cx >= r.left && cx <= r.left + r.width && cy >= r.top && cy <= r.top + r.height {
-                dfd.boundaries[bi].contains.push(e.id.clone());
-            }
-        }
-    }
+    crate::dfd::members_by_centre(&mut dfd, &boxes, &diagram_of);
     // Its curves: crossed by the flows of their diagram whose straight line between centres
     // meets them.
     for (bi, pts, n) in curves {
@@ -413,11 +395,7 @@ pub fn parse_dragon_with(
             if diagram_of.get(&f.id) != Some(&n) {
                 continue;
             }
-            let c = |id: &str| {
-                dfd.element(id)
-                    .and_then(|e| e.layout)
-                    .map(|r| (r.left + r.width / 2.0, r.top + r.height / 2.0))
-            };
+            let c = |id: &str| dfd.element(id).and_then(|e| e.layout).map(|r| r.centre());
             if let (Some(a), Some(b)) = (c(&f.source), c(&f.target)) {
                 if pts
                     .windows(2)
