@@ -74,3 +74,40 @@ fn an_unreadable_answer_is_reported() {
     let (_, out) = scan(dir.path(), &format!("http://127.0.0.1:{port}/"), "text");
     assert!(out.contains("RA-WEB-UNREADABLE-RESPONSE"), "{out}");
 }
+
+/// A crawl that stops at --max-pages with links left says so: a warning on stderr, the count in
+/// the JSON report and the text summary.
+#[test]
+fn a_crawl_cut_short_by_max_pages_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let body =
+        "<a href=\"/a1\">1</a><a href=\"/a2\">2</a><a href=\"/a3\">3</a><a href=\"/a4\">4</a>";
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let port = serve(Box::leak(answer.into_bytes().into_boxed_slice()));
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["-p", project(dir.path()).to_str().unwrap(), "scan", "web"])
+            .arg(format!("http://127.0.0.1:{port}/"))
+            .args(["--no-discovery", "--passive", "--login-burst", "0"])
+            .args(["--max-pages", "2", "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.code() == Some(0), "{out:?}");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (json, err) = run("json");
+    assert!(err.contains("raise --max-pages"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["crawl_left"], 3, "{json}");
+    let (text, _) = run("text");
+    assert!(
+        text.contains("CRAWL STOPPED at 2 pages with 3 links found but not fetched"),
+        "{text}"
+    );
+}

@@ -29,6 +29,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("RA-WEB-JSONP", "GET /api/stock [callback]"),
     ("RA-WEB-XXE", "POST /import [xml]"),
     ("RA-WEB-XXE", "POST /api/order [body]"),
+    ("RA-WEB-CODE-INJECTION", "GET /calc [expr]"),
+    ("RA-WEB-DESERIALIZATION", "GET /restore [state]"),
+    ("RA-WEB-SQLI", "GET /comment [text]"),
 ];
 
 /// Paths whose parameters are safe look-alikes: no injection finding may name them.
@@ -50,6 +53,9 @@ const TRAPS: &[&str] = &[
     "/api/quote",
     "/report",
     "/api/tags",
+    "/compute",
+    "/archive",
+    "/feedback",
 ];
 
 const INJECTION_RULES: &[&str] = &[
@@ -63,6 +69,8 @@ const INJECTION_RULES: &[&str] = &[
     "RA-WEB-SSTI",
     "RA-WEB-JSONP",
     "RA-WEB-XXE",
+    "RA-WEB-CODE-INJECTION",
+    "RA-WEB-DESERIALIZATION",
 ];
 
 fn pair(f: &rampart_model::Finding) -> String {
@@ -182,6 +190,65 @@ fn vulnapp_every_class_found_traps_quiet() {
     };
     assert!(xxe("POST /import [xml]").contains("(file read)"));
     assert!(xxe("POST /api/order [body]").contains("(internal entity expansion)"));
+    // Blind code injection, pickle and SQLite INSERT: each proven by timing with its control,
+    // and each look-alike trap was given the same probes.
+    let by = |rule: &str, p: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule && pair(f) == p)
+            .unwrap()
+            .clone()
+    };
+    let code = by("RA-WEB-CODE-INJECTION", "GET /calc [expr]");
+    assert!(code.title.contains("time-based"), "{}", code.title);
+    let proof = code.evidence.response.clone().unwrap_or_default();
+    assert!(proof.contains("with sleep(0) after"), "{proof}");
+    assert!(code
+        .evidence
+        .request
+        .as_deref()
+        .unwrap_or("")
+        .contains("sleep"));
+    let pickle = by("RA-WEB-DESERIALIZATION", "GET /restore [state]");
+    assert!(pickle.title.contains("pickle, raw"), "{}", pickle.title);
+    assert!(pickle
+        .evidence
+        .response
+        .as_deref()
+        .unwrap_or("")
+        .contains("time.sleep(0)"));
+    let insert = by("RA-WEB-SQLI", "GET /comment [text]");
+    assert!(
+        insert.title.contains("SQLite heavy query"),
+        "{}",
+        insert.title
+    );
+    let proof = insert.evidence.response.clone().unwrap_or_default();
+    assert!(proof.contains("1 row (LIMIT 1)"), "{proof}");
+    assert!(
+        report
+            .data_changing
+            .iter()
+            .any(|d| d.starts_with("GET /comment [text]: SQL probes concatenated")),
+        "{:?}",
+        report.data_changing
+    );
+    let sent = |path: &str, what: &str| {
+        requests
+            .lines()
+            .any(|l| l.starts_with(&format!("GET {path}?")) && l.contains(what))
+    };
+    assert!(sent("/compute", "sleep"), "the sleep tarpit was probed");
+    assert!(
+        sent("/archive", "sleep"),
+        "the slow-for-long trap was probed"
+    );
+    assert!(
+        sent("/feedback", "RECURSIVE"),
+        "the parameterised INSERT was probed"
+    );
+    assert_eq!(report.crawl_left, 0, "the whole shop was crawled");
     let stored = report
         .findings
         .iter()

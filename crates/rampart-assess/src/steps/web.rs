@@ -55,18 +55,13 @@ pub(crate) async fn run(net: Net, web: WebTargetSection, active: bool) -> Result
             ),
         });
     }
-    let crawled = report
-        .pages
-        .iter()
-        .filter(|p| !matches!(p.source, rampart_scan::web::PageSource::Discovery))
-        .count();
-    if crawled >= wo.max_pages {
+    if report.crawl_left > 0 {
         gaps.push(Gap {
             rules: vec![],
             status: CoverageStatus::Partial,
             reason: format!(
-                "the crawl stopped at its limit of {} pages: pages beyond it were not looked at",
-                wo.max_pages
+                "the crawl stopped at its limit of {} pages with {} links not fetched: the pages behind them were not looked at",
+                wo.max_pages, report.crawl_left
             ),
         });
     }

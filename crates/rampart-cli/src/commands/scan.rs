@@ -241,6 +241,18 @@ fn polite_net(project: &rampart_config::Project, rate: f64, budget: u64) -> Net 
 }
 
 /// The summary's note when the budget ran out.
+/// The summary's word on a crawl that stopped at `--max-pages` with links left.
+fn crawl_left_note(left: usize, max_pages: usize) -> String {
+    if left == 0 {
+        return String::new();
+    }
+    format!(
+        "; CRAWL STOPPED at {max_pages} pages with {left} link{} found but not fetched: \
+         part of the site was not scanned (raise --max-pages)",
+        if left == 1 { "" } else { "s" }
+    )
+}
+
 fn budget_note(exhausted: bool, what: &str) -> String {
     if exhausted {
         format!("; REQUEST BUDGET EXHAUSTED: scan incomplete{what} (raise --budget)")
@@ -391,6 +403,10 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
     let report = scan::scan_web(&net, &a.url, &opts).await;
     bar.finish_and_clear();
     let report = report?;
+    let crawl_note = crawl_left_note(report.crawl_left, opts.max_pages);
+    if !crawl_note.is_empty() {
+        crate::errln!("warning: {}", crawl_note.trim_start_matches("; "));
+    }
     let rows = report
         .pages
         .iter()
@@ -406,7 +422,7 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
     let view = View {
         title: format!("Web scan of {}", report.target),
         summary: format!(
-            "{} requests in {:.1} s; {} pages, {} parameters probed{}{}",
+            "{} requests in {:.1} s; {} pages, {} parameters probed{}{}{}",
             report.requests,
             report.duration_ms / 1000.0,
             report.pages.len(),
@@ -416,6 +432,7 @@ async fn web(project: &rampart_config::Project, a: WebArgs) -> CliResult {
                 .as_ref()
                 .map(|n| format!("; {n}"))
                 .unwrap_or_default(),
+            crawl_note,
             budget_note(report.budget_exhausted, "")
         ),
         header: vec!["status", "found by", "url", "title"],

@@ -18,10 +18,12 @@ pub mod tls_old_protocol;
 pub mod tls_untrusted;
 pub mod tls_weak_key;
 pub mod tls_weak_signature;
+pub mod web_code_injection;
 pub mod web_command_injection;
 pub mod web_cookie_flags;
 pub mod web_crlf_injection;
 pub mod web_csrf_missing;
+pub mod web_deserialization;
 pub mod web_directory_listing;
 pub mod web_exposed_path;
 pub mod web_header_missing;
@@ -85,6 +87,8 @@ pub fn all() -> Vec<Rule> {
         web_session_fixation::RULE,
         web_unreadable_response::RULE,
         web_xxe::RULE,
+        web_code_injection::RULE,
+        web_deserialization::RULE,
     ];
     v.sort_by_key(|r| r.id);
     v

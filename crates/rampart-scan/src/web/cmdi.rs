@@ -5,7 +5,7 @@
 //! `sleep 0` does not.
 
 use super::client::Page;
-use super::probe::{marker, rand_in, try_send, Target};
+use super::probe::{marker, rand_in, time_confirmed, try_send, Target};
 use super::State;
 use crate::rules;
 use rampart_model::{Evidence, Finding};
@@ -64,40 +64,19 @@ pub async fn probe(
         }
     }
     // Time-based, bounded: one shape, at most three requests.
-    let d = delay.as_secs().clamp(1, 2);
-    let slow = |p: &Page| p.elapsed >= base.elapsed + Duration::from_secs(d).mul_f64(0.9);
-    for shape in ["{v};{c}"] {
-        let p = fill(shape, t.orig, &format!("sleep {d}"));
-        let Some(first) = try_send(state, &t.req(&p)).await? else {
-            continue;
-        };
-        if !slow(&first) {
-            continue;
-        }
-        let zero = fill(shape, t.orig, "sleep 0");
-        let (Some(z), Some(again)) = (
-            try_send(state, &t.req(&zero)).await?,
-            try_send(state, &t.req(&p)).await?,
-        ) else {
-            continue;
-        };
-        if slow(&again) && !slow(&z) {
-            return Ok(Some(t.finding(
-                rules::web_command_injection::RULE,
-                "time-based",
-                Evidence {
-                    request: Some(t.req(&p).describe()),
-                    response: Some(format!(
-                        "answered after {:.2} s and {:.2} s; with sleep 0 after {:.2} s; original {:.2} s",
-                        first.elapsed.as_secs_f64(),
-                        again.elapsed.as_secs_f64(),
-                        z.elapsed.as_secs_f64(),
-                        base.elapsed.as_secs_f64()
-                    )),
-                    notes: Vec::new(),
-                },
-            )));
-        }
+    let d = super::probe::delay_secs(delay);
+    let p = fill("{v};{c}", t.orig, &format!("sleep {d}"));
+    let zero = fill("{v};{c}", t.orig, "sleep 0");
+    if let Some(m) = time_confirmed(state, t, base, &p, &zero, Duration::from_secs(d)).await? {
+        return Ok(Some(t.finding(
+            rules::web_command_injection::RULE,
+            "time-based",
+            Evidence {
+                request: Some(t.req(&p).describe()),
+                response: Some(m.describe("sleep 0", base)),
+                notes: Vec::new(),
+            },
+        )));
     }
     Ok(None)
 }

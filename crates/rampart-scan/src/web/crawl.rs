@@ -105,14 +105,67 @@ fn crawl_key(u: &Url) -> String {
     format!("{}|{}", u.path(), param_signature(&params, false).join("&"))
 }
 
+/// A page's shape: its first path segment, how many segments follow, a trailing slash, and its
+/// query's parameter names. /vulnpy/cmdi/os-system/ and /vulnpy/xss/raw/ share one, /vulnpy/cmdi/
+/// has another.
+fn shape(u: &Url) -> String {
+    let path = u.path();
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut names: Vec<String> = u.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    names.sort();
+    names.dedup();
+    format!(
+        "{}/{}{}?{}",
+        segs.first().copied().unwrap_or(""),
+        segs.len(),
+        if path.ends_with('/') { "/" } else { "" },
+        names.join("&")
+    )
+}
+
+/// The links waiting to be fetched, fair across shapes: the next link comes from the shape
+/// fetched least so far (the one seen first on a tie), so 57 links to /a/<x>/<y>/ do not starve
+/// the /a/<x>/ pages found after them.
+#[derive(Default)]
+struct Frontier {
+    /// Shape, links fetched of it, links waiting, in the order shapes were first seen.
+    shapes: Vec<(String, usize, VecDeque<Url>)>,
+}
+
+impl Frontier {
+    fn push(&mut self, u: Url) {
+        let s = shape(&u);
+        match self.shapes.iter_mut().find(|(k, _, _)| *k == s) {
+            Some((_, _, q)) => q.push_back(u),
+            None => self.shapes.push((s, 0, VecDeque::from([u]))),
+        }
+    }
+
+    fn pop(&mut self) -> Option<Url> {
+        let (_, taken, q) = self
+            .shapes
+            .iter_mut()
+            .filter(|(_, _, q)| !q.is_empty())
+            .min_by_key(|(_, taken, _)| *taken)?;
+        *taken += 1;
+        q.pop_front()
+    }
+
+    fn len(&self) -> usize {
+        self.shapes.iter().map(|(_, _, q)| q.len()).sum()
+    }
+}
+
 /// Crawls from the start URL and the seeds, at most `max_pages` pages, `concurrency` at a time.
+/// The links found but not fetched when the limit is reached are counted in
+/// [`State::crawl_left`].
 pub async fn crawl(
     state: &mut State,
     seeds: &[Url],
     max_pages: usize,
     concurrency: usize,
 ) -> Result<(), NetError> {
-    let mut queue: VecDeque<Url> = VecDeque::new();
+    let mut queue = Frontier::default();
     let mut seen: HashSet<String> = HashSet::new();
     for s in std::iter::once(state.base.clone()).chain(seeds.iter().cloned()) {
         if state.auth.is_some() && super::probe::is_logout(&s) {
@@ -120,14 +173,14 @@ pub async fn crawl(
             continue;
         }
         if seen.insert(crawl_key(&s)) {
-            queue.push_back(s);
+            queue.push(s);
         }
     }
     let mut fetched = 0usize;
     let mut inflight: JoinSet<(Url, Result<Page, NetError>)> = JoinSet::new();
     loop {
         while inflight.len() < concurrency.max(1) && fetched < max_pages {
-            let Some(u) = queue.pop_front() else { break };
+            let Some(u) = queue.pop() else { break };
             fetched += 1;
             let client = state.client.clone();
             inflight.spawn(async move {
@@ -143,6 +196,7 @@ pub async fn crawl(
             Ok(p) => p,
             Err(NetError::BudgetExhausted(n)) => {
                 inflight.abort_all();
+                state.crawl_left = queue.len();
                 return Err(NetError::BudgetExhausted(n));
             }
             Err(e) => {
@@ -224,7 +278,7 @@ pub async fn crawl(
                 continue;
             }
             if seen.insert(crawl_key(&n)) {
-                queue.push_back(n);
+                queue.push(n);
             }
         }
         let to_login = super::auth::redirects_to_login(state, &page);
@@ -235,8 +289,16 @@ pub async fn crawl(
             super::auth::keep_session(state).await?;
         } else if to_login && super::auth::relogin(state).await? {
             // The server forgot the session (expired): logged in again, fetch the page again.
-            queue.push_back(u);
+            queue.push(u);
         }
+    }
+    state.crawl_left = queue.len();
+    if state.crawl_left > 0 {
+        tracing::warn!(
+            max_pages,
+            left = state.crawl_left,
+            "the crawl stopped at its page limit with links not fetched (raise --max-pages)"
+        );
     }
     Ok(())
 }
@@ -322,4 +384,29 @@ fn add_form(state: &mut State, page: &Url, f: Form) {
         covered: Vec::new(),
         form: Some(f),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Links of a new shape come before more links of a shape already fetched.
+    #[test]
+    fn frontier_is_fair_across_shapes() {
+        let u = |p: &str| Url::parse(&format!("http://h{p}")).unwrap();
+        let mut f = Frontier::default();
+        for i in 0..5 {
+            f.push(u(&format!("/v/c{i}/t/?user_input=x")));
+        }
+        f.push(u("/v/c0/"));
+        f.push(u("/v/c1/"));
+        let order: Vec<String> = std::iter::from_fn(|| f.pop())
+            .map(|x| x.path().to_string())
+            .collect();
+        assert_eq!(
+            order,
+            ["/v/c0/t/", "/v/c0/", "/v/c1/t/", "/v/c1/", "/v/c2/t/", "/v/c3/t/", "/v/c4/t/"]
+        );
+        assert_eq!(f.len(), 0);
+    }
 }

@@ -1,10 +1,11 @@
 //! The per-parameter injection checks beyond XSS and SQL: path traversal, OS command injection,
-//! server-side template injection, open redirect, CRLF injection and JSONP callbacks. Each parameter's original
-//! answer is fetched once and shared by the checks that compare against it.
+//! code injection (eval/exec), pickle deserialization, server-side template injection, open
+//! redirect, CRLF injection and JSONP callbacks. Each parameter's original answer is fetched once
+//! and shared by the checks that compare against it.
 
 use super::crawl::Endpoint;
 use super::probe::{is_logout, try_send_original, Target};
-use super::{cmdi, crlf, jsonp, redirect, ssti, traversal, State, WebOptions};
+use super::{cmdi, code_exec, crlf, deser, jsonp, redirect, ssti, traversal, State, WebOptions};
 use http::Method;
 use rampart_net::NetError;
 
@@ -29,6 +30,8 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
             let mut found = Vec::new();
             found.push(traversal::probe(state, &t, &base).await?);
             found.push(cmdi::probe(state, &t, &base, opts.sqli_delay).await?);
+            found.push(code_exec::probe(state, &t, &base, opts.sqli_delay).await?);
+            found.push(deser::probe(state, &t, &base, opts.sqli_delay).await?);
             found.push(ssti::probe(state, &t, &base).await?);
             found.push(redirect::probe(state, &t, &base).await?);
             found.push(crlf::probe(state, &t, &base).await?);

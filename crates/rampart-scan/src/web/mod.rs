@@ -10,8 +10,10 @@
 mod auth;
 mod client;
 mod cmdi;
+mod code_exec;
 mod crawl;
 mod crlf;
+mod deser;
 mod discover;
 pub mod html;
 mod inject;
@@ -131,6 +133,10 @@ pub struct WebReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_found_behaviour: Option<String>,
     pub budget_exhausted: bool,
+    /// Links the crawl found but did not fetch because it reached `max_pages`: more than 0 means
+    /// part of the site was not looked at (raise `--max-pages`).
+    #[serde(default)]
+    pub crawl_left: usize,
     /// Whether the scan ran with `--safe` (no probe meant to change data).
     #[serde(default)]
     pub safe: bool,
@@ -176,6 +182,8 @@ pub(crate) struct State {
     /// Probes that mostly wait (time-based ones) running beside the others; their findings are
     /// collected by [`State::join_background`].
     pub background: Vec<tokio::task::JoinHandle<Result<Vec<Finding>, NetError>>>,
+    /// See [`WebReport::crawl_left`].
+    pub crawl_left: usize,
 }
 
 impl State {
@@ -316,6 +324,7 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         scripts: Vec::new(),
         script_calls: Vec::new(),
         background: Vec::new(),
+        crawl_left: 0,
     };
     if had_credentials {
         state.errors.push(
@@ -368,6 +377,7 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         parameters,
         not_found_behaviour: state.not_found,
         budget_exhausted,
+        crawl_left: state.crawl_left,
         safe: opts.safe,
         data_changing: state.data_changing.into_iter().collect(),
         errors: state.errors,

