@@ -10,7 +10,9 @@ use http::Method;
 use rampart_net::NetError;
 
 pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let endpoints: Vec<Endpoint> = state.endpoints.clone();
+    let mut places: Vec<(&Endpoint, String, String)> = Vec::new();
     for ep in &endpoints {
         if opts.safe && ep.method == Method::POST || is_logout(&ep.url) {
             continue;
@@ -22,24 +24,35 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
                 ep.url.path()
             ));
         }
-        for (name, orig) in &params {
+        places.extend(params.into_iter().map(|(n, v)| (ep, n, v)));
+    }
+    // Several parameters at a time (the client's rate limit and budget still bound the pace):
+    // one parameter's slow answers (a time-based proof, a tarpit) do not hold up the others.
+    // `buffered` keeps the parameters' order, so the report's order does not depend on timing.
+    let shared: &State = state;
+    let found: Vec<Vec<super::Finding>> = stream::iter(places.iter())
+        .map(|(ep, name, orig)| async move {
             let t = Target { ep, name, orig };
-            let Some(base) = try_send_original(state, &t.req(orig)).await? else {
-                continue;
+            let Some(base) = try_send_original(shared, &t.req(orig)).await? else {
+                return Ok(Vec::new());
             };
-            let mut found = Vec::new();
-            found.push(traversal::probe(state, &t, &base).await?);
-            found.push(cmdi::probe(state, &t, &base, opts.sqli_delay).await?);
-            found.push(code_exec::probe(state, &t, &base, opts.sqli_delay).await?);
-            found.push(deser::probe(state, &t, &base, opts.sqli_delay).await?);
-            found.push(ssti::probe(state, &t, &base).await?);
-            found.push(redirect::probe(state, &t, &base).await?);
-            found.push(crlf::probe(state, &t, &base).await?);
-            found.push(jsonp::probe(state, &t, &base).await?);
-            for f in found.into_iter().flatten() {
-                state.add_finding(f);
-            }
-        }
+            let found = [
+                traversal::probe(shared, &t, &base).await?,
+                cmdi::probe(shared, &t, &base, opts.sqli_delay).await?,
+                code_exec::probe(shared, &t, &base, opts.sqli_delay).await?,
+                deser::probe(shared, &t, &base, opts.sqli_delay).await?,
+                ssti::probe(shared, &t, &base).await?,
+                redirect::probe(shared, &t, &base).await?,
+                crlf::probe(shared, &t, &base).await?,
+                jsonp::probe(shared, &t, &base).await?,
+            ];
+            Ok::<_, NetError>(found.into_iter().flatten().collect())
+        })
+        .buffered(opts.concurrency.max(1))
+        .try_collect()
+        .await?;
+    for f in found.into_iter().flatten() {
+        state.add_finding(f);
     }
     Ok(())
 }
