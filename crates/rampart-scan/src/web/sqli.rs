@@ -55,7 +55,9 @@ pub(crate) enum Outcome {
 }
 
 pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let endpoints: Vec<Endpoint> = state.endpoints.clone();
+    let mut places: Vec<(&Endpoint, String, String)> = Vec::new();
     for ep in &endpoints {
         if opts.safe && ep.method == http::Method::POST || super::probe::is_logout(&ep.url) {
             continue;
@@ -73,38 +75,47 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
             } else {
                 value
             };
-            let mk = |value: &str| ep.request_with(&name, value);
-            let all = Techniques { time_based: true };
-            match probe_param(state, &mk, &v, opts, all).await? {
-                Outcome::Found { how, mut evidence } => {
-                    if how.contains("concatenated") {
-                        // The statement ran whole with the probe's value in it: if it writes
-                        // (an INSERT or UPDATE, which a cut-off comment would have broken),
-                        // each probe stored a row.
-                        evidence.notes.push(
-                            "the probes ran the whole statement with their value in it: where it writes (INSERT/UPDATE), each stored a row"
-                                .into(),
-                        );
-                        state.data_changing.insert(format!(
-                            "{} {} [{name}]: SQL probes concatenated into a statement that may write (INSERT/UPDATE)",
-                            ep.method,
-                            ep.url.path()
-                        ));
-                    }
-                    state.add_finding(rules::web_sqli::RULE.finding(
-                        format!(
-                            "SQL injection in parameter {name} of {} {} ({how})",
-                            ep.method,
-                            ep.url.path()
-                        ),
-                        ep.url.to_string(),
-                        &ep.key(&name),
-                        evidence,
-                    ));
-                }
-                Outcome::None => {}
-            }
+            places.push((ep, name, v));
         }
+    }
+    // Several parameters at a time, in order (see `inject::check`): a parameter whose answers
+    // are slow (a delay asked for, a tarpit) does not hold up the others.
+    let shared: &State = state;
+    let outcomes: Vec<Outcome> = stream::iter(places.iter())
+        .map(|(ep, name, v)| async move {
+            let mk = |value: &str| ep.request_with(name, value);
+            probe_param(shared, &mk, v, opts, Techniques { time_based: true }).await
+        })
+        .buffered(opts.concurrency.max(1))
+        .try_collect()
+        .await?;
+    for ((ep, name, _), outcome) in places.iter().zip(outcomes) {
+        let Outcome::Found { how, mut evidence } = outcome else {
+            continue;
+        };
+        if how.contains("concatenated") {
+            // The statement ran whole with the probe's value in it: if it writes (an INSERT
+            // or UPDATE, which a cut-off comment would have broken), each probe stored a row.
+            evidence.notes.push(
+                "the probes ran the whole statement with their value in it: where it writes (INSERT/UPDATE), each stored a row"
+                    .into(),
+            );
+            state.data_changing.insert(format!(
+                "{} {} [{name}]: SQL probes concatenated into a statement that may write (INSERT/UPDATE)",
+                ep.method,
+                ep.url.path()
+            ));
+        }
+        state.add_finding(rules::web_sqli::RULE.finding(
+            format!(
+                "SQL injection in parameter {name} of {} {} ({how})",
+                ep.method,
+                ep.url.path()
+            ),
+            ep.url.to_string(),
+            &ep.key(name),
+            evidence,
+        ));
     }
     Ok(())
 }
