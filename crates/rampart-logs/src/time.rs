@@ -213,17 +213,10 @@ impl SyslogYear {
     }
 }
 
-/// The year of day `days` since 1970-01-01 (proleptic Gregorian).
+/// The year of day `days` since 1970-01-01 (proleptic Gregorian), as chrono counts it.
 fn civil_year(days: i64) -> i32 {
-    // Howard Hinnant's civil_from_days, year only.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let y = yoe + era * 400 + i64::from(mp >= 10);
-    y as i32
+    use chrono::Datelike;
+    chrono::DateTime::from_timestamp(days.saturating_mul(86_400), 0).map_or(1970, |t| t.year())
 }
 
 /// Epoch seconds (any plausible magnitude: s, ms, µs) → seconds.
