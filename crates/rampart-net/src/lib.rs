@@ -40,6 +40,10 @@ pub struct Connected {
     /// Name resolution time; `None` for IP literals.
     pub dns: Option<Duration>,
     pub connect: Duration,
+    /// When the politeness limiter let this connection go. Times measured from here are the
+    /// network's and the server's, not the wait for a slot (which grows with the number of
+    /// requests in flight and would pass for a slow server).
+    pub granted: Instant,
 }
 
 /// The client factory: cheap to clone, shared by every task of a run.
@@ -156,6 +160,7 @@ impl Net {
         // Scope first: a refused target costs nothing from the budget and waits for no slot.
         let (addrs, dns) = self.resolve(host, port).await?;
         self.limiter.acquire().await?;
+        let granted = Instant::now();
         let mut last = NetError::Refused(format!("{host}:{port}"));
         for addr in addrs {
             let started = Instant::now();
@@ -166,6 +171,7 @@ impl Net {
                         peer: addr,
                         dns,
                         connect: started.elapsed(),
+                        granted,
                     })
                 }
                 Err(e) => last = e,

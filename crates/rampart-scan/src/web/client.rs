@@ -7,7 +7,7 @@ use rampart_net::{HttpRequest, Net, NetError, TlsVerify};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use url::Url;
 
 /// One answer, body decoded as text.
@@ -280,7 +280,6 @@ impl Client {
         if let Some(p) = &self.progress {
             p.report(n);
         }
-        let started = Instant::now();
         let resp = self.net.http(&r).await?;
         self.store_cookies(&resp.headers);
         let page = Page {
@@ -288,7 +287,13 @@ impl Client {
             status: resp.status,
             body: resp.text(),
             headers: resp.headers,
-            elapsed: started.elapsed(),
+            // The server's time (with the network's), without the wait for the rate limiter's
+            // slot: time-based checks compare these, and many probes in flight would otherwise
+            // look like a slow server.
+            elapsed: resp
+                .phases
+                .total_ms
+                .map_or(Duration::ZERO, |ms| Duration::from_secs_f64(ms / 1000.0)),
         };
         if self.jar.is_none() && page.body.len() <= MAX_KEPT_BODY && req.method != Method::HEAD {
             let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());

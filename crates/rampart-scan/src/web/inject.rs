@@ -5,54 +5,52 @@
 
 use super::crawl::Endpoint;
 use super::probe::{is_logout, try_send_original, Target};
-use super::{cmdi, code_exec, crlf, deser, jsonp, redirect, ssti, traversal, State, WebOptions};
+use super::{cmdi, code_exec, crlf, deser, jsonp, redirect, ssti, traversal, Found, State, WebOptions};
 use http::Method;
 use rampart_net::NetError;
 
-pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
+pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
     use futures_util::stream::{self, StreamExt, TryStreamExt};
-    let endpoints: Vec<Endpoint> = state.endpoints.clone();
+    let mut out = Found::default();
     let mut places: Vec<(&Endpoint, String, String)> = Vec::new();
-    for ep in &endpoints {
+    for ep in &state.endpoints {
         if opts.safe && ep.method == Method::POST || is_logout(&ep.url) {
             continue;
         }
         let params: Vec<(String, String)> = ep.fuzzable().cloned().collect();
         if ep.method == Method::POST && !params.is_empty() {
-            state.data_changing.insert(format!(
-                "POST {}: injection probes submitted",
-                ep.url.path()
-            ));
+            out.data_changing(format!("POST {}: injection probes submitted", ep.url.path()));
         }
         places.extend(params.into_iter().map(|(n, v)| (ep, n, v)));
     }
     // Several parameters at a time (the client's rate limit and budget still bound the pace):
     // one parameter's slow answers (a time-based proof, a tarpit) do not hold up the others.
     // `buffered` keeps the parameters' order, so the report's order does not depend on timing.
-    let shared: &State = state;
+    let shared = state;
     let found: Vec<Vec<super::Finding>> = stream::iter(places.iter())
         .map(|(ep, name, orig)| async move {
             let t = Target { ep, name, orig };
             let Some(base) = try_send_original(shared, &t.req(orig)).await? else {
                 return Ok(Vec::new());
             };
-            let found = [
-                traversal::probe(shared, &t, &base).await?,
-                cmdi::probe(shared, &t, &base, opts.sqli_delay).await?,
-                code_exec::probe(shared, &t, &base, opts.sqli_delay).await?,
-                deser::probe(shared, &t, &base, opts.sqli_delay).await?,
-                ssti::probe(shared, &t, &base).await?,
-                redirect::probe(shared, &t, &base).await?,
-                crlf::probe(shared, &t, &base).await?,
-                jsonp::probe(shared, &t, &base).await?,
-            ];
+            // The checks of one parameter side by side too: a tarpit that stalls every value
+            // naming `sleep` costs its seconds once, not once per check.
+            let (a, b, c, d, e, f, g, h) = tokio::try_join!(
+                traversal::probe(shared, &t, &base),
+                cmdi::probe(shared, &t, &base, opts.sqli_delay),
+                code_exec::probe(shared, &t, &base, opts.sqli_delay),
+                deser::probe(shared, &t, &base, opts.sqli_delay),
+                ssti::probe(shared, &t, &base),
+                redirect::probe(shared, &t, &base),
+                crlf::probe(shared, &t, &base),
+                jsonp::probe(shared, &t, &base),
+            )?;
+            let found = [a, b, c, d, e, f, g, h];
             Ok::<_, NetError>(found.into_iter().flatten().collect())
         })
         .buffered(opts.concurrency.max(1))
         .try_collect()
         .await?;
-    for f in found.into_iter().flatten() {
-        state.add_finding(f);
-    }
-    Ok(())
+    out.findings.extend(found.into_iter().flatten());
+    Ok(out)
 }

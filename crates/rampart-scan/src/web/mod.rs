@@ -179,9 +179,6 @@ pub(crate) struct State {
     pub scripts: Vec<(Url, Url)>,
     /// Requests the site's scripts send (see [`js_files`]).
     pub script_calls: Vec<scripts::ScriptCall>,
-    /// Probes that mostly wait (time-based ones) running beside the others; their findings are
-    /// collected by [`State::join_background`].
-    pub background: Vec<tokio::task::JoinHandle<Result<Vec<Finding>, NetError>>>,
     /// See [`WebReport::crawl_left`].
     pub crawl_left: usize,
 }
@@ -238,23 +235,35 @@ impl State {
         }
     }
 
-    /// Waits for the background probes and records what they found.
-    pub async fn join_background(&mut self) -> Result<(), NetError> {
-        for task in std::mem::take(&mut self.background) {
-            match task.await {
-                Ok(found) => {
-                    for f in found? {
-                        self.add_finding(f);
-                    }
-                }
-                Err(e) => self.errors.push(format!("background probe failed: {e}")),
-            }
+    /// Records what an active check found.
+    fn absorb(&mut self, found: Found) {
+        self.data_changing.extend(found.data_changing);
+        for f in found.findings {
+            self.add_finding(f);
         }
-        Ok(())
     }
 
     pub fn target(&self) -> String {
         self.base.to_string()
+    }
+}
+
+/// What an active check found. The checks run side by side, each reading the one [`State`]
+/// (endpoints, pages, the client); what they found is recorded when all are done.
+#[derive(Default)]
+pub(crate) struct Found {
+    pub findings: Vec<Finding>,
+    /// See [`WebReport::data_changing`].
+    pub data_changing: Vec<String>,
+}
+
+impl Found {
+    pub fn finding(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    pub fn data_changing(&mut self, line: String) {
+        self.data_changing.push(line);
     }
 }
 
@@ -323,7 +332,6 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         data_changing: Default::default(),
         scripts: Vec::new(),
         script_calls: Vec::new(),
-        background: Vec::new(),
         crawl_left: 0,
     };
     if had_credentials {
@@ -334,10 +342,6 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         );
     }
     let outcome = run(&mut state, opts).await;
-    // A scan that stopped early (budget) leaves no probe running behind it.
-    for task in state.background.drain(..) {
-        task.abort();
-    }
     let budget_exhausted = matches!(outcome, Err(NetError::BudgetExhausted(_)));
     if budget_exhausted {
         tracing::warn!(
@@ -434,20 +438,22 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     js_files::collect(state).await?;
     passive::check_forms(state);
     if opts.active {
-        xss::check(state, opts.safe).await?;
         auth::keep_session(state).await?;
-        sqli::check(state, opts).await?;
-        auth::keep_session(state).await?;
-        sqli_vectors::check(state, opts).await?;
-        auth::keep_session(state).await?;
-        inject::check(state, opts).await?;
-        auth::keep_session(state).await?;
-        xxe::check(state, opts).await?;
-        auth::keep_session(state).await?;
-        if !opts.safe {
-            stored_xss::check(state).await?;
+        // Every check at once: the rate limit, not one check's waiting (a time-based proof, a
+        // tarpit), sets the pace. Each check also runs several parameters at a time.
+        let shared: &State = state;
+        let found = tokio::try_join!(
+            timed("xss", xss::check(shared, opts)),
+            timed("sqli", sqli::check(shared, opts)),
+            timed("sqli_vectors", sqli_vectors::check(shared, opts)),
+            timed("inject", inject::check(shared, opts)),
+            timed("xxe", xxe::check(shared, opts)),
+            timed("stored_xss", stored_xss::check(shared, opts)),
+        )?;
+        for f in [found.0, found.1, found.2, found.3, found.4, found.5] {
+            state.absorb(f);
         }
-        state.join_background().await?;
+        auth::keep_session(state).await?;
         tracing::debug!(requests = state.client.sent(), "injection probes done");
     }
     if opts.login_burst > 0 {
@@ -455,4 +461,19 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     }
     auth::check_logout(state).await?;
     Ok(())
+}
+
+/// `check`, with its time in the debug log.
+async fn timed(
+    check: &'static str,
+    f: impl std::future::Future<Output = Result<Found, NetError>>,
+) -> Result<Found, NetError> {
+    let started = Instant::now();
+    let found = f.await;
+    tracing::debug!(
+        check,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "check done"
+    );
+    found
 }

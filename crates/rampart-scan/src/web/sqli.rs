@@ -14,7 +14,7 @@ use super::client::{Client, Page, Req};
 use super::crawl::Endpoint;
 use super::probe::rand_in;
 use super::similarity::{ratio, strip_reflection};
-use super::{State, WebOptions};
+use super::{Found, State, WebOptions};
 use crate::rules;
 use rampart_model::Evidence;
 use rampart_net::NetError;
@@ -54,20 +54,17 @@ pub(crate) enum Outcome {
     None,
 }
 
-pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
+pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
     use futures_util::stream::{self, StreamExt, TryStreamExt};
-    let endpoints: Vec<Endpoint> = state.endpoints.clone();
+    let mut out = Found::default();
     let mut places: Vec<(&Endpoint, String, String)> = Vec::new();
-    for ep in &endpoints {
+    for ep in &state.endpoints {
         if opts.safe && ep.method == http::Method::POST || super::probe::is_logout(&ep.url) {
             continue;
         }
         let params: Vec<(String, String)> = ep.fuzzable().cloned().collect();
         if ep.method == http::Method::POST && !params.is_empty() {
-            state.data_changing.insert(format!(
-                "POST {}: injection probes submitted",
-                ep.url.path()
-            ));
+            out.data_changing(format!("POST {}: injection probes submitted", ep.url.path()));
         }
         for (name, value) in params {
             let v = if value.is_empty() {
@@ -80,11 +77,10 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
     }
     // Several parameters at a time, in order (see `inject::check`): a parameter whose answers
     // are slow (a delay asked for, a tarpit) does not hold up the others.
-    let shared: &State = state;
     let outcomes: Vec<Outcome> = stream::iter(places.iter())
         .map(|(ep, name, v)| async move {
             let mk = |value: &str| ep.request_with(name, value);
-            probe_param(shared, &mk, v, opts, Techniques { time_based: true }).await
+            probe_param(state, &mk, v, opts, Techniques { time_based: true }).await
         })
         .buffered(opts.concurrency.max(1))
         .try_collect()
@@ -100,13 +96,13 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
                 "the probes ran the whole statement with their value in it: where it writes (INSERT/UPDATE), each stored a row"
                     .into(),
             );
-            state.data_changing.insert(format!(
+            out.data_changing(format!(
                 "{} {} [{name}]: SQL probes concatenated into a statement that may write (INSERT/UPDATE)",
                 ep.method,
                 ep.url.path()
             ));
         }
-        state.add_finding(rules::web_sqli::RULE.finding(
+        out.finding(rules::web_sqli::RULE.finding(
             format!(
                 "SQL injection in parameter {name} of {} {} ({how})",
                 ep.method,
@@ -117,7 +113,7 @@ pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError>
             evidence,
         ));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Builds the request that puts a value into the place under test (a parameter, a header, a

@@ -16,7 +16,7 @@ use super::crawl::in_scope;
 use super::probe::{is_logout, try_send, try_send_original};
 use super::similarity::{ratio, strip_reflection};
 use super::sqli::{db_error, probe_param, time_based, Outcome, Techniques};
-use super::{State, WebOptions};
+use super::{Found, State, WebOptions};
 use crate::rules;
 use rampart_model::Finding;
 use rampart_net::NetError;
@@ -81,10 +81,17 @@ fn reads_silently(base: &Page, place: &Place, orig: &str) -> Option<&'static str
     (orig.len() >= 6 && base.body.contains(orig)).then_some("the page shows the value")
 }
 
-pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
-    headers_and_cookies(state, opts).await?;
-    json_bodies(state, opts).await
+pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
+    let (mut out, json) =
+        tokio::try_join!(headers_and_cookies(state, opts), json_bodies(state, opts))?;
+    out.findings.extend(json.findings);
+    out.data_changing.extend(json.data_changing);
+    Ok(out)
 }
+
+/// A place the page reads without a visible change: the page, the place, its original value and
+/// why it is taken to read it.
+type Silent = (Url, Place, String, &'static str);
 
 fn request(client: &Client, url: &Url, place: &Place, value: &str) -> Req {
     let mut r = Req::get(url.clone());
@@ -157,7 +164,8 @@ fn reacts(base: &Page, r: &Page, sent: &str, unstable: bool) -> bool {
         || !unstable && ratio(&base.body, &strip_reflection(&r.body, sent)) < 0.98
 }
 
-async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
+async fn headers_and_cookies(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut paths = HashSet::new();
     let pages: Vec<Url> = state
         .fetched
@@ -183,61 +191,17 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
             .into_iter()
             .map(|(k, v)| (Place::Cookie(k), v)),
     );
-    let no_time = Techniques { time_based: false };
-    // Places the page reads without a visible change: the time-based technique's candidates.
-    let mut silent: Vec<(Url, Place, String, &'static str)> = Vec::new();
-    for url in pages {
-        let Some(base) = try_send_original(state, &Req::get(url.clone())).await? else {
-            continue;
-        };
-        for (place, orig) in &places {
-            if let Some(why) = reads_silently(&base, place, orig) {
-                silent.push((url.clone(), place.clone(), orig.clone(), why));
-            }
-        }
-        // One request with every header and cookie quoted at once: most pages read none of
-        // them, and then that one request is all they cost.
-        let all = quoted_all(state, &url, &places);
-        let Some(r) = try_send(state, &all).await? else {
-            continue;
-        };
-        let sent: Vec<String> = places.iter().map(|(_, o)| format!("{o}'\"")).collect();
-        let mut stripped = r.clone();
-        for s in &sent {
-            stripped.body = strip_reflection(&stripped.body, s);
-        }
-        if !reacts(&base, &stripped, "", false) {
-            continue;
-        }
-        // Changed: by the quotes, or does the page change by itself? One more look tells.
-        let Some(again) = try_send(state, &Req::get(url.clone())).await? else {
-            continue;
-        };
-        let unstable = again.status != base.status || ratio(&base.body, &again.body) < 0.98;
-        if unstable && !reacts(&base, &stripped, "", true) {
-            continue;
-        }
-        for (place, orig) in &places {
-            let quoted = format!("{orig}'\"");
-            let Some(r) = try_send(state, &request(&state.client, &url, place, &quoted)).await?
-            else {
-                continue;
-            };
-            if !reacts(&base, &r, &quoted, unstable) {
-                continue;
-            }
-            let mk = |v: &str| request(&state.client, &url, place, v);
-            let Outcome::Found { how, evidence } =
-                probe_param(state, &mk, orig, opts, no_time).await?
-            else {
-                // Read, but neither an error, a boolean difference nor a UNION shows it.
-                silent.retain(|(u, p, _, _)| !(*u == url && p == place));
-                silent.push((url.clone(), place.clone(), orig.clone(), QUOTE_CHANGES));
-                continue;
-            };
-            report(state, &url, place, &how, evidence);
-            silent.retain(|(u, p, _, _)| !(*u == url && p == place));
-        }
+    // Several pages at a time, in order (see `inject::check`).
+    let per_page: Vec<(Vec<Finding>, Vec<Silent>)> = stream::iter(pages)
+        .map(|url| probe_page(state, opts, url, &places))
+        .buffered(opts.concurrency.max(1))
+        .try_collect()
+        .await?;
+    let mut out = Found::default();
+    let mut silent: Vec<Silent> = Vec::new();
+    for (found, quiet) in per_page {
+        out.findings.extend(found);
+        silent.extend(quiet);
     }
     // What the page itself shows first; a quote's change (the weaker sign) after.
     silent.sort_by_key(|(_, _, _, why)| *why == QUOTE_CHANGES);
@@ -258,44 +222,94 @@ async fn headers_and_cookies(state: &mut State, opts: &WebOptions) -> Result<(),
         },
     );
     silent.truncate(MAX_TIME_PLACES);
-    if silent.is_empty() {
-        return Ok(());
-    }
-    // The delays run beside the checks that follow and beside each other (at most
-    // MAX_TIME_PLACES at once, through the same client: same rate limit, budget and session);
-    // their findings are collected when those checks are done.
-    for (url, place, orig, why) in silent {
-        let client = state.client.clone();
-        let opts = opts.clone();
-        state.background.push(tokio::spawn(async move {
-            let mk = |v: &str| request(&client, &url, &place, v);
-            let (Ok(b1), Ok(b2)) = (client.send(&mk(&orig)).await, client.send(&mk(&orig)).await)
-            else {
-                return Ok(Vec::new());
+    // The delays run beside each other (through the same client: same rate limit, budget and
+    // session).
+    let timed: Vec<Option<Finding>> = stream::iter(silent)
+        .map(|(url, place, orig, why)| async move {
+            let client = &state.client;
+            let mk = |v: &str| request(client, &url, &place, v);
+            let (Some(b1), Some(b2)) = (
+                try_send(state, &mk(&orig)).await?,
+                try_send(state, &mk(&orig)).await?,
+            ) else {
+                return Ok(None);
             };
             let base_t = b1.elapsed.min(b2.elapsed);
             let Outcome::Found { how, mut evidence } =
-                time_based(&client, &mk, &orig, base_t, &opts).await?
+                time_based(client, &mk, &orig, base_t, opts).await?
             else {
-                return Ok(Vec::new());
+                return Ok(None);
             };
             evidence
                 .notes
                 .push(format!("probed by timing because {why}"));
-            Ok(vec![finding(&url, &place, &how, evidence)])
-        }));
-    }
-    Ok(())
+            Ok::<_, NetError>(Some(finding(&url, &place, &how, evidence)))
+        })
+        .buffered(MAX_TIME_PLACES)
+        .try_collect()
+        .await?;
+    out.findings.extend(timed.into_iter().flatten());
+    Ok(out)
 }
 
-fn report(
-    state: &mut State,
-    url: &Url,
-    place: &Place,
-    how: &str,
-    evidence: rampart_model::Evidence,
-) {
-    state.add_finding(finding(url, place, how, evidence));
+/// One page's headers and cookies: what the error, boolean and UNION techniques confirm, and the
+/// places the page reads without a visible change (the time-based technique's candidates).
+async fn probe_page(
+    state: &State,
+    opts: &WebOptions,
+    url: Url,
+    places: &[(Place, String)],
+) -> Result<(Vec<Finding>, Vec<Silent>), NetError> {
+    let no_time = Techniques { time_based: false };
+    let mut found = Vec::new();
+    let mut silent: Vec<Silent> = Vec::new();
+    let Some(base) = try_send_original(state, &Req::get(url.clone())).await? else {
+        return Ok((found, silent));
+    };
+    for (place, orig) in places {
+        if let Some(why) = reads_silently(&base, place, orig) {
+            silent.push((url.clone(), place.clone(), orig.clone(), why));
+        }
+    }
+    // One request with every header and cookie quoted at once: most pages read none of
+    // them, and then that one request is all they cost.
+    let all = quoted_all(state, &url, places);
+    let Some(r) = try_send(state, &all).await? else {
+        return Ok((found, silent));
+    };
+    let sent: Vec<String> = places.iter().map(|(_, o)| format!("{o}'\"")).collect();
+    let mut stripped = r.clone();
+    for s in &sent {
+        stripped.body = strip_reflection(&stripped.body, s);
+    }
+    if !reacts(&base, &stripped, "", false) {
+        return Ok((found, silent));
+    }
+    // Changed: by the quotes, or does the page change by itself? One more look tells.
+    let Some(again) = try_send(state, &Req::get(url.clone())).await? else {
+        return Ok((found, silent));
+    };
+    let unstable = again.status != base.status || ratio(&base.body, &again.body) < 0.98;
+    if unstable && !reacts(&base, &stripped, "", true) {
+        return Ok((found, silent));
+    }
+    for (place, orig) in places {
+        let quoted = format!("{orig}'\"");
+        let Some(r) = try_send(state, &request(&state.client, &url, place, &quoted)).await? else {
+            continue;
+        };
+        if !reacts(&base, &r, &quoted, unstable) {
+            continue;
+        }
+        let mk = |v: &str| request(&state.client, &url, place, v);
+        silent.retain(|(_, p, _, _)| p != place);
+        match probe_param(state, &mk, orig, opts, no_time).await? {
+            Outcome::Found { how, evidence } => found.push(finding(&url, place, &how, evidence)),
+            // Read, but neither an error, a boolean difference nor a UNION shows it.
+            Outcome::None => silent.push((url.clone(), place.clone(), orig.clone(), QUOTE_CHANGES)),
+        }
+    }
+    Ok((found, silent))
 }
 
 fn finding(url: &Url, place: &Place, how: &str, evidence: rampart_model::Evidence) -> Finding {
@@ -311,21 +325,20 @@ fn finding(url: &Url, place: &Place, how: &str, evidence: rampart_model::Evidenc
     )
 }
 
-async fn json_bodies(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
+async fn json_bodies(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
+    let mut out = Found::default();
     if opts.safe {
-        return Ok(());
+        return Ok(out);
     }
-    let calls: Vec<_> = state
+    let calls = state
         .script_calls
         .iter()
-        .filter(|c| c.is_json() && matches!(c.method.as_str(), "POST" | "PUT" | "PATCH"))
-        .cloned()
-        .collect();
+        .filter(|c| c.is_json() && matches!(c.method.as_str(), "POST" | "PUT" | "PATCH"));
     for c in calls {
         if !in_scope(state, &c.url) || is_logout(&c.url) {
             continue;
         }
-        state.data_changing.insert(format!(
+        out.data_changing(format!(
             "{} {}: JSON injection probes submitted",
             c.method,
             c.url.path()
@@ -360,7 +373,7 @@ async fn json_bodies(state: &mut State, opts: &WebOptions) -> Result<(), NetErro
                 continue;
             };
             let name = format!("json:{key}");
-            state.add_finding(rules::web_sqli::RULE.finding(
+            out.finding(rules::web_sqli::RULE.finding(
                 format!(
                     "SQL injection in parameter {name} of {method} {} ({how})",
                     c.url.path()
@@ -371,7 +384,7 @@ async fn json_bodies(state: &mut State, opts: &WebOptions) -> Result<(), NetErro
             ));
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::client::Req;
 use super::crawl::Endpoint;
 use super::probe::{marker, try_send};
 use super::xss::executable;
-use super::State;
+use super::{Found, State, WebOptions};
 use crate::rules;
 use http::Method;
 use rampart_model::Evidence;
@@ -24,7 +24,12 @@ struct Planted {
     request: String,
 }
 
-pub async fn check(state: &mut State) -> Result<(), NetError> {
+pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
+    let mut out = Found::default();
+    if opts.safe {
+        return Ok(out);
+    }
     let mut planted: Vec<Planted> = Vec::new();
     let forms: Vec<Endpoint> = state
         .endpoints
@@ -49,7 +54,7 @@ pub async fn check(state: &mut State) -> Result<(), NetError> {
             continue;
         }
         let req = Req::post_form(ep.url.clone(), super::client::encode_form(&pairs));
-        state.data_changing.insert(format!(
+        out.data_changing(format!(
             "POST {}: stored-XSS markers submitted ({})",
             ep.url.path(),
             these
@@ -71,7 +76,7 @@ pub async fn check(state: &mut State) -> Result<(), NetError> {
         }
     }
     if planted.is_empty() {
-        return Ok(());
+        return Ok(out);
     }
     let urls: Vec<url::Url> = state
         .pages
@@ -87,9 +92,16 @@ pub async fn check(state: &mut State) -> Result<(), NetError> {
         .filter(|u| !super::probe::is_logout(u))
         .take(MAX_REVISIT)
         .collect();
+    // Fetched several at a time; read in the crawl's order, so the page a marker is reported on
+    // does not depend on timing.
+    let pages: Vec<Option<super::client::Page>> = stream::iter(urls.iter())
+        .map(|u| async move { try_send(state, &Req::get(u.clone())).await })
+        .buffered(opts.concurrency.max(1))
+        .try_collect()
+        .await?;
     let mut found: Vec<usize> = Vec::new();
-    for u in urls {
-        let Some(page) = try_send(state, &Req::get(u.clone())).await? else {
+    for (u, page) in urls.iter().zip(pages) {
+        let Some(page) = page else {
             continue;
         };
         if !page.is_html() {
@@ -103,7 +115,7 @@ pub async fn check(state: &mut State) -> Result<(), NetError> {
                 continue;
             };
             found.push(i);
-            state.add_finding(rules::web_xss_stored::RULE.finding(
+            out.finding(rules::web_xss_stored::RULE.finding(
                 format!(
                     "Stored XSS through parameter {} of {} {}, shown on {}",
                     p.name,
@@ -124,5 +136,5 @@ pub async fn check(state: &mut State) -> Result<(), NetError> {
             ));
         }
     }
-    Ok(())
+    Ok(out)
 }

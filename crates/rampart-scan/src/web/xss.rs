@@ -6,9 +6,10 @@
 use super::client::Page;
 use super::crawl::Endpoint;
 use super::html::{segments, Segment};
-use super::State;
+use super::probe::try_send;
+use super::{Found, State, WebOptions};
 use crate::rules;
-use rampart_model::Evidence;
+use rampart_model::{Evidence, Finding};
 use rampart_net::NetError;
 
 pub fn marker() -> String {
@@ -148,88 +149,90 @@ impl Leeway {
     }
 }
 
-pub async fn check(state: &mut State, safe: bool) -> Result<(), NetError> {
-    let endpoints: Vec<Endpoint> = state.endpoints.clone();
-    for ep in &endpoints {
-        if safe && ep.method == http::Method::POST || super::probe::is_logout(&ep.url) {
+pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
+    let mut out = Found::default();
+    let mut places: Vec<(&Endpoint, String)> = Vec::new();
+    for ep in &state.endpoints {
+        if opts.safe && ep.method == http::Method::POST || super::probe::is_logout(&ep.url) {
             continue;
         }
         let names: Vec<String> = ep.fuzzable().map(|(k, _)| k.clone()).collect();
         if ep.method == http::Method::POST && !names.is_empty() {
-            state.data_changing.insert(format!(
-                "POST {}: injection probes submitted",
-                ep.url.path()
-            ));
+            out.data_changing(format!("POST {}: injection probes submitted", ep.url.path()));
         }
-        for name in names {
-            let m = marker();
-            let probe = ep.request_with(&name, &m);
-            let page = match state.client.send(&probe).await {
-                Ok(p) => p,
-                Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
-                Err(_) => continue,
-            };
-            if !page.is_html() || !page.body.contains(&m) {
-                continue;
-            }
-            // The all-contexts payload first; when it does not come back live (escaped, or the
-            // page failed on it — which proves nothing), one payload per context it leaves open.
-            let mut found = None;
-            let attack = ep.request_with(&name, &payload(&m));
-            let first = match state.client.send(&attack).await {
-                Ok(p) => Some(p),
-                Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
-                Err(_) => None,
-            };
-            if let Some(answer) = first.as_ref().filter(|a| a.is_html()) {
-                if let Some(how) = executable(&answer.body, &m) {
-                    found = Some((attack, answer.clone(), how));
-                }
-            }
-            let leeway = Leeway::judge(&page, first.as_ref(), &m);
-            for (i, p) in variants(&m).into_iter().enumerate() {
-                if found.is_some() {
-                    break;
-                }
-                if !leeway.allows(i) {
-                    continue;
-                }
-                let attack = ep.request_with(&name, &p);
-                let answer: Page = match state.client.send(&attack).await {
-                    Ok(p) => p,
-                    Err(e @ NetError::BudgetExhausted(_)) => return Err(e),
-                    Err(_) => continue,
-                };
-                if !answer.is_html() {
-                    continue;
-                }
-                if let Some(how) = executable(&answer.body, &m) {
-                    found = Some((attack, answer, how));
-                }
-            }
-            if let Some((attack, page, how)) = found {
-                let at = [format!("={m}()"), format!("{m}()")]
-                    .into_iter()
-                    .find(|n| page.body.contains(n.as_str()))
-                    .unwrap_or_default();
-                state.add_finding(rules::web_xss_reflected::RULE.finding(
-                    format!(
-                        "Reflected XSS in parameter {name} of {} {}",
-                        ep.method,
-                        ep.url.path()
-                    ),
-                    ep.url.to_string(),
-                    &ep.key(&name),
-                    Evidence {
-                        request: Some(attack.describe()),
-                        response: Some(page.excerpt_around(&at, 240)),
-                        notes: vec![format!("the value came back unescaped as an {how}")],
-                    },
-                ));
-            }
+        places.extend(names.into_iter().map(|n| (ep, n)));
+    }
+    // Several parameters at a time, in order (see `inject::check`).
+    let found: Vec<Option<Finding>> = stream::iter(places.iter())
+        .map(|(ep, name)| probe(state, ep, name))
+        .buffered(opts.concurrency.max(1))
+        .try_collect()
+        .await?;
+    out.findings.extend(found.into_iter().flatten());
+    Ok(out)
+}
+
+/// Reflected XSS in one parameter: a marker first; where it comes back in HTML, the all-contexts
+/// payload, then one payload per context the reflection leaves open.
+async fn probe(state: &State, ep: &Endpoint, name: &str) -> Result<Option<Finding>, NetError> {
+    let m = marker();
+    let Some(page) = try_send(state, &ep.request_with(name, &m)).await? else {
+        return Ok(None);
+    };
+    if !page.is_html() || !page.body.contains(&m) {
+        return Ok(None);
+    }
+    // The all-contexts payload first; when it does not come back live (escaped, or the page
+    // failed on it — which proves nothing), one payload per context it leaves open.
+    let mut found = None;
+    let attack = ep.request_with(name, &payload(&m));
+    let first = try_send(state, &attack).await?;
+    if let Some(answer) = first.as_ref().filter(|a| a.is_html()) {
+        if let Some(how) = executable(&answer.body, &m) {
+            found = Some((attack, answer.clone(), how));
         }
     }
-    Ok(())
+    let leeway = Leeway::judge(&page, first.as_ref(), &m);
+    for (i, p) in variants(&m).into_iter().enumerate() {
+        if found.is_some() {
+            break;
+        }
+        if !leeway.allows(i) {
+            continue;
+        }
+        let attack = ep.request_with(name, &p);
+        let Some(answer) = try_send(state, &attack).await? else {
+            continue;
+        };
+        if !answer.is_html() {
+            continue;
+        }
+        if let Some(how) = executable(&answer.body, &m) {
+            found = Some((attack, answer, how));
+        }
+    }
+    let Some((attack, page, how)) = found else {
+        return Ok(None);
+    };
+    let at = [format!("={m}()"), format!("{m}()")]
+        .into_iter()
+        .find(|n| page.body.contains(n.as_str()))
+        .unwrap_or_default();
+    Ok(Some(rules::web_xss_reflected::RULE.finding(
+        format!(
+            "Reflected XSS in parameter {name} of {} {}",
+            ep.method,
+            ep.url.path()
+        ),
+        ep.url.to_string(),
+        &ep.key(name),
+        Evidence {
+            request: Some(attack.describe()),
+            response: Some(page.excerpt_around(&at, 240)),
+            notes: vec![format!("the value came back unescaped as an {how}")],
+        },
+    )))
 }
 
 #[cfg(test)]

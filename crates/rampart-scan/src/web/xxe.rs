@@ -9,9 +9,9 @@
 //! No entity names a network URL: the only system identifiers are `file:///` paths.
 
 use super::client::{Page, Req};
-use super::crawl::{in_scope, Endpoint};
+use super::crawl::in_scope;
 use super::probe::{is_logout, marker, rand_in, try_send};
-use super::{State, WebOptions};
+use super::{Found, State, WebOptions};
 use crate::rules;
 use http::Method;
 use rampart_model::{Evidence, Finding};
@@ -31,23 +31,23 @@ struct XmlTarget {
     url: String,
 }
 
-pub async fn check(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
-    for t in targets(state, opts) {
+pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
+    let mut out = Found::default();
+    for t in targets(state, opts, &mut out) {
         if let Some(f) = probe(state, &t).await? {
-            state.add_finding(f);
+            out.finding(f);
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 fn takes_xml(name: &str, value: &str) -> bool {
     name.to_ascii_lowercase().contains("xml") || value.trim_start().starts_with('<')
 }
 
-fn targets(state: &mut State, opts: &WebOptions) -> Vec<XmlTarget> {
+fn targets(state: &State, opts: &WebOptions, found: &mut Found) -> Vec<XmlTarget> {
     let mut out = Vec::new();
-    let endpoints: Vec<Endpoint> = state.endpoints.clone();
-    for ep in endpoints {
+    for ep in &state.endpoints {
         if opts.safe && ep.method == Method::POST || is_logout(&ep.url) {
             continue;
         }
@@ -57,10 +57,7 @@ fn targets(state: &mut State, opts: &WebOptions) -> Vec<XmlTarget> {
                 continue;
             }
             if ep.method == Method::POST {
-                state.data_changing.insert(format!(
-                    "POST {}: injection probes submitted",
-                    ep.url.path()
-                ));
+                found.data_changing(format!("POST {}: injection probes submitted", ep.url.path()));
             }
             let (key, place, url) = (
                 ep.key(&name),
@@ -79,8 +76,7 @@ fn targets(state: &mut State, opts: &WebOptions) -> Vec<XmlTarget> {
     }
     // Raw XML bodies the page's scripts send (POST/PUT only: a body needs a method that has one).
     let mut seen = HashSet::new();
-    let calls: Vec<_> = state.script_calls.clone();
-    for c in calls {
+    for c in &state.script_calls {
         if !c.is_xml() || c.is_json() || !matches!(c.method.as_str(), "POST" | "PUT") || opts.safe {
             continue;
         }
@@ -90,7 +86,7 @@ fn targets(state: &mut State, opts: &WebOptions) -> Vec<XmlTarget> {
         if !seen.insert(format!("{} {}", c.method, c.url)) {
             continue;
         }
-        state.data_changing.insert(format!(
+        found.data_changing(format!(
             "{} {}: XML bodies submitted",
             c.method,
             c.url.path()
