@@ -112,7 +112,10 @@ impl Net {
         let conn = self.connect(&host, port, req.timeout).await?;
         // The total is name resolution plus everything after the limiter's slot: time spent
         // waiting for the rate limit is not the server's.
-        let started = conn.granted.checked_sub(conn.dns.unwrap_or_default()).unwrap_or(conn.granted);
+        let started = conn
+            .granted
+            .checked_sub(conn.dns.unwrap_or_default())
+            .unwrap_or(conn.granted);
         let mut phases = Phases {
             dns_ms: conn.dns.map(ms),
             connect_ms: Some(ms(conn.connect)),

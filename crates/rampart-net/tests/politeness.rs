@@ -119,3 +119,60 @@ async fn probes_with_their_own_limits_leave_the_request_budget_alone() {
         Err(NetError::BudgetExhausted(10))
     ));
 }
+
+/// A loopback HTTP server that answers every request at once with `200 ok`, for `n` requests.
+async fn instant_server(n: usize) -> SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        for _ in 0..n {
+            let Ok((mut s, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                    )
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// A request's measured time is the server's and the network's: the wait for the rate limit's
+/// slot is not in it (time-based web checks compare these times; requests in flight would
+/// otherwise pass for a slow server).
+#[tokio::test]
+async fn response_time_leaves_out_the_wait_for_a_slot() {
+    let (n, rate) = (4usize, 2.0);
+    let addr = instant_server(n).await;
+    let net = loopback(Politeness::new(Some(rate), None));
+    let url = url::Url::parse(&format!("http://{addr}/")).unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let (net, url) = (net.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let started = Instant::now();
+            let req = rampart_net::HttpRequest::get(url).timeout(Duration::from_secs(10));
+            let resp = net.http(&req).await.unwrap();
+            (started.elapsed(), resp.phases.total_ms.unwrap())
+        }));
+    }
+    let mut timings = Vec::new();
+    for t in tasks {
+        timings.push(t.await.unwrap());
+    }
+    // The last of 4 requests at 2/s waited at least 1.5 s for its slot; its measured time must
+    // leave that wait out, however slow the machine.
+    let (wall, total_ms) = timings.into_iter().max_by_key(|(w, _)| *w).unwrap();
+    let waited = wall.as_secs_f64() - total_ms / 1000.0;
+    assert!(
+        waited >= 1.4,
+        "wall {wall:?}, measured {total_ms:.0} ms: the slot's wait is counted as response time"
+    );
+}
