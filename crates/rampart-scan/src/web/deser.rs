@@ -1,7 +1,8 @@
 //! Unsafe deserialization (Python pickle), time-based: a protocol-0 pickle whose only effect is
 //! `time.sleep(d)` — `ctime\nsleep\n(I{d}\ntR.` — sent raw and base64-encoded, with the same
 //! pickle sleeping zero seconds as the control (see [`super::probe::time_confirmed`]). Every
-//! parameter is tried: two requests when nothing is slow.
+//! parameter gets the raw pickle (one request when nothing is slow); the base64 form only a
+//! parameter whose value is base64 or whose name says it carries serialized data.
 
 use super::client::Page;
 use super::probe::{delay_secs, time_confirmed, Target};
@@ -22,6 +23,25 @@ fn base64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(data)
 }
 
+/// Whether a parameter may carry an encoded object: its value is base64 of some length (the
+/// whole alphabet, padded to a multiple of 4), or its name is one that objects travel under.
+fn may_be_encoded(name: &str, value: &str) -> bool {
+    let v = value.trim();
+    let base64_like = v.len() >= 8
+        && v.len() % 4 == 0
+        && v.trim_end_matches('=')
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
+    let name = name.to_ascii_lowercase();
+    let named = [
+        "pickle", "serial", "b64", "base64", "state", "session", "object", "obj", "data",
+        "payload", "blob", "token", "cookie", "cache", "dump",
+    ]
+    .iter()
+    .any(|w| name.contains(w));
+    base64_like || named
+}
+
 pub async fn probe(
     state: &State,
     t: &Target<'_>,
@@ -34,7 +54,11 @@ pub async fn probe(
         ("raw", pickle(d), pickle(0)),
         ("base64", b64(pickle(d)), b64(pickle(0))),
     ];
+    let encoded = may_be_encoded(t.name, t.orig);
     for (how, p, zero) in forms {
+        if how == "base64" && !encoded {
+            continue;
+        }
         let Some(m) = time_confirmed(state, t, base, &p, &zero, Duration::from_secs(d)).await?
         else {
             continue;
@@ -66,5 +90,16 @@ mod tests {
         );
         assert_eq!(super::base64(b"ab"), "YWI=");
         assert_eq!(super::base64(b"abc"), "YWJj");
+    }
+
+    #[test]
+    fn base64_form_only_where_an_object_may_travel() {
+        use super::may_be_encoded;
+        assert!(may_be_encoded("q", "gASVCAAAAAAAAACMBGFiY2SULg=="));
+        assert!(may_be_encoded("state", "N."));
+        assert!(may_be_encoded("user_data", ""));
+        assert!(!may_be_encoded("q", "gnome"));
+        assert!(!may_be_encoded("id", "12"));
+        assert!(!may_be_encoded("name", "hello world!"));
     }
 }

@@ -5,7 +5,9 @@
 
 use super::crawl::Endpoint;
 use super::probe::{is_logout, try_send_original, Target};
-use super::{cmdi, code_exec, crlf, deser, jsonp, redirect, ssti, traversal, Found, State, WebOptions};
+use super::{
+    cmdi, code_exec, crlf, deser, jsonp, redirect, ssti, traversal, Found, State, WebOptions,
+};
 use http::Method;
 use rampart_net::NetError;
 
@@ -19,7 +21,10 @@ pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> 
         }
         let params: Vec<(String, String)> = ep.fuzzable().cloned().collect();
         if ep.method == Method::POST && !params.is_empty() {
-            out.data_changing(format!("POST {}: injection probes submitted", ep.url.path()));
+            out.data_changing(format!(
+                "POST {}: injection probes submitted",
+                ep.url.path()
+            ));
         }
         places.extend(params.into_iter().map(|(n, v)| (ep, n, v)));
     }

@@ -64,7 +64,10 @@ pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> 
         }
         let params: Vec<(String, String)> = ep.fuzzable().cloned().collect();
         if ep.method == http::Method::POST && !params.is_empty() {
-            out.data_changing(format!("POST {}: injection probes submitted", ep.url.path()));
+            out.data_changing(format!(
+                "POST {}: injection probes submitted",
+                ep.url.path()
+            ));
         }
         for (name, value) in params {
             let v = if value.is_empty() {
@@ -295,8 +298,9 @@ fn time_delay(opts: &WebOptions) -> Duration {
 /// server must not hide a real delay), twice, and the same payload with a zero sleep does not —
 /// that control and the repeat are what keep a merely jittery page from being reported. When the zero sleep is slow as well, the place is slow for any
 /// changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
-/// One request per template when nothing is slow; at most 6 × 3, then [`heavy_query`] (SQLite,
-/// which has no sleep function): one request when nothing is slow, at most 5.
+/// One request per template when nothing is slow (two for text, six for a number); at most
+/// 6 × 3, then [`heavy_query`] (SQLite, which has no sleep function): one request when nothing
+/// is slow, at most 5.
 pub(crate) async fn time_based(
     client: &Client,
     mk: MakeReq<'_>,
@@ -342,7 +346,12 @@ pub(crate) async fn time_based(
     // Named by the sleep function the database answered to (MySQL/MariaDB's SLEEP, PostgreSQL's
     // PG_SLEEP; an application may give another database the same function).
     for (db, with, without) in templates {
-        if !with.starts_with("{v}'") && !is_number(v) {
+        // Unquoted shapes only for numbers (a word there is already a broken query). The quoted
+        // shapes cut off by a comment only for numbers too: for text the concatenated shapes
+        // reach every statement those do (MySQL's AND SLEEP() even runs only for rows that
+        // match), but a number in quotes may stand for a numeric column, which PostgreSQL will
+        // not compare with concatenated text.
+        if !db.ends_with("concatenated") && !is_number(v) {
             continue;
         }
         let d = format!("{secs:.1}");

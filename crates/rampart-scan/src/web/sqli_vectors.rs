@@ -27,7 +27,7 @@ use url::Url;
 const MAX_PAGES: usize = 40;
 
 /// (page, header or cookie) places given the time-based probe, at most: each costs 2 baseline
-/// requests and one per template (4) when nothing is slow.
+/// requests and one per template (two for text, six for a number, then the heavy query) when nothing is slow.
 const MAX_TIME_PLACES: usize = 8;
 
 /// Pages one header or cookie is given the time-based probe on, at most.

@@ -159,7 +159,10 @@ pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> 
         }
         let names: Vec<String> = ep.fuzzable().map(|(k, _)| k.clone()).collect();
         if ep.method == http::Method::POST && !names.is_empty() {
-            out.data_changing(format!("POST {}: injection probes submitted", ep.url.path()));
+            out.data_changing(format!(
+                "POST {}: injection probes submitted",
+                ep.url.path()
+            ));
         }
         places.extend(names.into_iter().map(|n| (ep, n)));
     }

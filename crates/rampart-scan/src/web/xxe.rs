@@ -57,7 +57,10 @@ fn targets(state: &State, opts: &WebOptions, found: &mut Found) -> Vec<XmlTarget
                 continue;
             }
             if ep.method == Method::POST {
-                found.data_changing(format!("POST {}: injection probes submitted", ep.url.path()));
+                found.data_changing(format!(
+                    "POST {}: injection probes submitted",
+                    ep.url.path()
+                ));
             }
             let (key, place, url) = (
                 ep.key(&name),
