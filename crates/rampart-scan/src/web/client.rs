@@ -144,7 +144,13 @@ pub struct Client {
     jar: Option<Arc<Mutex<Cookies>>>,
     /// Answers received so far, by request (see [`Client::send_original`]).
     answers: Arc<Mutex<HashMap<String, Page>>>,
+    /// Requests in flight, at most [`MAX_IN_FLIGHT`].
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
+
+/// Requests in flight at most, whatever the checks running side by side ask for: enough for the
+/// rate limit to set the pace while some wait on slow answers, few enough for a small server.
+pub const MAX_IN_FLIGHT: usize = 16;
 
 /// Answers kept for [`Client::send_original`], at most; bodies over [`MAX_KEPT_BODY`] are not kept.
 const MAX_KEPT: usize = 4000;
@@ -167,6 +173,7 @@ impl Client {
             progress: None,
             jar: None,
             answers: Arc::default(),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
         }
     }
 
@@ -174,6 +181,23 @@ impl Client {
     pub fn with_progress(mut self, progress: Option<crate::Progress>) -> Self {
         self.progress = progress;
         self
+    }
+
+    /// Sends `control`, and 20 ms later `probe`, so that both are in flight together; the
+    /// answers in that order. How time-based checks confirm a slow answer: whatever else keeps
+    /// the server busy then (the scan's own requests on a server that answers one at a time)
+    /// slows the control as much as the probe, so only a delay the probe itself causes leaves
+    /// the control fast and the probe slow. Sent one after the other, a busy spell could slow
+    /// the probe and end before the control.
+    pub async fn send_pair(
+        &self,
+        control: &Req,
+        probe: &Req,
+    ) -> (Result<Page, NetError>, Result<Page, NetError>) {
+        tokio::join!(self.send(control), async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            self.send(probe).await
+        })
     }
 
     /// Keeps cookies from now on (an authenticated scan).
@@ -251,6 +275,7 @@ impl Client {
     }
 
     pub async fn send_with_timeout(&self, req: &Req, timeout: Duration) -> Result<Page, NetError> {
+        let _slot = self.in_flight.acquire().await;
         let mut r = HttpRequest::get(req.url.clone()).timeout(timeout);
         r.method = req.method.clone();
         r.tls = TlsVerify::Inspect;

@@ -28,7 +28,7 @@ fn base64(data: &[u8]) -> String {
 fn may_be_encoded(name: &str, value: &str) -> bool {
     let v = value.trim();
     let base64_like = v.len() >= 8
-        && v.len() % 4 == 0
+        && v.len().is_multiple_of(4)
         && v.trim_end_matches('=')
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));

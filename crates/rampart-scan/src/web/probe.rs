@@ -45,7 +45,12 @@ impl Target<'_> {
 
 /// Sends `req`; a failed request is `None` (the check moves on), only an exhausted budget stops.
 pub async fn try_send(state: &State, req: &Req) -> Result<Option<Page>, NetError> {
-    match state.client.send(req).await {
+    failed_is_none(state.client.send(req).await)
+}
+
+/// A failed request as `None` (see [`try_send`]); only an exhausted budget is an error.
+pub fn failed_is_none(r: Result<Page, NetError>) -> Result<Option<Page>, NetError> {
+    match r {
         Ok(p) => Ok(Some(p)),
         Err(e @ NetError::BudgetExhausted(_)) => Err(e),
         Err(_) => Ok(None),
@@ -55,11 +60,7 @@ pub async fn try_send(state: &State, req: &Req) -> Result<Option<Page>, NetError
 /// [`try_send`] through [`super::client::Client::send_original`]: for the original value's
 /// answer, which an earlier identical request may already have brought.
 pub async fn try_send_original(state: &State, req: &Req) -> Result<Option<Page>, NetError> {
-    match state.client.send_original(req).await {
-        Ok(p) => Ok(Some(p)),
-        Err(e @ NetError::BudgetExhausted(_)) => Err(e),
-        Err(_) => Ok(None),
-    }
+    failed_is_none(state.client.send_original(req).await)
 }
 
 /// A random number in `lo..hi` (not cryptographic: markers only need to be unpredictable
@@ -115,7 +116,9 @@ pub fn delay_secs(delay: std::time::Duration) -> u64 {
 /// Time-based confirmation shared by the command, code and deserialization checks: `payload`
 /// (which asks for a delay of `d`) answers at least 0.9 × `d` later than the original value,
 /// `control` (the same payload asking for no delay) does not, and `payload` is slow again. One
-/// request when the first answer is not slow; at most three.
+/// request when the first answer is not slow; at most three. The control and the repeat are in
+/// flight together (see [`super::client::Client::send_pair`]), so that the scan's own other
+/// requests cannot slow the one and not the other.
 pub async fn time_confirmed(
     state: &State,
     t: &Target<'_>,
@@ -131,15 +134,16 @@ pub async fn time_confirmed(
     if !slow(&first) {
         return Ok(None);
     }
-    let Some(control) = try_send(state, &t.req(control)).await? else {
+    let (control, again) = state
+        .client
+        .send_pair(&t.req(control), &t.req(payload))
+        .await;
+    let (Some(control), Some(again)) = (failed_is_none(control)?, failed_is_none(again)?) else {
         return Ok(None);
     };
     if slow(&control) {
         return Ok(None);
     }
-    let Some(again) = try_send(state, &t.req(payload)).await? else {
-        return Ok(None);
-    };
     Ok(slow(&again).then_some(Delayed {
         first,
         again,

@@ -12,7 +12,7 @@
 
 use super::client::{Client, Page, Req};
 use super::crawl::Endpoint;
-use super::probe::rand_in;
+use super::probe::{failed_is_none, rand_in};
 use super::similarity::{ratio, strip_reflection};
 use super::{Found, State, WebOptions};
 use crate::rules;
@@ -130,11 +130,19 @@ pub struct Techniques {
 }
 
 async fn send(client: &Client, mk: MakeReq<'_>, value: &str) -> Result<Option<Page>, NetError> {
-    match client.send(&mk(value)).await {
-        Ok(p) => Ok(Some(p)),
-        Err(e @ NetError::BudgetExhausted(_)) => Err(e),
-        Err(_) => Ok(None),
-    }
+    failed_is_none(client.send(&mk(value)).await)
+}
+
+/// The control and the repeat of a time-based probe, in flight together (see
+/// [`Client::send_pair`]).
+async fn send_pair(
+    client: &Client,
+    mk: MakeReq<'_>,
+    control: &str,
+    probe: &str,
+) -> Result<(Option<Page>, Option<Page>), NetError> {
+    let (c, p) = client.send_pair(&mk(control), &mk(probe)).await;
+    Ok((failed_is_none(c)?, failed_is_none(p)?))
 }
 
 pub(crate) async fn probe_param(
@@ -362,8 +370,10 @@ pub(crate) async fn time_based(
         if !slow(&first) {
             continue;
         }
+        // The control and the repeat in flight together: the scan's other requests cannot slow
+        // the one and not the other.
         let zero = without.replace("{v}", v);
-        let Some(z) = send(client, mk, &zero).await? else {
+        let (Some(z), Some(again)) = send_pair(client, mk, &zero, &p).await? else {
             continue;
         };
         if slow(&z) {
@@ -374,9 +384,6 @@ pub(crate) async fn time_based(
             );
             return Ok(Outcome::None);
         }
-        let Some(again) = send(client, mk, &p).await? else {
-            continue;
-        };
         if slow(&again) {
             return Ok(Outcome::Found {
                 how: format!("time-based, {db}"),
@@ -419,7 +426,8 @@ fn heavy_payload(v: &str, n: u64) -> String {
 /// fails the repeat or the doubling. N starts at [`HEAVY_START`]; an answer slowed by less than
 /// twice the bar (a fast machine, or just over it) scales it once, aiming at 1.2 s, up to
 /// [`HEAVY_MAX`]. One request when the
-/// first answer is not slowed by 0.1 s; at most 5 (sizes N, 2N and 1; at most three sizes).
+/// first answer is not slowed by 0.1 s; at most 5 (sizes N, 2N and 1; at most three sizes); the
+/// one-row control and the repeat in flight together (see [`Client::send_pair`]).
 async fn heavy_query(
     client: &Client,
     mk: MakeReq<'_>,
@@ -449,7 +457,8 @@ async fn heavy_query(
         first = p;
     }
     let control = heavy_payload(v, 1);
-    let Some(z) = send(client, mk, &control).await? else {
+    let p = heavy_payload(v, n);
+    let (Some(z), Some(again)) = send_pair(client, mk, &control, &p).await? else {
         return Ok(Outcome::None);
     };
     if excess(&z) >= HEAVY_SLOW || excess(&z) * 2 > excess(&first) {
@@ -460,10 +469,6 @@ async fn heavy_query(
         );
         return Ok(Outcome::None);
     }
-    let p = heavy_payload(v, n);
-    let Some(again) = send(client, mk, &p).await? else {
-        return Ok(Outcome::None);
-    };
     if excess(&again) < HEAVY_SLOW {
         return Ok(Outcome::None);
     }
