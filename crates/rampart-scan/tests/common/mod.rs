@@ -411,14 +411,22 @@ pub fn start_vulnapp_logging(dir: &Path, log: &Path) -> Option<(Proc, u16)> {
 }
 
 fn start_vulnapp_with(dir: &Path, env: &[(&str, &str)]) -> Option<(Proc, u16)> {
+    start_target(dir, "vulnapp.py", env)
+}
+
+/// Starts `tests/targets/<script>` (a Python stdlib web app) as nobody on a free port.
+pub fn start_target(dir: &Path, script: &str, env: &[(&str, &str)]) -> Option<(Proc, u16)> {
     let py = Path::new("/usr/bin/python3");
     if !py.exists() {
         skip("/usr/bin/python3 missing (Debian package python3)");
         return None;
     }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/targets/vulnapp.py");
-    let script = dir.join("vulnapp.py");
-    std::fs::copy(&src, &script).expect("copy vulnapp.py");
+    let name = script;
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/targets")
+        .join(name);
+    let script = dir.join(name);
+    std::fs::copy(&src, &script).expect("copy the test app");
     let _ = Command::new("chmod")
         .args(["755", &script.display().to_string()])
         .status();
@@ -430,12 +438,12 @@ fn start_vulnapp_with(dir: &Path, env: &[(&str, &str)]) -> Option<(Proc, u16)> {
             &port.to_string(),
         ],
         env,
-        &dir.join("vulnapp.log"),
+        &dir.join(format!("{name}.log")),
     );
     assert!(
         wait_port(port, Duration::from_secs(30)),
-        "vulnapp did not start: {}",
-        std::fs::read_to_string(dir.join("vulnapp.log")).unwrap_or_default()
+        "{name} did not start: {}",
+        std::fs::read_to_string(dir.join(format!("{name}.log"))).unwrap_or_default()
     );
     Some((p, port))
 }
