@@ -13,7 +13,9 @@ use tokio::task::JoinSet;
 use url::Url;
 
 /// Paths worth asking for: login and sign-up pages, admin and forgotten test/debug pages,
-/// leaked repository and environment files, backups, server status pages.
+/// leaked repository and environment files, backups, server status pages. A folder is asked for
+/// without its slash: servers answer `/test` with a redirect to `/test/` (nginx, Apache, Flask,
+/// Django, Go), which [`probe`] follows, so asking for both would cost a request for nothing.
 pub const WORDS: &[&str] = &[
     "login",
     "signin",
@@ -21,25 +23,18 @@ pub const WORDS: &[&str] = &[
     "signup",
     "logout",
     "admin",
-    "admin/",
     "administrator",
     "dashboard",
     "console",
     "test",
-    "test/",
     "tests",
     "testing",
     "debug",
-    "debug/",
     "dev",
-    "dev/",
     "staging",
     "old",
-    "old/",
     "backup",
-    "backup/",
     "backups",
-    "backups/",
     "bak",
     "tmp",
     "temp",
@@ -48,7 +43,6 @@ pub const WORDS: &[&str] = &[
     "files",
     "logs",
     "api",
-    "api/",
     "status",
     "server-status",
     "server-info",

@@ -4,7 +4,7 @@
 //! and shared by the checks that compare against it.
 
 use super::crawl::Endpoint;
-use super::probe::{is_logout, try_send_original, Target};
+use super::probe::{each_in_order, is_logout, try_send_original, Target};
 use super::{
     cmdi, code_exec, crlf, deser, jsonp, redirect, ssti, traversal, Found, State, WebOptions,
 };
@@ -12,7 +12,6 @@ use http::Method;
 use rampart_net::NetError;
 
 pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
-    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut out = Found::default();
     let mut places: Vec<(&Endpoint, String, String)> = Vec::new();
     for ep in &state.endpoints {
@@ -30,10 +29,11 @@ pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> 
     }
     // Several parameters at a time (the client's rate limit and budget still bound the pace):
     // one parameter's slow answers (a time-based proof, a tarpit) do not hold up the others.
-    // `buffered` keeps the parameters' order, so the report's order does not depend on timing.
     let shared = state;
-    let found: Vec<Vec<super::Finding>> = stream::iter(places.iter())
-        .map(|(ep, name, orig)| async move {
+    let found: Vec<Vec<super::Finding>> = each_in_order(
+        places.iter(),
+        opts.concurrency,
+        |(ep, name, orig)| async move {
             let t = Target { ep, name, orig };
             let Some(base) = try_send_original(shared, &t.req(orig)).await? else {
                 return Ok(Vec::new());
@@ -51,11 +51,10 @@ pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> 
                 jsonp::probe(shared, &t, &base),
             )?;
             let found = [a, b, c, d, e, f, g, h];
-            Ok::<_, NetError>(found.into_iter().flatten().collect())
-        })
-        .buffered(opts.concurrency.max(1))
-        .try_collect()
-        .await?;
+            Ok(found.into_iter().flatten().collect())
+        },
+    )
+    .await?;
     out.findings.extend(found.into_iter().flatten());
     Ok(out)
 }

@@ -63,6 +63,33 @@ pub async fn try_send_original(state: &State, req: &Req) -> Result<Option<Page>,
     failed_is_none(state.client.send_original(req).await)
 }
 
+/// Runs `probe` on every item, `n` at a time, and returns the results in the items' order, so a
+/// report's order does not depend on timing. (`buffered` keeps the order too, but starts nothing
+/// new while its oldest item still runs: one slow item — a time-based proof, a tarpit — would
+/// leave the other slots idle. Here they stay busy.)
+pub async fn each_in_order<I, T, R, F, Fut>(
+    items: I,
+    n: usize,
+    probe: F,
+) -> Result<Vec<R>, NetError>
+where
+    I: IntoIterator<Item = T>,
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = Result<R, NetError>>,
+{
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
+    let mut done: Vec<(usize, R)> = stream::iter(items.into_iter().enumerate())
+        .map(|(i, item)| {
+            let running = probe(item);
+            async move { Ok::<_, NetError>((i, running.await?)) }
+        })
+        .buffer_unordered(n.max(1))
+        .try_collect()
+        .await?;
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, r)| r).collect())
+}
+
 /// A random number in `lo..hi` (not cryptographic: markers only need to be unpredictable
 /// enough not to appear in a page by chance).
 pub fn rand_in(lo: u32, hi: u32) -> u32 {

@@ -12,7 +12,7 @@
 
 use super::client::{Client, Page, Req};
 use super::crawl::Endpoint;
-use super::probe::{failed_is_none, rand_in};
+use super::probe::{each_in_order, failed_is_none, rand_in};
 use super::similarity::{ratio, strip_reflection};
 use super::{Found, State, WebOptions};
 use crate::rules;
@@ -55,7 +55,6 @@ pub(crate) enum Outcome {
 }
 
 pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
-    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut out = Found::default();
     let mut places: Vec<(&Endpoint, String, String)> = Vec::new();
     for ep in &state.endpoints {
@@ -80,14 +79,15 @@ pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> 
     }
     // Several parameters at a time, in order (see `inject::check`): a parameter whose answers
     // are slow (a delay asked for, a tarpit) does not hold up the others.
-    let outcomes: Vec<Outcome> = stream::iter(places.iter())
-        .map(|(ep, name, v)| async move {
+    let outcomes: Vec<Outcome> = each_in_order(
+        places.iter(),
+        opts.concurrency,
+        |(ep, name, v)| async move {
             let mk = |value: &str| ep.request_with(name, value);
             probe_param(state, &mk, v, opts, Techniques { time_based: true }).await
-        })
-        .buffered(opts.concurrency.max(1))
-        .try_collect()
-        .await?;
+        },
+    )
+    .await?;
     for ((ep, name, _), outcome) in places.iter().zip(outcomes) {
         let Outcome::Found { how, mut evidence } = outcome else {
             continue;

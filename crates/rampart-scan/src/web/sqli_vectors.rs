@@ -13,7 +13,7 @@
 
 use super::client::{Client, Page, Req};
 use super::crawl::in_scope;
-use super::probe::{is_logout, try_send, try_send_original};
+use super::probe::{each_in_order, is_logout, try_send, try_send_original};
 use super::similarity::{ratio, strip_reflection};
 use super::sqli::{db_error, probe_param, time_based, Outcome, Techniques};
 use super::{Found, State, WebOptions};
@@ -165,7 +165,6 @@ fn reacts(base: &Page, r: &Page, sent: &str, unstable: bool) -> bool {
 }
 
 async fn headers_and_cookies(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
-    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut paths = HashSet::new();
     let pages: Vec<Url> = state
         .fetched
@@ -192,10 +191,10 @@ async fn headers_and_cookies(state: &State, opts: &WebOptions) -> Result<Found, 
             .map(|(k, v)| (Place::Cookie(k), v)),
     );
     // Several pages at a time, in order (see `inject::check`).
-    let per_page: Vec<(Vec<Finding>, Vec<Silent>)> = stream::iter(pages)
-        .map(|url| probe_page(state, opts, url, &places))
-        .buffered(opts.concurrency.max(1))
-        .try_collect()
+    let per_page: Vec<(Vec<Finding>, Vec<Silent>)> =
+        each_in_order(pages, opts.concurrency, |url| {
+            probe_page(state, opts, url, &places)
+        })
         .await?;
     let mut out = Found::default();
     let mut silent: Vec<Silent> = Vec::new();
@@ -224,8 +223,10 @@ async fn headers_and_cookies(state: &State, opts: &WebOptions) -> Result<Found, 
     silent.truncate(MAX_TIME_PLACES);
     // The delays run beside each other (through the same client: same rate limit, budget and
     // session).
-    let timed: Vec<Option<Finding>> = stream::iter(silent)
-        .map(|(url, place, orig, why)| async move {
+    let timed: Vec<Option<Finding>> = each_in_order(
+        silent,
+        MAX_TIME_PLACES,
+        |(url, place, orig, why)| async move {
             let client = &state.client;
             let mk = |v: &str| request(client, &url, &place, v);
             let (Some(b1), Some(b2)) = (
@@ -243,11 +244,10 @@ async fn headers_and_cookies(state: &State, opts: &WebOptions) -> Result<Found, 
             evidence
                 .notes
                 .push(format!("probed by timing because {why}"));
-            Ok::<_, NetError>(Some(finding(&url, &place, &how, evidence)))
-        })
-        .buffered(MAX_TIME_PLACES)
-        .try_collect()
-        .await?;
+            Ok(Some(finding(&url, &place, &how, evidence)))
+        },
+    )
+    .await?;
     out.findings.extend(timed.into_iter().flatten());
     Ok(out)
 }

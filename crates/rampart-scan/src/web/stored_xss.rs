@@ -6,7 +6,7 @@
 
 use super::client::Req;
 use super::crawl::Endpoint;
-use super::probe::{marker, try_send};
+use super::probe::{each_in_order, marker, try_send};
 use super::xss::executable;
 use super::{Found, State, WebOptions};
 use crate::rules;
@@ -25,7 +25,6 @@ struct Planted {
 }
 
 pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
-    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut out = Found::default();
     if opts.safe {
         return Ok(out);
@@ -94,10 +93,10 @@ pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> 
         .collect();
     // Fetched several at a time; read in the crawl's order, so the page a marker is reported on
     // does not depend on timing.
-    let pages: Vec<Option<super::client::Page>> = stream::iter(urls.iter())
-        .map(|u| async move { try_send(state, &Req::get(u.clone())).await })
-        .buffered(opts.concurrency.max(1))
-        .try_collect()
+    let pages: Vec<Option<super::client::Page>> =
+        each_in_order(urls.iter(), opts.concurrency, |u| async move {
+            try_send(state, &Req::get(u.clone())).await
+        })
         .await?;
     let mut found: Vec<usize> = Vec::new();
     for (u, page) in urls.iter().zip(pages) {

@@ -6,7 +6,7 @@
 use super::client::Page;
 use super::crawl::Endpoint;
 use super::html::{segments, Segment};
-use super::probe::try_send;
+use super::probe::{each_in_order, try_send};
 use super::{Found, State, WebOptions};
 use crate::rules;
 use rampart_model::{Evidence, Finding};
@@ -150,7 +150,6 @@ impl Leeway {
 }
 
 pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
-    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut out = Found::default();
     let mut places: Vec<(&Endpoint, String)> = Vec::new();
     for ep in &state.endpoints {
@@ -167,10 +166,10 @@ pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> 
         places.extend(names.into_iter().map(|n| (ep, n)));
     }
     // Several parameters at a time, in order (see `inject::check`).
-    let found: Vec<Option<Finding>> = stream::iter(places.iter())
-        .map(|(ep, name)| probe(state, ep, name))
-        .buffered(opts.concurrency.max(1))
-        .try_collect()
+    let found: Vec<Option<Finding>> =
+        each_in_order(places.iter(), opts.concurrency, |(ep, name)| {
+            probe(state, ep, name)
+        })
         .await?;
     out.findings.extend(found.into_iter().flatten());
     Ok(out)
