@@ -1,8 +1,10 @@
 //! Unsafe deserialization (Python pickle), time-based: a protocol-0 pickle whose only effect is
 //! `time.sleep(d)` — `ctime\nsleep\n(I{d}\ntR.` — sent raw and base64-encoded, with the same
-//! pickle sleeping zero seconds as the control (see [`super::probe::time_confirmed`]). Every
-//! parameter gets the raw pickle (one request when nothing is slow); the base64 form only a
-//! parameter whose value is base64 or whose name says it carries serialized data.
+//! pickle sleeping zero seconds as the control (see [`super::probe::time_confirmed`]). Only
+//! where a pickle may travel: an application that unpickles a parameter fails on any value that
+//! is not one, so the value it uses itself tells — the raw form where that value is empty or
+//! ends like a protocol-0 pickle (`.`), the base64 form where it is base64; both where the
+//! parameter's name says objects travel in it. One request per form when nothing is slow.
 
 use super::client::Page;
 use super::probe::{delay_secs, time_confirmed, Target};
@@ -23,9 +25,10 @@ fn base64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(data)
 }
 
-/// Whether a parameter may carry an encoded object: its value is base64 of some length (the
-/// whole alphabet, padded to a multiple of 4), or its name is one that objects travel under.
-fn may_be_encoded(name: &str, value: &str) -> bool {
+/// Whether a parameter may carry a pickle, raw and base64-encoded: raw where its value is empty
+/// or ends like a protocol-0 pickle, encoded where its value is base64 of some length (the whole
+/// alphabet, padded to a multiple of 4); both where its name is one objects travel under.
+fn may_carry_pickle(name: &str, value: &str) -> (bool, bool) {
     let v = value.trim();
     let base64_like = v.len() >= 8
         && v.len().is_multiple_of(4)
@@ -39,7 +42,8 @@ fn may_be_encoded(name: &str, value: &str) -> bool {
     ]
     .iter()
     .any(|w| name.contains(w));
-    base64_like || named
+    let raw_like = v.is_empty() || v.ends_with('.') && !v.contains(' ');
+    (raw_like || named, base64_like || named)
 }
 
 pub async fn probe(
@@ -54,9 +58,9 @@ pub async fn probe(
         ("raw", pickle(d), pickle(0)),
         ("base64", b64(pickle(d)), b64(pickle(0))),
     ];
-    let encoded = may_be_encoded(t.name, t.orig);
+    let (raw, encoded) = may_carry_pickle(t.name, t.orig);
     for (how, p, zero) in forms {
-        if how == "base64" && !encoded {
+        if how == "base64" && !encoded || how == "raw" && !raw {
             continue;
         }
         let Some(m) = time_confirmed(state, t, base, &p, &zero, Duration::from_secs(d)).await?
@@ -93,13 +97,16 @@ mod tests {
     }
 
     #[test]
-    fn base64_form_only_where_an_object_may_travel() {
-        use super::may_be_encoded;
-        assert!(may_be_encoded("q", "gASVCAAAAAAAAACMBGFiY2SULg=="));
-        assert!(may_be_encoded("state", "N."));
-        assert!(may_be_encoded("user_data", ""));
-        assert!(!may_be_encoded("q", "gnome"));
-        assert!(!may_be_encoded("id", "12"));
-        assert!(!may_be_encoded("name", "hello world!"));
+    fn pickles_only_where_an_object_may_travel() {
+        use super::may_carry_pickle as may;
+        assert_eq!(may("q", "gASVCAAAAAAAAACMBGFiY2SULg=="), (false, true));
+        assert_eq!(may("q", "N."), (true, false));
+        assert_eq!(may("q", "(dp0\nS'a'\np1\nI1\ns."), (true, false));
+        assert_eq!(may("q", ""), (true, false));
+        assert_eq!(may("state", "x"), (true, true));
+        assert_eq!(may("user_data", "abc"), (true, true));
+        assert_eq!(may("q", "gnome"), (false, false));
+        assert_eq!(may("id", "12"), (false, false));
+        assert_eq!(may("name", "hello world."), (false, false));
     }
 }

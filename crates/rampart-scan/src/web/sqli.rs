@@ -153,9 +153,24 @@ pub(crate) async fn probe_param(
     tech: Techniques,
 ) -> Result<Outcome, NetError> {
     // The first original answer may be one already received; the second is new, so that the
-    // two tell whether the page is stable.
-    let o1 = super::probe::try_send_original(state, &mk(v)).await?;
-    let (Some(o1), Some(o2)) = (o1, send(&state.client, mk, v).await?) else {
+    // two tell whether the page is stable. It goes out with the two quoted values (unless the
+    // original answer already shows a database error): three requests at once, not a chain.
+    let Some(o1) = super::probe::try_send_original(state, &mk(v)).await? else {
+        return Ok(Outcome::None);
+    };
+    let breaks: &[&str] = if db_error(&o1.body).is_none() {
+        &["'", "\""]
+    } else {
+        &[]
+    };
+    let (o2, broken) = tokio::join!(
+        send(&state.client, mk, v),
+        futures_util::future::join_all(breaks.iter().map(|brk| {
+            let bad = format!("{v}{brk}");
+            async move { (send(&state.client, mk, &bad).await, bad) }
+        }))
+    );
+    let Some(o2) = o2? else {
         return Ok(Outcome::None);
     };
     let baseline_error = db_error(&o1.body).or(db_error(&o2.body));
@@ -165,9 +180,8 @@ pub(crate) async fn probe_param(
     let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
     let mut quotes_ignored = stable && baseline_error.is_none();
     if baseline_error.is_none() {
-        for brk in ["'", "\""] {
-            let bad = format!("{v}{brk}");
-            let Some(r) = send(&state.client, mk, &bad).await? else {
+        for (brk, (r, bad)) in breaks.iter().zip(broken) {
+            let Some(r) = r? else {
                 quotes_ignored = false;
                 continue;
             };
@@ -307,8 +321,8 @@ fn time_delay(opts: &WebOptions) -> Duration {
 /// that control and the repeat are what keep a merely jittery page from being reported. When the zero sleep is slow as well, the place is slow for any
 /// changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
 /// One request per template when nothing is slow (two for text, six for a number); at most
-/// 6 × 3, then [`heavy_query`] (SQLite, which has no sleep function): one request when nothing
-/// is slow, at most 5.
+/// 6 × 3, and [`heavy_query`] (SQLite, which has no sleep function): one request when nothing
+/// is slow, at most 5. The templates' first requests and the heavy query's go out at once.
 pub(crate) async fn time_based(
     client: &Client,
     mk: MakeReq<'_>,
@@ -353,18 +367,26 @@ pub(crate) async fn time_based(
     ];
     // Named by the sleep function the database answered to (MySQL/MariaDB's SLEEP, PostgreSQL's
     // PG_SLEEP; an application may give another database the same function).
-    for (db, with, without) in templates {
-        // Unquoted shapes only for numbers (a word there is already a broken query). The quoted
-        // shapes cut off by a comment only for numbers too: for text the concatenated shapes
-        // reach every statement those do (MySQL's AND SLEEP() even runs only for rows that
-        // match), but a number in quotes may stand for a numeric column, which PostgreSQL will
-        // not compare with concatenated text.
-        if !db.ends_with("concatenated") && !is_number(v) {
-            continue;
-        }
-        let d = format!("{secs:.1}");
-        let p = with.replace("{v}", v).replace("{d}", &d);
-        let Some(first) = send(client, mk, &p).await? else {
+    // Unquoted shapes only for numbers (a word there is already a broken query). The quoted
+    // shapes cut off by a comment only for numbers too: for text the concatenated shapes reach
+    // every statement those do (MySQL's AND SLEEP() even runs only for rows that match), but a
+    // number in quotes may stand for a numeric column, which PostgreSQL will not compare with
+    // concatenated text.
+    let d = format!("{secs:.1}");
+    let tried: Vec<(&str, String, &str)> = templates
+        .into_iter()
+        .filter(|(db, _, _)| db.ends_with("concatenated") || is_number(v))
+        .map(|(db, with, without)| (db, with.replace("{v}", v).replace("{d}", &d), without))
+        .collect();
+    // Every first probe at once, the heavy query's too: each mostly waits (on the rate limit,
+    // or on a delay), and one after the other they would make a long chain for this parameter.
+    let heavy = heavy_payload(v, HEAVY_START);
+    let (firsts, heavy_first) = tokio::join!(
+        futures_util::future::join_all(tried.iter().map(|(_, p, _)| send(client, mk, p))),
+        send(client, mk, &heavy)
+    );
+    for ((db, p, without), first) in tried.into_iter().zip(firsts) {
+        let Some(first) = first? else {
             continue;
         };
         if !slow(&first) {
@@ -401,7 +423,10 @@ pub(crate) async fn time_based(
             });
         }
     }
-    heavy_query(client, mk, v, base_t).await
+    match heavy_first? {
+        Some(first) => heavy_query(client, mk, v, base_t, first).await,
+        None => Ok(Outcome::None),
+    }
 }
 
 /// The heavy query's size the probing starts with (about 0.4–0.6 s of SQLite's time on a small
@@ -425,20 +450,19 @@ fn heavy_payload(v: &str, n: u64) -> String {
 /// (≥ 1.3 ×) — a page slow for any odd or long value fails the control, one slow at random
 /// fails the repeat or the doubling. N starts at [`HEAVY_START`]; an answer slowed by less than
 /// twice the bar (a fast machine, or just over it) scales it once, aiming at 1.2 s, up to
-/// [`HEAVY_MAX`]. One request when the
-/// first answer is not slowed by 0.1 s; at most 5 (sizes N, 2N and 1; at most three sizes); the
+/// [`HEAVY_MAX`]. `first` is the answer
+/// to N = [`HEAVY_START`], sent with the sleep templates; no more requests when it is not
+/// slowed by 0.1 s; at most 5 (sizes N, 2N and 1; at most three sizes); the
 /// one-row control and the repeat in flight together (see [`Client::send_pair`]).
 async fn heavy_query(
     client: &Client,
     mk: MakeReq<'_>,
     v: &str,
     base_t: Duration,
+    mut first: Page,
 ) -> Result<Outcome, NetError> {
     let excess = |p: &Page| p.elapsed.saturating_sub(base_t);
     let mut n = HEAVY_START;
-    let Some(mut first) = send(client, mk, &heavy_payload(v, n)).await? else {
-        return Ok(Outcome::None);
-    };
     let e = excess(&first).as_secs_f64();
     if e < 0.1 {
         return Ok(Outcome::None);
@@ -512,7 +536,7 @@ const UNION_MAX_COLUMNS: usize = 6;
 /// UNION-based: `UNION SELECT a*b, a*b, …` with 1 to [`UNION_MAX_COLUMNS`] columns (numeric and
 /// quoted contexts); the product — which only the database computes, the payload holding `a*b` —
 /// must come back, be absent from the original answer, and come back again with new numbers at
-/// the same column count. At most 2 × 6 requests when nothing comes back.
+/// the same column count. 6 requests per shape (sent at once), 2 × 6 when nothing comes back.
 async fn union_based(
     state: &State,
     mk: MakeReq<'_>,
@@ -525,11 +549,21 @@ async fn union_based(
         if i == 0 && !is_number(v) || !shapes_open[i] {
             continue;
         }
-        for n in 1..=UNION_MAX_COLUMNS {
-            let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
-            let product = (u64::from(a) * u64::from(b)).to_string();
-            let payload = union_payload(shape, v, n, a, b);
-            let Some(r) = send(&state.client, mk, &payload).await? else {
+        // Every column count at once (one after the other they would make a long chain for
+        // this one parameter); the smallest count whose product came back is confirmed.
+        let tries: Vec<(usize, String, String)> = (1..=UNION_MAX_COLUMNS)
+            .map(|n| {
+                let (a, b) = (rand_in(1000, 9999), rand_in(1000, 9999));
+                let product = (u64::from(a) * u64::from(b)).to_string();
+                (n, union_payload(shape, v, n, a, b), product)
+            })
+            .collect();
+        let answers = futures_util::future::join_all(
+            tries.iter().map(|(_, p, _)| send(&state.client, mk, p)),
+        )
+        .await;
+        for ((n, payload, product), r) in tries.into_iter().zip(answers) {
+            let Some(r) = r? else {
                 continue;
             };
             if !r.body.contains(&product) || base.body.contains(&product) {
