@@ -146,11 +146,24 @@ pub struct Client {
     answers: Arc<Mutex<HashMap<String, Page>>>,
     /// Requests in flight, at most [`MAX_IN_FLIGHT`].
     in_flight: Arc<tokio::sync::Semaphore>,
+    /// Every request holds this shared; [`Client::send_pair_alone`] holds it alone.
+    quiet: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// Requests in flight at most, whatever the checks running side by side ask for: enough for the
 /// rate limit to set the pace while some wait on slow answers, few enough for a small server.
 pub const MAX_IN_FLIGHT: usize = 16;
+
+/// From the request sent to the answer's last byte: the server's time. Time-based checks compare
+/// these. Neither the wait for the rate limiter's slot (it grows with the requests in flight) nor
+/// the connection's set-up counts: a server with a short accept queue (Python's `http.server`
+/// keeps 5) drops connections over it, and the kernel's retry a second later would pass for a
+/// delay the probe caused.
+fn server_time(p: &rampart_model::Phases) -> Duration {
+    let setup = p.dns_ms.unwrap_or(0.0) + p.connect_ms.unwrap_or(0.0) + p.tls_ms.unwrap_or(0.0);
+    let ms = (p.total_ms.unwrap_or(0.0) - setup).max(0.0);
+    Duration::from_secs_f64(ms / 1000.0)
+}
 
 /// Answers kept for [`Client::send_original`], at most; bodies over [`MAX_KEPT_BODY`] are not kept.
 const MAX_KEPT: usize = 4000;
@@ -174,6 +187,7 @@ impl Client {
             jar: None,
             answers: Arc::default(),
             in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
+            quiet: Arc::default(),
         }
     }
 
@@ -183,20 +197,51 @@ impl Client {
         self
     }
 
-    /// Sends `control`, and 20 ms later `probe`, so that both are in flight together; the
-    /// answers in that order. How time-based checks confirm a slow answer: whatever else keeps
-    /// the server busy then (the scan's own requests on a server that answers one at a time)
-    /// slows the control as much as the probe, so only a delay the probe itself causes leaves
-    /// the control fast and the probe slow. Sent one after the other, a busy spell could slow
-    /// the probe and end before the control.
-    pub async fn send_pair(
+    /// Sends `control`, 20 ms later `probe`, and 20 ms after that `control` again, all three
+    /// in flight together; the answers in that order (see [`super::probe::confirm_slow`]).
+    pub async fn send_around(
+        &self,
+        control: &Req,
+        probe: &Req,
+    ) -> (
+        Result<Page, NetError>,
+        Result<Page, NetError>,
+        Result<Page, NetError>,
+    ) {
+        // One shared guard and three in-flight slots, taken before any is sent: neither a pair
+        // sent alone nor a full in-flight window may hold the control after the probe back on
+        // this side while the probe waits on the server.
+        let _shared = self.quiet.read().await;
+        let _slots = self.in_flight.acquire_many(3).await;
+        let t = self.timeout;
+        let after = |ms| tokio::time::sleep(Duration::from_millis(ms));
+        tokio::join!(
+            self.exchange(control, t),
+            async {
+                after(20).await;
+                self.exchange(probe, t).await
+            },
+            async {
+                after(40).await;
+                self.exchange(control, t).await
+            }
+        )
+    }
+
+    /// Sends `control`, and 20 ms later `probe`, with no other request of this scan in flight:
+    /// waits for those in flight to end and holds the others back until both answers are in.
+    /// It stalls the whole scan for a while: [`super::probe::confirm_slow`] uses it only when
+    /// the server showed it takes one request at a time.
+    pub async fn send_pair_alone(
         &self,
         control: &Req,
         probe: &Req,
     ) -> (Result<Page, NetError>, Result<Page, NetError>) {
-        tokio::join!(self.send(control), async {
+        let _alone = self.quiet.write().await;
+        let t = self.timeout;
+        tokio::join!(self.exchange(control, t), async {
             tokio::time::sleep(Duration::from_millis(20)).await;
-            self.send(probe).await
+            self.exchange(probe, t).await
         })
     }
 
@@ -275,7 +320,12 @@ impl Client {
     }
 
     pub async fn send_with_timeout(&self, req: &Req, timeout: Duration) -> Result<Page, NetError> {
+        let _shared = self.quiet.read().await;
         let _slot = self.in_flight.acquire().await;
+        self.exchange(req, timeout).await
+    }
+
+    async fn exchange(&self, req: &Req, timeout: Duration) -> Result<Page, NetError> {
         let mut r = HttpRequest::get(req.url.clone()).timeout(timeout);
         r.method = req.method.clone();
         r.tls = TlsVerify::Inspect;
@@ -312,13 +362,7 @@ impl Client {
             status: resp.status,
             body: resp.text(),
             headers: resp.headers,
-            // The server's time (with the network's), without the wait for the rate limiter's
-            // slot: time-based checks compare these, and many probes in flight would otherwise
-            // look like a slow server.
-            elapsed: resp
-                .phases
-                .total_ms
-                .map_or(Duration::ZERO, |ms| Duration::from_secs_f64(ms / 1000.0)),
+            elapsed: server_time(&resp.phases),
         };
         if self.jar.is_none() && page.body.len() <= MAX_KEPT_BODY && req.method != Method::HEAD {
             let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());

@@ -469,7 +469,8 @@ async fn timed(
     f: impl std::future::Future<Output = Result<Found, NetError>>,
 ) -> Result<Found, NetError> {
     let started = Instant::now();
-    let found = f.await;
+    // Boxed: six checks' futures side by side would not fit a debug build's stack.
+    let found = Box::pin(f).await;
     tracing::debug!(
         check,
         elapsed_ms = started.elapsed().as_millis() as u64,

@@ -2,7 +2,7 @@
 //! without failing the scan on one bad answer, random numbers for markers and arithmetic proofs,
 //! and the finding every check reports.
 
-use super::client::{Page, Req};
+use super::client::{Client, Page, Req};
 use super::crawl::Endpoint;
 use super::State;
 use crate::Rule;
@@ -80,7 +80,9 @@ where
     use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut done: Vec<(usize, R)> = stream::iter(items.into_iter().enumerate())
         .map(|(i, item)| {
-            let running = probe(item);
+            // Boxed: the probes' futures nest deep (checks in checks), and a debug build's
+            // stack would not hold them.
+            let running = Box::pin(probe(item));
             async move { Ok::<_, NetError>((i, running.await?)) }
         })
         .buffer_unordered(n.max(1))
@@ -140,12 +142,87 @@ pub fn delay_secs(delay: std::time::Duration) -> u64 {
     delay.as_secs().clamp(1, 2)
 }
 
+/// How a slow first answer stands up to its control and its repeat.
+pub enum Confirmation {
+    /// The control (the payload asking for no delay) is slow too: the place is slow for any
+    /// changed value (a tarpit, a cache miss); nothing can be told by timing there.
+    ControlSlow,
+    /// The repeat was not slow: the first answer was slow by chance.
+    NotAgain,
+    /// Slow again, the control fast.
+    Confirmed {
+        control: Box<Page>,
+        again: Box<Page>,
+    },
+}
+
+/// Confirms a slow first answer to `probe`: `control`, `probe` and `control` again go out 20 ms
+/// apart, all in flight together ([`Client::send_around`]); the first control must be fast and
+/// the probe slow again. The checks run side by side, so on a server (or behind a database
+/// lock) that takes one request at a time the repeat may wait for another request of the scan
+/// that sleeps, and pass for slow itself; the control sent after it then waits as well. Only
+/// then — the server showed it serves one request at a time — are the control and the probe
+/// sent once more with nothing else of the scan in flight ([`Client::send_pair_alone`]): a delay
+/// the probe causes is confirmed, one another request caused is not. On a server that answers
+/// side by side the second control is fast and nothing waits.
+pub async fn confirm_slow(
+    client: &Client,
+    control: &Req,
+    probe: &Req,
+    control_slow: impl Fn(&Page) -> bool,
+    probe_slow: impl Fn(&Page) -> bool,
+) -> Result<Confirmation, NetError> {
+    let (c1, again, c2) = client.send_around(control, probe).await;
+    let (Some(c1), Some(again), Some(c2)) = (
+        failed_is_none(c1)?,
+        failed_is_none(again)?,
+        failed_is_none(c2)?,
+    ) else {
+        return Ok(Confirmation::NotAgain);
+    };
+    tracing::debug!(
+        request = %probe.describe(),
+        control_ms = c1.elapsed.as_millis() as u64,
+        again_ms = again.elapsed.as_millis() as u64,
+        control_after_ms = c2.elapsed.as_millis() as u64,
+        "confirming a slow answer"
+    );
+    if control_slow(&c1) {
+        return Ok(Confirmation::ControlSlow);
+    }
+    if !probe_slow(&again) {
+        return Ok(Confirmation::NotAgain);
+    }
+    if !control_slow(&c2) {
+        return Ok(Confirmation::Confirmed {
+            control: Box::new(c1),
+            again: Box::new(again),
+        });
+    }
+    tracing::debug!(
+        request = %probe.describe(),
+        "the control after a slow repeat was held up too: confirming with nothing else in flight"
+    );
+    let (c, again) = client.send_pair_alone(control, probe).await;
+    let (Some(control), Some(again)) = (failed_is_none(c)?, failed_is_none(again)?) else {
+        return Ok(Confirmation::NotAgain);
+    };
+    if control_slow(&control) {
+        return Ok(Confirmation::ControlSlow);
+    }
+    if !probe_slow(&again) {
+        return Ok(Confirmation::NotAgain);
+    }
+    Ok(Confirmation::Confirmed {
+        control: Box::new(control),
+        again: Box::new(again),
+    })
+}
+
 /// Time-based confirmation shared by the command, code and deserialization checks: `payload`
 /// (which asks for a delay of `d`) answers at least 0.9 × `d` later than the original value,
 /// `control` (the same payload asking for no delay) does not, and `payload` is slow again. One
-/// request when the first answer is not slow; at most three. The control and the repeat are in
-/// flight together (see [`super::client::Client::send_pair`]), so that the scan's own other
-/// requests cannot slow the one and not the other.
+/// request when the first answer is not slow; else see [`confirm_slow`].
 pub async fn time_confirmed(
     state: &State,
     t: &Target<'_>,
@@ -161,19 +238,12 @@ pub async fn time_confirmed(
     if !slow(&first) {
         return Ok(None);
     }
-    let (control, again) = state
-        .client
-        .send_pair(&t.req(control), &t.req(payload))
-        .await;
-    let (Some(control), Some(again)) = (failed_is_none(control)?, failed_is_none(again)?) else {
-        return Ok(None);
-    };
-    if slow(&control) {
-        return Ok(None);
+    match confirm_slow(&state.client, &t.req(control), &t.req(payload), slow, slow).await? {
+        Confirmation::Confirmed { control, again } => Ok(Some(Delayed {
+            first,
+            again: *again,
+            control: *control,
+        })),
+        Confirmation::ControlSlow | Confirmation::NotAgain => Ok(None),
     }
-    Ok(slow(&again).then_some(Delayed {
-        first,
-        again,
-        control,
-    }))
 }

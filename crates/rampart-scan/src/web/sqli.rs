@@ -12,7 +12,7 @@
 
 use super::client::{Client, Page, Req};
 use super::crawl::Endpoint;
-use super::probe::{each_in_order, failed_is_none, rand_in};
+use super::probe::{confirm_slow, each_in_order, failed_is_none, rand_in, Confirmation};
 use super::similarity::{ratio, strip_reflection};
 use super::{Found, State, WebOptions};
 use crate::rules;
@@ -131,18 +131,6 @@ pub struct Techniques {
 
 async fn send(client: &Client, mk: MakeReq<'_>, value: &str) -> Result<Option<Page>, NetError> {
     failed_is_none(client.send(&mk(value)).await)
-}
-
-/// The control and the repeat of a time-based probe, in flight together (see
-/// [`Client::send_pair`]).
-async fn send_pair(
-    client: &Client,
-    mk: MakeReq<'_>,
-    control: &str,
-    probe: &str,
-) -> Result<(Option<Page>, Option<Page>), NetError> {
-    let (c, p) = client.send_pair(&mk(control), &mk(probe)).await;
-    Ok((failed_is_none(c)?, failed_is_none(p)?))
 }
 
 pub(crate) async fn probe_param(
@@ -392,22 +380,18 @@ pub(crate) async fn time_based(
         if !slow(&first) {
             continue;
         }
-        // The control and the repeat in flight together: the scan's other requests cannot slow
-        // the one and not the other.
         let zero = without.replace("{v}", v);
-        let (Some(z), Some(again)) = send_pair(client, mk, &zero, &p).await? else {
-            continue;
-        };
-        if slow(&z) {
-            tracing::debug!(
-                request = %mk(&zero).describe(),
-                elapsed_ms = z.elapsed.as_millis() as u64,
-                "slow without a delay too: time-based probing stops here"
-            );
-            return Ok(Outcome::None);
-        }
-        if slow(&again) {
-            return Ok(Outcome::Found {
+        match confirm_slow(client, &mk(&zero), &mk(&p), slow, slow).await? {
+            Confirmation::ControlSlow => {
+                tracing::debug!(
+                    request = %mk(&zero).describe(),
+                    "slow without a delay too: time-based probing stops here"
+                );
+                return Ok(Outcome::None);
+            }
+            Confirmation::NotAgain => continue,
+            Confirmation::Confirmed { control: z, again } => {
+                return Ok(Outcome::Found {
                 how: format!("time-based, {db}"),
                 evidence: Evidence {
                     request: Some(mk(&p).describe()),
@@ -421,6 +405,7 @@ pub(crate) async fn time_based(
                     notes: vec![format!("asked for a {d} s delay twice")],
                 },
             });
+            }
         }
     }
     match heavy_first? {
@@ -447,13 +432,13 @@ fn heavy_payload(v: &str, n: u64) -> String {
 /// SQLite, which has no sleep: a recursive CTE counting to N cannot ask for an exact delay, so
 /// the proof is its shape: N rows answer at least [`HEAVY_SLOW`] slower than the original twice,
 /// one row (`LIMIT 1`, the same text otherwise) does not, and 2N rows clearly slower than N
-/// (≥ 1.3 ×) — a page slow for any odd or long value fails the control, one slow at random
+/// (≥ 1.3 × the faster answer at N) — a page slow for any odd or long value fails the control, one slow at random
 /// fails the repeat or the doubling. N starts at [`HEAVY_START`]; an answer slowed by less than
 /// twice the bar (a fast machine, or just over it) scales it once, aiming at 1.2 s, up to
 /// [`HEAVY_MAX`]. `first` is the answer
 /// to N = [`HEAVY_START`], sent with the sleep templates; no more requests when it is not
 /// slowed by 0.1 s; at most 5 (sizes N, 2N and 1; at most three sizes); the
-/// one-row control and the repeat in flight together (see [`Client::send_pair`]).
+/// one-row control and the repeat confirmed by [`confirm_slow`].
 async fn heavy_query(
     client: &Client,
     mk: MakeReq<'_>,
@@ -482,24 +467,27 @@ async fn heavy_query(
     }
     let control = heavy_payload(v, 1);
     let p = heavy_payload(v, n);
-    let (Some(z), Some(again)) = send_pair(client, mk, &control, &p).await? else {
-        return Ok(Outcome::None);
-    };
-    if excess(&z) >= HEAVY_SLOW || excess(&z) * 2 > excess(&first) {
-        tracing::debug!(
-            request = %mk(&control).describe(),
-            elapsed_ms = z.elapsed.as_millis() as u64,
-            "slow with a one-row query too: the heavy query proves nothing here"
-        );
-        return Ok(Outcome::None);
-    }
-    if excess(&again) < HEAVY_SLOW {
-        return Ok(Outcome::None);
-    }
+    let first_excess = excess(&first);
+    let control_slow = |z: &Page| excess(z) >= HEAVY_SLOW || excess(z) * 2 > first_excess;
+    let heavy_again = |a: &Page| excess(a) >= HEAVY_SLOW;
+    let (z, again) =
+        match confirm_slow(client, &mk(&control), &mk(&p), control_slow, heavy_again).await? {
+            Confirmation::Confirmed { control, again } => (control, again),
+            Confirmation::ControlSlow => {
+                tracing::debug!(
+                    request = %mk(&control).describe(),
+                    "slow with a one-row query too: the heavy query proves nothing here"
+                );
+                return Ok(Outcome::None);
+            }
+            Confirmation::NotAgain => return Ok(Outcome::None),
+        };
     let Some(double) = send(client, mk, &heavy_payload(v, 2 * n)).await? else {
         return Ok(Outcome::None);
     };
-    let at_n = excess(&first).max(excess(&again));
+    // The faster of the two answers at N: with the checks side by side, other heavy work on the
+    // server (another parameter's heavy query) may have slowed one of them.
+    let at_n = excess(&first).min(excess(&again));
     if excess(&double) < at_n.mul_f64(1.3) {
         return Ok(Outcome::None);
     }
