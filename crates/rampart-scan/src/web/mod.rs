@@ -27,6 +27,7 @@ mod scripts;
 mod session_key;
 pub mod similarity;
 mod sqli;
+mod sqli_time;
 mod sqli_vectors;
 mod ssti;
 mod stored_xss;
