@@ -184,6 +184,15 @@ pub struct Proc(pub Child);
 /// every process it forks with one signal.
 pub fn group_leader(cmd: &mut Command) -> &mut Command {
     use std::os::unix::process::CommandExt;
+    // The kernel kills the child when the test's thread ends, however it ends: a test process
+    // that aborts (a stack overflow) runs no Drop, and its servers would be left running.
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
     cmd.process_group(0)
 }
 
@@ -286,7 +295,13 @@ pub fn spawn_as_nobody(args: &[&str], env: &[(&str, &str)], log: &Path) -> Proc 
     let out = std::fs::File::create(log).expect("log file");
     let mut cmd = if is_root() {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"]);
+        // setpriv's change of user clears the parent-death signal; `--pdeathsig` sets it again.
+        c.args([
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--pdeathsig=KILL",
+        ]);
         c.args(args);
         c
     } else {
