@@ -102,12 +102,7 @@ fn a_recurring_server_fault_is_a_defect() {
         ),
     );
     let a = log.analyze();
-    let faults: Vec<_> = a
-        .report
-        .incidents
-        .iter()
-        .filter(|i| i.kind_str() == "server_log_errors")
-        .collect();
+    let faults = a.of_kind("server_log_errors");
     assert_eq!(faults.len(), 1, "{}", a.dump());
     let i = faults[0];
     assert_eq!(i.count, 14);

@@ -62,12 +62,7 @@ fn a_crashing_worker_is_a_defect() {
         ));
     }
     let a = log.analyze();
-    let faults: Vec<_> = a
-        .report
-        .incidents
-        .iter()
-        .filter(|i| i.kind_str() == "server_log_errors")
-        .collect();
+    let faults = a.of_kind("server_log_errors");
     assert_eq!(faults.len(), 1, "{}", a.dump());
     assert_eq!(faults[0].count, 12);
     assert_eq!(

@@ -17,10 +17,8 @@ fn line(log: &mut Log, t: i64, prog: &str, pid: u64, msg: &str) {
 
 fn brute_forces(log: &Log) -> Vec<(Vec<String>, u64)> {
     let a = log.analyze();
-    a.report
-        .incidents
-        .iter()
-        .filter(|i| i.kind_str() == "ssh_brute_force")
+    a.of_kind("ssh_brute_force")
+        .into_iter()
         .map(|i| (i.clients.clone(), i.count))
         .collect()
 }
@@ -178,10 +176,8 @@ fn journal_and_rfc5424_headers_are_recognised_without_a_format() {
     assert_eq!(a.report.sources[0].format, "sshd");
     assert_eq!(a.report.sources[0].malformed, 0);
     let mut found: Vec<_> = a
-        .report
-        .incidents
-        .iter()
-        .filter(|i| i.kind_str() == "ssh_brute_force")
+        .of_kind("ssh_brute_force")
+        .into_iter()
         .flat_map(|i| i.clients.clone())
         .collect();
     found.sort();
@@ -236,12 +232,7 @@ fn old_pam_failure_lines_are_tries_counted_once() {
         );
     }
     let a = log.analyze();
-    let ssh: Vec<_> = a
-        .report
-        .incidents
-        .iter()
-        .filter(|i| i.kind_str() == "ssh_brute_force")
-        .collect();
+    let ssh = a.of_kind("ssh_brute_force");
     assert_eq!(ssh.len(), 1, "{}", a.dump());
     let i = ssh[0];
     assert_eq!(i.clients, vec!["bot.example.net".to_string()]);

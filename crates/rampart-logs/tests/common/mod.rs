@@ -87,6 +87,15 @@ impl Analysed {
         serde_json::to_string_pretty(&self.report.incidents).unwrap()
     }
 
+    /// The incidents of `kind`, in the report's order.
+    pub fn of_kind(&self, kind: &str) -> Vec<&LogIncident> {
+        self.report
+            .incidents
+            .iter()
+            .filter(|i| i.kind_str() == kind)
+            .collect()
+    }
+
     /// Whether an incident of `kind` names exactly `clients`.
     pub fn has(&self, kind: &str, clients: &[&str]) -> bool {
         self.report

@@ -79,14 +79,13 @@ pub async fn probe(
     let p = shape(0, t.orig, &format!("sleep {d}"));
     let zero = shape(0, t.orig, "sleep 0");
     if let Some(m) = time_confirmed(state, t, base, &p, &zero, Duration::from_secs(d)).await? {
-        return Ok(Some(t.finding(
+        return Ok(Some(m.finding(
+            t,
             rules::web_command_injection::RULE,
             "time-based",
-            Evidence {
-                request: Some(t.req(&p).describe()),
-                response: Some(m.describe("sleep 0", base)),
-                notes: Vec::new(),
-            },
+            "sleep 0",
+            base,
+            Vec::new(),
         )));
     }
     Ok(None)

@@ -10,7 +10,7 @@ use super::client::Page;
 use super::probe::{delay_secs, time_confirmed, Target};
 use super::State;
 use crate::rules;
-use rampart_model::{Evidence, Finding};
+use rampart_model::Finding;
 use rampart_net::NetError;
 use std::time::Duration;
 
@@ -37,16 +37,15 @@ pub async fn probe(
     let Some(m) = time_confirmed(state, t, base, &p, &zero, Duration::from_secs(d)).await? else {
         return Ok(None);
     };
-    Ok(Some(t.finding(
+    Ok(Some(m.finding(
+        t,
         rules::web_code_injection::RULE,
         "time-based",
-        Evidence {
-            request: Some(t.req(&p).describe()),
-            response: Some(m.describe("sleep(0)", base)),
-            notes: vec![format!(
-                "the value calls time.sleep({d}) when it runs as Python code; the same value with sleep(0) is the control"
-            )],
-        },
+        "sleep(0)",
+        base,
+        vec![format!(
+            "the value calls time.sleep({d}) when it runs as Python code; the same value with sleep(0) is the control"
+        )],
     )))
 }
 

@@ -10,7 +10,7 @@ use super::client::Page;
 use super::probe::{delay_secs, time_confirmed, Target};
 use super::State;
 use crate::rules;
-use rampart_model::{Evidence, Finding};
+use rampart_model::Finding;
 use rampart_net::NetError;
 use std::time::Duration;
 
@@ -67,17 +67,16 @@ pub async fn probe(
         else {
             continue;
         };
-        return Ok(Some(t.finding(
+        return Ok(Some(m.finding(
+            t,
             rules::web_deserialization::RULE,
             &format!("pickle, {how}, time-based"),
-            Evidence {
-                request: Some(t.req(&p).describe()),
-                response: Some(m.describe("a pickle calling time.sleep(0)", base)),
-                notes: vec![format!(
-                    "the value ({how}) is a pickle whose only effect is time.sleep({d}): {:?}",
-                    pickle(d)
-                )],
-            },
+            "a pickle calling time.sleep(0)",
+            base,
+            vec![format!(
+                "the value ({how}) is a pickle whose only effect is time.sleep({d}): {:?}",
+                pickle(d)
+            )],
         )));
     }
     Ok(None)

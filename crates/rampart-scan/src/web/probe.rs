@@ -119,6 +119,8 @@ pub fn is_logout(u: &url::Url) -> bool {
 
 /// What a time-based probe measured: the payload slow twice, its control fast.
 pub struct Delayed {
+    /// The slow request, written out for evidence.
+    pub request: String,
     pub first: Page,
     pub again: Page,
     pub control: Page,
@@ -133,6 +135,28 @@ impl Delayed {
             self.again.elapsed.as_secs_f64(),
             self.control.elapsed.as_secs_f64(),
             base.elapsed.as_secs_f64()
+        )
+    }
+
+    /// `rule`'s time-based finding on `t`: the slow request, and the timings (with `control`
+    /// naming the control) as the response.
+    pub fn finding(
+        &self,
+        t: &Target<'_>,
+        rule: Rule,
+        how: &str,
+        control: &str,
+        base: &Page,
+        notes: Vec<String>,
+    ) -> Finding {
+        t.finding(
+            rule,
+            how,
+            Evidence {
+                request: Some(self.request.clone()),
+                response: Some(self.describe(control, base)),
+                notes,
+            },
         )
     }
 }
@@ -240,6 +264,7 @@ pub async fn time_confirmed(
     }
     match confirm_slow(&state.client, &t.req(control), &t.req(payload), slow, slow).await? {
         Confirmation::Confirmed { control, again } => Ok(Some(Delayed {
+            request: t.req(payload).describe(),
             first,
             again: *again,
             control: *control,
