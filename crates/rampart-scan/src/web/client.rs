@@ -17,7 +17,11 @@ pub struct Page {
     pub status: u16,
     pub headers: http::HeaderMap,
     pub body: String,
+    /// The server's time: from the request sent to the last byte (see `server_time`).
     pub elapsed: Duration,
+    /// The connection's set-up (name resolution, connect, TLS). Long when the server's accept
+    /// queue was full and the kernel had to retry the connection.
+    pub setup: Duration,
 }
 
 impl Page {
@@ -160,9 +164,16 @@ pub const MAX_IN_FLIGHT: usize = 16;
 /// keeps 5) drops connections over it, and the kernel's retry a second later would pass for a
 /// delay the probe caused.
 fn server_time(p: &rampart_model::Phases) -> Duration {
-    let setup = p.dns_ms.unwrap_or(0.0) + p.connect_ms.unwrap_or(0.0) + p.tls_ms.unwrap_or(0.0);
-    let ms = (p.total_ms.unwrap_or(0.0) - setup).max(0.0);
+    let ms = (p.total_ms.unwrap_or(0.0) - setup_ms(p)).max(0.0);
     Duration::from_secs_f64(ms / 1000.0)
+}
+
+fn setup_ms(p: &rampart_model::Phases) -> f64 {
+    p.dns_ms.unwrap_or(0.0) + p.connect_ms.unwrap_or(0.0) + p.tls_ms.unwrap_or(0.0)
+}
+
+fn setup_time(p: &rampart_model::Phases) -> Duration {
+    Duration::from_secs_f64(setup_ms(p).max(0.0) / 1000.0)
 }
 
 /// Answers kept for [`Client::send_original`], at most; bodies over [`MAX_KEPT_BODY`] are not kept.
@@ -363,6 +374,7 @@ impl Client {
             body: resp.text(),
             headers: resp.headers,
             elapsed: server_time(&resp.phases),
+            setup: setup_time(&resp.phases),
         };
         if self.jar.is_none() && page.body.len() <= MAX_KEPT_BODY && req.method != Method::HEAD {
             let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());

@@ -166,6 +166,10 @@ pub fn delay_secs(delay: std::time::Duration) -> u64 {
     delay.as_secs().clamp(1, 2)
 }
 
+/// A connection set-up this long means the server's accept queue was full (the kernel retries a
+/// refused connection after a second).
+const CROWDED_SETUP: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// How a slow first answer stands up to its control and its repeat.
 pub enum Confirmation {
     /// The control (the payload asking for no delay) is slow too: the place is slow for any
@@ -185,7 +189,8 @@ pub enum Confirmation {
 /// the probe slow again. The checks run side by side, so on a server (or behind a database
 /// lock) that takes one request at a time the repeat may wait for another request of the scan
 /// that sleeps, and pass for slow itself; the control sent after it then waits as well. Only
-/// then — the server showed it serves one request at a time — are the control and the probe
+/// then — the server showed it serves one request at a time — or when one of the three had to
+/// wait for its connection (a full accept queue reorders them) are the control and the probe
 /// sent once more with nothing else of the scan in flight ([`Client::send_pair_alone`]): a delay
 /// the probe causes is confirmed, one another request caused is not. On a server that answers
 /// side by side the second control is fast and nothing waits.
@@ -217,7 +222,11 @@ pub async fn confirm_slow(
     if !probe_slow(&again) {
         return Ok(Confirmation::NotAgain);
     }
-    if !control_slow(&c2) {
+    // A connection the server's accept queue had no room for is retried by the kernel a second
+    // later: the three no longer reach the server in the order sent, and the last control may
+    // slip in after a delay that held up the probe. Then too, only a pair sent alone tells.
+    let crowded = [&c1, &again, &c2].iter().any(|p| p.setup >= CROWDED_SETUP);
+    if !control_slow(&c2) && !crowded {
         return Ok(Confirmation::Confirmed {
             control: Box::new(c1),
             again: Box::new(again),
@@ -225,7 +234,8 @@ pub async fn confirm_slow(
     }
     tracing::debug!(
         request = %probe.describe(),
-        "the control after a slow repeat was held up too: confirming with nothing else in flight"
+        crowded,
+        "the control after a slow repeat was held up too, or a connection had to wait: confirming with nothing else in flight"
     );
     let (c, again) = client.send_pair_alone(control, probe).await;
     let (Some(control), Some(again)) = (failed_is_none(c)?, failed_is_none(again)?) else {

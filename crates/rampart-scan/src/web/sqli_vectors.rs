@@ -406,6 +406,7 @@ mod tests {
             headers: map,
             body: body.into(),
             elapsed: std::time::Duration::ZERO,
+            setup: std::time::Duration::ZERO,
         }
     }
 

@@ -250,6 +250,7 @@ mod tests {
             headers,
             body: body.into(),
             elapsed: std::time::Duration::ZERO,
+            setup: std::time::Duration::ZERO,
         }
     }
 
