@@ -89,6 +89,13 @@ impl Net {
         &self.user_agent
     }
 
+    /// The least time between two HTTP requests (or [`Net::connect`]s) of this run: the rate
+    /// limit's interval, `None` when the rate is not capped. A caller with its own queue of
+    /// requests paces them by it (and the limit still holds them to it).
+    pub fn request_interval(&self) -> Option<Duration> {
+        self.limiter.interval()
+    }
+
     /// Requests left in this run's budget (`None` when unbounded).
     pub fn budget_left(&self) -> Option<u64> {
         self.limiter.budget_left()

@@ -122,6 +122,11 @@ impl Limiter {
             .map(|b| b.saturating_sub(self.used.load(Ordering::Relaxed)))
     }
 
+    /// The time between two requests; `None` when the rate is not capped.
+    pub(crate) fn interval(&self) -> Option<Duration> {
+        (self.interval_ns > 0).then(|| Duration::from_nanos(self.interval_ns))
+    }
+
     /// Requests taken so far (including refused ones over the budget).
     pub(crate) fn used(&self) -> u64 {
         self.used.load(Ordering::Relaxed)

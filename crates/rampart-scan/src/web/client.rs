@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 use http::Method;
+use super::pacer::Pacer;
 use rampart_net::{HttpRequest, Net, NetError, TlsVerify};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -152,6 +153,8 @@ pub struct Client {
     in_flight: Arc<tokio::sync::Semaphore>,
     /// Every request holds this shared; [`Client::send_pair_alone`] holds it alone.
     quiet: Arc<tokio::sync::RwLock<()>>,
+    /// Orders the requests waiting for the rate limit: oldest work first.
+    pacer: Pacer,
 }
 
 /// Requests in flight at most, whatever the checks running side by side ask for: enough for the
@@ -191,7 +194,6 @@ fn request_key(req: &Req) -> String {
 impl Client {
     pub fn new(net: Net, timeout: Duration) -> Self {
         Client {
-            net,
             timeout,
             sent: Arc::new(AtomicU64::new(0)),
             progress: None,
@@ -199,6 +201,8 @@ impl Client {
             answers: Arc::default(),
             in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
             quiet: Arc::default(),
+            pacer: Pacer::new(net.request_interval()),
+            net,
         }
     }
 
@@ -226,17 +230,12 @@ impl Client {
         let _slots = self.in_flight.acquire_many(3).await;
         let t = self.timeout;
         let after = |ms| tokio::time::sleep(Duration::from_millis(ms));
-        tokio::join!(
-            self.exchange(control, t),
-            async {
-                after(20).await;
-                self.exchange(probe, t).await
-            },
-            async {
-                after(40).await;
-                self.exchange(control, t).await
-            }
-        )
+        let paced = |req, wait| async move {
+            after(wait).await;
+            self.pacer.slot().await;
+            self.exchange(req, t).await
+        };
+        tokio::join!(paced(control, 0), paced(probe, 20), paced(control, 40))
     }
 
     /// Sends `control`, and 20 ms later `probe`, with no other request of this scan in flight:
@@ -332,6 +331,7 @@ impl Client {
 
     pub async fn send_with_timeout(&self, req: &Req, timeout: Duration) -> Result<Page, NetError> {
         let _shared = self.quiet.read().await;
+        self.pacer.slot().await;
         let _slot = self.in_flight.acquire().await;
         self.exchange(req, timeout).await
     }
@@ -367,6 +367,13 @@ impl Client {
             p.report(n);
         }
         let resp = self.net.http(&r).await?;
+        tracing::trace!(
+            n,
+            request = %req.describe(),
+            status = resp.status,
+            total_ms = resp.phases.total_ms.unwrap_or_default(),
+            "answer"
+        );
         self.store_cookies(&resp.headers);
         let page = Page {
             url: req.url.clone(),

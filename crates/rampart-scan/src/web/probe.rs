@@ -82,7 +82,7 @@ where
         .map(|(i, item)| {
             // Boxed: the probes' futures nest deep (checks in checks), and a debug build's
             // stack would not hold them.
-            let running = Box::pin(probe(item));
+            let running = Box::pin(super::pacer::as_work(probe(item)));
             async move { Ok::<_, NetError>((i, running.await?)) }
         })
         .buffer_unordered(n.max(1))
