@@ -1,9 +1,9 @@
 //! The web scanner's view of HTTP: one request through [`Net::http`] (scope guard, rate limit,
 //! budget), the answer as a [`Page`], and the request written out for evidence.
 
+use super::pacer::Pacer;
 use bytes::Bytes;
 use http::Method;
-use super::pacer::Pacer;
 use rampart_net::{HttpRequest, Net, NetError, TlsVerify};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

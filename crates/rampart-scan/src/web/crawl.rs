@@ -6,7 +6,7 @@ use super::html::{self, Form};
 use super::{PageSource, State};
 use http::Method;
 use rampart_net::NetError;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -167,15 +167,19 @@ pub async fn crawl(
 ) -> Result<(), NetError> {
     let mut queue = Frontier::default();
     let mut seen: HashSet<String> = HashSet::new();
+    let mut roots: Vec<String> = Vec::new();
     for s in std::iter::once(state.base.clone()).chain(seeds.iter().cloned()) {
         if state.auth.is_some() && super::probe::is_logout(&s) {
             state.logout_links.push(s);
             continue;
         }
         if seen.insert(crawl_key(&s)) {
+            roots.push(crawl_key(&s));
             queue.push(s);
         }
     }
+    // Each fetched page's links, in page order (see `canonical_order`).
+    let mut graph: HashMap<String, Vec<String>> = HashMap::new();
     let mut fetched = 0usize;
     let mut inflight: JoinSet<(Url, Result<Page, NetError>)> = JoinSet::new();
     loop {
@@ -263,6 +267,9 @@ pub async fn crawl(
         if u.query().is_some() {
             add_query_endpoint(state, &u);
         }
+        graph
+            .entry(crawl_key(&u))
+            .or_insert_with(|| next.iter().map(crawl_key).collect());
         for n in next {
             if n.query().is_some() && in_scope(state, &n) {
                 add_query_endpoint(state, &n);
@@ -292,6 +299,7 @@ pub async fn crawl(
             queue.push(u);
         }
     }
+    canonical_order(state, &roots, &graph);
     state.crawl_left = queue.len();
     if state.crawl_left > 0 {
         tracing::warn!(
@@ -301,6 +309,39 @@ pub async fn crawl(
         );
     }
     Ok(())
+}
+
+/// Puts the fetched pages in the order a crawl of one page at a time would have fetched them:
+/// breadth first from the start URL and the seeds, each page's links in the page's order. The
+/// crawl fetches several at a time and finishes them in whatever order the server answers;
+/// the checks that take the first N pages (header and cookie injection) and the report read
+/// them in this order, so that the same site gives the same scan. Pages no link leads to
+/// (fetched again after logging in, say) come last, by URL.
+fn canonical_order(state: &mut State, roots: &[String], graph: &HashMap<String, Vec<String>>) {
+    let mut rank: HashMap<&str, usize> = HashMap::new();
+    let mut queue: VecDeque<&str> = roots.iter().map(String::as_str).collect();
+    while let Some(k) = queue.pop_front() {
+        let Some(links) = graph.get(k) else { continue };
+        if rank.contains_key(k) {
+            continue;
+        }
+        rank.insert(k, rank.len());
+        queue.extend(links.iter().map(String::as_str));
+    }
+    let key = |u: &Url| {
+        let r = rank
+            .get(crawl_key(u).as_str())
+            .copied()
+            .unwrap_or(usize::MAX);
+        (r, u.to_string())
+    };
+    state.fetched.sort_by_cached_key(|p| key(&p.url));
+    state
+        .pages
+        .sort_by_cached_key(|p| match Url::parse(&p.url) {
+            Ok(u) => key(&u),
+            Err(_) => (usize::MAX, p.url.clone()),
+        });
 }
 
 pub fn add_query_endpoint(state: &mut State, u: &Url) {

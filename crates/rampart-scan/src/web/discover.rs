@@ -201,12 +201,19 @@ pub async fn discover(
     words.retain(|w| seen.insert(w.clone()));
     let known: std::collections::HashSet<String> =
         state.pages.iter().map(|p| p.url.clone()).collect();
-    let mut set: JoinSet<Result<Option<(String, Page)>, NetError>> = JoinSet::new();
+    type Probed = (usize, Result<Option<(String, Page)>, NetError>);
+    let mut set: JoinSet<Probed> = JoinSet::new();
     let nf = std::sync::Arc::new(nf);
-    let mut pending = words.into_iter();
+    let mut pending = words.into_iter().enumerate();
+    // What was found, recorded in the words' order once all are in (the answers come in
+    // whatever order the server gives them; the report must not depend on it).
+    let mut hits: Vec<(usize, String, Page)> = Vec::new();
+    let mut exhausted = None;
     loop {
         while set.len() < concurrency.max(1) {
-            let Some(word) = pending.next() else { break };
+            let Some((i, word)) = pending.next() else {
+                break;
+            };
             let Ok(u) = dir.join(&word) else { continue };
             if known.contains(u.as_str()) || !super::crawl::in_scope(state, &u) {
                 continue;
@@ -217,22 +224,27 @@ pub async fn discover(
             }
             let client = state.client.clone();
             let nf = nf.clone();
-            set.spawn(async move { probe(&client, u, word, &nf).await });
+            set.spawn(async move { (i, probe(&client, u, word, &nf).await) });
         }
         let Some(joined) = set.join_next().await else {
             break;
         };
         match joined {
-            Ok(Ok(Some((word, page)))) => found(state, &word, page),
-            Ok(Ok(None)) | Err(_) => {}
-            Ok(Err(e @ NetError::BudgetExhausted(_))) => {
+            Ok((i, Ok(Some((word, page))))) => hits.push((i, word, page)),
+            Ok((_, Ok(None))) | Err(_) => {}
+            Ok((_, Err(e @ NetError::BudgetExhausted(_)))) => {
                 set.abort_all();
-                return Err(e);
+                exhausted = Some(e);
+                break;
             }
-            Ok(Err(e)) => state.errors.push(e.to_string()),
+            Ok((_, Err(e))) => state.errors.push(e.to_string()),
         }
     }
-    Ok(())
+    hits.sort_by_key(|(i, _, _)| *i);
+    for (_, word, page) in hits {
+        found(state, &word, page);
+    }
+    exhausted.map_or(Ok(()), Err)
 }
 
 /// `Disallow:`/`Allow:` paths of a robots.txt, without wildcards, relative to the site root.

@@ -368,6 +368,10 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
             .cmp(&a.severity)
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.target.cmp(&b.target))
+            // Then by what they say: pages and answers come in whatever order the server
+            // gives them, and the same site must give the same report.
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
     tracing::info!(
         requests = state.client.sent(),

@@ -237,9 +237,10 @@ mod tests {
 
     #[tokio::test]
     async fn nested_work_keeps_the_outer_number() {
-        let (outer, inner) = as_check(3, as_work(async {
-            (current_work(), as_work(async { current_work() }).await)
-        }))
+        let (outer, inner) = as_check(
+            3,
+            as_work(async { (current_work(), as_work(async { current_work() }).await) }),
+        )
         .await;
         assert_eq!(outer, inner);
         assert_eq!(outer.0, 3);
