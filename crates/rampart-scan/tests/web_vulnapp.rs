@@ -414,3 +414,44 @@ fn vulnapp_session_fixation_found() {
     let json = serde_json::to_string(&report).unwrap();
     assert!(!json.contains("builder"), "the password leaked");
 }
+
+/// A request budget that runs out in the middle of the injection checks stops the scan, and what
+/// was confirmed before it ran out is still reported: the budget's note says the scan is
+/// incomplete, not that those findings never happened.
+#[test]
+fn vulnapp_budget_spent_mid_scan_keeps_what_was_confirmed() {
+    let dir = tempdir();
+    let Some((_server, port)) = start_vulnapp(dir.path()) else {
+        return;
+    };
+    let base = format!("http://127.0.0.1:{port}/");
+    let opts = WebOptions {
+        login_burst: 0,
+        ..WebOptions::default()
+    };
+    // About two thirds of what the full scan sends (over 1,000 requests).
+    let budget = 700;
+    let report = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let net = rampart_net::Net::with_politeness(
+            loopback_scope(),
+            rampart_net::Politeness::new(None, Some(budget)),
+        );
+        scan_web(&net, &base, &opts).await.expect("scan")
+    });
+    let injections: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| INJECTION_RULES.contains(&f.rule.as_str()))
+        .map(|f| f.title.as_str())
+        .collect();
+    println!("requests: {}, injections: {injections:#?}", report.requests);
+    assert!(report.budget_exhausted, "the budget's end is reported");
+    assert_eq!(
+        report.requests, budget,
+        "refused requests are not counted as sent"
+    );
+    assert!(
+        injections.len() >= 5,
+        "the injections confirmed before the budget ran out are kept: {injections:?}"
+    );
+}

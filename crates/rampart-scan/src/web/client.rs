@@ -143,6 +143,8 @@ pub struct Client {
     net: Net,
     timeout: Duration,
     sent: Arc<AtomicU64>,
+    /// The budget a request was refused for, once one was (0: none yet).
+    refused_at: Arc<AtomicU64>,
     progress: Option<crate::Progress>,
     /// Cookies kept between requests; only an authenticated scan keeps them (an anonymous scan
     /// sends none, as before).
@@ -196,6 +198,7 @@ impl Client {
         Client {
             timeout,
             sent: Arc::new(AtomicU64::new(0)),
+            refused_at: Arc::new(AtomicU64::new(0)),
             progress: None,
             jar: None,
             answers: Arc::default(),
@@ -298,6 +301,15 @@ impl Client {
         }
     }
 
+    /// The budget error, when a request of this scan was refused for it (a check that gave up
+    /// on a parameter for it has no error of its own to show).
+    pub fn budget_refusal(&self) -> Option<NetError> {
+        match self.refused_at.load(Ordering::Relaxed) {
+            0 => None,
+            b => Some(NetError::BudgetExhausted(b)),
+        }
+    }
+
     pub fn sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
     }
@@ -366,7 +378,15 @@ impl Client {
         if let Some(p) = &self.progress {
             p.report(n);
         }
-        let resp = self.net.http(&r).await?;
+        let resp = match self.net.http(&r).await {
+            Err(NetError::BudgetExhausted(b)) => {
+                // Refused, not sent: the report's count is of requests the server got.
+                self.sent.fetch_sub(1, Ordering::Relaxed);
+                self.refused_at.store(b.max(1), Ordering::Relaxed);
+                return Err(NetError::BudgetExhausted(b));
+            }
+            r => r?,
+        };
         tracing::trace!(
             n,
             request = %req.describe(),

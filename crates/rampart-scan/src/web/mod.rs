@@ -454,18 +454,31 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
         // injection checks end with delays; the checks that never wait fill the slots the
         // others leave while they wait, and finish last without a chain of delays behind them.
         let shared: &State = state;
-        let found = tokio::try_join!(
+        // Each check to its end, even when another fails: what one confirmed is kept. When the
+        // request budget runs out, each parameter still being probed gives up (see
+        // `probe::each_in_order`), and what was confirmed before is reported with the budget's
+        // note rather than lost with the check.
+        let found = tokio::join!(
             timed("sqli_vectors", 0, sqli_vectors::check(shared, opts)),
             timed("sqli", 1, sqli::check(shared, opts)),
             timed("inject", 2, inject::check(shared, opts)),
             timed("stored_xss", 3, stored_xss::check(shared, opts)),
             timed("xss", 4, xss::check(shared, opts)),
             timed("xxe", 5, xxe::check(shared, opts)),
-        )?;
+        );
         // Recorded in the order the report has always listed them.
         let (sqli_vectors, sqli, inject, stored_xss, xss, xxe) = found;
+        let mut failed = None;
         for f in [xss, sqli, sqli_vectors, inject, xxe, stored_xss] {
-            state.absorb(f);
+            match f {
+                Ok(f) => state.absorb(f),
+                Err(e) => {
+                    failed.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = failed.or_else(|| state.client.budget_refusal()) {
+            return Err(e);
         }
         auth::keep_session(state).await?;
         tracing::debug!(requests = state.client.sent(), "injection probes done");

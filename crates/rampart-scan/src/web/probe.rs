@@ -66,7 +66,10 @@ pub async fn try_send_original(state: &State, req: &Req) -> Result<Option<Page>,
 /// Runs `probe` on every item, `n` at a time, and returns the results in the items' order, so a
 /// report's order does not depend on timing. (`buffered` keeps the order too, but starts nothing
 /// new while its oldest item still runs: one slow item — a time-based proof, a tarpit — would
-/// leave the other slots idle. Here they stay busy.)
+/// leave the other slots idle. Here they stay busy.) An item cut short by the request budget
+/// gives `R::default()` (nothing found) and the others keep theirs: what was confirmed before
+/// the budget ran out is reported, and the scan says it ran out
+/// ([`super::client::Client::budget_refusal`]).
 pub async fn each_in_order<I, T, R, F, Fut>(
     items: I,
     n: usize,
@@ -76,6 +79,7 @@ where
     I: IntoIterator<Item = T>,
     F: Fn(T) -> Fut,
     Fut: std::future::Future<Output = Result<R, NetError>>,
+    R: Default,
 {
     use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut done: Vec<(usize, R)> = stream::iter(items.into_iter().enumerate())
@@ -83,7 +87,13 @@ where
             // Boxed: the probes' futures nest deep (checks in checks), and a debug build's
             // stack would not hold them.
             let running = Box::pin(super::pacer::as_work(probe(item)));
-            async move { Ok::<_, NetError>((i, running.await?)) }
+            async move {
+                match running.await {
+                    Ok(r) => Ok((i, r)),
+                    Err(NetError::BudgetExhausted(_)) => Ok((i, R::default())),
+                    Err(e) => Err(e),
+                }
+            }
         })
         .buffer_unordered(n.max(1))
         .try_collect()

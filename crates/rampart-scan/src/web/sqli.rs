@@ -48,8 +48,13 @@ pub fn db_error(body: &str) -> Option<(&'static str, &'static str)> {
     SIGNATURES.iter().find(|(_, s)| body.contains(s)).copied()
 }
 
+#[derive(Default)]
 pub(crate) enum Outcome {
-    Found { how: String, evidence: Evidence },
+    Found {
+        how: String,
+        evidence: Evidence,
+    },
+    #[default]
     None,
 }
 
