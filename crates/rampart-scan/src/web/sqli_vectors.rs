@@ -17,7 +17,7 @@ use super::probe::{each_in_order, is_logout, try_send, try_send_original};
 use super::similarity::{ratio, strip_reflection};
 use super::sqli::{db_error, probe_param, Outcome, Techniques};
 use super::sqli_time::time_based;
-use super::{Found, State, WebOptions};
+use super::{spent_is_nothing, Found, State, WebOptions};
 use crate::rules;
 use rampart_model::Finding;
 use rampart_net::NetError;
@@ -83,8 +83,9 @@ fn reads_silently(base: &Page, place: &Place, orig: &str) -> Option<&'static str
 }
 
 pub async fn check(state: &State, opts: &WebOptions) -> Result<Found, NetError> {
-    let (mut out, json) =
-        tokio::try_join!(headers_and_cookies(state, opts), json_bodies(state, opts))?;
+    // Both to their end: a budget spent in one keeps what the other confirmed.
+    let (out, json) = tokio::join!(headers_and_cookies(state, opts), json_bodies(state, opts));
+    let (mut out, json) = (spent_is_nothing(out)?, spent_is_nothing(json)?);
     out.findings.extend(json.findings);
     out.data_changing.extend(json.data_changing);
     Ok(out)
@@ -369,8 +370,12 @@ async fn json_bodies(state: &State, opts: &WebOptions) -> Result<Found, NetError
                 r
             };
             let all = Techniques { time_based: true };
-            let Outcome::Found { how, evidence } = probe_param(state, &mk, orig, opts, all).await?
-            else {
+            let outcome = match probe_param(state, &mk, orig, opts, all).await {
+                // What the fields before confirmed is kept; the scan reports the budget's end.
+                Err(NetError::BudgetExhausted(_)) => return Ok(out),
+                r => r?,
+            };
+            let Outcome::Found { how, evidence } = outcome else {
                 continue;
             };
             let name = format!("json:{key}");
