@@ -389,6 +389,8 @@ impl Client {
         };
         tracing::trace!(
             n,
+            // (check's rank, item): which check, and which of its parameters, sent it.
+            work = ?super::pacer::current_work(),
             request = %req.describe(),
             status = resp.status,
             total_ms = resp.phases.total_ms.unwrap_or_default(),

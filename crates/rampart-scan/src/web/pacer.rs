@@ -56,7 +56,7 @@ pub async fn as_work<F: std::future::Future>(fut: F) -> F::Output {
 }
 
 /// The piece of work the current task belongs to; (0, 0) (first) outside any check.
-fn current_work() -> Work {
+pub(super) fn current_work() -> Work {
     WORK.try_with(|w| *w).unwrap_or((0, 0))
 }
 
