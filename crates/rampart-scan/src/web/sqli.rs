@@ -148,9 +148,12 @@ pub(crate) async fn probe_param(
     opts: &WebOptions,
     tech: Techniques,
 ) -> Result<Outcome, NetError> {
-    // The first original answer may be one already received; the second is new, so that the
-    // two tell whether the page is stable. It goes out with the two quoted values (unless the
-    // original answer already shows a database error): three requests at once, not a chain.
+    // The original answer may be one already received. The two quoted values go out at once
+    // (unless the original answer already shows a database error). Where both answer like the
+    // original — same status, same text once the value shown back is taken out, no database
+    // error — three answers at two moments agree: the page is stable and the quotes reach no
+    // query, and no second original is needed. Otherwise a second original answer tells
+    // whether the page changes by itself.
     let Some(o1) = super::probe::try_send_original(state, &mk(v)).await? else {
         return Ok(Outcome::None);
     };
@@ -159,25 +162,54 @@ pub(crate) async fn probe_param(
     } else {
         &[]
     };
-    let (o2, broken) = tokio::join!(
-        send(&state.client, mk, v),
+    let broken: Vec<(Option<Page>, String)> =
         futures_util::future::join_all(breaks.iter().map(|brk| {
             let bad = format!("{v}{brk}");
-            async move { (send(&state.client, mk, &bad).await, bad) }
+            async move { send(&state.client, mk, &bad).await.map(|r| (r, bad)) }
         }))
-    );
-    let Some(o2) = o2? else {
-        return Ok(Outcome::None);
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    let like_original = |r: &Page, bad: &str| {
+        r.status == o1.status
+            && db_error(&r.body).is_none()
+            && ratio(
+                &strip_reflection(&o1.body, v),
+                &strip_reflection(&strip_reflection(&r.body, bad), v),
+            ) >= 0.98
     };
-    let baseline_error = db_error(&o1.body).or(db_error(&o2.body));
+    let all_alike = !broken.is_empty()
+        && broken
+            .iter()
+            .all(|(r, bad)| r.as_ref().is_some_and(|r| like_original(r, bad)));
+    let o2 = if all_alike {
+        None
+    } else {
+        match send(&state.client, mk, v).await? {
+            Some(o2) => Some(o2),
+            None => return Ok(Outcome::None),
+        }
+    };
+    let baseline_error = db_error(&o1.body).or(o2.as_ref().and_then(|o| db_error(&o.body)));
+    // The time-based technique's baseline: the fastest of the answers that match the original
+    // (one slowed by a busy moment must not hide a real delay).
+    let base_t = match &o2 {
+        Some(o2) => o1.elapsed.min(o2.elapsed),
+        None => broken
+            .iter()
+            .filter_map(|(r, _)| r.as_ref().map(|r| r.elapsed))
+            .fold(o1.elapsed, std::time::Duration::min),
+    };
 
     // Error-based. Also notes whether a quote changes the answer at all: where neither does on
     // a stable page, the value reaches no query and the UNION probes are spared.
-    let stable = ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status;
+    let stable = o2
+        .as_ref()
+        .is_none_or(|o2| ratio(&o1.body, &o2.body) >= 0.98 && o1.status == o2.status);
     let mut quotes_ignored = stable && baseline_error.is_none();
     if baseline_error.is_none() {
         for (brk, (r, bad)) in breaks.iter().zip(broken) {
-            let Some(r) = r? else {
+            let Some(r) = r else {
                 quotes_ignored = false;
                 continue;
             };
@@ -301,7 +333,7 @@ pub(crate) async fn probe_param(
     if !tech.time_based {
         return Ok(Outcome::None);
     }
-    super::sqli_time::time_based(&state.client, mk, v, o1.elapsed.min(o2.elapsed), opts).await
+    super::sqli_time::time_based(&state.client, mk, v, base_t, opts).await
 }
 
 /// Whether `v` can stand unquoted in SQL as a number. Only then are the unquoted (numeric

@@ -20,10 +20,11 @@ fn time_delay(opts: &WebOptions) -> Duration {
 }
 
 /// Time-based: a bounded sleep (≤ 2 s) asked of the database delays the answer by that much
-/// over `base_t` (the faster of two answers to the original value: one answer slowed by a busy
-/// server must not hide a real delay), twice, and the same payload with a zero sleep does not —
-/// that control and the repeat are what keep a merely jittery page from being reported. When the zero sleep is slow as well, the place is slow for any
-/// changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
+/// over `base_t` (the fastest of the answers to the original value, or to values answered just
+/// like it: one answer slowed by a busy server must not hide a real delay), twice, and the
+/// same payload with a zero sleep does not — that control and the repeat are what keep a
+/// merely jittery page from being reported. When the zero sleep is slow as well, the place is
+/// slow for any changed value (a cache miss, an unknown-user path): no template can tell, so it stops there.
 /// One request per template when nothing is slow (two for text, six for a number); at most
 /// 6 × 3, and [`heavy_query`] (SQLite, which has no sleep function): one request when nothing
 /// is slow, at most 5. The templates' first requests and the heavy query's go out at once.
