@@ -8,8 +8,9 @@
 #   4. web scans: rampart vs wapiti3 on sqlmap's vulnserver, rampart's demo service, the
 #      vulnerable test shop crates/rampart-scan/tests/targets/vulnapp.py and MiniTwit (logged
 #      in); for each the (class, parameter) pairs each tool found (bench/web_pairs.py), wall time
-#      and requests, and a PASS/FAIL for "rampart finds every pair wapiti finds, nothing on a
-#      trap" and for "rampart's total time is at most half of wapiti's".
+#      (median of BENCH_WEB_ROUNDS=3 alternating rounds) and requests, and a PASS/FAIL for
+#      "rampart finds every pair wapiti finds, nothing on a trap" and for "rampart's total time is
+#      at most half of wapiti's".
 # `bench/scan.sh web` runs only section 4.
 # Needs root (ip netns, iptables), nmap, nginx, sshd, redis-server, prometheus, jq, GNU time
 # (/usr/bin/time), python3 — Debian packages in scripts/packages/scan.txt — and the PyPI targets
@@ -201,6 +202,8 @@ echo; echo "== 4. web scans: rampart vs wapiti3 $("$bvenv/bin/wapiti" --version 
 # leaves this namespace), so it is left out.
 WAPITI_MODULES=cookieflags,csp,exec,file,http_headers,permanentxss,redirect,sql,upload,xss,crlf,csrf
 r_total=0; w_total=0
+# BENCH_WEB_ROUNDS=N: rounds per application (default 3; each runs rampart, then wapiti3).
+WEB_ROUNDS=${BENCH_WEB_ROUNDS:-3}
 web() { # web NAME URL SEED [TRAP_PATHS] [-- extra rampart args -- extra wapiti args]
   local name=$1 url=$2 seed=$3 traps=${4:-}
   shift 4 || shift $#
@@ -209,18 +212,37 @@ web() { # web NAME URL SEED [TRAP_PATHS] [-- extra rampart args -- extra wapiti 
     if [ "$a" = -- ]; then [ "$side" = r ] && side=w || side=x; continue; fi
     [ "$side" = r ] && rargs+=("$a") || wargs+=("$a")
   done
-  truncate -s 0 "$work/vulnapp-requests.log" "$work/minitwit.log"
-  timed "r_$name" inns env RAMPART_TEST_PASSWORD=Rampart-Bench-7 "$RAMPART" -p "$work/rampart.toml" scan web "$url" --seed "$seed" "${web_rate[@]}" "${rargs[@]}" -f json -o "$work/r_$name.json"
+  # Alternating rounds, medians compared (both tools' times move with the machine's load,
+  # wapiti3's most: it is CPU-bound); the first round's reports give the pairs.
+  local w_req="n/a" i same=1
+  for i in $(seq "$WEB_ROUNDS"); do
+    truncate -s 0 "$work/vulnapp-requests.log" "$work/minitwit.log"
+    timed "r_${name}_$i" inns env RAMPART_TEST_PASSWORD=Rampart-Bench-7 "$RAMPART" -p "$work/rampart.toml" scan web "$url" --seed "$seed" "${web_rate[@]}" "${rargs[@]}" -f json -o "$work/r_${name}_$i.json"
+    truncate -s 0 "$work/vulnapp-requests.log" "$work/minitwit.log"
+    timed "w_${name}_$i" inns timeout 900 "$bvenv/bin/wapiti" -u "$url" -s "${url%/}$seed" --flush-session --scope folder \
+      -m "$WAPITI_MODULES" "${wargs[@]}" -f json -o "$work/w_${name}_$i.json"
+    if [ "$i" = 1 ]; then
+      case $name in
+        vulnapp) w_req=$(wc -l < "$work/vulnapp-requests.log") ;;
+        minitwit) w_req=$(grep -c '"[A-Z]* /' "$work/minitwit.log" || true) ;;
+      esac
+    elif ! diff -q <(jq -c '[.findings[]|[.rule,.title]]' "$work/r_${name}_1.json") \
+                   <(jq -c '[.findings[]|[.rule,.title]]' "$work/r_${name}_$i.json") >/dev/null; then
+      same=0
+    fi
+  done
+  cp "$work/r_${name}_1.json" "$work/r_$name.json"
+  cp "$work/w_${name}_1.json" "$work/w_$name.json" 2>/dev/null || true
+  local t
+  for t in r w; do
+    for i in $(seq "$WEB_ROUNDS"); do cat "$work/${t}_${name}_$i.time"; done |
+      sort -g | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}' > "$work/${t}_$name.time"
+  done
   local r_req; r_req=$(jq .requests "$work/r_$name.json")
-  truncate -s 0 "$work/vulnapp-requests.log" "$work/minitwit.log"
-  timed "w_$name" inns timeout 900 "$bvenv/bin/wapiti" -u "$url" -s "${url%/}$seed" --flush-session --scope folder \
-    -m "$WAPITI_MODULES" "${wargs[@]}" -f json -o "$work/w_$name.json"
-  local w_req="n/a"
-  case $name in
-    vulnapp) w_req=$(wc -l < "$work/vulnapp-requests.log") ;;
-    minitwit) w_req=$(grep -c '"[A-Z]* /' "$work/minitwit.log" || true) ;;
-  esac
   echo "-- $name ($url, extra entry point $seed)"
+  echo "wall times of the $WEB_ROUNDS rounds: rampart $(for i in $(seq "$WEB_ROUNDS"); do printf '%ss ' "$(wall "r_${name}_$i")"; done)| wapiti $(for i in $(seq "$WEB_ROUNDS"); do printf '%ss ' "$(wall "w_${name}_$i")"; done)(medians below)"
+  [ "$same" = 1 ] && echo "rampart's findings were the same in every round" \
+    || echo "rampart's findings differed between rounds (the applications keep what earlier rounds stored)"
   printf '%-8s wall %6ss  cpu %6ss  requests %s\n' rampart "$(wall "r_$name")" "$(cpu "r_$name")" "$(jq .requests "$work/r_$name.json")"
   printf '%-8s wall %6ss  cpu %6ss\n' wapiti "$(wall "w_$name")" "$(cpu "w_$name")"
   echo "rampart findings:"; jq -r '.findings|group_by(.rule)[]|"  \(.[0].rule) x\(length): \(map(.target|sub("^https?://[^/]+";""))|unique|join(", "))"' "$work/r_$name.json"
@@ -246,7 +268,7 @@ web minitwit "http://127.0.0.1:5000/" "/public" "" \
 has() { jq -e --arg r "$1" --arg t "$2" '[.findings[]|select(.rule==$r and (.title|contains($t)))]|length>0' "$work/r_minitwit.json" >/dev/null; }
 verdict "$(has RA-WEB-CSRF-MISSING /add_message && echo 1 || echo 0)" "minitwit (logged in): the posting form's missing CSRF token is reported"
 verdict "$(has RA-WEB-SESSION-DEFAULT-KEY "development key" && echo 1 || echo 0)" "minitwit: the session key 'development key' is reported"
-echo "total web wall time: rampart ${r_total}s, wapiti ${w_total}s"
+echo "total web wall time (sum of the medians of $WEB_ROUNDS rounds): rampart ${r_total}s, wapiti ${w_total}s"
 verdict "$(faster_by "$r_total" "$w_total" 2)" "web: rampart's total time is at most half of wapiti's (${r_total}s vs ${w_total}s)"
 echo; echo "raw outputs: $work"
 echo; if [ "$fails" = 0 ]; then echo "all targets met"; else echo "$fails target(s) missed"; exit 1; fi
