@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http::Method;
 use rampart_net::{HttpRequest, Net, NetError, TlsVerify};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use url::Url;
@@ -155,8 +155,55 @@ pub struct Client {
     in_flight: Arc<tokio::sync::Semaphore>,
     /// Every request holds this shared; [`Client::send_pair_alone`] holds it alone.
     quiet: Arc<tokio::sync::RwLock<()>>,
+    /// Requests that ask the server for a delay ([`asking_delay`]) hold this shared;
+    /// [`Client::send_pair_apart`] holds it alone.
+    delaying: Arc<tokio::sync::RwLock<()>>,
+    /// How long the other requests took that ended while a pair was sent apart.
+    watch: Arc<Watch>,
     /// Orders the requests waiting for the rate limit: oldest work first.
     pacer: Pacer,
+}
+
+tokio::task_local! {
+    /// Set while a check sends requests that ask the server for a delay.
+    static ASKS_DELAY: ();
+}
+
+/// Runs `fut` as work whose requests ask the server for a delay (a sleep, a heavy query): they
+/// wait while a pair is sent apart from them ([`Client::send_pair_apart`]).
+pub async fn asking_delay<F: std::future::Future>(fut: F) -> F::Output {
+    ASKS_DELAY.scope((), fut).await
+}
+
+fn asks_delay() -> bool {
+    ASKS_DELAY.try_with(|_| ()).is_ok()
+}
+
+/// The longest time another request took that ended while a pair was sent apart: the pair's
+/// proof holds only if none of them could have held up its probe.
+#[derive(Default)]
+struct Watch {
+    open: AtomicBool,
+    longest_ms: AtomicU64,
+}
+
+impl Watch {
+    fn open(&self) {
+        self.longest_ms.store(0, Ordering::SeqCst);
+        self.open.store(true, Ordering::SeqCst);
+    }
+
+    fn saw(&self, took: Duration) {
+        if self.open.load(Ordering::SeqCst) {
+            self.longest_ms
+                .fetch_max(took.as_millis() as u64, Ordering::SeqCst);
+        }
+    }
+
+    fn close(&self) -> Duration {
+        self.open.store(false, Ordering::SeqCst);
+        Duration::from_millis(self.longest_ms.load(Ordering::SeqCst))
+    }
 }
 
 /// Requests in flight at most, whatever the checks running side by side ask for: enough for the
@@ -204,6 +251,8 @@ impl Client {
             answers: Arc::default(),
             in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
             quiet: Arc::default(),
+            delaying: Arc::default(),
+            watch: Arc::default(),
             pacer: Pacer::new(net.request_interval()),
             net,
         }
@@ -230,6 +279,7 @@ impl Client {
         // sent alone nor a full in-flight window may hold the control after the probe back on
         // this side while the probe waits on the server.
         let _shared = self.quiet.read().await;
+        let _delaying = self.delaying.read().await;
         let _slots = self.in_flight.acquire_many(3).await;
         let t = self.timeout;
         let after = |ms| tokio::time::sleep(Duration::from_millis(ms));
@@ -241,10 +291,39 @@ impl Client {
         tokio::join!(paced(control, 0), paced(probe, 20), paced(control, 40))
     }
 
+    /// Sends `control`, and 20 ms later `probe`, with no other request that asks for a delay in
+    /// flight (those wait until both answers are in; the rest of the scan goes on). Also returns
+    /// the longest time another request took that ended before the probe's answer came: on a
+    /// server that takes one request at a time, only such a request could have held it up.
+    pub async fn send_pair_apart(
+        &self,
+        control: &Req,
+        probe: &Req,
+    ) -> (Result<Page, NetError>, Result<Page, NetError>, Duration) {
+        let _shared = self.quiet.read().await;
+        let _apart = self.delaying.write().await;
+        let _slots = self.in_flight.acquire_many(2).await;
+        self.watch.open();
+        let t = self.timeout;
+        let (c, (p, longest)) = tokio::join!(
+            async {
+                self.pacer.slot().await;
+                self.exchange(control, t).await
+            },
+            async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                self.pacer.slot().await;
+                let p = self.exchange(probe, t).await;
+                (p, self.watch.close())
+            }
+        );
+        (c, p, longest)
+    }
+
     /// Sends `control`, and 20 ms later `probe`, with no other request of this scan in flight:
     /// waits for those in flight to end and holds the others back until both answers are in.
-    /// It stalls the whole scan for a while: [`super::probe::confirm_slow`] uses it only when
-    /// the server showed it takes one request at a time.
+    /// It stalls the whole scan for a while: [`super::probe::confirm_slow`] uses it only when a
+    /// pair sent apart could have been held up by another slow request.
     pub async fn send_pair_alone(
         &self,
         control: &Req,
@@ -343,9 +422,18 @@ impl Client {
 
     pub async fn send_with_timeout(&self, req: &Req, timeout: Duration) -> Result<Page, NetError> {
         let _shared = self.quiet.read().await;
+        let delaying = match asks_delay() {
+            true => Some(self.delaying.read().await),
+            false => None,
+        };
         self.pacer.slot().await;
         let _slot = self.in_flight.acquire().await;
-        self.exchange(req, timeout).await
+        let start = std::time::Instant::now();
+        let answer = self.exchange(req, timeout).await;
+        if delaying.is_none() {
+            self.watch.saw(start.elapsed());
+        }
+        answer
     }
 
     async fn exchange(&self, req: &Req, timeout: Duration) -> Result<Page, NetError> {

@@ -201,9 +201,12 @@ pub enum Confirmation {
 /// that sleeps, and pass for slow itself; the control sent after it then waits as well. Only
 /// then — the server showed it serves one request at a time — or when one of the three had to
 /// wait for its connection (a full accept queue reorders them) are the control and the probe
-/// sent once more with nothing else of the scan in flight ([`Client::send_pair_alone`]): a delay
-/// the probe causes is confirmed, one another request caused is not. On a server that answers
-/// side by side the second control is fast and nothing waits.
+/// sent once more apart from every other request that asks for a delay
+/// ([`Client::send_pair_apart`]; the rest of the scan goes on). A request that took long and
+/// ended before the probe's answer could still have held it up: then the pair goes once more
+/// with nothing else of the scan in flight ([`Client::send_pair_alone`]). A delay the probe
+/// causes is confirmed, one another request caused is not. On a server that answers side by
+/// side the second control is fast and nothing waits.
 pub async fn confirm_slow(
     client: &Client,
     control: &Req,
@@ -245,7 +248,36 @@ pub async fn confirm_slow(
     tracing::debug!(
         request = %probe.describe(),
         crowded,
-        "the control after a slow repeat was held up too, or a connection had to wait: confirming with nothing else in flight"
+        "the control after a slow repeat was held up too, or a connection had to wait: confirming apart from other delays"
+    );
+    let (c, again, longest_other) = client.send_pair_apart(control, probe).await;
+    let (Some(control_page), Some(again_page)) = (failed_is_none(c)?, failed_is_none(again)?)
+    else {
+        return Ok(Confirmation::NotAgain);
+    };
+    if control_slow(&control_page) {
+        return Ok(Confirmation::ControlSlow);
+    }
+    if !probe_slow(&again_page) {
+        return Ok(Confirmation::NotAgain);
+    }
+    // Another request that ended before the probe's answer and took half the probe's extra
+    // time or more could have been what it waited for.
+    let extra = again_page.elapsed.saturating_sub(control_page.elapsed);
+    let crowded = [&control_page, &again_page]
+        .iter()
+        .any(|p| p.setup >= CROWDED_SETUP);
+    if longest_other < extra / 2 && !crowded {
+        return Ok(Confirmation::Confirmed {
+            control: Box::new(control_page),
+            again: Box::new(again_page),
+        });
+    }
+    tracing::debug!(
+        request = %probe.describe(),
+        longest_other_ms = longest_other.as_millis() as u64,
+        crowded,
+        "another request was slow while the pair was sent apart: confirming with nothing else in flight"
     );
     let (c, again) = client.send_pair_alone(control, probe).await;
     let (Some(control), Some(again)) = (failed_is_none(c)?, failed_is_none(again)?) else {
@@ -268,6 +300,21 @@ pub async fn confirm_slow(
 /// `control` (the same payload asking for no delay) does not, and `payload` is slow again. One
 /// request when the first answer is not slow; else see [`confirm_slow`].
 pub async fn time_confirmed(
+    state: &State,
+    t: &Target<'_>,
+    base: &Page,
+    payload: &str,
+    control: &str,
+    d: std::time::Duration,
+) -> Result<Option<Delayed>, NetError> {
+    // Boxed: the checks nest deep, and a debug build's futures are large.
+    super::client::asking_delay(Box::pin(delay_confirmed(
+        state, t, base, payload, control, d,
+    )))
+    .await
+}
+
+async fn delay_confirmed(
     state: &State,
     t: &Target<'_>,
     base: &Page,

@@ -35,6 +35,17 @@ pub(crate) async fn time_based(
     base_t: Duration,
     opts: &WebOptions,
 ) -> Result<Outcome, NetError> {
+    // Boxed: the checks nest deep, and a debug build's futures are large.
+    super::client::asking_delay(Box::pin(delay_based(client, mk, v, base_t, opts))).await
+}
+
+async fn delay_based(
+    client: &Client,
+    mk: MakeReq<'_>,
+    v: &str,
+    base_t: Duration,
+    opts: &WebOptions,
+) -> Result<Outcome, NetError> {
     let delay = time_delay(opts);
     let secs = delay.as_secs_f64();
     let slow = |p: &Page| p.elapsed >= base_t + delay.mul_f64(0.9);
