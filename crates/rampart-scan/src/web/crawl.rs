@@ -377,6 +377,9 @@ fn looks_numeric(kind: &str, name: &str) -> bool {
         || n.ends_with("id") && n.len() <= 6
 }
 
+/// The word the crawler puts in an empty text field to submit a form.
+pub const FILLED_WORD: &str = "rampart";
+
 fn add_form(state: &mut State, page: &Url, f: Form) {
     let action = f.action.as_deref().unwrap_or("");
     let Ok(mut url) = page.join(action) else {
@@ -400,7 +403,7 @@ fn add_form(state: &mut State, page: &Url, f: Form) {
             ("email", true) => "rampart@example.invalid".into(),
             (kind, true) if looks_numeric(kind, &field.name) => "1".into(),
             // A word: numeric-context SQL probes are spent only on fields that take numbers.
-            _ => "rampart".into(),
+            _ => FILLED_WORD.into(),
         };
         if matches!(
             field.kind.as_str(),

@@ -21,6 +21,23 @@ impl Target<'_> {
         self.ep.request_with(self.name, value)
     }
 
+    /// The value the application itself gives the parameter: a form field's own value, and
+    /// nothing where the crawler filled one in to submit the form (also when the parameter
+    /// came back in a link, with the crawler's word in it); else the value probed.
+    pub fn own_value(&self) -> &str {
+        let form_value = self
+            .ep
+            .form
+            .as_ref()
+            .and_then(|f| f.fields.iter().find(|f| f.name == self.name))
+            .map(|f| f.value.as_str());
+        match form_value {
+            Some(v) => v,
+            None if self.orig == super::crawl::FILLED_WORD => "",
+            None => self.orig,
+        }
+    }
+
     /// `rule`'s finding on this parameter; `how` ends the title (e.g. "output-based").
     pub fn finding(&self, rule: Rule, how: &str, evidence: Evidence) -> Finding {
         let how = if how.is_empty() {
@@ -134,17 +151,27 @@ pub struct Delayed {
     pub first: Page,
     pub again: Page,
     pub control: Page,
+    /// The baseline the delays were measured from: the faster original answer.
+    pub baseline: std::time::Duration,
 }
 
 impl Delayed {
     /// The timings as a finding's response text; `control` names the control request.
     pub fn describe(&self, control: &str, base: &Page) -> String {
+        let original = match base.elapsed > self.baseline {
+            // Asked again: a busy moment had slowed the first original answer.
+            true => format!(
+                "original {:.2} s, then {:.2} s",
+                base.elapsed.as_secs_f64(),
+                self.baseline.as_secs_f64()
+            ),
+            false => format!("original {:.2} s", base.elapsed.as_secs_f64()),
+        };
         format!(
-            "answered after {:.2} s and {:.2} s; with {control} after {:.2} s; original {:.2} s",
+            "answered after {:.2} s and {:.2} s; with {control} after {:.2} s; {original}",
             self.first.elapsed.as_secs_f64(),
             self.again.elapsed.as_secs_f64(),
             self.control.elapsed.as_secs_f64(),
-            base.elapsed.as_secs_f64()
         )
     }
 
@@ -251,16 +278,10 @@ pub async fn confirm_slow(
         "the control after a slow repeat was held up too, or a connection had to wait: confirming apart from other delays"
     );
     let (c, again, longest_other) = client.send_pair_apart(control, probe).await;
-    let (Some(control_page), Some(again_page)) = (failed_is_none(c)?, failed_is_none(again)?)
-    else {
-        return Ok(Confirmation::NotAgain);
+    let (control_page, again_page) = match judge_pair(c, again, &control_slow, &probe_slow)? {
+        Ok(pair) => pair,
+        Err(verdict) => return Ok(verdict),
     };
-    if control_slow(&control_page) {
-        return Ok(Confirmation::ControlSlow);
-    }
-    if !probe_slow(&again_page) {
-        return Ok(Confirmation::NotAgain);
-    }
     // Another request that ended before the probe's answer and took half the probe's extra
     // time or more could have been what it waited for.
     let extra = again_page.elapsed.saturating_sub(control_page.elapsed);
@@ -280,19 +301,35 @@ pub async fn confirm_slow(
         "another request was slow while the pair was sent apart: confirming with nothing else in flight"
     );
     let (c, again) = client.send_pair_alone(control, probe).await;
-    let (Some(control), Some(again)) = (failed_is_none(c)?, failed_is_none(again)?) else {
-        return Ok(Confirmation::NotAgain);
+    Ok(match judge_pair(c, again, &control_slow, &probe_slow)? {
+        Ok((control, again)) => Confirmation::Confirmed {
+            control: Box::new(control),
+            again: Box::new(again),
+        },
+        Err(verdict) => verdict,
+    })
+}
+
+/// The verdict on a control and a repeated probe sent as a pair: both answers when the control
+/// is fast and the probe slow again.
+type PairVerdict = Result<(Page, Page), Confirmation>;
+
+fn judge_pair(
+    control: Result<Page, NetError>,
+    again: Result<Page, NetError>,
+    control_slow: &impl Fn(&Page) -> bool,
+    probe_slow: &impl Fn(&Page) -> bool,
+) -> Result<PairVerdict, NetError> {
+    let (Some(control), Some(again)) = (failed_is_none(control)?, failed_is_none(again)?) else {
+        return Ok(Err(Confirmation::NotAgain));
     };
     if control_slow(&control) {
-        return Ok(Confirmation::ControlSlow);
+        return Ok(Err(Confirmation::ControlSlow));
     }
     if !probe_slow(&again) {
-        return Ok(Confirmation::NotAgain);
+        return Ok(Err(Confirmation::NotAgain));
     }
-    Ok(Confirmation::Confirmed {
-        control: Box::new(control),
-        again: Box::new(again),
-    })
+    Ok(Ok((control, again)))
 }
 
 /// Time-based confirmation shared by the command, code and deserialization checks: `payload`
@@ -308,34 +345,38 @@ pub async fn time_confirmed(
     d: std::time::Duration,
 ) -> Result<Option<Delayed>, NetError> {
     // Boxed: the checks nest deep, and a debug build's futures are large.
-    super::client::asking_delay(Box::pin(delay_confirmed(
-        state, t, base, payload, control, d,
-    )))
+    super::client::asking_delay(Box::pin(async move {
+        let bar = d.mul_f64(0.9);
+        let Some(first) = try_send(state, &t.req(payload)).await? else {
+            return Ok(None);
+        };
+        let mut base_t = base.elapsed;
+        if first.elapsed < base_t + bar {
+            // An original answer slowed by a busy moment must not hide a real delay: where the
+            // payload's answer took the delay's time all the same, the original is asked again
+            // and the faster of its two answers is the baseline.
+            if first.elapsed < bar {
+                return Ok(None);
+            }
+            let Some(original) = try_send(state, &t.req(t.orig)).await? else {
+                return Ok(None);
+            };
+            base_t = base_t.min(original.elapsed);
+            if first.elapsed < base_t + bar {
+                return Ok(None);
+            }
+        }
+        let slow = |p: &Page| p.elapsed >= base_t + bar;
+        match confirm_slow(&state.client, &t.req(control), &t.req(payload), slow, slow).await? {
+            Confirmation::Confirmed { control, again } => Ok(Some(Delayed {
+                request: t.req(payload).describe(),
+                first,
+                again: *again,
+                control: *control,
+                baseline: base_t,
+            })),
+            Confirmation::ControlSlow | Confirmation::NotAgain => Ok(None),
+        }
+    }))
     .await
-}
-
-async fn delay_confirmed(
-    state: &State,
-    t: &Target<'_>,
-    base: &Page,
-    payload: &str,
-    control: &str,
-    d: std::time::Duration,
-) -> Result<Option<Delayed>, NetError> {
-    let slow = |p: &Page| p.elapsed >= base.elapsed + d.mul_f64(0.9);
-    let Some(first) = try_send(state, &t.req(payload)).await? else {
-        return Ok(None);
-    };
-    if !slow(&first) {
-        return Ok(None);
-    }
-    match confirm_slow(&state.client, &t.req(control), &t.req(payload), slow, slow).await? {
-        Confirmation::Confirmed { control, again } => Ok(Some(Delayed {
-            request: t.req(payload).describe(),
-            first,
-            again: *again,
-            control: *control,
-        })),
-        Confirmation::ControlSlow | Confirmation::NotAgain => Ok(None),
-    }
 }

@@ -36,16 +36,7 @@ pub(crate) async fn time_based(
     opts: &WebOptions,
 ) -> Result<Outcome, NetError> {
     // Boxed: the checks nest deep, and a debug build's futures are large.
-    super::client::asking_delay(Box::pin(delay_based(client, mk, v, base_t, opts))).await
-}
-
-async fn delay_based(
-    client: &Client,
-    mk: MakeReq<'_>,
-    v: &str,
-    base_t: Duration,
-    opts: &WebOptions,
-) -> Result<Outcome, NetError> {
+    super::client::asking_delay(Box::pin(async move {
     let delay = time_delay(opts);
     let secs = delay.as_secs_f64();
     let slow = |p: &Page| p.elapsed >= base_t + delay.mul_f64(0.9);
@@ -140,6 +131,8 @@ async fn delay_based(
         Some(first) => heavy_query(client, mk, v, base_t, first).await,
         None => Ok(Outcome::None),
     }
+    }))
+    .await
 }
 
 /// The heavy query's size the probing starts with (about 0.4–0.6 s of SQLite's time on a small

@@ -436,6 +436,36 @@ pub fn start_target(dir: &Path, script: &str, env: &[(&str, &str)]) -> Option<(P
         skip("/usr/bin/python3 missing (Debian package python3)");
         return None;
     }
+    start_target_with(dir, script, env, py)
+}
+
+/// [`start_target`] for a script that needs the test venv's PyPI packages
+/// (scripts/packages/scan.pip); `None` (after a SKIP line) without them.
+pub fn start_venv_target(dir: &Path, script: &str, needs: &str) -> Option<(Proc, u16)> {
+    let Some(venv) = test_venv() else {
+        skip("test venv missing (scripts/test makes it)");
+        return None;
+    };
+    let py = venv.join("bin/python");
+    let has = Command::new(&py)
+        .args(["-c", &format!("import {needs}")])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        skip(&format!(
+            "python module {needs} missing from the test venv (scripts/packages/scan.pip)"
+        ));
+        return None;
+    }
+    start_target_with(dir, script, &[], &py)
+}
+
+fn start_target_with(
+    dir: &Path,
+    script: &str,
+    env: &[(&str, &str)],
+    py: &Path,
+) -> Option<(Proc, u16)> {
     let name = script;
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/targets")
