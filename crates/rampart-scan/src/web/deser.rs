@@ -82,6 +82,16 @@ pub async fn probe(
 ) -> Result<Option<Finding>, NetError> {
     let d = delay_secs(delay);
     let b64 = |s: String| base64(s.as_bytes());
+    // A field the browser holds to a password, an address or a number carries no object.
+    let constrained = t.field().is_some_and(|f| {
+        matches!(
+            f.kind.as_str(),
+            "password" | "email" | "number" | "range" | "date" | "tel" | "checkbox" | "radio"
+        )
+    });
+    if constrained {
+        return Ok(None);
+    }
     let can = may_carry(t.name, t.own_value());
     let forms = [
         ("pickle, raw", can.raw_pickle, pickle(d), pickle(0)),

@@ -25,17 +25,19 @@ impl Target<'_> {
     /// nothing where the crawler filled one in to submit the form (also when the parameter
     /// came back in a link, with the crawler's word in it); else the value probed.
     pub fn own_value(&self) -> &str {
-        let form_value = self
-            .ep
-            .form
-            .as_ref()
-            .and_then(|f| f.fields.iter().find(|f| f.name == self.name))
-            .map(|f| f.value.as_str());
-        match form_value {
-            Some(v) => v,
+        match self.field() {
+            Some(f) => &f.value,
             None if self.orig == super::crawl::FILLED_WORD => "",
             None => self.orig,
         }
+    }
+
+    /// The form field this parameter is, when it came from a form.
+    pub fn field(&self) -> Option<&super::html::Field> {
+        self.ep
+            .form
+            .as_ref()
+            .and_then(|f| f.fields.iter().find(|f| f.name == self.name))
     }
 
     /// `rule`'s finding on this parameter; `how` ends the title (e.g. "output-based").
