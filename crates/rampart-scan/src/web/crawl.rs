@@ -280,6 +280,10 @@ pub async fn crawl(
                 }
                 continue;
             }
+            if state.safe && super::probe::is_destructive(&n) {
+                tracing::debug!(url = %n, "--safe: a link that looks like it deletes is not followed");
+                continue;
+            }
             let path = n.path().to_ascii_lowercase();
             if SKIP_EXT.iter().any(|e| path.ends_with(e)) || !in_scope(state, &n) {
                 continue;

@@ -185,6 +185,8 @@ pub(crate) struct State {
     pub script_calls: Vec<scripts::ScriptCall>,
     /// See [`WebReport::crawl_left`].
     pub crawl_left: usize,
+    /// `--safe`: links that look like they delete are neither followed nor probed.
+    pub safe: bool,
 }
 
 impl State {
@@ -210,6 +212,9 @@ impl State {
     }
 
     pub fn add_endpoint(&mut self, mut ep: Endpoint) {
+        if self.safe && probe::is_destructive(&ep.url) {
+            return;
+        }
         let names = crawl::param_signature(&ep.params, ep.form.is_some());
         let key = format!("{} {} {}", ep.method, ep.url.path(), names.join("&"));
         if !self.endpoint_keys.insert(key) {
@@ -337,6 +342,7 @@ pub async fn scan_web(net: &Net, url: &str, opts: &WebOptions) -> Result<WebRepo
         scripts: Vec::new(),
         script_calls: Vec::new(),
         crawl_left: 0,
+        safe: opts.safe,
     };
     if had_credentials {
         state.errors.push(

@@ -135,6 +135,16 @@ pub fn marker() -> String {
     format!("RMP{:06x}", rand_in(0x100000, 0xffffff))
 }
 
+/// Whether a URL's path looks like it deletes something (`/item/1/delete`, `/remove?id=2`):
+/// a `--safe` scan neither follows such links nor probes them, since a GET that deletes is
+/// common in the applications it scans.
+pub fn is_destructive(u: &url::Url) -> bool {
+    let p = u.path().to_ascii_lowercase();
+    ["delete", "remove", "destroy", "purge", "erase", "wipe"]
+        .iter()
+        .any(|w| p.contains(w))
+}
+
 /// Whether a URL is a logout link: the crawler never follows them and no probe is sent there,
 /// so an authenticated scan keeps its session.
 pub fn is_logout(u: &url::Url) -> bool {
