@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use rampart_scan::{scan_web, WebOptions};
+use rampart_scan::WebOptions;
 
 #[test]
 fn pages_come_out_in_link_order_whatever_order_they_answer_in() {
@@ -20,9 +20,7 @@ fn pages_come_out_in_link_order_whatever_order_they_answer_in() {
         login_burst: 0,
         ..WebOptions::default()
     };
-    let report = tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(async { scan_web(&loopback_net(), &base, &opts).await.expect("scan") });
+    let report = scan_web_blocking(&base, &opts);
     let paths: Vec<String> = report
         .pages
         .iter()

@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use rampart_scan::{scan_web, WebOptions};
 
 #[test]
 fn yaml_and_pickle_in_empty_fields_found_safe_loaders_quiet() {
@@ -21,14 +20,8 @@ fn yaml_and_pickle_in_empty_fields_found_safe_loaders_quiet() {
         return;
     };
     let base = format!("http://127.0.0.1:{port}/");
-    let opts = WebOptions {
-        login_burst: 0,
-        discovery: false,
-        ..WebOptions::default()
-    };
-    let report = tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(async { scan_web(&loopback_net(), &base, &opts).await.expect("scan") });
+    let opts = quiet_web_options();
+    let report = scan_web_blocking(&base, &opts);
     for f in &report.findings {
         println!("{} {} | {}", f.rule, f.title, f.evidence.summary());
     }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use rampart_scan::{scan_web, WebOptions};
+use rampart_scan::WebOptions;
 
 fn stats(port: u16) -> String {
     let out = std::process::Command::new("python3")
@@ -21,14 +21,10 @@ fn stats(port: u16) -> String {
 fn scan(port: u16, safe: bool) {
     let base = format!("http://127.0.0.1:{port}/");
     let opts = WebOptions {
-        login_burst: 0,
-        discovery: false,
         safe,
-        ..WebOptions::default()
+        ..quiet_web_options()
     };
-    let report = tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(async { scan_web(&loopback_net(), &base, &opts).await.expect("scan") });
+    let report = scan_web_blocking(&base, &opts);
     println!(
         "safe={safe}: {} requests, pages {:?}",
         report.requests,

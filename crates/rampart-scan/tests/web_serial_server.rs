@@ -9,7 +9,6 @@
 mod common;
 
 use common::*;
-use rampart_scan::{scan_web, WebOptions};
 
 #[test]
 fn serial_server_blind_injection_found_neighbours_quiet() {
@@ -18,14 +17,8 @@ fn serial_server_blind_injection_found_neighbours_quiet() {
         return;
     };
     let base = format!("http://127.0.0.1:{port}/");
-    let opts = WebOptions {
-        login_burst: 0,
-        discovery: false,
-        ..WebOptions::default()
-    };
-    let report = tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(async { scan_web(&loopback_net(), &base, &opts).await.expect("scan") });
+    let opts = quiet_web_options();
+    let report = scan_web_blocking(&base, &opts);
     for f in &report.findings {
         println!("{} {} | {}", f.rule, f.title, f.evidence.summary());
     }

@@ -476,7 +476,7 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
         let (sqli_vectors, sqli, inject, stored_xss, xss, xxe) = found;
         let mut failed = None;
         for f in [xss, sqli, sqli_vectors, inject, xxe, stored_xss] {
-            match spent_is_nothing(f) {
+            match probe::spent_is_nothing(f) {
                 Ok(f) => state.absorb(f),
                 Err(e) => {
                     failed.get_or_insert(e);
@@ -494,16 +494,6 @@ async fn run(state: &mut State, opts: &WebOptions) -> Result<(), NetError> {
     }
     auth::check_logout(state).await?;
     Ok(())
-}
-
-/// A check's part that stopped for the request budget, taken as "nothing more found": what the
-/// other parts confirmed is kept, and the scan reports the budget's end from the client
-/// ([`client::Client::budget_refusal`]).
-fn spent_is_nothing(r: Result<Found, NetError>) -> Result<Found, NetError> {
-    match r {
-        Err(NetError::BudgetExhausted(_)) => Ok(Found::default()),
-        r => r,
-    }
 }
 
 /// `check`, ranked `rank` for the rate limit's slots (see [`pacer`]), with its time in the

@@ -82,6 +82,16 @@ pub async fn try_send_original(state: &State, req: &Req) -> Result<Option<Page>,
     failed_is_none(state.client.send_original(req).await)
 }
 
+/// Work (a check, a part of one, an item) stopped by the request budget, taken as "nothing more
+/// found": what the rest confirmed is kept, and the scan reports the budget's end from the
+/// client ([`super::client::Client::budget_refusal`]).
+pub fn spent_is_nothing<R: Default>(r: Result<R, NetError>) -> Result<R, NetError> {
+    match r {
+        Err(NetError::BudgetExhausted(_)) => Ok(R::default()),
+        r => r,
+    }
+}
+
 /// Runs `probe` on every item, `n` at a time, and returns the results in the items' order, so a
 /// report's order does not depend on timing. (`buffered` keeps the order too, but starts nothing
 /// new while its oldest item still runs: one slow item — a time-based proof, a tarpit — would
@@ -106,13 +116,7 @@ where
             // Boxed: the probes' futures nest deep (checks in checks), and a debug build's
             // stack would not hold them.
             let running = Box::pin(super::pacer::as_work(probe(item)));
-            async move {
-                match running.await {
-                    Ok(r) => Ok((i, r)),
-                    Err(NetError::BudgetExhausted(_)) => Ok((i, R::default())),
-                    Err(e) => Err(e),
-                }
-            }
+            async move { spent_is_nothing(running.await).map(|r| (i, r)) }
         })
         .buffer_unordered(n.max(1))
         .try_collect()

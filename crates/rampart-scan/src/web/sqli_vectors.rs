@@ -13,11 +13,12 @@
 
 use super::client::{Client, Page, Req};
 use super::crawl::in_scope;
+use super::probe::spent_is_nothing;
 use super::probe::{each_in_order, is_logout, try_send, try_send_original};
 use super::similarity::{ratio, strip_reflection};
 use super::sqli::{db_error, probe_param, Outcome, Techniques};
 use super::sqli_time::time_based;
-use super::{spent_is_nothing, Found, State, WebOptions};
+use super::{Found, State, WebOptions};
 use crate::rules;
 use rampart_model::Finding;
 use rampart_net::NetError;

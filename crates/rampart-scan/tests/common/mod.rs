@@ -226,6 +226,25 @@ pub fn loopback_net() -> Net {
     Net::new(loopback_scope())
 }
 
+/// `rampart scan web` of `base` on loopback with `opts`, run to its end on a runtime of its own.
+pub fn scan_web_blocking(base: &str, opts: &rampart_scan::WebOptions) -> rampart_scan::WebReport {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        rampart_scan::scan_web(&loopback_net(), base, opts)
+            .await
+            .expect("scan")
+    })
+}
+
+/// The web scan's options for a small target: no login burst and no path discovery (neither is
+/// what such a test looks at).
+pub fn quiet_web_options() -> rampart_scan::WebOptions {
+    rampart_scan::WebOptions {
+        login_burst: 0,
+        discovery: false,
+        ..rampart_scan::WebOptions::default()
+    }
+}
+
 pub fn polite_net() -> Net {
     Net::with_politeness(loopback_scope(), Politeness::scan_defaults())
 }
